@@ -1,0 +1,441 @@
+#!/usr/bin/env python3
+"""Writes assets/demo-estate.json, the embedded demo estate.
+
+The estate's story is in docs/demo-estate.md; keep the two in step. Run from the
+repository root:  python3 scripts/gen-demo-estate.py
+The tests load the output and check that every status and finding occurs in it.
+"""
+
+import hashlib
+import json
+import os
+
+CAPTURED_AT = "2026-11-20T09:30:00Z"
+
+VCPUS = {
+    "t3.medium": 2,
+    "m5.large": 2,
+    "m5.xlarge": 4,
+    "c5.large": 2,
+    "c5.xlarge": 4,
+    "m6i.large": 2,
+}
+
+
+def hexid(label, n=17):
+    return hashlib.sha256(label.encode()).hexdigest()[:n]
+
+
+class Estate:
+    def __init__(self):
+        self.accounts = []
+        self.resources = []
+        self.coverage = []
+        self.declared = {"dependencies": [], "services": {}, "hard_egress": []}
+        self.az_of_subnet = {}
+
+    def account(self, acct_id, name, zones):
+        self.accounts.append({"id": acct_id, "name": name, "zones": zones})
+        for region in zones:
+            for svc in ["ec2", "elbv2", "autoscaling", "rds"]:
+                self.coverage.append(
+                    {"account": acct_id, "region": region, "service": svc, "status": "ok"}
+                )
+
+    def add(self, kind, rid, name, acct, region, facts, az=None, tags=None):
+        r = {"kind": kind, "id": rid, "name": name, "account": acct, "region": region}
+        if az:
+            r["az"] = az
+        t = {"Name": name}
+        t.update(tags or {})
+        r["tags"] = t
+        r[kind] = facts
+        self.resources.append(r)
+        return rid
+
+    def vpc(self, acct, region, name, cidr):
+        return self.add("vpc", "vpc-" + hexid(name), name, acct, region, {"cidr": cidr})
+
+    def subnet(self, acct, region, vpc, name, az, cidr):
+        sid = "subnet-" + hexid(name)
+        self.az_of_subnet[sid] = az
+        return self.add("subnet", sid, name, acct, region, {"vpc": vpc, "cidr": cidr}, az=az)
+
+    def igw(self, name):
+        return "igw-" + hexid(name)
+
+    def route_table(self, acct, region, vpc, name, subnets, default_target, main=False):
+        facts = {"vpc": vpc, "subnets": subnets, "routes": [
+            {"destination": "10.0.0.0/8", "target": "local"},
+            {"destination": "0.0.0.0/0", "target": default_target},
+        ]}
+        if main:
+            facts["main"] = True
+        return self.add("route_table", "rtb-" + hexid(name), name, acct, region, facts)
+
+    def nat(self, acct, region, vpc, name, subnet=None, regional=False):
+        facts = {"vpc": vpc, "mode": "regional" if regional else "zonal"}
+        az = None
+        if subnet:
+            facts["subnet"] = subnet
+            az = self.az_of_subnet[subnet]
+        return self.add("nat_gateway", "nat-" + hexid(name), name, acct, region, facts, az=az)
+
+    def sg(self, acct, region, vpc, name, ingress_from=(), group_name=None):
+        sid = "sg-" + hexid(name)
+        facts = {"vpc": vpc, "group_name": group_name or name, "ingress_from": list(ingress_from)}
+        return self.add("security_group", sid, name, acct, region, facts)
+
+    def instance(self, acct, region, name, subnet, itype, sgs, state="running", tags=None):
+        facts = {
+            "subnet": subnet,
+            "instance_type": itype,
+            "vcpus": VCPUS[itype],
+            "security_groups": list(sgs),
+            "state": state,
+        }
+        return self.add("instance", "i-" + hexid(name), name, acct, region, facts,
+                        az=self.az_of_subnet[subnet], tags=tags)
+
+    def target_group(self, acct, region, name, target_type, targets, cross_zone="inherit",
+                     protocol="HTTP", port=8080):
+        arn = f"arn:aws:elasticloadbalancing:{region}:{acct}:targetgroup/{name}/{hexid(name, 16)}"
+        facts = {"target_type": target_type, "protocol": protocol, "port": port,
+                 "cross_zone": cross_zone, "targets": targets}
+        return self.add("target_group", arn, name, acct, region, facts)
+
+    def load_balancer(self, acct, region, name, lb_type, scheme, subnets, listeners, sgs=(),
+                      cross_zone=None, service=None):
+        short = {"application": "app", "network": "net"}[lb_type]
+        arn = f"arn:aws:elasticloadbalancing:{region}:{acct}:loadbalancer/{short}/{name}/{hexid(name, 16)}"
+        facts = {
+            "type": lb_type,
+            "scheme": scheme,
+            "dns_name": f"{name}-{hexid(name, 10)}.{region}.elb.amazonaws.com",
+            "zones": [{"az": self.az_of_subnet[s], "subnet": s} for s in subnets],
+            "security_groups": list(sgs),
+            "listeners": listeners,
+        }
+        if cross_zone is not None:
+            facts["cross_zone"] = cross_zone
+        tags = {"blastmap:service": service} if service else {}
+        return self.add("load_balancer", arn, name, acct, region, facts, tags=tags)
+
+    def asg(self, acct, region, name, subnets, desired, minimum, maximum, instances, tgs):
+        arn = (f"arn:aws:autoscaling:{region}:{acct}:autoScalingGroup:"
+               f"{hexid(name, 8)}-{hexid(name + 'x', 4)}-{hexid(name + 'y', 4)}:autoScalingGroupName/{name}")
+        azs = []
+        for s in subnets:
+            if self.az_of_subnet[s] not in azs:
+                azs.append(self.az_of_subnet[s])
+        facts = {"subnets": subnets, "azs": azs, "min": minimum, "desired": desired,
+                 "max": maximum, "instances": instances, "target_groups": tgs}
+        return self.add("auto_scaling_group", arn, name, acct, region, facts)
+
+    def db_instance(self, acct, region, name, engine, az, multi_az=False, standby=None,
+                    backups=7, deletion_protection=True, sgs=(), cluster=None, replica_of=None,
+                    instance_class="db.r6g.large"):
+        arn = f"arn:aws:rds:{region}:{acct}:db:{name}"
+        facts = {"engine": engine, "instance_class": instance_class, "multi_az": multi_az,
+                 "backup_retention_days": backups, "deletion_protection": deletion_protection,
+                 "security_groups": list(sgs)}
+        if standby:
+            facts["secondary_az"] = standby
+        if cluster:
+            facts["cluster"] = cluster
+        if replica_of:
+            facts["read_replica_source"] = replica_of
+        return self.add("db_instance", arn, name, acct, region, facts, az=az)
+
+    def db_cluster(self, acct, region, name, engine, members, backups=7,
+                   deletion_protection=True, sgs=(), global_cluster=None):
+        """members: list of (instance name, az, writer)."""
+        arn = f"arn:aws:rds:{region}:{acct}:cluster:{name}"
+        member_refs = []
+        for (inst, az, writer) in members:
+            iarn = self.db_instance(acct, region, inst, engine, az, backups=backups,
+                                    deletion_protection=deletion_protection, sgs=sgs, cluster=arn)
+            member_refs.append({"instance": iarn, "writer": writer})
+        facts = {"engine": engine, "members": member_refs, "backup_retention_days": backups,
+                 "deletion_protection": deletion_protection, "security_groups": list(sgs)}
+        if global_cluster:
+            facts["global_cluster"] = global_cluster
+        return self.add("db_cluster", arn, name, acct, region, facts)
+
+    def target(self, rid, health="healthy", az=None):
+        t = {"id": rid, "health": health}
+        if az:
+            t["az"] = az
+        return t
+
+    def listener(self, port, protocol, tgs):
+        return {"port": port, "protocol": protocol, "target_groups": tgs}
+
+
+def build():
+    e = Estate()
+    SHOP, PAY, PLAT = "111111111111", "222222222222", "333333333333"
+    USE1, EUW1 = "us-east-1", "eu-west-1"
+
+    # The same AZ *names* point at different buildings in each account.
+    e.account(SHOP, "shop-prod", {
+        USE1: {"us-east-1a": "use1-az4", "us-east-1b": "use1-az6", "us-east-1c": "use1-az1",
+               "us-east-1d": "use1-az2"},
+        EUW1: {"eu-west-1a": "euw1-az3", "eu-west-1b": "euw1-az1", "eu-west-1c": "euw1-az2"},
+    })
+    e.account(PAY, "payments-prod", {
+        USE1: {"us-east-1a": "use1-az1", "us-east-1b": "use1-az2", "us-east-1c": "use1-az4",
+               "us-east-1d": "use1-az6"},
+    })
+    e.account(PLAT, "platform", {
+        USE1: {"us-east-1a": "use1-az2", "us-east-1b": "use1-az4", "us-east-1c": "use1-az6",
+               "us-east-1d": "use1-az1"},
+        EUW1: {"eu-west-1a": "euw1-az1", "eu-west-1b": "euw1-az2", "eu-west-1c": "euw1-az3"},
+    })
+
+    # ---------------- shop-prod, us-east-1 ----------------
+    vpc = e.vpc(SHOP, USE1, "shop-use1", "10.10.0.0/16")
+    pub = {az: e.subnet(SHOP, USE1, vpc, f"shop-use1-public-{n}", az, f"10.10.{i}.0/24")
+           for i, (n, az) in enumerate([("a", "use1-az4"), ("b", "use1-az6"), ("c", "use1-az1")])}
+    app = {az: e.subnet(SHOP, USE1, vpc, f"shop-use1-app-{n}", az, f"10.10.{10 + i}.0/24")
+           for i, (n, az) in enumerate([("a", "use1-az4"), ("b", "use1-az6"), ("c", "use1-az1")])}
+    # One NAT gateway, in us-east-1a (use1-az4), for every private subnet: shared fate.
+    nat = e.nat(SHOP, USE1, vpc, "shop-use1-nat-a", subnet=pub["use1-az4"])
+    e.route_table(SHOP, USE1, vpc, "shop-use1-public", list(pub.values()), e.igw("shop-use1"))
+    # The app subnets have no explicit association: they use the VPC's main table.
+    e.route_table(SHOP, USE1, vpc, "shop-use1-private", [], nat, main=True)
+
+    default = e.sg(SHOP, USE1, vpc, "shop-use1-default", group_name="default")
+    e.resources[-1]["security_group"]["ingress_from"] = [default]
+    sg_alb = e.sg(SHOP, USE1, vpc, "storefront-alb-sg")
+    sg_web = e.sg(SHOP, USE1, vpc, "storefront-web-sg", [sg_alb])
+    sg_api = e.sg(SHOP, USE1, vpc, "storefront-api-sg", [sg_alb])
+    sg_checkout = e.sg(SHOP, USE1, vpc, "checkout-web-sg")
+    sg_search = e.sg(SHOP, USE1, vpc, "search-sg")
+    sg_catalog = e.sg(SHOP, USE1, vpc, "catalog-db-sg", [sg_web])
+    sg_orders = e.sg(SHOP, USE1, vpc, "orders-db-sg", [sg_api, sg_checkout])
+    sg_search_db = e.sg(SHOP, USE1, vpc, "search-db-sg", [sg_search])
+    sg_reporting = e.sg(SHOP, USE1, vpc, "reporting-sg")
+    sg_replica = e.sg(SHOP, USE1, vpc, "orders-replica-sg", [sg_reporting])
+    # Admits the default group, which every instance carries: says nothing about use.
+    sg_reports = e.sg(SHOP, USE1, vpc, "reports-db-sg", [default])
+
+    # storefront-web: an Auto Scaling group, two m5.xlarge per AZ.
+    web = []
+    for az in ["use1-az4", "use1-az6", "use1-az1"]:
+        for k in range(2):
+            web.append(e.instance(SHOP, USE1, f"storefront-web-{az[-1]}{k + 1}", app[az],
+                                  "m5.xlarge", [sg_web, default]))
+    tg_web = e.target_group(SHOP, USE1, "storefront-web", "instance",
+                            [e.target(i) for i in web])
+    e.asg(SHOP, USE1, "storefront-web-asg", list(app.values()), 6, 3, 9, web, [tg_web])
+
+    # storefront-api: three plain instances, two of them in use1-az6.
+    api = [e.instance(SHOP, USE1, "storefront-api-1", app["use1-az6"], "c5.large", [sg_api, default]),
+           e.instance(SHOP, USE1, "storefront-api-2", app["use1-az6"], "c5.large", [sg_api, default]),
+           e.instance(SHOP, USE1, "storefront-api-3", app["use1-az4"], "c5.large", [sg_api, default])]
+    tg_api = e.target_group(SHOP, USE1, "storefront-api", "instance", [e.target(i) for i in api])
+    e.load_balancer(SHOP, USE1, "storefront-alb", "application", "internet-facing",
+                    list(pub.values()),
+                    [e.listener(443, "HTTPS", [tg_web, tg_api]), e.listener(80, "HTTP", [tg_web])],
+                    sgs=[sg_alb], service="storefront")
+
+    # checkout: three of four instances in use1-az4, and it needs the internet (card network).
+    co = [e.instance(SHOP, USE1, f"checkout-{n}", app[az], "m5.large", [sg_checkout, default])
+          for n, az in [("1", "use1-az4"), ("2", "use1-az4"), ("3", "use1-az4"), ("4", "use1-az6")]]
+    tg_co = e.target_group(SHOP, USE1, "checkout-web", "instance", [e.target(i) for i in co])
+    e.asg(SHOP, USE1, "checkout-asg", [app["use1-az4"], app["use1-az6"]], 4, 2, 6, co, [tg_co])
+    checkout_alb = e.load_balancer(SHOP, USE1, "checkout-alb", "application", "internet-facing",
+                                   [pub["use1-az4"], pub["use1-az6"]],
+                                   [e.listener(443, "HTTPS", [tg_co])], service="checkout")
+    e.declared["hard_egress"].append(checkout_alb)
+
+    # search: no service tag, one of its two targets failing health checks.
+    se = [e.instance(SHOP, USE1, "search-1", app["use1-az4"], "m5.large", [sg_search, default]),
+          e.instance(SHOP, USE1, "search-2", app["use1-az1"], "m5.large", [sg_search, default])]
+    tg_se = e.target_group(SHOP, USE1, "search", "instance",
+                           [e.target(se[0], "unhealthy"), e.target(se[1])])
+    e.load_balancer(SHOP, USE1, "search-alb", "application", "internet-facing", list(pub.values()),
+                    [e.listener(443, "HTTPS", [tg_se])])
+
+    # Databases.
+    e.db_cluster(SHOP, USE1, "catalog-aurora", "aurora-postgresql",
+                           [("catalog-aurora-1", "use1-az4", True),
+                            ("catalog-aurora-2", "use1-az6", False)],
+                           sgs=[sg_catalog], global_cluster="catalog-global")
+    orders = e.db_instance(SHOP, USE1, "orders-db", "postgres", "use1-az6", multi_az=True,
+                           standby="use1-az1", sgs=[sg_orders])
+    e.db_instance(SHOP, USE1, "orders-db-replica", "postgres", "use1-az4", backups=0,
+                  deletion_protection=False, sgs=[sg_replica], replica_of=orders)
+    e.db_instance(SHOP, USE1, "search-db", "mysql", "use1-az1", backups=0,
+                  deletion_protection=False, sgs=[sg_search_db], instance_class="db.m6g.large")
+    e.db_instance(SHOP, USE1, "reports-db", "mysql", "use1-az2", sgs=[sg_reports],
+                  instance_class="db.t4g.medium")
+
+    # ---------------- shop-prod, eu-west-1 ----------------
+    vpc = e.vpc(SHOP, EUW1, "shop-euw1", "10.11.0.0/16")
+    pub = {az: e.subnet(SHOP, EUW1, vpc, f"shop-euw1-public-{n}", az, f"10.11.{i}.0/24")
+           for i, (n, az) in enumerate([("a", "euw1-az3"), ("b", "euw1-az1"), ("c", "euw1-az2")])}
+    app = {az: e.subnet(SHOP, EUW1, vpc, f"shop-euw1-app-{n}", az, f"10.11.{10 + i}.0/24")
+           for i, (n, az) in enumerate([("a", "euw1-az3"), ("b", "euw1-az1"), ("c", "euw1-az2")])}
+    e.route_table(SHOP, EUW1, vpc, "shop-euw1-public", list(pub.values()), e.igw("shop-euw1"),
+                  main=True)
+    for n, az in [("a", "euw1-az3"), ("b", "euw1-az1"), ("c", "euw1-az2")]:
+        n_gw = e.nat(SHOP, EUW1, vpc, f"shop-euw1-nat-{n}", subnet=pub[az])
+        e.route_table(SHOP, EUW1, vpc, f"shop-euw1-private-{n}", [app[az]], n_gw)
+    sg_alb = e.sg(SHOP, EUW1, vpc, "storefront-eu-alb-sg")
+    sg_web = e.sg(SHOP, EUW1, vpc, "storefront-eu-web-sg", [sg_alb])
+    sg_cat = e.sg(SHOP, EUW1, vpc, "catalog-eu-db-sg", [sg_web])
+    # All three instances landed in euw1-az1 (eu-west-1b) after a capacity shortage.
+    web = [e.instance(SHOP, EUW1, f"storefront-eu-web-{k}", app["euw1-az1"], "m5.xlarge", [sg_web])
+           for k in range(1, 4)]
+    tg = e.target_group(SHOP, EUW1, "storefront-eu-web", "instance", [e.target(i) for i in web])
+    e.asg(SHOP, EUW1, "storefront-eu-asg", list(app.values()), 3, 3, 6, web, [tg])
+    e.load_balancer(SHOP, EUW1, "storefront-eu-alb", "application", "internet-facing",
+                    list(pub.values()), [e.listener(443, "HTTPS", [tg])], sgs=[sg_alb],
+                    service="storefront")
+    e.db_cluster(SHOP, EUW1, "catalog-eu", "aurora-postgresql",
+                 [("catalog-eu-1", "euw1-az1", False), ("catalog-eu-2", "euw1-az2", False)],
+                 sgs=[sg_cat], global_cluster="catalog-global")
+
+    # ---------------- payments-prod, us-east-1 ----------------
+    vpc = e.vpc(PAY, USE1, "payments-use1", "10.20.0.0/16")
+    zones = [("a", "use1-az1"), ("b", "use1-az2"), ("c", "use1-az4")]
+    pub = {az: e.subnet(PAY, USE1, vpc, f"payments-public-{n}", az, f"10.20.{i}.0/24")
+           for i, (n, az) in enumerate(zones)}
+    app = {az: e.subnet(PAY, USE1, vpc, f"payments-app-{n}", az, f"10.20.{10 + i}.0/24")
+           for i, (n, az) in enumerate(zones)}
+    e.route_table(PAY, USE1, vpc, "payments-public", list(pub.values()), e.igw("payments"),
+                  main=True)
+    for n, az in zones:
+        n_gw = e.nat(PAY, USE1, vpc, f"payments-nat-{n}", subnet=pub[az])
+        e.route_table(PAY, USE1, vpc, f"payments-private-{n}", [app[az]], n_gw)
+    sg_papi = e.sg(PAY, USE1, vpc, "payments-api-sg")
+    sg_ledger = e.sg(PAY, USE1, vpc, "ledger-db-sg", [sg_papi])
+    papi = [e.instance(PAY, USE1, f"payments-api-{k}", app[az], "c5.xlarge", [sg_papi])
+            for k, az in [(1, "use1-az1"), (2, "use1-az1"), (3, "use1-az2"), (4, "use1-az2")]]
+    tg = e.target_group(PAY, USE1, "payments-api", "instance", [e.target(i) for i in papi],
+                        protocol="TCP", port=8443)
+    # Cross-zone off (the NLB default), and nothing in use1-az4 (us-east-1c here).
+    payments_nlb = e.load_balancer(PAY, USE1, "payments-nlb", "network", "internet-facing",
+                                   list(pub.values()), [e.listener(443, "TLS", [tg])],
+                                   cross_zone=False, service="payments")
+    e.db_instance(PAY, USE1, "ledger-db", "postgres", "use1-az2", backups=7,
+                  deletion_protection=False, sgs=[sg_ledger])
+
+    # Webhook receivers: Fargate tasks registered by IP, writing to a writer-only Aurora.
+    ips = [e.target("10.20.10.21", az="use1-az1"), e.target("10.20.10.22", az="use1-az1"),
+           e.target("10.20.11.31", az="use1-az2"), e.target("10.20.11.32", az="use1-az2")]
+    tg_hooks = e.target_group(PAY, USE1, "webhooks", "ip", ips)
+    e.load_balancer(PAY, USE1, "webhooks-alb", "application", "internet-facing",
+                    [pub["use1-az1"], pub["use1-az2"]], [e.listener(443, "HTTPS", [tg_hooks])],
+                    service="payments-webhooks")
+    events = e.db_cluster(PAY, USE1, "events-aurora", "aurora-mysql",
+                          [("events-aurora-1", "use1-az1", True)], backups=1)
+    e.declared["dependencies"].append(
+        {"from": tg_hooks, "to": events, "hard": True,
+         "note": "Fargate tasks have no instance security groups to infer from"})
+
+    # ---------------- platform, us-east-1 ----------------
+    vpc = e.vpc(PLAT, USE1, "platform-use1", "10.30.0.0/16")
+    zones = [("a", "use1-az2"), ("b", "use1-az4"), ("c", "use1-az6"), ("d", "use1-az1")]
+    pub = {az: e.subnet(PLAT, USE1, vpc, f"platform-public-{n}", az, f"10.30.{i}.0/24")
+           for i, (n, az) in enumerate(zones)}
+    app = {az: e.subnet(PLAT, USE1, vpc, f"platform-app-{n}", az, f"10.30.{10 + i}.0/24")
+           for i, (n, az) in enumerate(zones)}
+    # A regional NAT gateway spans the AZs: no zonal shared fate.
+    rnat = e.nat(PLAT, USE1, vpc, "platform-nat", regional=True)
+    e.route_table(PLAT, USE1, vpc, "platform-public", list(pub.values()), e.igw("platform"))
+    e.route_table(PLAT, USE1, vpc, "platform-private", [], rnat, main=True)
+    sg_auth = e.sg(PLAT, USE1, vpc, "auth-sg")
+    sg_sessions = e.sg(PLAT, USE1, vpc, "sessions-db-sg", [sg_auth])
+    sg_media = e.sg(PLAT, USE1, vpc, "media-sg")
+    sg_internal = e.sg(PLAT, USE1, vpc, "internal-api-alb-sg", [sg_media])
+    sg_internal_t = e.sg(PLAT, USE1, vpc, "internal-api-sg", [sg_internal])
+
+    auth = [e.instance(PLAT, USE1, f"auth-{az[-1]}{k}", app[az], "m6i.large", [sg_auth])
+            for az in ["use1-az2", "use1-az4", "use1-az6"] for k in (1, 2)]
+    tg = e.target_group(PLAT, USE1, "auth", "instance", [e.target(i) for i in auth])
+    e.asg(PLAT, USE1, "auth-asg", [app["use1-az2"], app["use1-az4"], app["use1-az6"]], 6, 6, 12,
+          auth, [tg])
+    e.load_balancer(PLAT, USE1, "auth-alb", "application", "internet-facing",
+                    [pub["use1-az2"], pub["use1-az4"], pub["use1-az6"]],
+                    [e.listener(443, "HTTPS", [tg])], service="auth")
+    e.db_cluster(PLAT, USE1, "sessions-cluster", "postgres",
+                 [("sessions-cluster-1", "use1-az2", True), ("sessions-cluster-2", "use1-az4", False),
+                  ("sessions-cluster-3", "use1-az6", False)], sgs=[sg_sessions])
+
+    # media: one origin sits in use1-az1, where media-alb has no node.
+    media = [e.instance(PLAT, USE1, f"media-origin-{k}", app[az], "c5.large", [sg_media])
+             for k, az in [(1, "use1-az2"), (2, "use1-az2"), (3, "use1-az6"), (4, "use1-az6"),
+                           (5, "use1-az1")]]
+    tg = e.target_group(PLAT, USE1, "media-origin", "instance", [e.target(i) for i in media[:4]]
+                        + [e.target(media[4], "unused")])
+    e.load_balancer(PLAT, USE1, "media-alb", "application", "internet-facing",
+                    [pub["use1-az2"], pub["use1-az6"]], [e.listener(443, "HTTPS", [tg])])
+    # The internal API both origins call: an internal ALB whose targets all sit in use1-az2.
+    ia = [e.instance(PLAT, USE1, f"internal-api-{k}", app["use1-az2"], "m5.large", [sg_internal_t])
+          for k in (1, 2)]
+    tg = e.target_group(PLAT, USE1, "internal-api", "instance", [e.target(i) for i in ia])
+    e.load_balancer(PLAT, USE1, "internal-api", "application", "internal",
+                    [app["use1-az2"], app["use1-az4"]], [e.listener(80, "HTTP", [tg])],
+                    sgs=[sg_internal])
+
+    # ---------------- platform, eu-west-1 ----------------
+    vpc = e.vpc(PLAT, EUW1, "platform-euw1", "10.31.0.0/16")
+    zones = [("a", "euw1-az1"), ("b", "euw1-az2"), ("c", "euw1-az3")]
+    pub = {az: e.subnet(PLAT, EUW1, vpc, f"platform-eu-public-{n}", az, f"10.31.{i}.0/24")
+           for i, (n, az) in enumerate(zones)}
+    app = {az: e.subnet(PLAT, EUW1, vpc, f"platform-eu-app-{n}", az, f"10.31.{10 + i}.0/24")
+           for i, (n, az) in enumerate(zones)}
+    e.route_table(PLAT, EUW1, vpc, "platform-eu-public", list(pub.values()), e.igw("platform-eu"),
+                  main=True)
+    sg_auth = e.sg(PLAT, EUW1, vpc, "auth-eu-sg")
+    sg_sess = e.sg(PLAT, EUW1, vpc, "sessions-eu-db-sg", [sg_auth])
+    auth = [e.instance(PLAT, EUW1, f"auth-eu-{az[-1]}", app[az], "m6i.large", [sg_auth])
+            for _, az in zones]
+    tg = e.target_group(PLAT, EUW1, "auth-eu", "instance", [e.target(i) for i in auth])
+    e.asg(PLAT, EUW1, "auth-eu-asg", list(app.values()), 3, 3, 6, auth, [tg])
+    e.load_balancer(PLAT, EUW1, "auth-eu-alb", "application", "internet-facing",
+                    list(pub.values()), [e.listener(443, "HTTPS", [tg])], service="auth")
+    e.db_instance(PLAT, EUW1, "sessions-eu-db", "postgres", "euw1-az1", multi_az=True,
+                  standby="euw1-az2", sgs=[sg_sess])
+
+    # checkout calls the payments API in another account: declared, it cannot be inferred.
+    e.declared["dependencies"].append(
+        {"from": checkout_alb, "to": payments_nlb, "hard": True,
+         "note": "checkout authorises every order with payments"})
+    return e
+
+
+def main():
+    e = build()
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = os.path.join(root, "assets", "demo-estate.json")
+    doc = [
+        "{",
+        '"schema": "blastmap.snapshot",',
+        '"version": 1,',
+        '"source": "demo",',
+        f'"captured_at": {json.dumps(CAPTURED_AT)},',
+        '"description": "blastmap demo estate: three accounts, two Regions (docs/demo-estate.md)",',
+        '"accounts": [',
+        ",\n".join(json.dumps(a) for a in e.accounts),
+        "],",
+        '"coverage": [',
+        ",\n".join(json.dumps(c) for c in e.coverage),
+        "],",
+        f'"declared": {json.dumps(e.declared)},',
+        '"resources": [',
+        ",\n".join(json.dumps(r) for r in e.resources),
+        "]",
+        "}",
+    ]
+    with open(out + ".tmp", "w") as f:
+        f.write("\n".join(doc) + "\n")
+    os.replace(out + ".tmp", out)
+    print(f"wrote {out}: {len(e.resources)} resources")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+//! Command-line definitions (clap derive). `main.rs` wires them to `commands`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const ABOUT: &str = "Explore AWS fault isolation boundaries: if an Availability Zone or a Region \
+goes away, what breaks for your users, and what capacity is left?";
+
+const MAIN_EXAMPLES: &str = "\
+Examples:
+  blastmap demo                                   # the TUI on the embedded demo estate
+  blastmap what-if --demo --lose use1-az1         # what breaks if use1-az1 is lost
+  blastmap matrix --demo                          # every single-AZ and Region loss
+  blastmap check --snapshot estate.json           # CI gate: exit 1 if one AZ loss takes a path down
+  blastmap findings --demo --format json          # static risks, for scripts
+
+Exit codes: 0 success, 1 a check that fails, 2 bad input, 3 a scan that read nothing.";
+
+#[derive(Debug, Parser)]
+#[command(name = "blastmap", version, about = ABOUT, after_help = MAIN_EXAMPLES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Say what breaks, and what capacity is left, when the given AZs or Regions are lost.
+    #[command(after_help = "\
+Examples:
+  blastmap what-if --demo --lose use1-az1
+  blastmap what-if --demo --lose use1-az1 --lose eu-west-1 --format markdown
+  blastmap what-if --snapshot estate.json --lose us-east-1 --format json | jq '.paths[] | select(.status == \"down\")'
+
+DOMAIN is an AZ ID (use1-az1), never an AZ name: us-east-1a is a different place in each account.")]
+    WhatIf(WhatIfArgs),
+
+    /// Every single-AZ and single-Region loss × every user-facing path.
+    #[command(after_help = "\
+Examples:
+  blastmap matrix --demo
+  blastmap matrix --snapshot estate.json --format markdown > matrix.md")]
+    Matrix(MatrixArgs),
+
+    /// CI gate: exit 1 if some single loss takes a user-facing path or service down.
+    #[command(after_help = "\
+Examples:
+  blastmap check --demo                       # must survive any single AZ loss
+  blastmap check --snapshot estate.json --tolerate region --format table
+
+A service (load balancers sharing a blastmap:service tag) passes while any of its
+paths survives; a path outside any service must survive on its own.")]
+    Check(CheckArgs),
+
+    /// Static risks: single points of failure, shared fate, missing backups, ...
+    #[command(after_help = "\
+Examples:
+  blastmap findings --demo
+  blastmap findings --demo --severity high
+  blastmap findings --snapshot estate.json --format json | jq -r '.findings[].code' | sort | uniq -c")]
+    Findings(FindingsArgs),
+}
+
+/// Where the estate comes from.
+#[derive(Debug, Clone, Args)]
+pub struct SourceArgs {
+    /// Use the embedded demo estate (no AWS account needed).
+    #[arg(long, conflicts_with = "snapshot")]
+    pub demo: bool,
+
+    /// Read the estate from a snapshot file (written by `blastmap scan`).
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Output format [default: table on a terminal, json otherwise].
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+
+    /// Colour the table output. `auto` colours only on a terminal and honours NO_COLOR.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Table,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct WhatIfArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    /// A fault domain to lose: an AZ ID (use1-az1) or a Region (us-east-1). Repeat for several.
+    #[arg(long = "lose", value_name = "DOMAIN", required = true)]
+    pub lose: Vec<String>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MatrixArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TolerateArg {
+    Az,
+    Region,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    /// The single loss every user-facing path (or service) must survive.
+    #[arg(long, value_enum, default_value_t = TolerateArg::Az)]
+    pub tolerate: TolerateArg,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    High,
+    Medium,
+    Low,
+}
+
+#[derive(Debug, Args)]
+pub struct FindingsArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    /// Only findings at least this severe.
+    #[arg(long, value_enum)]
+    pub severity: Option<SeverityArg>,
+
+    /// Only findings with this code (repeat for several), e.g. db-single-az.
+    #[arg(long = "code", value_name = "CODE")]
+    pub codes: Vec<String>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}

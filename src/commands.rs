@@ -1,0 +1,179 @@
+//! The non-interactive commands: load an estate, ask the engine, print a report.
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::cli::{
+    CheckArgs, ColorArg, FindingsArgs, FormatArg, MatrixArgs, OutputArgs, SeverityArg, SourceArgs,
+    TolerateArg, WhatIfArgs,
+};
+use crate::findings::{self, Severity};
+use crate::model::{Domain, Estate};
+use crate::report::{self, Format, Report};
+use crate::sim::{self, LostDomains, Matrix, Tolerance, Topology};
+use crate::{demo, snapshot};
+
+/// Exit code of a `check` that fails.
+pub const EXIT_CHECK_FAILED: u8 = 1;
+
+/// Loads the estate the source flags name.
+pub fn load_estate(source: &SourceArgs) -> Result<Estate> {
+    if source.demo {
+        return Ok(demo::estate()?);
+    }
+    match &source.snapshot {
+        Some(path) => Ok(snapshot::load(path)?),
+        None => bail!(
+            "no estate given: pass --demo to use the embedded demo estate, or --snapshot FILE \
+             to read one written by `blastmap scan`"
+        ),
+    }
+}
+
+fn format_of(output: &OutputArgs) -> Format {
+    match output.format {
+        Some(FormatArg::Table) => Format::Table,
+        Some(FormatArg::Markdown) => Format::Markdown,
+        Some(FormatArg::Json) => Format::Json,
+        None if std::io::stdout().is_terminal() => Format::Table,
+        None => Format::Json,
+    }
+}
+
+/// Colour on a terminal unless NO_COLOR is set (no-color.org) or TERM is dumb.
+pub fn use_color(choice: ColorArg) -> bool {
+    match choice {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    }
+}
+
+/// Prints a finished report; a closed pipe (`| head`) is not an error.
+pub fn emit(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("cannot write to standard output"),
+    }
+}
+
+/// Parses `--lose` values against the estate.
+pub fn parse_domains(estate: &Estate, values: &[String]) -> Result<Vec<Domain>> {
+    values
+        .iter()
+        .flat_map(|v| v.split(','))
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| Ok(estate.parse_domain(v)?))
+        .collect()
+}
+
+pub fn what_if(args: &WhatIfArgs) -> Result<u8> {
+    let estate = load_estate(&args.source)?;
+    let domains = parse_domains(&estate, &args.lose)?;
+    let topo = Topology::build(&estate);
+    let lost = LostDomains::new(&estate, &domains);
+    let verdict = sim::what_if(&topo, &lost);
+    let matrix = Matrix::build(&estate, &topo);
+    let found = findings::analyze(&estate, &topo, &matrix);
+    let r = Report {
+        estate: &estate,
+        topo: &topo,
+    };
+    let text = report::what_if(
+        &r,
+        &verdict,
+        &found,
+        format_of(&args.output),
+        use_color(args.output.color),
+    );
+    emit(&text)?;
+    Ok(0)
+}
+
+pub fn matrix(args: &MatrixArgs) -> Result<u8> {
+    let estate = load_estate(&args.source)?;
+    let topo = Topology::build(&estate);
+    let matrix = Matrix::build(&estate, &topo);
+    let r = Report {
+        estate: &estate,
+        topo: &topo,
+    };
+    let text = report::matrix(
+        &r,
+        &matrix,
+        format_of(&args.output),
+        use_color(args.output.color),
+    );
+    emit(&text)?;
+    Ok(0)
+}
+
+pub fn check(args: &CheckArgs) -> Result<u8> {
+    let estate = load_estate(&args.source)?;
+    let topo = Topology::build(&estate);
+    let matrix = Matrix::build(&estate, &topo);
+    let tolerate = match args.tolerate {
+        TolerateArg::Az => Tolerance::Az,
+        TolerateArg::Region => Tolerance::Region,
+    };
+    let result = sim::check(&estate, &topo, &matrix, tolerate);
+    let r = Report {
+        estate: &estate,
+        topo: &topo,
+    };
+    let text = report::check(
+        &r,
+        &result,
+        format_of(&args.output),
+        use_color(args.output.color),
+    );
+    emit(&text)?;
+    Ok(if result.passed() {
+        0
+    } else {
+        EXIT_CHECK_FAILED
+    })
+}
+
+pub fn findings(args: &FindingsArgs) -> Result<u8> {
+    for code in &args.codes {
+        if findings::rule(code).is_none() {
+            let known: Vec<&str> = findings::RULES.iter().map(|r| r.code).collect();
+            bail!(
+                "unknown finding code {code:?}; known codes: {}",
+                known.join(", ")
+            );
+        }
+    }
+    let estate = load_estate(&args.source)?;
+    let topo = Topology::build(&estate);
+    let matrix = Matrix::build(&estate, &topo);
+    let min = args.severity.map(|s| match s {
+        SeverityArg::High => Severity::High,
+        SeverityArg::Medium => Severity::Medium,
+        SeverityArg::Low => Severity::Low,
+    });
+    let found: Vec<_> = findings::analyze(&estate, &topo, &matrix)
+        .into_iter()
+        .filter(|f| min.is_none_or(|m| f.severity <= m))
+        .filter(|f| args.codes.is_empty() || args.codes.iter().any(|c| c == f.code))
+        .collect();
+    let r = Report {
+        estate: &estate,
+        topo: &topo,
+    };
+    let text = report::findings(
+        &r,
+        &found,
+        format_of(&args.output),
+        use_color(args.output.color),
+    );
+    emit(&text)?;
+    Ok(0)
+}

@@ -1,0 +1,183 @@
+//! Static risks, linter-style: a stable code, a severity, the resources involved
+//! and one sentence. One file per rule; [`RULES`] lists them.
+//! Codes and categories: `../shared/domain.md` §5 (AWS resilience analysis framework).
+
+mod asg_imbalanced;
+mod db_single_az;
+mod db_writer_only;
+mod lb_az_without_targets;
+mod low_capacity_after_az_loss;
+mod nat_cross_az;
+mod no_backups;
+mod no_deletion_protection;
+mod spof_az;
+mod spof_region;
+mod targets_outside_lb_azs;
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use crate::model::{Estate, Facts, ResIdx};
+use crate::sim::{Matrix, Topology, TopologyUnit, UnitIdx};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    High,
+    Medium,
+    Low,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+        }
+    }
+}
+
+/// One static risk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub resources: Vec<ResIdx>,
+    pub message: String,
+}
+
+/// A rule: its code, severity, failure category and check.
+pub struct Rule {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub category: &'static str,
+    pub summary: &'static str,
+    check: fn(&Context) -> Vec<Finding>,
+}
+
+impl Rule {
+    fn finding(&self, resources: Vec<ResIdx>, message: String) -> Finding {
+        Finding {
+            code: self.code,
+            severity: self.severity,
+            resources,
+            message,
+        }
+    }
+}
+
+/// Every rule, in the order of `domain.md` §5.
+pub const RULES: &[&Rule] = &[
+    &spof_az::RULE,
+    &spof_region::RULE,
+    &low_capacity_after_az_loss::RULE,
+    &nat_cross_az::RULE,
+    &db_single_az::RULE,
+    &db_writer_only::RULE,
+    &no_backups::RULE,
+    &no_deletion_protection::RULE,
+    &lb_az_without_targets::RULE,
+    &targets_outside_lb_azs::RULE,
+    &asg_imbalanced::RULE,
+];
+
+/// What the rules look at.
+pub struct Context<'a> {
+    pub estate: &'a Estate,
+    pub topo: &'a Topology,
+    pub matrix: &'a Matrix,
+    /// Database resources (instances and clusters) that some user-facing path depends on.
+    pub depended: HashSet<ResIdx>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(estate: &'a Estate, topo: &'a Topology, matrix: &'a Matrix) -> Self {
+        Context {
+            estate,
+            topo,
+            matrix,
+            depended: depended_resources(topo),
+        }
+    }
+
+    pub(crate) fn name(&self, r: ResIdx) -> &str {
+        &self.estate.resource(r).name
+    }
+
+    /// How many user-facing paths depend on `res` (directly or through hops).
+    pub(crate) fn is_depended(&self, res: ResIdx) -> bool {
+        self.depended.contains(&res)
+    }
+}
+
+/// Resources behind the dependency units user-facing paths reach.
+fn depended_resources(topo: &Topology) -> HashSet<ResIdx> {
+    let mut seen: HashSet<UnitIdx> = HashSet::new();
+    let mut stack: Vec<UnitIdx> = topo.paths().iter().map(|p| p.chain).collect();
+    let mut out = HashSet::new();
+    while let Some(u) = stack.pop() {
+        if !seen.insert(u) {
+            continue;
+        }
+        match topo.unit(u) {
+            TopologyUnit::Chain(c) => stack.extend(c.deps.iter().map(|d| d.unit)),
+            TopologyUnit::Hop(h) => {
+                out.insert(h.lb);
+                stack.extend(h.chains.iter().copied());
+            }
+            TopologyUnit::Rds(r) => {
+                out.insert(r.db);
+            }
+            TopologyUnit::Cluster(c) => {
+                out.insert(c.cluster);
+            }
+            TopologyUnit::Placed(p) => {
+                out.insert(p.res);
+            }
+        }
+    }
+    out
+}
+
+/// Runs every rule. Sorted by severity, then code, then message.
+pub fn analyze(estate: &Estate, topo: &Topology, matrix: &Matrix) -> Vec<Finding> {
+    let ctx = Context::new(estate, topo, matrix);
+    let mut out: Vec<Finding> = RULES.iter().flat_map(|r| (r.check)(&ctx)).collect();
+    out.sort_by(|a, b| (a.severity, a.code, &a.message).cmp(&(b.severity, b.code, &b.message)));
+    out
+}
+
+/// Looks a rule up by code.
+pub fn rule(code: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|r| r.code == code)
+}
+
+/// Resources of a kind, with their index.
+pub(crate) fn each<'a, T: 'a>(
+    estate: &'a Estate,
+    pick: impl Fn(&'a Facts) -> Option<&'a T> + 'a,
+) -> impl Iterator<Item = (ResIdx, &'a T)> + 'a {
+    estate
+        .resources()
+        .iter()
+        .enumerate()
+        .filter_map(move |(i, r)| pick(&r.facts).map(|f| (ResIdx(i as u32), f)))
+}
+
+/// "a, b and c".
+pub(crate) fn and_list<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_string(),
+        [init @ .., last] => format!(
+            "{} and {}",
+            init.iter()
+                .map(|s| s.as_ref())
+                .collect::<Vec<_>>()
+                .join(", "),
+            last.as_ref()
+        ),
+    }
+}

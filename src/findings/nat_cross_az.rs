@@ -1,0 +1,56 @@
+//! `nat-cross-az`: subnets in one AZ route egress through a NAT gateway in another AZ.
+
+use std::collections::BTreeMap;
+
+use crate::model::{EdgeKind, Facts, NatMode, ResIdx};
+
+use super::{Context, Finding, Rule, Severity, and_list, each};
+
+pub const RULE: Rule = Rule {
+    code: "nat-cross-az",
+    severity: Severity::Medium,
+    category: "shared fate",
+    summary: "subnets in one AZ route egress through a NAT gateway in another AZ",
+    check,
+};
+
+fn check(ctx: &Context) -> Vec<Finding> {
+    let e = ctx.estate;
+    let mut by_nat: BTreeMap<ResIdx, Vec<ResIdx>> = BTreeMap::new();
+    for (subnet, _) in each(e, |f| match f {
+        Facts::Subnet(s) => Some(s),
+        _ => None,
+    }) {
+        let subnet_az = e.resource(subnet).az;
+        for (edge, nat) in e.edges_from(subnet) {
+            let r = e.resource(nat);
+            let zonal = matches!(&r.facts, Facts::NatGateway(n) if n.mode == NatMode::Zonal);
+            if edge.kind == EdgeKind::EgressVia && zonal && r.az != subnet_az {
+                by_nat.entry(nat).or_default().push(subnet);
+            }
+        }
+    }
+    by_nat
+        .into_iter()
+        .map(|(nat, subnets)| {
+            let mut azs: Vec<&str> = subnets
+                .iter()
+                .filter_map(|s| e.resource(*s).az.map(|a| e.az_id(a)))
+                .collect();
+            azs.sort_unstable();
+            azs.dedup();
+            let nat_az = e.resource(nat).az.map_or("?", |a| e.az_id(a));
+            let mut resources = vec![nat];
+            resources.extend(subnets.iter().copied());
+            RULE.finding(
+                resources,
+                format!(
+                    "{} subnet(s) in {} send internet egress through NAT gateway {} in {nat_az}: losing {nat_az} cuts their egress too",
+                    subnets.len(),
+                    and_list(&azs),
+                    ctx.name(nat)
+                ),
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,39 @@
+//! `targets-outside-lb-azs`: targets in AZs the load balancer does not enable.
+
+use super::{Context, Finding, Rule, Severity, and_list};
+
+pub const RULE: Rule = Rule {
+    code: "targets-outside-lb-azs",
+    severity: Severity::Medium,
+    category: "misconfiguration",
+    summary: "targets in AZs the load balancer does not enable",
+    check,
+};
+
+fn check(ctx: &Context) -> Vec<Finding> {
+    let e = ctx.estate;
+    let mut out = Vec::new();
+    for (p, spec) in ctx.topo.paths().iter().enumerate() {
+        let c = ctx.topo.chain(p);
+        let outside: Vec<_> = c
+            .zones
+            .iter()
+            .filter(|z| !z.enabled && z.tally.total > 0)
+            .collect();
+        if outside.is_empty() {
+            continue;
+        }
+        let count: u32 = outside.iter().map(|z| z.tally.total).sum();
+        let azs: Vec<&str> = outside.iter().map(|z| e.az_id(z.az)).collect();
+        out.push(RULE.finding(
+            vec![spec.lb, spec.tg],
+            format!(
+                "{count} target(s) of {} sit in {}, where {} has no node: they get no traffic and add no redundancy",
+                ctx.name(spec.tg),
+                and_list(&azs),
+                ctx.name(spec.lb)
+            ),
+        ));
+    }
+    out
+}

@@ -1,0 +1,12 @@
+//! blastmap: explore AWS fault isolation boundaries.
+//!
+//! Data flows one way: discover → model → (snapshot) → sim/findings → report or tui.
+
+pub mod cli;
+pub mod commands;
+pub mod demo;
+pub mod findings;
+pub mod model;
+pub mod report;
+pub mod sim;
+pub mod snapshot;

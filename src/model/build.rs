@@ -1,0 +1,376 @@
+//! Building an [`Estate`]: interning accounts, Regions and AZ IDs, checking
+//! every reference, then deriving the graph.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use super::graph::EstateGraph;
+use super::{
+    Account, AccountIdx, Az, AzIdx, Coverage, CoverageStatus, Declared, Estate, Facts, Kind, Meta,
+    MissingReference, ModelError, NatMode, RegionIdx, ResIdx, Resource, Service, TargetType,
+};
+
+/// Collects accounts, AZ mappings and resources, then checks and links them.
+#[derive(Debug, Default)]
+pub struct EstateBuilder {
+    meta: Meta,
+    accounts: Vec<Account>,
+    account_by_id: HashMap<String, AccountIdx>,
+    regions: Vec<String>,
+    region_by_name: HashMap<String, RegionIdx>,
+    azs: Vec<Az>,
+    az_by_id: HashMap<String, AzIdx>,
+    resources: Vec<Resource>,
+    coverage: Vec<Coverage>,
+    declared: Declared,
+}
+
+impl EstateBuilder {
+    pub fn new(meta: Meta) -> Self {
+        EstateBuilder {
+            meta,
+            ..Default::default()
+        }
+    }
+
+    /// Declares an account (or renames one already seen).
+    pub fn account(&mut self, id: &str, name: &str) -> AccountIdx {
+        let idx = self.account_idx(id);
+        if !name.is_empty() {
+            self.accounts[idx.index()].name = name.to_string();
+        }
+        idx
+    }
+
+    /// The index of an account, declaring it (named by its id) if it is new.
+    pub fn account_idx(&mut self, id: &str) -> AccountIdx {
+        if let Some(&idx) = self.account_by_id.get(id) {
+            return idx;
+        }
+        let idx = AccountIdx(self.accounts.len() as u32);
+        self.accounts.push(Account {
+            id: id.to_string(),
+            name: id.to_string(),
+            az_names: BTreeMap::new(),
+        });
+        self.account_by_id.insert(id.to_string(), idx);
+        idx
+    }
+
+    pub fn region(&mut self, name: &str) -> RegionIdx {
+        if let Some(&idx) = self.region_by_name.get(name) {
+            return idx;
+        }
+        let idx = RegionIdx(self.regions.len() as u16);
+        self.regions.push(name.to_string());
+        self.region_by_name.insert(name.to_string(), idx);
+        idx
+    }
+
+    /// Interns an AZ ID in `region`; an AZ ID claimed by two Regions is an error.
+    pub fn az(&mut self, id: &str, region: RegionIdx, by: &str) -> Result<AzIdx, ModelError> {
+        if id.is_empty() {
+            return Err(ModelError::Invalid {
+                what: format!("the AZ of {by}"),
+                value: id.to_string(),
+                why: "an AZ ID such as use1-az1 is required".to_string(),
+            });
+        }
+        if let Some(&idx) = self.az_by_id.get(id) {
+            let az = &self.azs[idx.index()];
+            if az.region != region {
+                return Err(ModelError::AzInTwoRegions {
+                    az: id.to_string(),
+                    first: self.regions[az.region.index()].clone(),
+                    second: self.regions[region.index()].clone(),
+                    resource: by.to_string(),
+                });
+            }
+            return Ok(idx);
+        }
+        let idx = AzIdx(self.azs.len() as u16);
+        self.azs.push(Az {
+            id: id.to_string(),
+            region,
+        });
+        self.az_by_id.insert(id.to_string(), idx);
+        Ok(idx)
+    }
+
+    /// Records that `account` calls AZ `az_id` of `region` by `az_name`.
+    pub fn az_name(
+        &mut self,
+        account: AccountIdx,
+        region: &str,
+        az_name: &str,
+        az_id: &str,
+    ) -> Result<AzIdx, ModelError> {
+        let region = self.region(region);
+        let by = format!(
+            "the AZ mapping of account {}",
+            self.accounts[account.index()].id
+        );
+        let az = self.az(az_id, region, &by)?;
+        self.accounts[account.index()]
+            .az_names
+            .insert(az, az_name.to_string());
+        Ok(az)
+    }
+
+    /// Adds a resource whose account, Region and AZ are already interned.
+    pub fn push(&mut self, resource: Resource) -> ResIdx {
+        let idx = ResIdx(self.resources.len() as u32);
+        self.resources.push(resource);
+        idx
+    }
+
+    /// Adds a resource named by strings: account id, Region name and AZ ID.
+    pub fn add(
+        &mut self,
+        id: &str,
+        name: &str,
+        account: &str,
+        region: &str,
+        az: Option<&str>,
+        facts: Facts,
+    ) -> Result<ResIdx, ModelError> {
+        let account = self.account_idx(account);
+        let region = self.region(region);
+        let az = match az {
+            Some(az) => Some(self.az(az, region, id)?),
+            None => None,
+        };
+        Ok(self.push(Resource {
+            id: id.to_string(),
+            name: name.to_string(),
+            account,
+            region,
+            az,
+            tags: BTreeMap::new(),
+            facts,
+        }))
+    }
+
+    /// Sets a tag on a resource already added.
+    pub fn tag(&mut self, idx: ResIdx, key: &str, value: &str) {
+        self.resources[idx.index()]
+            .tags
+            .insert(key.to_string(), value.to_string());
+    }
+
+    pub fn coverage(&mut self, coverage: Coverage) {
+        self.coverage.push(coverage);
+    }
+
+    pub fn declared(&mut self, declared: Declared) {
+        self.declared = declared;
+    }
+
+    pub fn declared_mut(&mut self) -> &mut Declared {
+        &mut self.declared
+    }
+
+    pub fn meta_mut(&mut self) -> &mut Meta {
+        &mut self.meta
+    }
+
+    /// Checks every reference and AZ, then derives the graph.
+    pub fn build(mut self) -> Result<Estate, ModelError> {
+        if self.resources.is_empty() {
+            return Err(ModelError::Empty);
+        }
+        let mut by_id: HashMap<String, ResIdx> = HashMap::with_capacity(self.resources.len());
+        for (i, r) in self.resources.iter_mut().enumerate() {
+            if r.name.is_empty() {
+                r.name = r.id.clone();
+            }
+            if by_id.insert(r.id.clone(), ResIdx(i as u32)).is_some() {
+                return Err(ModelError::DuplicateId { id: r.id.clone() });
+            }
+        }
+        self.intern_fact_azs()?;
+        self.check_references(&by_id)?;
+        let graph = EstateGraph::build(&self.resources, &by_id, &self.declared.dependencies);
+        Ok(Estate {
+            meta: self.meta,
+            accounts: self.accounts,
+            regions: self.regions,
+            azs: self.azs,
+            resources: self.resources,
+            coverage: self.coverage,
+            declared: self.declared,
+            by_id,
+            graph,
+        })
+    }
+
+    /// Every AZ ID named inside facts must sit in the resource's Region.
+    fn intern_fact_azs(&mut self) -> Result<(), ModelError> {
+        let mut named: Vec<(String, RegionIdx, String)> = Vec::new();
+        for r in &self.resources {
+            let zonal_kind = match &r.facts {
+                Facts::Subnet(_) | Facts::Instance(_) | Facts::DbInstance(_) => true,
+                Facts::NatGateway(n) => n.mode == NatMode::Zonal,
+                _ => false,
+            };
+            if zonal_kind && r.az.is_none() {
+                return Err(ModelError::ZonalWithoutAz {
+                    resource: r.id.clone(),
+                    kind: r.kind().key().to_string(),
+                });
+            }
+            let mut note = |az: &str| named.push((az.to_string(), r.region, r.id.clone()));
+            match &r.facts {
+                Facts::LoadBalancer(lb) => lb.zones.iter().for_each(|z| note(&z.az)),
+                Facts::TargetGroup(tg) => tg
+                    .targets
+                    .iter()
+                    .filter_map(|t| t.zonal_az())
+                    .for_each(&mut note),
+                Facts::AutoScalingGroup(asg) => asg.azs.iter().for_each(|a| note(a)),
+                Facts::DbInstance(db) => db.secondary_az.iter().for_each(|a| note(a)),
+                _ => {}
+            }
+        }
+        for (az, region, by) in named {
+            self.az(&az, region, &by)?;
+        }
+        Ok(())
+    }
+
+    fn check_references(&self, by_id: &HashMap<String, ResIdx>) -> Result<(), ModelError> {
+        let gaps: HashSet<(&str, &str, Service)> = self
+            .coverage
+            .iter()
+            .filter(|c| c.status != CoverageStatus::Ok)
+            .map(|c| (c.account.as_str(), c.region.as_str(), c.service))
+            .collect();
+        let mut missing: Vec<MissingReference> = Vec::new();
+        for r in &self.resources {
+            let account = self.accounts[r.account.index()].id.as_str();
+            let region = self.regions[r.region.index()].as_str();
+            let mut expect = |field: &'static str, to: &str, kinds: &[Kind]| {
+                let found = by_id
+                    .get(to)
+                    .is_some_and(|i| kinds.contains(&self.resources[i.index()].kind()));
+                // Missing data from a service the scan could not read is a gap, not an error.
+                let excused = kinds
+                    .iter()
+                    .any(|k| gaps.contains(&(account, region, Service::of_kind(*k))));
+                if !found && !excused {
+                    missing.push(MissingReference {
+                        from: r.id.clone(),
+                        field,
+                        to: to.to_string(),
+                    });
+                }
+            };
+            match &r.facts {
+                Facts::Vpc(_) | Facts::SecurityGroup(_) => {}
+                Facts::Subnet(s) => expect("vpc", &s.vpc, &[Kind::Vpc]),
+                Facts::RouteTable(rt) => {
+                    expect("vpc", &rt.vpc, &[Kind::Vpc]);
+                    rt.subnets
+                        .iter()
+                        .for_each(|s| expect("subnets", s, &[Kind::Subnet]));
+                    for route in &rt.routes {
+                        if route.target.starts_with("nat-") {
+                            expect("routes", &route.target, &[Kind::NatGateway]);
+                        }
+                    }
+                }
+                Facts::NatGateway(n) => {
+                    n.subnet
+                        .iter()
+                        .for_each(|s| expect("subnet", s, &[Kind::Subnet]));
+                }
+                Facts::LoadBalancer(lb) => {
+                    for tg in lb.forwarded_target_groups() {
+                        expect("listeners", tg, &[Kind::TargetGroup]);
+                    }
+                    for z in &lb.zones {
+                        z.subnet
+                            .iter()
+                            .for_each(|s| expect("zones", s, &[Kind::Subnet]));
+                    }
+                    for sg in &lb.security_groups {
+                        expect("security_groups", sg, &[Kind::SecurityGroup]);
+                    }
+                }
+                Facts::TargetGroup(tg) => match tg.target_type {
+                    TargetType::Instance => {
+                        tg.targets
+                            .iter()
+                            .for_each(|t| expect("targets", &t.id, &[Kind::Instance]));
+                    }
+                    TargetType::Alb => {
+                        tg.targets
+                            .iter()
+                            .for_each(|t| expect("targets", &t.id, &[Kind::LoadBalancer]));
+                    }
+                    TargetType::Ip | TargetType::Lambda => {}
+                },
+                Facts::Instance(inst) => {
+                    inst.subnet
+                        .iter()
+                        .for_each(|s| expect("subnet", s, &[Kind::Subnet]));
+                    for sg in &inst.security_groups {
+                        expect("security_groups", sg, &[Kind::SecurityGroup]);
+                    }
+                }
+                Facts::AutoScalingGroup(asg) => {
+                    asg.subnets
+                        .iter()
+                        .for_each(|s| expect("subnets", s, &[Kind::Subnet]));
+                    asg.instances
+                        .iter()
+                        .for_each(|i| expect("instances", i, &[Kind::Instance]));
+                    asg.target_groups
+                        .iter()
+                        .for_each(|t| expect("target_groups", t, &[Kind::TargetGroup]));
+                }
+                Facts::DbInstance(db) => {
+                    db.cluster
+                        .iter()
+                        .for_each(|c| expect("cluster", c, &[Kind::DbCluster]));
+                    for sg in &db.security_groups {
+                        expect("security_groups", sg, &[Kind::SecurityGroup]);
+                    }
+                }
+                Facts::DbCluster(c) => {
+                    c.members
+                        .iter()
+                        .for_each(|m| expect("members", &m.instance, &[Kind::DbInstance]));
+                    for sg in &c.security_groups {
+                        expect("security_groups", sg, &[Kind::SecurityGroup]);
+                    }
+                }
+            }
+        }
+        let mut check_declared = |field: &'static str, id: &str| {
+            if !by_id.contains_key(id) {
+                missing.push(MissingReference {
+                    from: "declared".to_string(),
+                    field,
+                    to: id.to_string(),
+                });
+            }
+        };
+        for d in &self.declared.dependencies {
+            check_declared("dependencies.from", &d.from);
+            check_declared("dependencies.to", &d.to);
+        }
+        self.declared
+            .services
+            .keys()
+            .for_each(|lb| check_declared("services", lb));
+        self.declared
+            .hard_egress
+            .iter()
+            .for_each(|id| check_declared("hard_egress", id));
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(ModelError::MissingReferences(missing))
+        }
+    }
+}

@@ -1,0 +1,86 @@
+use std::fmt;
+
+use thiserror::Error;
+
+/// Why an estate could not be built, or a name could not be resolved in it.
+#[derive(Debug, Error)]
+pub enum ModelError {
+    #[error("the estate holds no resources: scan an account that has some, or try --demo")]
+    Empty,
+
+    #[error("resource id {id:?} appears more than once")]
+    DuplicateId { id: String },
+
+    #[error("{}", missing_message(.0))]
+    MissingReferences(Vec<MissingReference>),
+
+    #[error(
+        "AZ {az} is placed in Region {first} by one resource and in {second} by another ({resource})"
+    )]
+    AzInTwoRegions {
+        az: String,
+        first: String,
+        second: String,
+        resource: String,
+    },
+
+    #[error("{}", unknown_domain_message(.given, .az_name_meanings, .known))]
+    UnknownDomain {
+        given: String,
+        az_name_meanings: Vec<String>,
+        known: Vec<String>,
+    },
+
+    #[error("resource {resource} ({kind}) is zonal but has no \"az\"")]
+    ZonalWithoutAz { resource: String, kind: String },
+
+    #[error("{what} {value:?} is not valid: {why}")]
+    Invalid {
+        what: String,
+        value: String,
+        why: String,
+    },
+}
+
+/// A reference from one resource to an id that is not in the estate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingReference {
+    pub from: String,
+    pub field: &'static str,
+    pub to: String,
+}
+
+impl fmt::Display for MissingReference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({}) -> {}", self.from, self.field, self.to)
+    }
+}
+
+const SHOWN_MISSING: usize = 10;
+
+fn missing_message(refs: &[MissingReference]) -> String {
+    let mut out = format!(
+        "{} reference(s) point at resources that are not in the estate:",
+        refs.len()
+    );
+    for r in refs.iter().take(SHOWN_MISSING) {
+        out.push_str(&format!("\n  {r}"));
+    }
+    if refs.len() > SHOWN_MISSING {
+        out.push_str(&format!("\n  … and {} more", refs.len() - SHOWN_MISSING));
+    }
+    out.push_str("\nadd the missing resources, or fix the ids that point at them");
+    out
+}
+
+fn unknown_domain_message(given: &str, az_name_meanings: &[String], known: &[String]) -> String {
+    let mut out = format!("{given:?} is not an AZ ID or Region of this estate");
+    if !az_name_meanings.is_empty() {
+        out.push_str(&format!(
+            ": it is an AZ name, and AZ names differ per account ({}); name the AZ ID instead",
+            az_name_meanings.join(", ")
+        ));
+    }
+    out.push_str(&format!("\nknown domains: {}", known.join(", ")));
+    out
+}

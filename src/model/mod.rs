@@ -1,0 +1,375 @@
+//! The estate: accounts, Regions, AZs (by AZ ID) and resources, as a petgraph graph.
+//!
+//! Every zonal resource is keyed by `(account, region, az_id)`; AZ names are
+//! per account and kept only for display
+//! (docs.aws.amazon.com/global-infrastructure/latest/regions/az-ids.html).
+
+mod build;
+mod error;
+mod graph;
+mod resource;
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+pub use build::EstateBuilder;
+pub use error::{MissingReference, ModelError};
+pub use graph::{Edge, EdgeKind};
+pub use resource::*;
+
+/// Index of a resource in [`Estate::resources`] (and of its graph node).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ResIdx(pub u32);
+
+impl ResIdx {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AccountIdx(pub u32);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RegionIdx(pub u16);
+
+/// A physical Availability Zone (an AZ ID such as `use1-az1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AzIdx(pub u16);
+
+impl AccountIdx {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+impl RegionIdx {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+impl AzIdx {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A fault domain a what-if can lose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Domain {
+    Az(AzIdx),
+    Region(RegionIdx),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Account {
+    pub id: String,
+    /// A readable name (alias or profile); the id when none is known.
+    pub name: String,
+    /// This account's own AZ names, per AZ.
+    pub az_names: BTreeMap<AzIdx, String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Az {
+    /// The AZ ID, e.g. `use1-az1`.
+    pub id: String,
+    pub region: RegionIdx,
+}
+
+/// Where the estate came from and when.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Meta {
+    /// `demo`, `scan`, `synthetic`, … (free text).
+    #[serde(default)]
+    pub source: String,
+    /// RFC 3339 capture time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captured_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The AWS service a scan reads; coverage is recorded per account, Region and service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Service {
+    Ec2,
+    Elbv2,
+    Autoscaling,
+    Rds,
+    Sts,
+}
+
+impl Service {
+    /// The service that owns resources of `kind`.
+    pub fn of_kind(kind: Kind) -> Service {
+        match kind {
+            Kind::Vpc
+            | Kind::Subnet
+            | Kind::RouteTable
+            | Kind::NatGateway
+            | Kind::SecurityGroup
+            | Kind::Instance => Service::Ec2,
+            Kind::LoadBalancer | Kind::TargetGroup => Service::Elbv2,
+            Kind::AutoScalingGroup => Service::Autoscaling,
+            Kind::DbInstance | Kind::DbCluster => Service::Rds,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Service::Ec2 => "ec2",
+            Service::Elbv2 => "elbv2",
+            Service::Autoscaling => "autoscaling",
+            Service::Rds => "rds",
+            Service::Sts => "sts",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoverageStatus {
+    Ok,
+    Denied,
+    Throttled,
+    Error,
+}
+
+/// Whether a scan could read one service in one account and Region.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Coverage {
+    pub account: String,
+    pub region: String,
+    pub service: Service,
+    pub status: CoverageStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// What an overlay (or a person) declared beyond what AWS reports.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Declared {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dependencies: Vec<DeclaredDependency>,
+    /// Service name per load balancer id (overrides the `blastmap:service` tag).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub services: BTreeMap<String, String>,
+    /// Load balancers or target groups whose targets need NAT egress to serve at all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hard_egress: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeclaredDependency {
+    /// A load balancer, target group, Auto Scaling group or instance.
+    pub from: String,
+    /// The resource it depends on.
+    pub to: String,
+    /// A hard dependency takes the path down when it is down; a soft one degrades it.
+    #[serde(default = "yes")]
+    pub hard: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The tag that groups load balancers into one service.
+pub const SERVICE_TAG: &str = "blastmap:service";
+
+/// An AWS estate: accounts, Regions, AZs and resources, with their graph.
+#[derive(Debug, Clone)]
+pub struct Estate {
+    pub meta: Meta,
+    accounts: Vec<Account>,
+    regions: Vec<String>,
+    azs: Vec<Az>,
+    resources: Vec<Resource>,
+    pub coverage: Vec<Coverage>,
+    pub declared: Declared,
+    by_id: HashMap<String, ResIdx>,
+    graph: graph::EstateGraph,
+}
+
+impl Estate {
+    pub fn accounts(&self) -> &[Account] {
+        &self.accounts
+    }
+    pub fn regions(&self) -> &[String] {
+        &self.regions
+    }
+    pub fn azs(&self) -> &[Az] {
+        &self.azs
+    }
+    pub fn resources(&self) -> &[Resource] {
+        &self.resources
+    }
+    pub fn resource(&self, idx: ResIdx) -> &Resource {
+        &self.resources[idx.index()]
+    }
+    pub fn account(&self, idx: AccountIdx) -> &Account {
+        &self.accounts[idx.index()]
+    }
+    pub fn region_name(&self, idx: RegionIdx) -> &str {
+        &self.regions[idx.index()]
+    }
+    pub fn az(&self, idx: AzIdx) -> &Az {
+        &self.azs[idx.index()]
+    }
+    pub fn az_id(&self, idx: AzIdx) -> &str {
+        &self.azs[idx.index()].id
+    }
+
+    pub fn find(&self, id: &str) -> Option<ResIdx> {
+        self.by_id.get(id).copied()
+    }
+
+    pub fn az_by_id(&self, id: &str) -> Option<AzIdx> {
+        self.azs
+            .iter()
+            .position(|az| az.id == id)
+            .map(|i| AzIdx(i as u16))
+    }
+
+    pub fn region_by_name(&self, name: &str) -> Option<RegionIdx> {
+        self.regions
+            .iter()
+            .position(|r| r == name)
+            .map(|i| RegionIdx(i as u16))
+    }
+
+    /// `account`'s own name for the AZ (`us-east-1b`), when known.
+    pub fn az_name(&self, account: AccountIdx, az: AzIdx) -> Option<&str> {
+        self.accounts[account.index()]
+            .az_names
+            .get(&az)
+            .map(String::as_str)
+    }
+
+    /// Every account's name for the AZ, as `(account name, az name)`.
+    pub fn az_names(&self, az: AzIdx) -> Vec<(&str, &str)> {
+        self.accounts
+            .iter()
+            .filter_map(|a| a.az_names.get(&az).map(|n| (a.name.as_str(), n.as_str())))
+            .collect()
+    }
+
+    /// The fault domains a what-if can lose: every AZ (grouped by Region), then every Region.
+    pub fn domains(&self) -> Vec<Domain> {
+        let mut azs: Vec<AzIdx> = (0..self.azs.len()).map(|i| AzIdx(i as u16)).collect();
+        azs.sort_by(|a, b| {
+            let key = |x: &AzIdx| (self.region_name(self.az(*x).region), self.az_id(*x));
+            key(a).cmp(&key(b))
+        });
+        let mut regions: Vec<RegionIdx> = (0..self.regions.len())
+            .map(|i| RegionIdx(i as u16))
+            .collect();
+        regions.sort_by(|a, b| self.region_name(*a).cmp(self.region_name(*b)));
+        azs.into_iter()
+            .map(Domain::Az)
+            .chain(regions.into_iter().map(Domain::Region))
+            .collect()
+    }
+
+    pub fn domain_name(&self, domain: Domain) -> &str {
+        match domain {
+            Domain::Az(az) => self.az_id(az),
+            Domain::Region(r) => self.region_name(r),
+        }
+    }
+
+    /// Parses a fault domain: an AZ ID (`use1-az1`) or a Region (`us-east-1`).
+    pub fn parse_domain(&self, text: &str) -> Result<Domain, ModelError> {
+        let text = text.trim();
+        if let Some(az) = self.az_by_id(text) {
+            return Ok(Domain::Az(az));
+        }
+        if let Some(region) = self.region_by_name(text) {
+            return Ok(Domain::Region(region));
+        }
+        // An AZ *name* means a different place in each account: say which.
+        let meanings: Vec<String> = self
+            .accounts
+            .iter()
+            .flat_map(|a| {
+                a.az_names
+                    .iter()
+                    .filter(|(_, name)| name.as_str() == text)
+                    .map(|(az, _)| format!("{} in {}", self.az_id(*az), a.name))
+            })
+            .collect();
+        let known = self
+            .domains()
+            .into_iter()
+            .map(|d| self.domain_name(d).to_string())
+            .collect();
+        Err(ModelError::UnknownDomain {
+            given: text.to_string(),
+            az_name_meanings: meanings,
+            known,
+        })
+    }
+
+    /// The service a load balancer belongs to: a declaration, else the `blastmap:service` tag.
+    pub fn service_of(&self, lb: ResIdx) -> Option<&str> {
+        let r = self.resource(lb);
+        self.declared
+            .services
+            .get(&r.id)
+            .map(String::as_str)
+            .or_else(|| r.tag(SERVICE_TAG))
+    }
+
+    /// The resource's own AZ name in its account, or its AZ ID if none is known.
+    pub fn placement_label(&self, idx: ResIdx) -> String {
+        let r = self.resource(idx);
+        match r.az {
+            Some(az) => match self.az_name(r.account, az) {
+                Some(name) => format!("{} ({name})", self.az_id(az)),
+                None => self.az_id(az).to_string(),
+            },
+            None => self.region_name(r.region).to_string(),
+        }
+    }
+
+    /// Edges leaving `idx`, with their targets.
+    pub fn edges_from(&self, idx: ResIdx) -> impl Iterator<Item = (Edge, ResIdx)> + '_ {
+        self.graph.edges_from(idx)
+    }
+
+    /// Edges arriving at `idx`, with their sources.
+    pub fn edges_to(&self, idx: ResIdx) -> impl Iterator<Item = (Edge, ResIdx)> + '_ {
+        self.graph.edges_to(idx)
+    }
+
+    pub fn edge_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    /// Every edge as `(from, edge, to)`.
+    pub fn edges(&self) -> impl Iterator<Item = (ResIdx, Edge, ResIdx)> + '_ {
+        self.graph.all_edges()
+    }
+
+    /// Coverage entries that are not `ok`.
+    pub fn coverage_gaps(&self) -> impl Iterator<Item = &Coverage> {
+        self.coverage
+            .iter()
+            .filter(|c| c.status != CoverageStatus::Ok)
+    }
+
+    /// Resources that are internet-facing load balancers: where user-facing paths start.
+    pub fn internet_facing_load_balancers(&self) -> impl Iterator<Item = ResIdx> + '_ {
+        self.resources
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| matches!(&r.facts, Facts::LoadBalancer(lb) if lb.is_internet_facing()))
+            .map(|(i, _)| ResIdx(i as u32))
+    }
+}

@@ -1,0 +1,181 @@
+//! Markdown, ready to paste into a design doc or an incident retrospective.
+
+use crate::findings::Finding;
+use crate::sim::{Cause, CheckResult, Matrix, Status, Verdict};
+
+use super::{Report, capacity_text, summary_text};
+
+/// Escapes text for a Markdown table cell.
+pub fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+fn status(s: Status) -> String {
+    match s {
+        Status::Down => "**down**".to_string(),
+        other => other.as_str().to_string(),
+    }
+}
+
+fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let mut out = format!("| {} |\n", headers.join(" | "));
+    out.push_str(&format!("|{}\n", "---|".repeat(headers.len())));
+    for row in rows {
+        out.push_str(&format!("| {} |\n", row.join(" | ")));
+    }
+    out
+}
+
+pub fn what_if(r: &Report, verdict: &Verdict, findings: &[Finding]) -> String {
+    let mut out = format!(
+        "## What if we lose {}\n\n{} across {} user-facing path(s).\n\n",
+        verdict.lost.describe(r.estate),
+        summary_text(verdict),
+        verdict.paths.len()
+    );
+    let mut rows: Vec<(Status, Vec<String>)> = verdict
+        .paths
+        .iter()
+        .map(|pv| {
+            let reasons: Vec<String> = pv
+                .reasons
+                .iter()
+                .filter(|x| x.cause != Cause::NothingLost)
+                .map(|x| cell(&x.describe(r.estate)))
+                .collect();
+            (
+                pv.status,
+                vec![
+                    status(pv.status),
+                    cell(&r.path_label(pv.path)),
+                    cell(r.account_name(pv.path)),
+                    r.region(pv.path).to_string(),
+                    capacity_text(&pv.capacity),
+                    reasons.join("<br>"),
+                ],
+            )
+        })
+        .collect();
+    rows.sort_by_key(|(s, _)| std::cmp::Reverse(*s));
+    let rows: Vec<Vec<String>> = rows.into_iter().map(|(_, r)| r).collect();
+    out.push_str(&table(
+        &["Status", "Path", "Account", "Region", "Capacity", "Reasons"],
+        &rows,
+    ));
+    if !verdict.services.is_empty() {
+        out.push_str("\n### Services\n\n");
+        let rows: Vec<Vec<String>> = verdict
+            .services
+            .iter()
+            .map(|s| {
+                let spec = &r.topo.services()[s.service];
+                vec![
+                    cell(&spec.name),
+                    status(s.status),
+                    spec.paths.len().to_string(),
+                ]
+            })
+            .collect();
+        out.push_str(&table(&["Service", "Status", "Paths"], &rows));
+    }
+    if !findings.is_empty() {
+        out.push_str("\n### Findings\n\n");
+        out.push_str(&findings_table(r, findings));
+    }
+    out
+}
+
+fn findings_table(r: &Report, findings: &[Finding]) -> String {
+    let rows: Vec<Vec<String>> = findings
+        .iter()
+        .map(|f| {
+            let names: Vec<&str> = f
+                .resources
+                .iter()
+                .map(|i| r.estate.resource(*i).name.as_str())
+                .collect();
+            vec![
+                f.severity.as_str().to_string(),
+                format!("`{}`", f.code),
+                cell(&names.join(", ")),
+                cell(&f.message),
+            ]
+        })
+        .collect();
+    table(&["Severity", "Code", "Resources", "Message"], &rows)
+}
+
+pub fn findings(r: &Report, findings: &[Finding]) -> String {
+    if findings.is_empty() {
+        return "## Findings\n\nNo findings.\n".to_string();
+    }
+    format!("## Findings\n\n{}", findings_table(r, findings))
+}
+
+pub fn matrix(r: &Report, m: &Matrix) -> String {
+    let names: Vec<&str> = m.domains.iter().map(|d| r.estate.domain_name(*d)).collect();
+    let mut headers = vec!["Path", "Account", "Region"];
+    headers.extend(names.iter().copied());
+    let rows: Vec<Vec<String>> = (0..r.topo.paths().len())
+        .map(|p| {
+            let mut row = vec![
+                cell(&r.path_label(p)),
+                cell(r.account_name(p)),
+                r.region(p).to_string(),
+            ];
+            row.extend(m.row(p).iter().map(|c| status(c.status)));
+            row
+        })
+        .collect();
+    let mut out = format!(
+        "## Matrix\n\nEvery single-AZ and single-Region loss × every user-facing path.\n\n{}",
+        table(&headers, &rows)
+    );
+    if !r.topo.services().is_empty() {
+        let mut headers = vec!["Service"];
+        headers.extend(names.iter().copied());
+        let rows: Vec<Vec<String>> = r
+            .topo
+            .services()
+            .iter()
+            .enumerate()
+            .map(|(s, spec)| {
+                let mut row = vec![cell(&spec.name)];
+                row.extend((0..m.domains.len()).map(|c| status(m.service_status(s, c))));
+                row
+            })
+            .collect();
+        out.push('\n');
+        out.push_str(&table(&headers, &rows));
+    }
+    out
+}
+
+pub fn check(r: &Report, result: &CheckResult) -> String {
+    let kind = result.tolerate.as_str();
+    if result.passed() {
+        return format!(
+            "## Check ({kind}): passed\n\nNo single {kind} loss takes a user-facing path or service down.\n"
+        );
+    }
+    let rows: Vec<Vec<String>> = result
+        .offenders
+        .iter()
+        .map(|o| {
+            let reasons: Vec<String> = o
+                .reasons
+                .iter()
+                .map(|x| cell(&x.describe(r.estate)))
+                .collect();
+            vec![
+                r.estate.domain_name(o.domain).to_string(),
+                cell(&r.subject_label(o.subject)),
+                reasons.join("<br>"),
+            ]
+        })
+        .collect();
+    format!(
+        "## Check ({kind}): failed\n\n{}",
+        table(&["Lost", "What goes down", "Reasons"], &rows)
+    )
+}

@@ -1,0 +1,111 @@
+//! Non-interactive output of the engine: table, Markdown, JSON (one module per format).
+
+pub mod json;
+pub mod markdown;
+pub mod table;
+
+use crate::findings::Finding;
+use crate::model::Estate;
+use crate::sim::{Capacity, CheckResult, Matrix, PathSpec, Status, Subject, Topology, Verdict};
+
+/// How a command prints its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Markdown,
+    Json,
+}
+
+/// Everything a report about one estate needs.
+pub struct Report<'a> {
+    pub estate: &'a Estate,
+    pub topo: &'a Topology,
+}
+
+impl Report<'_> {
+    pub fn path(&self, p: usize) -> &PathSpec {
+        &self.topo.paths()[p]
+    }
+
+    /// `storefront-alb → storefront-web`
+    pub fn path_label(&self, p: usize) -> String {
+        let spec = self.path(p);
+        format!(
+            "{} → {}",
+            self.estate.resource(spec.lb).name,
+            self.estate.resource(spec.tg).name
+        )
+    }
+
+    pub fn account_name(&self, p: usize) -> &str {
+        &self.estate.account(self.path(p).account).name
+    }
+
+    pub fn region(&self, p: usize) -> &str {
+        self.estate.region_name(self.path(p).region)
+    }
+
+    pub fn subject_label(&self, s: Subject) -> String {
+        match s {
+            Subject::Path(p) => format!("path {}", self.path_label(p)),
+            Subject::Service(s) => format!("service {}", self.topo.services()[s].name),
+        }
+    }
+}
+
+/// `4/12 vcpu (8 after recovery)`
+pub fn capacity_text(c: &Capacity) -> String {
+    let mut s = format!("{}/{} {}", c.after, c.before, c.unit.as_str());
+    if c.after_recovery != c.after {
+        s.push_str(&format!(" ({} after recovery)", c.after_recovery));
+    }
+    s
+}
+
+/// "3 down, 5 degraded, 12 ok"
+pub fn summary_text(verdict: &Verdict) -> String {
+    let (ok, degraded, down) = verdict.counts();
+    format!("{down} down, {degraded} degraded, {ok} ok")
+}
+
+/// Renders a what-if in the chosen format.
+pub fn what_if(
+    r: &Report,
+    verdict: &Verdict,
+    findings: &[Finding],
+    format: Format,
+    color: bool,
+) -> String {
+    match format {
+        Format::Table => table::what_if(r, verdict, findings, color),
+        Format::Markdown => markdown::what_if(r, verdict, findings),
+        Format::Json => json::to_string(&json::what_if(r, verdict, findings)),
+    }
+}
+
+pub fn matrix(r: &Report, matrix: &Matrix, format: Format, color: bool) -> String {
+    match format {
+        Format::Table => table::matrix(r, matrix, color),
+        Format::Markdown => markdown::matrix(r, matrix),
+        Format::Json => json::to_string(&json::matrix(r, matrix)),
+    }
+}
+
+pub fn findings(r: &Report, findings: &[Finding], format: Format, color: bool) -> String {
+    match format {
+        Format::Table => table::findings(r, findings, color),
+        Format::Markdown => markdown::findings(r, findings),
+        Format::Json => json::to_string(&json::findings(r, findings)),
+    }
+}
+
+pub fn check(r: &Report, result: &CheckResult, format: Format, color: bool) -> String {
+    match format {
+        Format::Table => table::check(r, result, color),
+        Format::Markdown => markdown::check(r, result),
+        Format::Json => json::to_string(&json::check(r, result)),
+    }
+}
+
+/// Statuses in display order, worst first.
+pub const STATUSES: [Status; 3] = [Status::Down, Status::Degraded, Status::Ok];

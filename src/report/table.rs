@@ -1,0 +1,290 @@
+//! Aligned plain-text tables for a terminal; colour only when asked for.
+
+use unicode_width::UnicodeWidthStr;
+
+use crate::findings::{Finding, Severity};
+use crate::sim::{Cause, CheckResult, Matrix, Status, Verdict};
+
+use super::{Report, capacity_text, summary_text};
+
+/// ANSI styling, or none.
+#[derive(Debug, Clone, Copy)]
+pub struct Paint {
+    pub enabled: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Ok,
+    Degraded,
+    Down,
+    Dim,
+    Bold,
+}
+
+impl Style {
+    pub fn of(s: Status) -> Style {
+        match s {
+            Status::Ok => Style::Ok,
+            Status::Degraded => Style::Degraded,
+            Status::Down => Style::Down,
+        }
+    }
+
+    fn of_severity(s: Severity) -> Style {
+        match s {
+            Severity::High => Style::Down,
+            Severity::Medium => Style::Degraded,
+            Severity::Low => Style::Dim,
+        }
+    }
+}
+
+impl Paint {
+    pub fn paint(&self, style: Style, text: &str) -> String {
+        if !self.enabled {
+            return text.to_string();
+        }
+        let code = match style {
+            Style::Ok => "32",
+            Style::Degraded => "33",
+            Style::Down => "1;31",
+            Style::Dim => "2",
+            Style::Bold => "1",
+        };
+        format!("\x1b[{code}m{text}\x1b[0m")
+    }
+}
+
+/// A table: a header row, then rows whose cells may be styled, each with optional
+/// indented lines below it.
+/// A cell's text and style.
+pub type Cell = (String, Option<Style>);
+
+#[derive(Debug, Default)]
+pub struct Table {
+    headers: Vec<String>,
+    /// Cells, and lines shown indented below the row.
+    rows: Vec<(Vec<Cell>, Vec<String>)>,
+}
+
+impl Table {
+    pub fn new(headers: &[&str]) -> Self {
+        Table {
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn row(&mut self, cells: Vec<Cell>) -> &mut Vec<String> {
+        self.rows.push((cells, Vec::new()));
+        &mut self.rows.last_mut().expect("just pushed").1
+    }
+
+    pub fn render(&self, paint: Paint) -> String {
+        let n = self.headers.len();
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.width()).collect();
+        for (cells, _) in &self.rows {
+            for (i, (text, _)) in cells.iter().enumerate().take(n) {
+                widths[i] = widths[i].max(text.width());
+            }
+        }
+        let line = |cells: &[Cell]| {
+            let mut out = String::new();
+            for (i, (text, style)) in cells.iter().enumerate() {
+                let pad = if i + 1 < cells.len() {
+                    " ".repeat(widths[i].saturating_sub(text.width()) + 2)
+                } else {
+                    String::new()
+                };
+                match style {
+                    Some(s) => out.push_str(&paint.paint(*s, text)),
+                    None => out.push_str(text),
+                }
+                out.push_str(&pad);
+            }
+            out.trim_end().to_string()
+        };
+        let header: Vec<Cell> = self
+            .headers
+            .iter()
+            .map(|h| (h.clone(), Some(Style::Bold)))
+            .collect();
+        let mut out = line(&header);
+        out.push('\n');
+        let indent = " ".repeat(widths.first().copied().unwrap_or(0) + 2);
+        for (cells, below) in &self.rows {
+            out.push_str(&line(cells));
+            out.push('\n');
+            for b in below {
+                out.push_str(&indent);
+                out.push_str(&paint.paint(Style::Dim, b));
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
+
+fn status_cell(s: Status) -> Cell {
+    (format!("{} {}", s.glyph(), s.as_str()), Some(Style::of(s)))
+}
+
+fn plain(text: impl Into<String>) -> Cell {
+    (text.into(), None)
+}
+
+pub fn what_if(r: &Report, verdict: &Verdict, findings: &[Finding], color: bool) -> String {
+    let paint = Paint { enabled: color };
+    let mut out = format!(
+        "{} {}\n{} across {} user-facing path(s)\n\n",
+        paint.paint(Style::Bold, "What if we lose:"),
+        verdict.lost.describe(r.estate),
+        summary_text(verdict),
+        verdict.paths.len()
+    );
+    let mut t = Table::new(&["STATUS", "PATH", "ACCOUNT", "REGION", "CAPACITY"]);
+    let mut order: Vec<&crate::sim::PathVerdict> = verdict.paths.iter().collect();
+    order.sort_by_key(|pv| std::cmp::Reverse(pv.status));
+    for pv in order {
+        let p = pv.path;
+        let below = t.row(vec![
+            status_cell(pv.status),
+            plain(r.path_label(p)),
+            plain(r.account_name(p)),
+            plain(r.region(p)),
+            plain(capacity_text(&pv.capacity)),
+        ]);
+        for reason in pv.reasons.iter().filter(|x| x.cause != Cause::NothingLost) {
+            below.push(format!("↳ {}", reason.describe(r.estate)));
+        }
+    }
+    out.push_str(&t.render(paint));
+    if !verdict.services.is_empty() {
+        out.push('\n');
+        let mut s = Table::new(&["STATUS", "SERVICE", "PATHS"]);
+        for sv in &verdict.services {
+            let spec = &r.topo.services()[sv.service];
+            s.row(vec![
+                status_cell(sv.status),
+                plain(spec.name.clone()),
+                plain(spec.paths.len().to_string()),
+            ]);
+        }
+        out.push_str(&s.render(paint));
+    }
+    if !findings.is_empty() {
+        out.push_str(&format!(
+            "\n{} static finding(s): run `blastmap findings` to list them.\n",
+            findings.len()
+        ));
+    }
+    out
+}
+
+pub fn matrix(r: &Report, m: &Matrix, color: bool) -> String {
+    let paint = Paint { enabled: color };
+    let names: Vec<&str> = m.domains.iter().map(|d| r.estate.domain_name(*d)).collect();
+    let mut headers = vec!["PATH", "ACCOUNT", "REGION"];
+    headers.extend(names.iter().copied());
+    let mut t = Table::new(&headers);
+    let cell = |s: Status| (s.as_str().to_string(), Some(Style::of(s)));
+    for p in 0..r.topo.paths().len() {
+        let mut cells = vec![
+            plain(r.path_label(p)),
+            plain(r.account_name(p)),
+            plain(r.region(p)),
+        ];
+        cells.extend(m.row(p).iter().map(|c| cell(c.status)));
+        t.row(cells);
+    }
+    let mut out = format!(
+        "{} {} path(s) × {} single-domain loss(es)\n\n",
+        paint.paint(Style::Bold, "Matrix:"),
+        r.topo.paths().len(),
+        m.domains.len()
+    );
+    out.push_str(&t.render(paint));
+    if !r.topo.services().is_empty() {
+        let mut headers = vec!["SERVICE"];
+        headers.extend(names.iter().copied());
+        let mut s = Table::new(&headers);
+        for (i, spec) in r.topo.services().iter().enumerate() {
+            let mut cells = vec![plain(spec.name.clone())];
+            cells.extend((0..m.domains.len()).map(|c| cell(m.service_status(i, c))));
+            s.row(cells);
+        }
+        out.push('\n');
+        out.push_str(&s.render(paint));
+    }
+    out
+}
+
+pub fn findings(r: &Report, findings: &[Finding], color: bool) -> String {
+    let paint = Paint { enabled: color };
+    if findings.is_empty() {
+        return "No findings.\n".to_string();
+    }
+    let mut t = Table::new(&["SEVERITY", "CODE", "RESOURCES"]);
+    for f in findings {
+        let names: Vec<&str> = f
+            .resources
+            .iter()
+            .map(|i| r.estate.resource(*i).name.as_str())
+            .collect();
+        let below = t.row(vec![
+            (
+                f.severity.as_str().to_string(),
+                Some(Style::of_severity(f.severity)),
+            ),
+            plain(f.code),
+            plain(names.join(", ")),
+        ]);
+        below.push(f.message.clone());
+    }
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    format!(
+        "{} {} high, {} medium, {} low\n\n{}",
+        paint.paint(Style::Bold, "Findings:"),
+        count(Severity::High),
+        count(Severity::Medium),
+        count(Severity::Low),
+        t.render(paint)
+    )
+}
+
+pub fn check(r: &Report, result: &CheckResult, color: bool) -> String {
+    let paint = Paint { enabled: color };
+    let kind = match result.tolerate {
+        crate::sim::Tolerance::Az => "AZ",
+        crate::sim::Tolerance::Region => "Region",
+    };
+    if result.passed() {
+        return format!(
+            "{} no single {kind} loss takes a user-facing path or service down\n",
+            paint.paint(Style::Ok, "PASS")
+        );
+    }
+    let mut out = format!(
+        "{} {} offender(s): a single {kind} loss takes them down\n\n",
+        paint.paint(Style::Down, "FAIL"),
+        result.offenders.len()
+    );
+    let mut t = Table::new(&["LOST", "WHAT GOES DOWN"]);
+    for o in &result.offenders {
+        let below = t.row(vec![
+            (
+                r.estate.domain_name(o.domain).to_string(),
+                Some(Style::Down),
+            ),
+            plain(r.subject_label(o.subject)),
+        ]);
+        below.extend(
+            o.reasons
+                .iter()
+                .map(|x| format!("↳ {}", x.describe(r.estate))),
+        );
+    }
+    out.push_str(&t.render(paint));
+    out
+}

@@ -1,0 +1,309 @@
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use crate::model::{Coverage, Declared, Estate, EstateBuilder, Facts, Kind, Meta, Resource};
+
+use super::{SCHEMA, SUPPORTED_VERSIONS, SnapshotError};
+
+/// Reads a snapshot file into an estate.
+pub fn load(path: &Path) -> Result<Estate, SnapshotError> {
+    let bytes = std::fs::read(path).map_err(|source| SnapshotError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    from_slice(&bytes, &path.display().to_string())
+}
+
+/// Parses snapshot JSON; `origin` names it in messages (a path, `demo`, …).
+pub fn from_slice(bytes: &[u8], origin: &str) -> Result<Estate, SnapshotError> {
+    let syntax = |e: serde_json::Error| SnapshotError::Syntax {
+        path: origin.to_string(),
+        line: e.line(),
+        column: e.column(),
+        message: strip_position(&e.to_string()),
+    };
+
+    // The header first, so that a newer or foreign file gets the right message.
+    #[derive(Deserialize)]
+    struct Header {
+        schema: Option<serde_json::Value>,
+        version: Option<serde_json::Value>,
+    }
+    let header: Header = serde_json::from_slice(bytes).map_err(syntax)?;
+    match header.schema {
+        Some(serde_json::Value::String(s)) if s == SCHEMA => {}
+        other => {
+            return Err(SnapshotError::NotASnapshot {
+                path: origin.to_string(),
+                found: other.map(|v| v.to_string()),
+            });
+        }
+    }
+    let version = header.version.as_ref().and_then(|v| v.as_u64());
+    match version {
+        Some(v) if SUPPORTED_VERSIONS.contains(&(v as u32)) && v <= u32::MAX as u64 => {}
+        Some(v) => {
+            return Err(SnapshotError::UnsupportedVersion {
+                path: origin.to_string(),
+                version: v,
+            });
+        }
+        None => {
+            return Err(SnapshotError::Syntax {
+                path: origin.to_string(),
+                line: 1,
+                column: 1,
+                message: "missing or invalid \"version\": expected a number such as 1".to_string(),
+            });
+        }
+    }
+
+    let mut builder = EstateBuilder::new(Meta::default());
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    FileSeed {
+        builder: &mut builder,
+    }
+    .deserialize(&mut de)
+    .map_err(syntax)?;
+    de.end().map_err(syntax)?;
+    builder.build().map_err(|source| SnapshotError::Model {
+        path: origin.to_string(),
+        source,
+    })
+}
+
+/// serde_json appends " at line L column C"; we print the position up front instead.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// A string that borrows from the input when it can.
+struct Text<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+const FILE_FIELDS: &[&str] = &[
+    "schema",
+    "version",
+    "source",
+    "captured_at",
+    "description",
+    "accounts",
+    "coverage",
+    "declared",
+    "resources",
+];
+
+struct FileSeed<'b> {
+    builder: &'b mut EstateBuilder,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AccountRecord {
+    id: String,
+    #[serde(default)]
+    name: String,
+    /// Region → AZ name → AZ ID, as this account sees them.
+    #[serde(default)]
+    zones: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl<'de> DeserializeSeed<'de> for FileSeed<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FileSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a blastmap snapshot object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let b = self.builder;
+        while let Some(key) = map.next_key::<Text>()? {
+            match key.0.as_ref() {
+                "schema" | "version" => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                "source" => b.meta_mut().source = map.next_value()?,
+                "captured_at" => b.meta_mut().captured_at = map.next_value()?,
+                "description" => b.meta_mut().description = map.next_value()?,
+                "accounts" => {
+                    for a in map.next_value::<Vec<AccountRecord>>()? {
+                        let idx = b.account(&a.id, &a.name);
+                        for (region, zones) in &a.zones {
+                            for (name, id) in zones {
+                                b.az_name(idx, region, name, id)
+                                    .map_err(de::Error::custom)?;
+                            }
+                        }
+                    }
+                }
+                "coverage" => {
+                    for c in map.next_value::<Vec<Coverage>>()? {
+                        b.coverage(c);
+                    }
+                }
+                "declared" => b.declared(map.next_value::<Declared>()?),
+                "resources" => map.next_value_seed(ResourcesSeed { builder: b })?,
+                other => return Err(de::Error::unknown_field(other, FILE_FIELDS)),
+            }
+        }
+        Ok(())
+    }
+}
+
+struct ResourcesSeed<'b> {
+    builder: &'b mut EstateBuilder,
+}
+
+impl<'de> DeserializeSeed<'de> for ResourcesSeed<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ResourcesSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of resources")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq
+            .next_element_seed(ResourceSeed {
+                builder: &mut *self.builder,
+            })?
+            .is_some()
+        {}
+        Ok(())
+    }
+}
+
+struct ResourceSeed<'b> {
+    builder: &'b mut EstateBuilder,
+}
+
+const RESOURCE_FIELDS: &[&str] = &[
+    "kind", "id", "name", "account", "region", "az", "tags", "<kind>",
+];
+
+impl<'de> DeserializeSeed<'de> for ResourceSeed<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ResourceSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a resource object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut kind: Option<Kind> = None;
+        let mut id: Option<String> = None;
+        let mut name: Option<String> = None;
+        let mut account: Option<Text<'de>> = None;
+        let mut region: Option<Text<'de>> = None;
+        let mut az: Option<Text<'de>> = None;
+        let mut tags: BTreeMap<String, String> = BTreeMap::new();
+        let mut facts: Option<Facts> = None;
+        while let Some(key) = map.next_key::<Text>()? {
+            match key.0.as_ref() {
+                "kind" => kind = Some(map.next_value()?),
+                "id" => id = Some(map.next_value()?),
+                "name" => name = Some(map.next_value()?),
+                "account" => account = Some(map.next_value()?),
+                "region" => region = Some(map.next_value()?),
+                "az" => az = map.next_value::<Option<Text>>()?,
+                "tags" => tags = map.next_value()?,
+                other => match Kind::from_key(other) {
+                    Some(k) if facts.is_none() => facts = Some(Facts::next_value_of(k, &mut map)?),
+                    Some(_) => {
+                        return Err(de::Error::custom(format!(
+                            "a resource holds the facts of one kind only, found a second: `{other}`"
+                        )));
+                    }
+                    None => return Err(de::Error::unknown_field(other, RESOURCE_FIELDS)),
+                },
+            }
+        }
+        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
+        let facts = match (facts, kind) {
+            (Some(f), Some(k)) if f.kind() != k => {
+                return Err(de::Error::custom(format!(
+                    "resource {id} says kind `{k}` but holds `{}` facts",
+                    f.kind()
+                )));
+            }
+            (Some(f), _) => f,
+            (None, Some(k)) => {
+                return Err(de::Error::custom(format!(
+                    "resource {id} of kind `{k}` is missing its facts under `{}`",
+                    k.key()
+                )));
+            }
+            (None, None) => {
+                return Err(de::Error::custom(format!(
+                    "resource {id} has neither a `kind` nor facts (one of: {})",
+                    Kind::ALL
+                        .iter()
+                        .map(|k| k.key())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+        };
+        let account = account.ok_or_else(|| de::Error::missing_field("account"))?;
+        let region = region.ok_or_else(|| de::Error::missing_field("region"))?;
+        let b = self.builder;
+        let account = b.account_idx(&account.0);
+        let region = b.region(&region.0);
+        let az = match az {
+            Some(a) => Some(b.az(&a.0, region, &id).map_err(de::Error::custom)?),
+            None => None,
+        };
+        b.push(Resource {
+            name: name.unwrap_or_default(),
+            id,
+            account,
+            region,
+            az,
+            tags,
+            facts,
+        });
+        Ok(())
+    }
+}

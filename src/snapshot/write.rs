@@ -1,0 +1,143 @@
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+use serde::ser::SerializeMap;
+
+use crate::model::{Estate, Resource};
+
+use super::{SCHEMA, SnapshotError, VERSION};
+
+/// The estate as snapshot JSON: one resource per line, so that files diff well.
+pub fn to_string(estate: &Estate) -> String {
+    let mut out = String::with_capacity(estate.resources().len() * 256 + 1024);
+    let json = |v: &dyn erased::Json| v.to_json();
+    out.push_str("{\n");
+    out.push_str(&format!("\"schema\": {},\n", json(&SCHEMA)));
+    out.push_str(&format!("\"version\": {VERSION},\n"));
+    out.push_str(&format!("\"source\": {},\n", json(&estate.meta.source)));
+    if let Some(t) = &estate.meta.captured_at {
+        out.push_str(&format!("\"captured_at\": {},\n", json(t)));
+    }
+    if let Some(d) = &estate.meta.description {
+        out.push_str(&format!("\"description\": {},\n", json(d)));
+    }
+    let accounts: Vec<String> = estate
+        .accounts()
+        .iter()
+        .map(|a| {
+            let mut zones: BTreeMap<&str, BTreeMap<&str, &str>> = BTreeMap::new();
+            for (az, name) in &a.az_names {
+                let info = estate.az(*az);
+                zones
+                    .entry(estate.region_name(info.region))
+                    .or_default()
+                    .insert(name, &info.id);
+            }
+            #[derive(Serialize)]
+            struct AccountOut<'a> {
+                id: &'a str,
+                name: &'a str,
+                zones: BTreeMap<&'a str, BTreeMap<&'a str, &'a str>>,
+            }
+            json(&AccountOut {
+                id: &a.id,
+                name: &a.name,
+                zones,
+            })
+        })
+        .collect();
+    push_list(&mut out, "accounts", &accounts);
+    let coverage: Vec<String> = estate.coverage.iter().map(|c| json(c)).collect();
+    push_list(&mut out, "coverage", &coverage);
+    out.push_str(&format!("\"declared\": {},\n", json(&estate.declared)));
+    let resources: Vec<String> = estate
+        .resources()
+        .iter()
+        .map(|r| json(&ResourceOut { estate, r }))
+        .collect();
+    out.push_str("\"resources\": [\n");
+    out.push_str(&resources.join(",\n"));
+    out.push_str("\n]\n}\n");
+    out
+}
+
+fn push_list(out: &mut String, key: &str, items: &[String]) {
+    out.push_str(&format!("\"{key}\": [\n"));
+    out.push_str(&items.join(",\n"));
+    out.push_str("\n],\n");
+}
+
+mod erased {
+    /// Object-safe JSON encoding, so one closure serves every type.
+    pub trait Json {
+        fn to_json(&self) -> String;
+    }
+    impl<T: serde::Serialize + ?Sized> Json for T {
+        fn to_json(&self) -> String {
+            serde_json::to_string(self).expect("snapshot values always serialize")
+        }
+    }
+}
+
+struct ResourceOut<'a> {
+    estate: &'a Estate,
+    r: &'a Resource,
+}
+
+impl Serialize for ResourceOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (e, r) = (self.estate, self.r);
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("kind", &r.kind())?;
+        m.serialize_entry("id", &r.id)?;
+        m.serialize_entry("name", &r.name)?;
+        m.serialize_entry("account", &e.account(r.account).id)?;
+        m.serialize_entry("region", e.region_name(r.region))?;
+        if let Some(az) = r.az {
+            m.serialize_entry("az", e.az_id(az))?;
+        }
+        if !r.tags.is_empty() {
+            m.serialize_entry("tags", &r.tags)?;
+        }
+        r.facts.serialize_entry(&mut m)?;
+        m.end()
+    }
+}
+
+/// Writes the estate as a snapshot, atomically, readable by the owner only
+/// (a snapshot describes infrastructure).
+pub fn write_estate(path: &Path, estate: &Estate) -> Result<(), SnapshotError> {
+    write_atomic(path, to_string(estate).as_bytes(), true)
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory and a
+/// rename, so that `path` is either untouched or complete. `private` sets mode 0600.
+pub fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> Result<(), SnapshotError> {
+    let err = |source: std::io::Error| SnapshotError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".blastmap-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(err)?;
+    #[cfg(unix)]
+    if !private {
+        use std::os::unix::fs::PermissionsExt;
+        // tempfile creates 0600; ordinary outputs get the usual 0644.
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(err)?;
+    }
+    tmp.write_all(bytes).map_err(err)?;
+    tmp.as_file().sync_all().map_err(err)?;
+    tmp.persist(path).map_err(|e| err(e.error))?;
+    Ok(())
+}
