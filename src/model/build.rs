@@ -157,6 +157,11 @@ impl EstateBuilder {
             .insert(key.to_string(), value.to_string());
     }
 
+    /// A resource already added, by id (a linear scan: for overlays and tests).
+    pub fn find_mut(&mut self, id: &str) -> Option<&mut Resource> {
+        self.resources.iter_mut().find(|r| r.id == id)
+    }
+
     pub fn coverage(&mut self, coverage: Coverage) {
         self.coverage.push(coverage);
     }

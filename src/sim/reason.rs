@@ -261,7 +261,7 @@ impl Reason {
                 lost,
                 azs: lost_azs,
             } => format!(
-                "{} lost {lost} reader(s) in {}; the writer keeps serving",
+                "{} lost {lost} reader(s) in {}; its other instances keep serving",
                 name(*cluster),
                 azs(lost_azs)
             ),

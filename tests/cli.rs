@@ -1,0 +1,386 @@
+//! The real binary on the demo estate: the JSON contract, exit codes, bad input.
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn blastmap(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_blastmap"))
+        .args(args)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn json(args: &[&str]) -> Value {
+    let o = blastmap(args);
+    assert!(o.status.success(), "{args:?} failed: {}", stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("valid JSON")
+}
+
+fn path<'a>(doc: &'a Value, id_suffix: &str) -> &'a Value {
+    doc["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"].as_str().unwrap().ends_with(id_suffix))
+        .unwrap_or_else(|| panic!("no path {id_suffix}"))
+}
+
+#[test]
+fn what_if_json_follows_the_contract() {
+    let doc = json(&[
+        "what-if", "--demo", "--lose", "use1-az4", "--format", "json",
+    ]);
+    assert_eq!(doc["schema"], "blastmap.what-if/v1");
+    assert_eq!(doc["lost"], serde_json::json!(["use1-az4"]));
+    let paths = doc["paths"].as_array().unwrap();
+    assert!(paths.len() >= 8);
+    for p in paths {
+        for key in [
+            "id",
+            "load_balancer",
+            "target_group",
+            "account",
+            "region",
+            "status",
+            "reasons",
+        ] {
+            assert!(!p[key].is_null(), "path lacks {key}: {p}");
+        }
+        assert!(
+            p.get("service").is_some(),
+            "service is present, possibly null"
+        );
+        assert!(["ok", "degraded", "down"].contains(&p["status"].as_str().unwrap()));
+        let c = &p["capacity"];
+        assert!(["vcpu", "targets"].contains(&c["unit"].as_str().unwrap()));
+        for key in ["before", "after", "after_recovery"] {
+            assert!(c[key].is_u64(), "{key} is a number: {c}");
+        }
+        let reasons = p["reasons"].as_array().unwrap();
+        assert!(!reasons.is_empty() && reasons.iter().all(|r| r.is_string()));
+    }
+    let ids: Vec<&str> = paths.iter().map(|p| p["id"].as_str().unwrap()).collect();
+    for s in doc["services"].as_array().unwrap() {
+        assert!(s["name"].is_string() && s["status"].is_string());
+        for id in s["paths"].as_array().unwrap() {
+            assert!(ids.contains(&id.as_str().unwrap()));
+        }
+    }
+    for f in doc["findings"].as_array().unwrap() {
+        assert!(f["code"].is_string() && f["message"].is_string());
+        assert!(["high", "medium", "low"].contains(&f["severity"].as_str().unwrap()));
+        for r in f["resources"].as_array().unwrap() {
+            assert!(r["id"].is_string() && r["name"].is_string() && r["kind"].is_string());
+        }
+    }
+}
+
+#[test]
+fn what_if_gives_the_verdicts_the_demo_story_predicts() {
+    let doc = json(&[
+        "what-if", "--demo", "--lose", "use1-az4", "--format", "json",
+    ]);
+    let checkout = path(&doc, "/checkout-alb/checkout-web");
+    assert_eq!(checkout["status"], "down");
+    assert_eq!(checkout["capacity"]["after"], 0);
+    let web = path(&doc, "/storefront-alb/storefront-web");
+    assert_eq!(web["status"], "degraded");
+    assert_eq!(
+        web["capacity"],
+        serde_json::json!({"unit": "vcpu", "before": 24, "after": 16, "after_recovery": 24})
+    );
+    assert_eq!(path(&doc, "/auth-eu-alb/auth-eu")["status"], "ok");
+
+    let doc = json(&[
+        "what-if",
+        "--demo",
+        "--lose",
+        "us-east-1",
+        "--format",
+        "json",
+    ]);
+    let storefront = doc["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "storefront")
+        .unwrap();
+    assert_eq!(
+        storefront["status"], "degraded",
+        "storefront survives in eu-west-1"
+    );
+}
+
+#[test]
+fn matrix_json_has_a_status_for_every_domain_of_every_path() {
+    let doc = json(&["matrix", "--demo", "--format", "json"]);
+    assert_eq!(doc["schema"], "blastmap.matrix/v1");
+    let domains: Vec<&str> = doc["domains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap())
+        .collect();
+    for d in [
+        "use1-az1",
+        "use1-az2",
+        "use1-az4",
+        "use1-az6",
+        "euw1-az1",
+        "us-east-1",
+        "eu-west-1",
+    ] {
+        assert!(domains.contains(&d), "{d} missing from {domains:?}");
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for p in doc["paths"].as_array().unwrap() {
+        for key in ["id", "load_balancer", "target_group", "account", "region"] {
+            assert!(p[key].is_string(), "{key}: {p}");
+        }
+        let status = p["status"].as_object().unwrap();
+        assert_eq!(status.len(), domains.len());
+        for d in &domains {
+            seen.insert(status[*d].as_str().unwrap().to_string());
+        }
+    }
+    assert_eq!(seen.len(), 3, "every status appears: {seen:?}");
+}
+
+#[test]
+fn check_fails_with_exit_1_and_names_each_offender_and_domain() {
+    let o = blastmap(&["check", "--demo", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["schema"], "blastmap.check/v1");
+    assert_eq!(doc["tolerate"], "az");
+    assert_eq!(doc["passed"], false);
+    let offenders = doc["offenders"].as_array().unwrap();
+    assert!(
+        offenders
+            .iter()
+            .any(|o| o["service"] == "payments" && o["domain"] == "use1-az2")
+    );
+    assert!(offenders.iter().any(|o| {
+        o["path"]
+            .as_str()
+            .is_some_and(|p| p.ends_with("/search-alb/search"))
+            && o["domain"] == "use1-az1"
+    }));
+    // A service that survives every single AZ loss is never an offender.
+    assert!(!offenders.iter().any(|o| o["service"] == "auth"));
+    for o in offenders {
+        assert!(!o["reasons"].as_array().unwrap().is_empty());
+    }
+    let o = blastmap(&[
+        "check",
+        "--demo",
+        "--tolerate",
+        "region",
+        "--format",
+        "table",
+        "--color",
+        "never",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("FAIL"));
+    assert!(
+        !stdout(&o).contains("service storefront"),
+        "storefront survives a Region loss"
+    );
+}
+
+const RESILIENT: &str = r#"{"schema": "blastmap.snapshot", "version": 1,
+"accounts": [{"id": "1", "name": "prod", "zones": {"us-east-1": {"us-east-1a": "use1-az1", "us-east-1b": "use1-az2"}}}],
+"resources": [
+{"kind": "instance", "id": "i-1", "account": "1", "region": "us-east-1", "az": "use1-az1", "instance": {"instance_type": "m5.large", "vcpus": 2}},
+{"kind": "instance", "id": "i-2", "account": "1", "region": "us-east-1", "az": "use1-az2", "instance": {"instance_type": "m5.large", "vcpus": 2}},
+{"kind": "target_group", "id": "tg", "name": "web", "account": "1", "region": "us-east-1", "target_group": {"target_type": "instance", "targets": [{"id": "i-1"}, {"id": "i-2"}]}},
+{"kind": "load_balancer", "id": "lb", "name": "web-alb", "account": "1", "region": "us-east-1", "load_balancer": {"type": "application", "scheme": "internet-facing", "zones": [{"az": "use1-az1"}, {"az": "use1-az2"}], "listeners": [{"target_groups": ["tg"]}]}}
+]}"#;
+
+fn write_temp(name: &str, text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    (dir, p)
+}
+
+#[test]
+fn check_passes_with_exit_0_on_an_estate_that_survives_any_az() {
+    let (_d, p) = write_temp("ok.json", RESILIENT);
+    let o = blastmap(&[
+        "check",
+        "--snapshot",
+        p.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["passed"], true);
+    assert_eq!(doc["offenders"], serde_json::json!([]));
+}
+
+#[test]
+fn findings_json_lists_codes_and_filters_work() {
+    let doc = json(&["findings", "--demo", "--format", "json"]);
+    assert_eq!(doc["schema"], "blastmap.findings/v1");
+    let all = doc["findings"].as_array().unwrap().len();
+    let high = json(&[
+        "findings",
+        "--demo",
+        "--severity",
+        "high",
+        "--format",
+        "json",
+    ]);
+    let high = high["findings"].as_array().unwrap();
+    assert!(!high.is_empty() && high.len() < all);
+    assert!(high.iter().all(|f| f["severity"] == "high"));
+    let only = json(&[
+        "findings",
+        "--demo",
+        "--code",
+        "nat-cross-az",
+        "--format",
+        "json",
+    ]);
+    let only = only["findings"].as_array().unwrap();
+    assert_eq!(only.len(), 1);
+    assert_eq!(only[0]["resources"][0]["kind"], "nat_gateway");
+    let o = blastmap(&["findings", "--demo", "--code", "nat-everywhere"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("known codes: spof-az"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn output_defaults_to_json_when_piped_and_tables_colour_only_when_asked() {
+    let o = blastmap(&["matrix", "--demo"]);
+    let doc: Value = serde_json::from_slice(&o.stdout).expect("JSON when stdout is not a terminal");
+    assert_eq!(doc["schema"], "blastmap.matrix/v1");
+    let plain = stdout(&blastmap(&["matrix", "--demo", "--format", "table"]));
+    assert!(plain.contains("storefront-alb → storefront-web") && !plain.contains('\x1b'));
+    let coloured = stdout(&blastmap(&[
+        "matrix", "--demo", "--format", "table", "--color", "always",
+    ]));
+    assert!(coloured.contains("\x1b[1;31mdown\x1b[0m"));
+    let md = stdout(&blastmap(&[
+        "what-if", "--demo", "--lose", "use1-az2", "--format", "markdown",
+    ]));
+    assert!(md.starts_with("## What if we lose use1-az2\n"));
+    assert!(
+        md.contains("| **down** | payments-nlb → payments-api |"),
+        "{md}"
+    );
+}
+
+fn assert_bad_input(args: &[&str], expect: &str) {
+    let o = blastmap(args);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    assert!(
+        o.stdout.is_empty(),
+        "nothing on stdout on error: {}",
+        stdout(&o)
+    );
+    let err = stderr(&o);
+    assert!(
+        err.contains(expect),
+        "{args:?}: expected {expect:?} in {err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn an_unknown_domain_is_an_error_that_lists_the_estates_domains() {
+    assert_bad_input(
+        &["what-if", "--demo", "--lose", "use1-az9"],
+        "\"use1-az9\" is not an AZ ID or Region of this estate",
+    );
+    assert_bad_input(
+        &["what-if", "--demo", "--lose", "use1-az9"],
+        "known domains: euw1-az1",
+    );
+    assert_bad_input(
+        &["what-if", "--demo", "--lose", "us-east-1a"],
+        "AZ names differ per account (use1-az4 in shop-prod, use1-az1 in payments-prod, use1-az2 in platform)",
+    );
+}
+
+#[test]
+fn bad_snapshots_are_reported_with_exit_2_and_no_output() {
+    let (_d, p) = write_temp(
+        "broken.json",
+        "{\n  \"schema\": \"blastmap.snapshot\",\n  \"version\": 1,\n  \"resources\": [\n",
+    );
+    let file = p.to_str().unwrap();
+    assert_bad_input(&["matrix", "--snapshot", file], &format!("{file}:5:"));
+    let (_d, p) = write_temp(
+        "new.json",
+        r#"{"schema": "blastmap.snapshot", "version": 2}"#,
+    );
+    assert_bad_input(
+        &["matrix", "--snapshot", p.to_str().unwrap()],
+        "snapshot version 2, which this blastmap cannot read (it reads version 1)",
+    );
+    let (_d, p) = write_temp(
+        "empty.json",
+        r#"{"schema": "blastmap.snapshot", "version": 1, "resources": []}"#,
+    );
+    assert_bad_input(
+        &["findings", "--snapshot", p.to_str().unwrap()],
+        "the estate holds no resources",
+    );
+    let (_d, p) = write_temp(
+        "dangling.json",
+        &RESILIENT.replace(r#"["tg"]"#, r#"["tg-404"]"#),
+    );
+    assert_bad_input(
+        &["check", "--snapshot", p.to_str().unwrap()],
+        "lb (listeners) -> tg-404",
+    );
+    assert_bad_input(
+        &["matrix", "--snapshot", "/nonexistent/estate.json"],
+        "cannot read /nonexistent/estate.json",
+    );
+}
+
+#[test]
+fn a_command_without_an_estate_says_how_to_give_one() {
+    assert_bad_input(&["matrix"], "no estate given: pass --demo");
+    assert_bad_input(
+        &["matrix", "--demo", "--snapshot", "x.json"],
+        "cannot be used with",
+    );
+    assert_bad_input(&["what-if", "--demo"], "--lose <DOMAIN>");
+}
+
+#[test]
+fn every_command_has_help_with_examples() {
+    for cmd in ["what-if", "matrix", "check", "findings"] {
+        let o = blastmap(&[cmd, "--help"]);
+        assert!(o.status.success());
+        let text = stdout(&o);
+        assert!(
+            text.contains("Examples:") && text.contains(&format!("blastmap {cmd} --demo")),
+            "{cmd}: {text}"
+        );
+    }
+    assert!(
+        stdout(&blastmap(&["--help"]))
+            .contains("Exit codes: 0 success, 1 a check that fails, 2 bad input")
+    );
+}

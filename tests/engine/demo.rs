@@ -1,0 +1,121 @@
+//! The demo estate holds everything `docs/demo-estate.md` promises.
+
+use std::collections::BTreeSet;
+
+use blastmap::demo;
+use blastmap::findings::{self, RULES};
+use blastmap::model::*;
+use blastmap::sim::{Matrix, Status, Topology};
+
+#[test]
+fn the_demo_estate_spans_accounts_regions_and_paths() {
+    let e = demo::estate().unwrap();
+    let topo = Topology::build(&e);
+    assert!(e.accounts().len() >= 3);
+    assert!(e.regions().len() >= 2);
+    assert!(topo.paths().len() >= 8, "{} paths", topo.paths().len());
+    let multi_region = topo.services().iter().any(|s| {
+        s.paths
+            .iter()
+            .map(|&p| topo.paths()[p].region)
+            .collect::<BTreeSet<_>>()
+            .len()
+            > 1
+    });
+    assert!(multi_region, "a service present in two Regions");
+}
+
+#[test]
+fn two_demo_accounts_name_the_same_az_differently() {
+    let e = demo::estate().unwrap();
+    let az_of = |account: &Account, name: &str| {
+        account
+            .az_names
+            .iter()
+            .find(|(_, n)| n.as_str() == name)
+            .map(|(az, _)| *az)
+    };
+    let ids: BTreeSet<_> = e
+        .accounts()
+        .iter()
+        .filter_map(|a| az_of(a, "us-east-1a"))
+        .collect();
+    assert!(
+        ids.len() >= 2,
+        "us-east-1a should be different AZ IDs in different accounts"
+    );
+}
+
+#[test]
+fn the_demo_estate_holds_every_kind_of_resource_the_story_needs() {
+    let e = demo::estate().unwrap();
+    let topo = Topology::build(&e);
+    let any = |f: &dyn Fn(&Facts) -> bool| e.resources().iter().any(|r| f(&r.facts));
+    assert!(any(
+        &|f| matches!(f, Facts::LoadBalancer(lb) if lb.lb_type == LbType::Application)
+    ));
+    assert!(any(
+        &|f| matches!(f, Facts::LoadBalancer(lb) if lb.lb_type == LbType::Network && !lb.cross_zone_enabled())
+    ));
+    assert!(any(
+        &|f| matches!(f, Facts::LoadBalancer(lb) if lb.scheme == Scheme::Internal)
+    ));
+    assert!(any(
+        &|f| matches!(f, Facts::TargetGroup(tg) if tg.target_type == TargetType::Ip)
+    ));
+    assert!(any(&|f| matches!(f, Facts::DbInstance(db) if db.multi_az)));
+    assert!(any(
+        &|f| matches!(f, Facts::DbInstance(db) if !db.multi_az && db.cluster.is_none())
+    ));
+    let aurora_readers: Vec<usize> = e
+        .resources()
+        .iter()
+        .filter_map(|r| match &r.facts {
+            Facts::DbCluster(c) if c.is_aurora() => {
+                Some(c.members.iter().filter(|m| !m.writer).count())
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(aurora_readers.contains(&0) && aurora_readers.iter().any(|&n| n > 0));
+    // ASG-backed and plain-instance target groups on user-facing paths.
+    let asg_backed = (0..topo.paths().len())
+        .filter(|&p| !topo.chain(p).asgs.is_empty())
+        .count();
+    assert!(asg_backed > 0 && asg_backed < topo.paths().len());
+    // Internal load balancers never start a path.
+    for p in topo.paths() {
+        assert!(
+            matches!(&e.resource(p.lb).facts, Facts::LoadBalancer(lb) if lb.is_internet_facing())
+        );
+    }
+}
+
+#[test]
+fn every_finding_code_occurs_in_the_demo_estate() {
+    let e = demo::estate().unwrap();
+    let topo = Topology::build(&e);
+    let matrix = Matrix::build(&e, &topo);
+    let found: BTreeSet<&str> = findings::analyze(&e, &topo, &matrix)
+        .iter()
+        .map(|f| f.code)
+        .collect();
+    for rule in RULES {
+        assert!(
+            found.contains(rule.code),
+            "{} missing from the demo estate",
+            rule.code
+        );
+    }
+}
+
+#[test]
+fn every_status_occurs_in_the_demo_matrix() {
+    let e = demo::estate().unwrap();
+    let topo = Topology::build(&e);
+    let matrix = Matrix::build(&e, &topo);
+    let seen: BTreeSet<Status> = (0..topo.paths().len())
+        .flat_map(|p| matrix.row(p).iter().map(|c| c.status))
+        .collect();
+    assert_eq!(seen.len(), 3, "{seen:?}");
+}

@@ -1,0 +1,202 @@
+//! Snapshots: round trip, atomic writes, and a clear message for every kind of bad file.
+
+use std::collections::BTreeSet;
+
+use blastmap::demo;
+use blastmap::model::Estate;
+use blastmap::sim::{Matrix, Topology};
+use blastmap::snapshot::{self, SnapshotError};
+
+fn edges(e: &Estate) -> BTreeSet<(String, String, String, bool, bool)> {
+    e.edges()
+        .map(|(a, edge, b)| {
+            (
+                e.resource(a).id.clone(),
+                edge.kind.label().to_string(),
+                e.resource(b).id.clone(),
+                edge.declared,
+                edge.hard,
+            )
+        })
+        .collect()
+}
+
+fn load_str(text: &str) -> Result<Estate, SnapshotError> {
+    snapshot::from_slice(text.as_bytes(), "test.json")
+}
+
+#[test]
+fn writing_then_reading_gives_the_same_estate_and_graph() {
+    let original = demo::estate().unwrap();
+    let text = snapshot::to_string(&original);
+    let again = load_str(&text).unwrap();
+    assert_eq!(original.resources(), again.resources());
+    assert_eq!(original.accounts(), again.accounts());
+    assert_eq!(original.azs(), again.azs());
+    assert_eq!(original.declared, again.declared);
+    assert_eq!(original.coverage, again.coverage);
+    assert_eq!(original.meta, again.meta);
+    assert_eq!(edges(&original), edges(&again));
+    assert!(original.edge_count() > 100);
+    // And the same answers.
+    let (t1, t2) = (Topology::build(&original), Topology::build(&again));
+    let (m1, m2) = (Matrix::build(&original, &t1), Matrix::build(&again, &t2));
+    for p in 0..t1.paths().len() {
+        assert_eq!(m1.row(p), m2.row(p));
+    }
+    // A second round trip is byte-identical.
+    assert_eq!(text, snapshot::to_string(&again));
+}
+
+#[test]
+fn snapshots_are_written_atomically_and_privately() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("estate.json");
+    std::fs::write(&path, "previous content").unwrap();
+    let estate = demo::estate().unwrap();
+    snapshot::write_estate(&path, &estate).unwrap();
+    let back = snapshot::load(&path).unwrap();
+    assert_eq!(back.resources().len(), estate.resources().len());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    // No temporary file is left behind.
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+}
+
+#[test]
+fn a_failed_write_leaves_the_existing_file_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("missing-dir").join("estate.json");
+    let err = snapshot::write_estate(&path, &demo::estate().unwrap()).unwrap_err();
+    assert!(err.to_string().starts_with("cannot write "), "{err}");
+    assert!(!path.exists());
+}
+
+#[test]
+fn malformed_json_reports_file_line_and_column() {
+    let err =
+        load_str("{\n\"schema\": \"blastmap.snapshot\",\n\"version\": 1,\n\"resources\": [ {] \n}")
+            .unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.starts_with("test.json:4:"), "{msg}");
+    assert!(!msg.contains(" at line "), "position printed once: {msg}");
+}
+
+#[test]
+fn an_unknown_version_names_the_supported_ones() {
+    let err = load_str(r#"{"schema": "blastmap.snapshot", "version": 7, "resources": "whatever"}"#)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "test.json is snapshot version 7, which this blastmap cannot read (it reads version 1); upgrade blastmap or re-scan"
+    );
+}
+
+#[test]
+fn a_foreign_json_file_is_not_a_snapshot() {
+    let err = load_str(r#"{"schema": "something-else", "version": 1}"#).unwrap_err();
+    assert!(
+        err.to_string().contains("is not a blastmap snapshot"),
+        "{err}"
+    );
+}
+
+const MINIMAL: &str = r#"{"schema": "blastmap.snapshot", "version": 1,
+"accounts": [{"id": "1", "name": "prod", "zones": {"us-east-1": {"us-east-1a": "use1-az1"}}}],
+"resources": [
+ {"kind": "vpc", "id": "vpc-1", "account": "1", "region": "us-east-1", "vpc": {}},
+ RESOURCE
+]}"#;
+
+fn with_resource(resource: &str) -> Result<Estate, SnapshotError> {
+    load_str(&MINIMAL.replace("RESOURCE", resource))
+}
+
+#[test]
+fn a_reference_to_a_missing_resource_says_which() {
+    let err = with_resource(
+        r#"{"kind": "subnet", "id": "subnet-1", "account": "1", "region": "us-east-1", "az": "use1-az1", "subnet": {"vpc": "vpc-404"}}"#,
+    )
+    .unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("1 reference(s) point at resources that are not in the estate"),
+        "{msg}"
+    );
+    assert!(msg.contains("subnet-1 (vpc) -> vpc-404"), "{msg}");
+}
+
+#[test]
+fn a_coverage_gap_excuses_references_into_what_could_not_be_read() {
+    let text = MINIMAL
+        .replace(
+            "RESOURCE",
+            r#"{"kind": "target_group", "id": "tg-1", "account": "1", "region": "us-east-1", "target_group": {"target_type": "instance", "targets": [{"id": "i-unseen", "az": "use1-az1"}]}}"#,
+        )
+        .replace(
+            "\"resources\"",
+            r#""coverage": [{"account": "1", "region": "us-east-1", "service": "ec2", "status": "denied", "message": "AccessDenied"}], "resources""#,
+        );
+    let e = load_str(&text).unwrap();
+    assert_eq!(e.coverage_gaps().count(), 1);
+}
+
+#[test]
+fn unknown_fields_and_mismatched_kinds_are_reported_with_a_position() {
+    let err = with_resource(r#"{"kind": "vpc", "id": "vpc-2", "account": "1", "region": "us-east-1", "vpc": {"cidr": "10.0.0.0/16", "colour": "red"}}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("unknown field `colour`"), "{err}");
+    assert!(err.starts_with("test.json:5:"), "{err}");
+    let err = with_resource(
+        r#"{"kind": "subnet", "id": "x", "account": "1", "region": "us-east-1", "vpc": {}}"#,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("resource x says kind `subnet` but holds `vpc` facts"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_zonal_resource_without_an_az_is_refused() {
+    let err = with_resource(r#"{"kind": "subnet", "id": "subnet-1", "account": "1", "region": "us-east-1", "subnet": {"vpc": "vpc-1"}}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("resource subnet-1 (subnet) is zonal but has no \"az\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_empty_estate_says_so() {
+    let err =
+        load_str(r#"{"schema": "blastmap.snapshot", "version": 1, "resources": []}"#).unwrap_err();
+    assert!(
+        err.to_string().contains("the estate holds no resources"),
+        "{err}"
+    );
+}
+
+#[test]
+fn duplicate_ids_are_refused() {
+    let err = with_resource(
+        r#"{"kind": "vpc", "id": "vpc-1", "account": "1", "region": "us-east-1", "vpc": {}}"#,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("resource id \"vpc-1\" appears more than once"),
+        "{err}"
+    );
+}
