@@ -179,3 +179,30 @@ pub fn check(r: &Report, result: &CheckResult) -> String {
         table(&["Lost", "What goes down", "Reasons"], &rows)
     )
 }
+
+/// The retrospective report: the what-if (lost domains, summary, paths with status,
+/// capacity and reasons), the findings by severity, then the matrix. `blastmap export
+/// --format markdown` and the TUI's `:export` write this.
+pub fn report(r: &Report, verdict: &Verdict, findings_list: &[Finding], matrix_: &Matrix) -> String {
+    let mut out = format!(
+        "# blastmap report: losing {}\n\n_Estate: {}{}._\n\n",
+        verdict.lost.describe(r.estate),
+        if r.estate.meta.source.is_empty() {
+            "snapshot"
+        } else {
+            r.estate.meta.source.as_str()
+        },
+        r.estate
+            .meta
+            .captured_at
+            .as_deref()
+            .map(|t| format!(", captured {t}"))
+            .unwrap_or_default()
+    );
+    out.push_str(&what_if(r, verdict, &[]));
+    out.push('\n');
+    out.push_str(&findings(r, findings_list).replacen("## Findings", "## Findings by severity", 1));
+    out.push('\n');
+    out.push_str(&matrix(r, matrix_));
+    out
+}
