@@ -26,6 +26,26 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Explore the embedded demo estate in the TUI (no AWS account needed).
+    #[command(after_help = "\
+Examples:
+  blastmap demo
+  NO_COLOR=1 blastmap demo         # statuses by glyph and style only
+
+Keys: ? shows them all. space loses the selected AZ or Region, tab switches screens, q quits.")]
+    Demo,
+
+    /// Explore a snapshot file in the TUI.
+    #[command(after_help = "\
+Examples:
+  blastmap open estate.json
+  blastmap scan --out estate.json && blastmap open estate.json")]
+    Open {
+        /// A snapshot written by `blastmap scan` (docs/snapshot.md).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+
     /// Say what breaks, and what capacity is left, when the given AZs or Regions are lost.
     #[command(after_help = "\
 Examples:

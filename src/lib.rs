@@ -10,3 +10,4 @@ pub mod model;
 pub mod report;
 pub mod sim;
 pub mod snapshot;
+pub mod tui;

@@ -4,6 +4,7 @@ use clap::Parser;
 
 use blastmap::cli::{Cli, Command};
 use blastmap::commands;
+use blastmap::tui;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -12,8 +13,14 @@ fn main() -> ExitCode {
         Some(Command::Matrix(args)) => commands::matrix(args),
         Some(Command::Check(args)) => commands::check(args),
         Some(Command::Findings(args)) => commands::findings(args),
+        Some(Command::Demo) => tui::run(tui::Start::Demo).map(|_| 0).map_err(Into::into),
+        Some(Command::Open { file }) => tui::run(tui::Start::Snapshot(file.clone()))
+            .map(|_| 0)
+            .map_err(Into::into),
         None => {
-            eprintln!("blastmap: no command given; try `blastmap --help`");
+            eprintln!(
+                "blastmap: no command given; try `blastmap demo` for the TUI on the demo estate, or `blastmap --help`"
+            );
             Ok(2)
         }
     };

@@ -2,7 +2,7 @@
 
 use crate::model::{AzIdx, Estate, Facts};
 
-use super::evaluate::launches;
+use super::evaluate::{launches, zone_capacity};
 use super::topology::{Topology, Unit, UnitIdx};
 use super::{Status, Verdict};
 
@@ -40,7 +40,7 @@ pub fn path_detail(estate: &Estate, topo: &Topology, path: usize, verdict: &Verd
     let outcomes = &verdict.evaluation.outcomes;
     let c = topo.chain(path);
     let pv = &verdict.paths[path];
-    let unit = c.unit.as_str();
+    let unit = c.unit.label();
     let mut hops = Vec::new();
     let region_lost = lost.region(c.region);
 
@@ -66,7 +66,9 @@ pub fn path_detail(estate: &Estate, topo: &Topology, path: usize, verdict: &Verd
         },
         note: format!("{} of {} nodes up", nodes_alive, c.lb_azs.len()),
     });
-    for &az in &c.lb_azs {
+    let mut lb_azs = c.lb_azs.clone();
+    lb_azs.sort_by_key(|a| estate.az_id(*a));
+    for az in lb_azs {
         let down = lost.az(az);
         hops.push(HopDetail {
             depth: 1,
@@ -92,30 +94,44 @@ pub fn path_detail(estate: &Estate, topo: &Topology, path: usize, verdict: &Verd
             pv.capacity.after, pv.capacity.before, pv.capacity.after_recovery
         ),
     });
-    for z in &c.zones {
-        let down = lost.az(z.az);
-        let note = if !z.enabled {
-            "no load balancer node in this AZ: gets no traffic".to_string()
-        } else if down {
-            "lost".to_string()
+    let capacity = zone_capacity(c, lost);
+    let mut zones: Vec<&super::ZoneTargets> = c.zones.iter().collect();
+    zones.sort_by_key(|z| estate.az_id(z.az));
+    for z in zones {
+        let (before, after) = capacity
+            .iter()
+            .find(|zc| zc.az == z.az)
+            .map_or((0, 0), |zc| (zc.before, zc.after));
+        let (status, note) = if !z.enabled {
+            (
+                Status::Ok,
+                "no load balancer node in this AZ: gets no traffic",
+            )
+        } else if before == 0 {
+            (Status::Ok, "none healthy")
+        } else if after == 0 && (lost.az(z.az) || region_lost) {
+            (Status::Down, "lost")
+        } else if after == 0 {
+            (Status::Down, "cannot serve: their NAT egress is lost")
+        } else if after < before {
+            (
+                Status::Degraded,
+                "some cannot serve: their NAT egress is lost",
+            )
         } else {
-            "serving".to_string()
+            (Status::Ok, "serving")
         };
         hops.push(HopDetail {
             depth: 2,
             label: format!(
-                "targets in {}: {} of {} healthy ({} {unit})",
+                "targets in {}: {}/{} healthy, {} {unit}",
                 az_label(estate, lb.account, z.az),
                 z.tally.serving,
                 z.tally.total,
                 z.tally.units
             ),
-            status: if down && z.enabled && z.tally.serving > 0 {
-                Status::Down
-            } else {
-                Status::Ok
-            },
-            note,
+            status,
+            note: note.to_string(),
         });
     }
     if c.nonzonal.total > 0 {
@@ -180,12 +196,12 @@ pub fn path_detail(estate: &Estate, topo: &Topology, path: usize, verdict: &Verd
         let nat_lost = lost.placement(e.region, e.nat_az);
         let users: u32 = e.users.iter().map(|(_, t)| t.total).sum();
         let place = e.nat_az.map_or_else(
-            || format!("regional, {}", estate.region_name(e.region)),
-            |az| az_label(estate, nat.account, az),
+            || format!("regional in {}", estate.region_name(e.region)),
+            |az| format!("in {}", az_label(estate, nat.account, az)),
         );
         hops.push(HopDetail {
             depth: 2,
-            label: format!("egress via NAT gateway {} ({place})", nat.name),
+            label: format!("egress via NAT gateway {} {place}", nat.name),
             status: match (nat_lost, e.hard) {
                 (false, _) => Status::Ok,
                 (true, false) => Status::Degraded,
@@ -198,50 +214,18 @@ pub fn path_detail(estate: &Estate, topo: &Topology, path: usize, verdict: &Verd
         });
     }
 
-    let mut azs: Vec<AzIdx> = c.lb_azs.clone();
-    azs.extend(c.zones.iter().map(|z| z.az));
-    azs.extend(c.asgs.iter().flat_map(|a| a.azs.iter().copied()));
-    azs.sort_unstable();
-    azs.dedup();
-    let per_az = azs
+    let mut per_az: Vec<AzCapacity> = capacity
         .into_iter()
-        .map(|az| {
-            let lb_node = c.lb_azs.contains(&az);
-            let before = c
-                .zones
-                .iter()
-                .find(|z| z.az == az && z.enabled)
-                .map_or(0, |z| z.tally.units);
-            let az_lost = lost.az(az) || region_lost;
-            let after = if az_lost || nodes_alive == 0 {
-                0
-            } else {
-                before
-            };
-            let relaunched: u64 = if lb_node && nodes_alive > 0 {
-                c.asgs
-                    .iter()
-                    .map(|a| {
-                        launches(a, lost)
-                            .iter()
-                            .filter(|(l, _)| *l == az)
-                            .map(|(_, n)| *n as u64 * a.unit_per_instance)
-                            .sum::<u64>()
-                    })
-                    .sum()
-            } else {
-                0
-            };
-            AzCapacity {
-                az,
-                lost: az_lost,
-                lb_node,
-                before,
-                after,
-                after_recovery: after + relaunched,
-            }
+        .map(|z| AzCapacity {
+            az: z.az,
+            lost: lost.az(z.az) || region_lost,
+            lb_node: c.lb_azs.contains(&z.az),
+            before: z.before,
+            after: z.after,
+            after_recovery: z.after + z.relaunched,
         })
         .collect();
+    per_az.sort_by_key(|z| estate.az_id(z.az));
     PathDetail { hops, per_az }
 }
 
@@ -269,7 +253,14 @@ pub fn dependency_label(estate: &Estate, topo: &Topology, unit: UnitIdx) -> Stri
             },
             c.readers.len()
         ),
-        Unit::Hop(h) => format!("{} (internal load balancer)", estate.resource(h.lb).name),
+        Unit::Hop(h) => {
+            let r = estate.resource(h.lb);
+            let what = match &r.facts {
+                Facts::LoadBalancer(lb) if !lb.is_internet_facing() => "internal load balancer",
+                _ => "load balancer",
+            };
+            format!("{} ({what})", r.name)
+        }
         Unit::Chain(ch) => format!(
             "{} → {}",
             estate.resource(ch.lb).name,

@@ -203,6 +203,74 @@ fn evaluate_unit<'a>(
     }
 }
 
+/// A chain's capacity in one AZ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ZoneCapacity {
+    pub az: AzIdx,
+    /// Healthy targets here, with nothing lost (0 where the load balancer has no node).
+    pub before: u64,
+    /// Right after the loss.
+    pub after: u64,
+    /// Added by Auto Scaling relaunches into this AZ.
+    pub relaunched: u64,
+}
+
+/// Capacity per AZ the chain touches (its load balancer's AZs, its targets', its groups').
+/// Targets in enabled AZs serve while their AZ survives (with cross-zone on any surviving
+/// node reaches them; with it off only their own node does, which survives exactly when
+/// they do), unless their NAT egress is lost and declared hard.
+pub(super) fn zone_capacity(c: &Chain, lost: &LostDomains) -> Vec<ZoneCapacity> {
+    let nodes_alive = !lost.region(c.region) && c.lb_azs.iter().any(|a| !lost.az(*a));
+    let mut azs: Vec<AzIdx> = c.lb_azs.clone();
+    azs.extend(c.zones.iter().map(|z| z.az));
+    azs.extend(c.asgs.iter().flat_map(|a| a.azs.iter().copied()));
+    azs.sort_unstable();
+    azs.dedup();
+    azs.into_iter()
+        .map(|az| {
+            let before = c
+                .zones
+                .iter()
+                .find(|z| z.az == az && z.enabled)
+                .map_or(0, |z| z.tally.units);
+            let alive = nodes_alive && !lost.az(az);
+            let mut after = if alive { before } else { 0 };
+            if alive && c.hard_egress {
+                for e in c
+                    .egress
+                    .iter()
+                    .filter(|e| lost.placement(e.region, e.nat_az))
+                {
+                    for (_, tally) in e.users.iter().filter(|(a, _)| *a == az) {
+                        after = after.saturating_sub(tally.units);
+                    }
+                }
+            }
+            let relaunched = if nodes_alive && c.lb_azs.contains(&az) {
+                c.asgs
+                    .iter()
+                    .filter(|a| !(c.hard_egress && a.egress_lost(az, lost)))
+                    .map(|a| {
+                        launches(a, lost)
+                            .iter()
+                            .filter(|(l, _)| *l == az)
+                            .map(|(_, n)| *n as u64 * a.unit_per_instance)
+                            .sum::<u64>()
+                    })
+                    .sum()
+            } else {
+                0
+            };
+            ZoneCapacity {
+                az,
+                before,
+                after,
+                relaunched,
+            }
+        })
+        .collect()
+}
+
 fn chain<'a>(c: &Chain, lost: &LostDomains, get: &impl Fn(UnitIdx) -> &'a Outcome) -> Outcome {
     let before = c.before;
     let capacity = |after: u64, after_recovery: u64| {
@@ -227,22 +295,20 @@ fn chain<'a>(c: &Chain, lost: &LostDomains, get: &impl Fn(UnitIdx) -> &'a Outcom
     let mut reasons: Vec<Reason> = Vec::new();
     let nodes_alive = c.lb_azs.iter().filter(|a| !lost.az(**a)).count();
     let zone_enabled = |az: AzIdx| c.zones.iter().any(|z| z.az == az && z.enabled);
-
-    // Targets in enabled AZs serve while their AZ (and so its load balancer node) survives.
-    // With cross-zone on any surviving node reaches them; with it off only their own node
-    // does, which survives exactly when they do.
-    let mut after: u64 = 0;
-    let mut serving_before: u32 = 0;
-    for z in c.zones.iter().filter(|z| z.enabled) {
-        serving_before += z.tally.serving;
-        if lost.az(z.az) {
-            continue;
-        }
-        after += z.tally.units;
-    }
+    let zones = zone_capacity(c, lost);
+    let mut after: u64 = zones.iter().map(|z| z.after).sum();
     if nodes_alive > 0 {
         after += c.nonzonal.units;
     }
+    let recovered: u64 = zones.iter().map(|z| z.relaunched).sum();
+
+    let serving_before: u32 = c
+        .zones
+        .iter()
+        .filter(|z| z.enabled)
+        .map(|z| z.tally.serving)
+        .sum::<u32>()
+        + c.nonzonal.serving;
     for z in c.zones.iter().filter(|z| z.enabled && lost.az(z.az)) {
         if z.tally.serving > 0 {
             reasons.push(Reason::new(
@@ -251,7 +317,7 @@ fn chain<'a>(c: &Chain, lost: &LostDomains, get: &impl Fn(UnitIdx) -> &'a Outcom
                     tg: c.tg,
                     az: z.az,
                     lost: z.tally.serving,
-                    serving: serving_before + c.nonzonal.serving,
+                    serving: serving_before,
                     units: z.tally.units,
                     unit: c.unit,
                 },
@@ -264,22 +330,13 @@ fn chain<'a>(c: &Chain, lost: &LostDomains, get: &impl Fn(UnitIdx) -> &'a Outcom
         if !lost.placement(e.region, e.nat_az) {
             continue;
         }
-        let mut targets = 0;
-        let mut units = 0;
-        let mut target_azs: Vec<AzIdx> = Vec::new();
-        for (az, tally) in &e.users {
-            if lost.az(*az) || !zone_enabled(*az) || tally.serving == 0 {
-                continue;
-            }
-            targets += tally.serving;
-            units += tally.units;
-            target_azs.push(*az);
-        }
-        if targets == 0 {
+        let users: Vec<&(AzIdx, super::Tally)> = e
+            .users
+            .iter()
+            .filter(|(az, t)| !lost.az(*az) && zone_enabled(*az) && t.serving > 0)
+            .collect();
+        if users.is_empty() {
             continue;
-        }
-        if e.hard {
-            after = after.saturating_sub(units);
         }
         reasons.push(Reason::new(
             Status::Degraded,
@@ -288,8 +345,8 @@ fn chain<'a>(c: &Chain, lost: &LostDomains, get: &impl Fn(UnitIdx) -> &'a Outcom
                 az: e.nat_az,
                 region: e.region,
                 hard: e.hard,
-                targets,
-                target_azs,
+                targets: users.iter().map(|(_, t)| t.serving).sum(),
+                target_azs: users.iter().map(|(az, _)| *az).collect(),
             },
         ));
     }
@@ -345,24 +402,25 @@ fn chain<'a>(c: &Chain, lost: &LostDomains, get: &impl Fn(UnitIdx) -> &'a Outcom
             },
         ));
     } else if after == 0 && nodes_alive > 0 {
-        reasons.push(Reason::new(Status::Down, Cause::NoTargetsLeft { tg: c.tg }));
+        // The losses that emptied the path are what took it down: say those first.
+        let mut named = false;
+        for r in reasons.iter_mut() {
+            let emptied = match &r.cause {
+                Cause::TargetsLost { .. } => true,
+                Cause::EgressLost { hard, .. } => *hard,
+                _ => false,
+            };
+            if emptied {
+                r.effect = Status::Down;
+                named = true;
+            }
+        }
+        if !named {
+            reasons.push(Reason::new(Status::Down, Cause::NoTargetsLeft { tg: c.tg }));
+        }
     }
 
-    let recovered = if nodes_alive > 0 {
-        c.asgs
-            .iter()
-            .map(|a| {
-                launches(a, lost)
-                    .iter()
-                    .filter(|(az, _)| c.lb_azs.contains(az))
-                    .filter(|(az, _)| !(c.hard_egress && a.egress_lost(*az, lost)))
-                    .map(|(_, n)| *n as u64 * a.unit_per_instance)
-                    .sum::<u64>()
-            })
-            .sum::<u64>()
-    } else {
-        0
-    };
+    let recovered = if nodes_alive > 0 { recovered } else { 0 };
     Outcome::from_reasons(reasons, capacity(after, after + recovered))
 }
 

@@ -79,6 +79,14 @@ impl Unit {
             Unit::Targets => "targets",
         }
     }
+
+    /// For people: `vCPU`, `targets`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Unit::Vcpu => "vCPU",
+            Unit::Targets => "targets",
+        }
+    }
 }
 
 /// Capacity of a path: before the loss, right after it, and after automatic recovery.

@@ -322,7 +322,16 @@ fn cross_zone_off_serves_only_through_surviving_nodes_with_their_own_targets() {
     assert_eq!(s.status(&[AZ1], "nlb"), Status::Degraded);
     // The AZ3 node survives but has no targets of its own: nothing serves.
     assert_eq!(s.status(&[AZ1, AZ2], "nlb"), Status::Down);
-    assert!(s.reasons(&[AZ1, AZ2], "nlb")[0].contains("no healthy target left"));
+    let v = s.lose(&[AZ1, AZ2]);
+    let p = s.path(&v, "nlb");
+    assert_eq!(p.capacity.after, 0);
+    // What emptied the path comes first, as the cause of `down`.
+    assert_eq!(p.reasons[0].effect, Status::Down);
+    assert!(
+        p.reasons[0]
+            .describe(&s.estate)
+            .contains("t lost 1 of its 2 healthy targets in use1-az1")
+    );
 }
 
 #[test]

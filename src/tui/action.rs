@@ -1,0 +1,49 @@
+//! Everything that can change the app's state, and the work the app asks the runtime to do.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use ratatui::crossterm::event::{KeyEvent, MouseEvent};
+
+use crate::model::Domain;
+use crate::sim::Verdict;
+
+use super::engine::Loaded;
+use super::keymap::Command;
+
+/// The only way the app's state changes: `update(&mut App, Action)`.
+pub enum Action {
+    Key(KeyEvent),
+    Command(Command),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// A quarter second passed (flash messages fade).
+    Tick,
+    /// An estate finished loading (or failed to).
+    Loaded(Result<Box<Loaded>, String>),
+    /// A scenario finished evaluating; stale generations are dropped.
+    Simulated {
+        generation: u64,
+        verdict: Arc<Verdict>,
+    },
+    /// Progress of a load or live scan, shown on the loading screen.
+    Progress(String),
+    Flash {
+        text: String,
+        error: bool,
+    },
+}
+
+/// Work the runtime does off the draw loop, reporting back with an [`Action`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Simulate {
+        generation: u64,
+        lost: Vec<Domain>,
+    },
+    LoadSnapshot(PathBuf),
+    /// Write the current what-if as the Markdown retrospective report.
+    Export(PathBuf),
+    /// Scan the live estate again.
+    Rescan,
+}

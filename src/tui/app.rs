@@ -1,0 +1,964 @@
+//! The app's state and `update`, the one place it changes.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::Rect;
+
+use crate::model::{Domain, ResIdx};
+use crate::sim::{Status, Verdict};
+
+use super::action::{Action, Effect};
+use super::engine::{Engine, Loaded};
+use super::keymap::{self, Command, Scope};
+use super::theme::Theme;
+use super::tree::{DomainTree, Grouping, NodeKey, RowKind};
+use super::view;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Domains,
+    Paths,
+    Matrix,
+    Findings,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 4] = [
+        Screen::Domains,
+        Screen::Paths,
+        Screen::Matrix,
+        Screen::Findings,
+    ];
+
+    pub fn index(self) -> usize {
+        Screen::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Screen::Domains => "Fault domains",
+            Screen::Paths => "Paths",
+            Screen::Matrix => "Matrix",
+            Screen::Findings => "Findings",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathSort {
+    Status,
+    Capacity,
+    Name,
+}
+
+impl PathSort {
+    fn next(self) -> PathSort {
+        match self {
+            PathSort::Status => PathSort::Capacity,
+            PathSort::Capacity => PathSort::Name,
+            PathSort::Name => PathSort::Status,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PathSort::Status => "status",
+            PathSort::Capacity => "capacity left",
+            PathSort::Name => "name",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputMode {
+    Normal,
+    Filter,
+    Command,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flash {
+    pub text: String,
+    pub error: bool,
+    /// Ticks (quarter seconds) before it fades.
+    pub ticks_left: u8,
+}
+
+/// A virtualised list: the selected row and the first row shown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListPos {
+    pub cursor: usize,
+    pub offset: usize,
+}
+
+impl ListPos {
+    fn set(&mut self, cursor: usize, len: usize, height: usize) {
+        self.cursor = if len == 0 { 0 } else { cursor.min(len - 1) };
+        let height = height.max(1);
+        if self.cursor < self.offset {
+            self.offset = self.cursor;
+        } else if self.cursor >= self.offset + height {
+            self.offset = self.cursor + 1 - height;
+        }
+        self.offset = self.offset.min(len.saturating_sub(height));
+    }
+
+    fn step(&mut self, delta: isize, len: usize, height: usize) {
+        let target = (self.cursor as isize + delta).max(0) as usize;
+        self.set(target, len, height);
+    }
+}
+
+const FLASH_TICKS: u8 = 12;
+
+pub struct App {
+    pub theme: Theme,
+    pub area: Rect,
+    pub engine: Option<Arc<Engine>>,
+    pub verdict: Option<Arc<Verdict>>,
+    /// Domains lost, in the order the user lost them.
+    pub lost: Vec<Domain>,
+    pub generation: u64,
+    pub simulating: bool,
+    pub screen: Screen,
+    /// The path whose detail is open (index into the topology's paths).
+    pub detail: Option<usize>,
+    pub detail_scroll: usize,
+    pub grouping: Grouping,
+    pub toggled: HashSet<NodeKey>,
+    pub tree: Option<DomainTree>,
+    pub domains: ListPos,
+    pub sort: PathSort,
+    pub path_order: Vec<usize>,
+    pub paths: ListPos,
+    pub matrix_order: Vec<usize>,
+    pub matrix: ListPos,
+    pub matrix_col: usize,
+    pub finding_order: Vec<usize>,
+    pub findings: ListPos,
+    pub filters: [String; 4],
+    pub input: InputMode,
+    pub input_text: String,
+    pub flash: Option<Flash>,
+    pub help: bool,
+    pub help_scroll: usize,
+    pub quit: bool,
+    /// What is loading (or why loading failed) while there is no estate.
+    pub loading: Option<String>,
+    /// The estate comes from a live scan and can be rescanned.
+    pub live: bool,
+}
+
+impl App {
+    pub fn new(theme: Theme, area: Rect) -> App {
+        App {
+            theme,
+            area,
+            engine: None,
+            verdict: None,
+            lost: Vec::new(),
+            generation: 0,
+            simulating: false,
+            screen: Screen::Domains,
+            detail: None,
+            detail_scroll: 0,
+            grouping: Grouping::RegionAz,
+            toggled: HashSet::new(),
+            tree: None,
+            domains: ListPos::default(),
+            sort: PathSort::Status,
+            path_order: Vec::new(),
+            paths: ListPos::default(),
+            matrix_order: Vec::new(),
+            matrix: ListPos::default(),
+            matrix_col: 0,
+            finding_order: Vec::new(),
+            findings: ListPos::default(),
+            filters: Default::default(),
+            input: InputMode::Normal,
+            input_text: String::new(),
+            flash: None,
+            help: false,
+            help_scroll: 0,
+            quit: false,
+            loading: Some("loading the estate…".to_string()),
+            live: false,
+        }
+    }
+
+    pub fn scope(&self) -> Scope {
+        match (self.screen, self.detail) {
+            (Screen::Paths, Some(_)) => Scope::Detail,
+            (Screen::Domains, _) => Scope::Domains,
+            (Screen::Paths, None) => Scope::Paths,
+            (Screen::Matrix, _) => Scope::Matrix,
+            (Screen::Findings, _) => Scope::Findings,
+        }
+    }
+
+    pub fn filter(&self) -> &str {
+        &self.filters[self.screen.index()]
+    }
+
+    pub fn is_lost(&self, d: Domain) -> bool {
+        self.verdict.as_ref().is_some_and(|v| match d {
+            Domain::Az(az) => v.lost.az(az),
+            Domain::Region(r) => v.lost.region(r),
+        })
+    }
+
+    fn flash(&mut self, text: impl Into<String>, error: bool) {
+        self.flash = Some(Flash {
+            text: text.into(),
+            error,
+            ticks_left: FLASH_TICKS,
+        });
+    }
+
+    fn body(&self) -> Rect {
+        view::Regions::of(self.area).body
+    }
+
+    /// The key's action, given the input mode.
+    pub fn on_key(&self, ev: KeyEvent) -> Option<Action> {
+        if ev.kind == KeyEventKind::Release {
+            return None;
+        }
+        if ev.modifiers.contains(KeyModifiers::CONTROL) && ev.code == KeyCode::Char('c') {
+            return Some(Action::Command(Command::Quit));
+        }
+        if self.input != InputMode::Normal {
+            return Some(Action::Key(ev));
+        }
+        if self.help {
+            if matches!(
+                ev.code,
+                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q')
+            ) {
+                return Some(Action::Command(Command::Help));
+            }
+            // Only scrolling works under the help.
+            return keymap::lookup(Scope::Global, &ev)
+                .filter(|c| {
+                    matches!(
+                        c,
+                        Command::Up
+                            | Command::Down
+                            | Command::PageUp
+                            | Command::PageDown
+                            | Command::Top
+                    )
+                })
+                .map(Action::Command);
+        }
+        keymap::lookup(self.scope(), &ev).map(Action::Command)
+    }
+
+    // ---- loading and scenarios ----
+
+    fn install(&mut self, loaded: Loaded) {
+        self.engine = Some(loaded.engine);
+        self.verdict = Some(loaded.baseline);
+        self.lost.clear();
+        self.generation += 1;
+        self.simulating = false;
+        self.detail = None;
+        self.toggled.clear();
+        self.loading = None;
+        self.domains = ListPos::default();
+        self.paths = ListPos::default();
+        self.matrix = ListPos::default();
+        self.findings = ListPos::default();
+        self.matrix_col = 0;
+        self.rebuild_tree();
+        self.reorder_all();
+    }
+
+    fn set_lost(&mut self, lost: Vec<Domain>) -> Vec<Effect> {
+        self.lost = lost;
+        self.generation += 1;
+        self.simulating = true;
+        vec![Effect::Simulate {
+            generation: self.generation,
+            lost: self.lost.clone(),
+        }]
+    }
+
+    fn toggle_loss(&mut self, d: Domain) -> Vec<Effect> {
+        let mut lost = self.lost.clone();
+        if let Some(i) = lost.iter().position(|x| *x == d) {
+            lost.remove(i);
+        } else {
+            lost.push(d);
+        }
+        self.set_lost(lost)
+    }
+
+    // ---- ordering and filtering ----
+
+    fn reorder_all(&mut self) {
+        self.reorder_paths();
+        self.reorder_matrix();
+        self.reorder_findings();
+    }
+
+    fn path_matches(&self, engine: &Engine, p: usize, filter: &str) -> bool {
+        if filter.is_empty() {
+            return true;
+        }
+        let status = self.verdict.as_ref().map(|v| v.paths[p].status.as_str());
+        engine.path_text[p].contains(filter) || status == Some(filter)
+    }
+
+    fn reorder_paths(&mut self) {
+        let Some(engine) = self.engine.clone() else {
+            return;
+        };
+        let keep = self.paths.cursor;
+        let current = self.path_order.get(keep).copied();
+        let filter = self.filters[Screen::Paths.index()].to_lowercase();
+        let mut order: Vec<usize> = (0..engine.topo.paths().len())
+            .filter(|&p| self.path_matches(&engine, p, &filter))
+            .collect();
+        if let Some(v) = &self.verdict {
+            let name = |p: usize| &engine.path_text[p];
+            match self.sort {
+                PathSort::Status => {
+                    order.sort_by(|a, b| v.paths[*b].status.cmp(&v.paths[*a].status).then(a.cmp(b)))
+                }
+                PathSort::Capacity => order.sort_by(|a, b| {
+                    let fa = v.paths[*a].capacity.fraction_left();
+                    let fb = v.paths[*b].capacity.fraction_left();
+                    fa.total_cmp(&fb).then(a.cmp(b))
+                }),
+                PathSort::Name => order.sort_by(|a, b| name(*a).cmp(name(*b))),
+            }
+        }
+        self.path_order = order;
+        let cursor = current
+            .and_then(|c| self.path_order.iter().position(|p| *p == c))
+            .unwrap_or(0);
+        let h = view::paths::visible_rows(self.body());
+        self.paths.set(cursor, self.path_order.len(), h);
+    }
+
+    fn reorder_matrix(&mut self) {
+        let Some(engine) = self.engine.clone() else {
+            return;
+        };
+        let filter = self.filters[Screen::Matrix.index()].to_lowercase();
+        self.matrix_order = (0..engine.topo.paths().len())
+            .filter(|&p| self.path_matches(&engine, p, &filter))
+            .collect();
+        let h = view::matrix::visible_rows(self.body());
+        let cursor = self.matrix.cursor;
+        self.matrix.set(cursor, self.matrix_order.len(), h);
+    }
+
+    fn reorder_findings(&mut self) {
+        let Some(engine) = self.engine.clone() else {
+            return;
+        };
+        let filter = self.filters[Screen::Findings.index()].to_lowercase();
+        self.finding_order = engine
+            .findings
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| {
+                filter.is_empty()
+                    || f.code.contains(&filter)
+                    || f.message.to_lowercase().contains(&filter)
+                    || f.severity.as_str() == filter
+                    || f.resources.iter().any(|r| {
+                        engine
+                            .estate
+                            .resource(*r)
+                            .name
+                            .to_lowercase()
+                            .contains(&filter)
+                    })
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let h = view::findings::visible_rows(self.body());
+        let cursor = self.findings.cursor;
+        self.findings.set(cursor, self.finding_order.len(), h);
+    }
+
+    fn rebuild_tree(&mut self) {
+        let Some(engine) = self.engine.clone() else {
+            return;
+        };
+        let filter = self.filters[Screen::Domains.index()].to_lowercase();
+        let e = &engine.estate;
+        let keep = |r: ResIdx| {
+            if filter.is_empty() {
+                return true;
+            }
+            let res = e.resource(r);
+            res.name.to_lowercase().contains(&filter)
+                || res.id.to_lowercase().contains(&filter)
+                || res.kind().key().contains(&filter)
+                || res.tags.iter().any(|(k, v)| {
+                    k.to_lowercase().contains(&filter) || v.to_lowercase().contains(&filter)
+                })
+        };
+        let mut tree = DomainTree::build(e, &engine.topo, self.grouping, &keep);
+        tree.flatten(&self.toggled, !filter.is_empty());
+        self.tree = Some(tree);
+        self.clamp_domains();
+    }
+
+    fn reflatten(&mut self) {
+        let filtering = !self.filters[Screen::Domains.index()].is_empty();
+        if let Some(tree) = self.tree.as_mut() {
+            tree.flatten(&self.toggled, filtering);
+        }
+        self.clamp_domains();
+    }
+
+    fn clamp_domains(&mut self) {
+        let len = self.tree.as_ref().map_or(0, |t| t.rows.len());
+        let h = view::domains::visible_rows(self.body());
+        let cursor = self.domains.cursor;
+        self.domains.set(cursor, len, h);
+    }
+
+    /// Opens the tree down to a resource and selects it.
+    fn reveal(&mut self, res: ResIdx) {
+        let mut path = self.tree.as_ref().and_then(|t| t.path_to(res));
+        if path.is_none() && !self.filters[0].is_empty() {
+            self.filters[0].clear();
+            self.rebuild_tree();
+            path = self.tree.as_ref().and_then(|t| t.path_to(res));
+        }
+        if path.is_none() && self.grouping == Grouping::Service {
+            self.grouping = Grouping::RegionAz;
+            self.rebuild_tree();
+            path = self.tree.as_ref().and_then(|t| t.path_to(res));
+        }
+        let Some(path) = path else { return };
+        let filtering = !self.filters[0].is_empty();
+        for key in path {
+            if !DomainTree::is_expanded(key, &self.toggled, filtering) && !self.toggled.remove(&key)
+            {
+                self.toggled.insert(key);
+            }
+        }
+        self.reflatten();
+        let row = self
+            .tree
+            .as_ref()
+            .and_then(|t| t.rows.iter().position(|r| r.kind == RowKind::Resource(res)));
+        if let Some(row) = row {
+            let len = self.tree.as_ref().map_or(0, |t| t.rows.len());
+            let h = view::domains::visible_rows(self.body());
+            self.domains.set(row, len, h);
+        }
+    }
+
+    // ---- moving around ----
+
+    fn list_len_height(&self) -> (usize, usize) {
+        let body = self.body();
+        match self.screen {
+            Screen::Domains => (
+                self.tree.as_ref().map_or(0, |t| t.rows.len()),
+                view::domains::visible_rows(body),
+            ),
+            Screen::Paths => (self.path_order.len(), view::paths::visible_rows(body)),
+            Screen::Matrix => (self.matrix_order.len(), view::matrix::visible_rows(body)),
+            Screen::Findings => (self.finding_order.len(), view::findings::visible_rows(body)),
+        }
+    }
+
+    fn list_mut(&mut self) -> &mut ListPos {
+        match self.screen {
+            Screen::Domains => &mut self.domains,
+            Screen::Paths => &mut self.paths,
+            Screen::Matrix => &mut self.matrix,
+            Screen::Findings => &mut self.findings,
+        }
+    }
+
+    fn move_cursor(&mut self, cmd: Command) {
+        if self.detail.is_some() && self.screen == Screen::Paths {
+            let page = view::Regions::of(self.area).body.height.max(1) as isize;
+            let delta: isize = match cmd {
+                Command::Up => -1,
+                Command::Down => 1,
+                Command::PageUp => -page,
+                Command::PageDown => page,
+                Command::Top => isize::MIN / 2,
+                _ => isize::MAX / 2,
+            };
+            self.detail_scroll = (self.detail_scroll as isize + delta).clamp(0, 10_000) as usize;
+            return;
+        }
+        let (len, height) = self.list_len_height();
+        let page = height.max(1) as isize;
+        let pos = self.list_mut();
+        match cmd {
+            Command::Up => pos.step(-1, len, height),
+            Command::Down => pos.step(1, len, height),
+            Command::PageUp => pos.step(-page, len, height),
+            Command::PageDown => pos.step(page, len, height),
+            Command::Top => pos.set(0, len, height),
+            _ => pos.set(len.saturating_sub(1), len, height),
+        }
+    }
+
+    fn switch_to(&mut self, screen: Screen) {
+        self.screen = screen;
+        self.detail = None;
+    }
+
+    // ---- update ----
+
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Key(ev) => self.on_input_key(ev),
+            Action::Command(c) => self.on_command(c),
+            Action::Mouse(m) => self.on_mouse(m),
+            Action::Resize(w, h) => {
+                self.area = Rect::new(0, 0, w, h);
+                self.reorder_all();
+                self.clamp_domains();
+                Vec::new()
+            }
+            Action::Tick => {
+                if let Some(f) = self.flash.as_mut() {
+                    f.ticks_left = f.ticks_left.saturating_sub(1);
+                    if f.ticks_left == 0 {
+                        self.flash = None;
+                    }
+                }
+                Vec::new()
+            }
+            Action::Loaded(Ok(loaded)) => {
+                let origin = loaded.engine.origin_label();
+                self.install(*loaded);
+                self.flash(format!("loaded {origin}"), false);
+                Vec::new()
+            }
+            Action::Loaded(Err(message)) => {
+                if self.engine.is_none() {
+                    self.loading = Some(message.clone());
+                }
+                self.flash(message, true);
+                Vec::new()
+            }
+            Action::Simulated {
+                generation,
+                verdict,
+            } => {
+                if generation == self.generation {
+                    self.verdict = Some(verdict);
+                    self.simulating = false;
+                    self.reorder_paths();
+                    self.reorder_matrix();
+                }
+                Vec::new()
+            }
+            Action::Progress(text) => {
+                self.loading = Some(text);
+                Vec::new()
+            }
+            Action::Flash { text, error } => {
+                self.flash(text, error);
+                Vec::new()
+            }
+        }
+    }
+
+    fn on_command(&mut self, c: Command) -> Vec<Effect> {
+        if c == Command::Quit {
+            self.quit = true;
+            return Vec::new();
+        }
+        if c == Command::Help {
+            self.help = !self.help;
+            self.help_scroll = 0;
+            return Vec::new();
+        }
+        if self.help {
+            self.help_scroll = match c {
+                Command::Up => self.help_scroll.saturating_sub(1),
+                Command::Down => self.help_scroll + 1,
+                Command::PageUp => self.help_scroll.saturating_sub(10),
+                Command::PageDown => self.help_scroll + 10,
+                _ => 0,
+            };
+            return Vec::new();
+        }
+        if self.engine.is_none() {
+            return Vec::new();
+        }
+        match c {
+            Command::NextScreen => self.switch_to(Screen::ALL[(self.screen.index() + 1) % 4]),
+            Command::PrevScreen => self.switch_to(Screen::ALL[(self.screen.index() + 3) % 4]),
+            Command::Screen(n) => self.switch_to(Screen::ALL[n.min(3)]),
+            Command::Up
+            | Command::Down
+            | Command::PageUp
+            | Command::PageDown
+            | Command::Top
+            | Command::Bottom => self.move_cursor(c),
+            Command::Left | Command::Right => self.on_left_right(c),
+            Command::Open => return self.on_open(),
+            Command::Back => {
+                if self.detail.is_some() {
+                    self.detail = None;
+                } else if !self.filter().is_empty() {
+                    self.set_filter(String::new());
+                }
+            }
+            Command::ToggleLoss => return self.on_toggle_loss(),
+            Command::ClearLosses => {
+                if self.lost.is_empty() {
+                    self.flash("nothing is lost", false);
+                } else {
+                    self.flash("restored every AZ and Region", false);
+                    return self.set_lost(Vec::new());
+                }
+            }
+            Command::CycleGrouping => {
+                self.grouping = self.grouping.next();
+                self.toggled.clear();
+                self.domains = ListPos::default();
+                self.rebuild_tree();
+                self.flash(format!("grouped by {}", self.grouping.label()), false);
+            }
+            Command::CycleSort => {
+                self.sort = self.sort.next();
+                self.reorder_paths();
+                self.flash(format!("sorted by {}", self.sort.label()), false);
+            }
+            Command::Filter => {
+                self.input = InputMode::Filter;
+                self.input_text = self.filter().to_string();
+            }
+            Command::CommandMode => {
+                self.input = InputMode::Command;
+                self.input_text.clear();
+            }
+            Command::Rescan => {
+                if self.live {
+                    self.loading = Some("rescanning…".to_string());
+                    return vec![Effect::Rescan];
+                }
+                self.flash(
+                    "r rescans live estates only (start blastmap with AWS flags)",
+                    true,
+                );
+            }
+            Command::Quit | Command::Help => {}
+        }
+        Vec::new()
+    }
+
+    fn on_left_right(&mut self, c: Command) {
+        match self.screen {
+            Screen::Matrix => {
+                let n = self.engine.as_ref().map_or(0, |e| e.matrix.domains.len());
+                if c == Command::Left {
+                    self.matrix_col = self.matrix_col.saturating_sub(1);
+                } else if n > 0 {
+                    self.matrix_col = (self.matrix_col + 1).min(n - 1);
+                }
+            }
+            Screen::Domains if c == Command::Left => {
+                // Collapse the node, or go to its parent.
+                let Some(tree) = &self.tree else { return };
+                let Some(row) = tree.rows.get(self.domains.cursor).copied() else {
+                    return;
+                };
+                if row.expanded && !matches!(row.kind, RowKind::Resource(_)) {
+                    self.toggle_node(row.key);
+                } else if let Some(parent) = tree.rows[..self.domains.cursor]
+                    .iter()
+                    .rposition(|r| r.depth < row.depth)
+                {
+                    let (len, h) = self.list_len_height();
+                    self.domains.set(parent, len, h);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn toggle_node(&mut self, key: NodeKey) {
+        if !self.toggled.remove(&key) {
+            self.toggled.insert(key);
+        }
+        self.reflatten();
+    }
+
+    fn on_open(&mut self) -> Vec<Effect> {
+        let Some(engine) = self.engine.clone() else {
+            return Vec::new();
+        };
+        match self.screen {
+            Screen::Domains => {
+                let row = self
+                    .tree
+                    .as_ref()
+                    .and_then(|t| t.rows.get(self.domains.cursor))
+                    .copied();
+                if let Some(row) = row
+                    && !matches!(row.kind, RowKind::Resource(_))
+                {
+                    self.toggle_node(row.key);
+                }
+            }
+            Screen::Paths => {
+                if let Some(&p) = self.path_order.get(self.paths.cursor) {
+                    self.detail = Some(p);
+                    self.detail_scroll = 0;
+                }
+            }
+            Screen::Matrix => {
+                if let Some(&d) = engine.matrix.domains.get(self.matrix_col) {
+                    self.flash(
+                        format!("applied: lose {}", engine.estate.domain_name(d)),
+                        false,
+                    );
+                    return self.set_lost(vec![d]);
+                }
+            }
+            Screen::Findings => {
+                let finding = self
+                    .finding_order
+                    .get(self.findings.cursor)
+                    .map(|&f| &engine.findings[f]);
+                if let Some(&res) = finding.and_then(|f| f.resources.first()) {
+                    self.switch_to(Screen::Domains);
+                    self.reveal(res);
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn on_toggle_loss(&mut self) -> Vec<Effect> {
+        let Some(engine) = self.engine.clone() else {
+            return Vec::new();
+        };
+        let domain = match self.screen {
+            Screen::Domains => self
+                .tree
+                .as_ref()
+                .and_then(|t| t.rows.get(self.domains.cursor))
+                .and_then(|r| r.domain),
+            Screen::Matrix => engine.matrix.domains.get(self.matrix_col).copied(),
+            _ => None,
+        };
+        match domain {
+            Some(d) => {
+                let name = engine.estate.domain_name(d);
+                let verb = if self.lost.contains(&d) {
+                    "restored"
+                } else {
+                    "lost"
+                };
+                self.flash(format!("{verb} {name}"), false);
+                self.toggle_loss(d)
+            }
+            None => {
+                self.flash("select an AZ or a Region to lose", true);
+                Vec::new()
+            }
+        }
+    }
+
+    fn set_filter(&mut self, text: String) {
+        let i = self.screen.index();
+        self.filters[i] = text;
+        match self.screen {
+            Screen::Domains => self.rebuild_tree(),
+            Screen::Paths => self.reorder_paths(),
+            Screen::Matrix => self.reorder_matrix(),
+            Screen::Findings => self.reorder_findings(),
+        }
+    }
+
+    fn on_input_key(&mut self, ev: KeyEvent) -> Vec<Effect> {
+        match ev.code {
+            KeyCode::Esc => {
+                if self.input == InputMode::Filter {
+                    self.set_filter(String::new());
+                }
+                self.input = InputMode::Normal;
+            }
+            KeyCode::Enter => {
+                let mode = self.input;
+                self.input = InputMode::Normal;
+                if mode == InputMode::Command {
+                    let text = std::mem::take(&mut self.input_text);
+                    return self.run_command(&text);
+                }
+            }
+            KeyCode::Backspace => {
+                if self.input_text.pop().is_none() && self.input == InputMode::Command {
+                    self.input = InputMode::Normal;
+                }
+                if self.input == InputMode::Filter {
+                    self.set_filter(self.input_text.clone());
+                }
+            }
+            KeyCode::Char(c) => {
+                self.input_text.push(c);
+                if self.input == InputMode::Filter {
+                    self.set_filter(self.input_text.clone());
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// `:lose D…`, `:restore [D…]`, `:clear`, `:open FILE`, `:export FILE`, `:q`, ….
+    fn run_command(&mut self, text: &str) -> Vec<Effect> {
+        let mut words = text.split_whitespace();
+        let Some(verb) = words.next() else {
+            return Vec::new();
+        };
+        let args: Vec<&str> = words.collect();
+        let engine = self.engine.clone();
+        let parse = |args: &[&str]| -> Result<Vec<Domain>, String> {
+            let engine = engine.as_ref().ok_or("no estate is loaded yet")?;
+            args.iter()
+                .flat_map(|a| a.split(','))
+                .filter(|a| !a.is_empty())
+                .map(|a| {
+                    engine
+                        .estate
+                        .parse_domain(a)
+                        .map_err(|e| first_line(&e.to_string()))
+                })
+                .collect()
+        };
+        match verb {
+            "q" | "quit" | "q!" => self.quit = true,
+            "help" | "h" => self.help = true,
+            "lose" if args.is_empty() => self.flash(
+                "usage: :lose DOMAIN… (an AZ ID such as use1-az1, or a Region)",
+                true,
+            ),
+            "lose" => match parse(&args) {
+                Ok(ds) => {
+                    let mut lost = self.lost.clone();
+                    for d in ds {
+                        if !lost.contains(&d) {
+                            lost.push(d);
+                        }
+                    }
+                    self.flash(format!("lost {}", args.join(" ")), false);
+                    return self.set_lost(lost);
+                }
+                Err(e) => self.flash(e, true),
+            },
+            "restore" if args.is_empty() => match self.lost.last().copied() {
+                Some(d) => {
+                    let name = engine
+                        .as_ref()
+                        .map_or("", |e| e.estate.domain_name(d))
+                        .to_string();
+                    self.flash(format!("restored {name}"), false);
+                    let mut lost = self.lost.clone();
+                    lost.pop();
+                    return self.set_lost(lost);
+                }
+                None => self.flash("nothing is lost", false),
+            },
+            "restore" => match parse(&args) {
+                Ok(ds) => {
+                    let lost = self
+                        .lost
+                        .iter()
+                        .copied()
+                        .filter(|d| !ds.contains(d))
+                        .collect();
+                    self.flash(format!("restored {}", args.join(" ")), false);
+                    return self.set_lost(lost);
+                }
+                Err(e) => self.flash(e, true),
+            },
+            "clear" => return self.on_command(Command::ClearLosses),
+            "open" | "e" => match args.first() {
+                Some(path) => {
+                    self.flash(format!("opening {path}…"), false);
+                    return vec![Effect::LoadSnapshot(path.into())];
+                }
+                None => self.flash(
+                    "usage: :open FILE (a snapshot written by blastmap scan)",
+                    true,
+                ),
+            },
+            "export" | "w" => match args.first() {
+                Some(path) if self.engine.is_some() => return vec![Effect::Export(path.into())],
+                Some(_) => self.flash("no estate is loaded yet", true),
+                None => self.flash(
+                    "usage: :export FILE (writes the current what-if as Markdown)",
+                    true,
+                ),
+            },
+            "domains" => self.switch_to(Screen::Domains),
+            "paths" => self.switch_to(Screen::Paths),
+            "matrix" => self.switch_to(Screen::Matrix),
+            "findings" => self.switch_to(Screen::Findings),
+            other => self.flash(
+                format!(
+                    "unknown command :{other} (try :lose, :restore, :clear, :open, :export, :q)"
+                ),
+                true,
+            ),
+        }
+        Vec::new()
+    }
+
+    fn on_mouse(&mut self, m: MouseEvent) -> Vec<Effect> {
+        if self.engine.is_none() || self.help {
+            return Vec::new();
+        }
+        let regions = view::Regions::of(self.area);
+        match m.kind {
+            MouseEventKind::ScrollDown => self.move_cursor(Command::Down),
+            MouseEventKind::ScrollUp => self.move_cursor(Command::Up),
+            MouseEventKind::Down(MouseButton::Left) => {
+                if let Some(screen) = view::header::tab_at(&regions, m.column, m.row) {
+                    self.switch_to(screen);
+                } else if let Some(row) = view::row_at(self, &regions, m.column, m.row) {
+                    let (len, height) = self.list_len_height();
+                    self.list_mut().set(row, len, height);
+                    if self.screen == Screen::Matrix
+                        && let Some(col) = view::matrix::column_at(self, regions.body, m.column)
+                    {
+                        self.matrix_col = col;
+                    }
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// Paths by status, for the header summary: (ok, degraded, down).
+    pub fn counts(&self) -> Option<(usize, usize, usize)> {
+        self.verdict.as_ref().map(|v| v.counts())
+    }
+
+    pub fn path_status(&self, p: usize) -> Status {
+        self.verdict
+            .as_ref()
+            .map_or(Status::Ok, |v| v.paths[p].status)
+    }
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or(s).to_string()
+}

@@ -1,0 +1,125 @@
+//! An estate with everything the TUI shows that does not depend on the scenario,
+//! computed once when the estate is loaded (off the draw loop).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::findings::{self, Finding};
+use crate::model::{Domain, Estate};
+use crate::sim::{self, LostDomains, Matrix, Topology, Verdict};
+
+/// Where the estate shown came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    Demo,
+    Snapshot(PathBuf),
+    /// A live scan, with its local time `HH:MM:SS`.
+    Live {
+        scanned_at: String,
+    },
+}
+
+pub struct Engine {
+    pub estate: Estate,
+    pub topo: Topology,
+    pub matrix: Matrix,
+    pub findings: Vec<Finding>,
+    pub origin: Origin,
+    /// Lower-cased text each path is filtered on: names, id, load balancer tags.
+    pub path_text: Vec<String>,
+}
+
+impl Engine {
+    pub fn new(estate: Estate, origin: Origin) -> Engine {
+        let topo = Topology::build(&estate);
+        let matrix = Matrix::build(&estate, &topo);
+        let findings = findings::analyze(&estate, &topo, &matrix);
+        let path_text = topo
+            .paths()
+            .iter()
+            .map(|p| {
+                let lb = estate.resource(p.lb);
+                let tg = estate.resource(p.tg);
+                let mut text = format!("{} {} {} {} {}", p.id, lb.name, tg.name, lb.id, tg.id);
+                for (k, v) in lb.tags.iter().chain(tg.tags.iter()) {
+                    text.push_str(&format!(" {k}={v}"));
+                }
+                text.to_lowercase()
+            })
+            .collect();
+        Engine {
+            estate,
+            topo,
+            matrix,
+            findings,
+            origin,
+            path_text,
+        }
+    }
+
+    /// Evaluates a scenario.
+    pub fn simulate(&self, lost: &[Domain]) -> Verdict {
+        sim::what_if(&self.topo, &LostDomains::new(&self.estate, lost))
+    }
+
+    /// "demo estate", "snapshot estate.json", "live, scanned 14:02:11", with the capture time.
+    pub fn origin_label(&self) -> String {
+        let captured = self
+            .estate
+            .meta
+            .captured_at
+            .as_deref()
+            .map(|t| format!(" (captured {})", readable_time(t)))
+            .unwrap_or_default();
+        match &self.origin {
+            Origin::Demo => format!("demo estate{captured}"),
+            Origin::Snapshot(p) => format!(
+                "snapshot {}{captured}",
+                p.file_name().map_or_else(
+                    || p.display().to_string(),
+                    |n| n.to_string_lossy().into_owned()
+                )
+            ),
+            Origin::Live { scanned_at } => format!("live, scanned {scanned_at}"),
+        }
+    }
+
+    /// The origin in a few characters, for narrow terminals.
+    pub fn origin_short(&self) -> String {
+        match &self.origin {
+            Origin::Demo => "demo".to_string(),
+            Origin::Snapshot(p) => p.file_name().map_or_else(
+                || p.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+            Origin::Live { scanned_at } => format!("live {scanned_at}"),
+        }
+    }
+}
+
+/// `2026-11-20T09:30:00Z` → `2026-11-20 09:30 UTC`; anything else as it is.
+fn readable_time(t: &str) -> String {
+    match (t.get(..10), t.get(11..16), t.ends_with('Z')) {
+        (Some(date), Some(hm), true) if t.as_bytes().get(10) == Some(&b'T') => {
+            format!("{date} {hm} UTC")
+        }
+        _ => t.to_string(),
+    }
+}
+
+/// A loaded estate and its baseline verdict, ready for the app.
+pub struct Loaded {
+    pub engine: Arc<Engine>,
+    pub baseline: Arc<Verdict>,
+}
+
+impl Loaded {
+    pub fn new(estate: Estate, origin: Origin) -> Loaded {
+        let engine = Engine::new(estate, origin);
+        let baseline = Arc::new(engine.simulate(&[]));
+        Loaded {
+            engine: Arc::new(engine),
+            baseline,
+        }
+    }
+}

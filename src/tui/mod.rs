@@ -1,0 +1,252 @@
+//! The interactive TUI (ratatui + crossterm on tokio).
+//!
+//! One [`App`] state; keys become [`Action`]s through the one keymap;
+//! `App::update` is the only place state changes; `view::render(&App, &mut Frame)`
+//! is pure. Loading, scanning and simulating run off the draw loop and report
+//! back as actions over a channel.
+
+pub mod action;
+pub mod app;
+pub mod engine;
+pub mod keymap;
+pub mod theme;
+pub mod tree;
+pub mod view;
+
+use std::io::{IsTerminal, Stdout, stdout};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::layout::Rect;
+use thiserror::Error;
+use tokio::sync::mpsc;
+
+pub use action::{Action, Effect};
+pub use app::App;
+pub use engine::{Engine, Loaded, Origin};
+
+use crate::model::Estate;
+use crate::report::{Report, markdown};
+use crate::snapshot;
+
+/// What the TUI opens on.
+pub enum Start {
+    Demo,
+    Snapshot(PathBuf),
+}
+
+#[derive(Debug, Error)]
+pub enum TuiError {
+    #[error(
+        "the TUI needs a terminal, and standard output is not one; for scripts use the \
+         non-interactive commands: blastmap what-if | matrix | check | findings (try --demo, see blastmap --help)"
+    )]
+    NotATerminal,
+    #[error("terminal error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Whether colour is allowed (no-color.org).
+pub fn color_allowed() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Runs the TUI until the user quits.
+pub fn run(start: Start) -> Result<(), TuiError> {
+    if !stdout().is_terminal() {
+        return Err(TuiError::NotATerminal);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(run_loop(start))
+}
+
+/// Restores the terminal when dropped, and on panic (the previous hook still runs).
+struct TerminalGuard;
+
+impl TerminalGuard {
+    fn enter() -> std::io::Result<TerminalGuard> {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore_terminal();
+            previous(info);
+        }));
+        TERMINAL_TAKEN.store(true, std::sync::atomic::Ordering::SeqCst);
+        enable_raw_mode()?;
+        execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+        Ok(TerminalGuard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// Whether the terminal is in the TUI's modes: restoring twice would move the cursor
+/// back to where the alternate screen was entered, over what a panic printed.
+static TERMINAL_TAKEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn restore_terminal() {
+    if !TERMINAL_TAKEN.swap(false, std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        ratatui::crossterm::cursor::Show
+    );
+}
+
+async fn run_loop(start: Start) -> Result<(), TuiError> {
+    let guard = TerminalGuard::enter()?;
+    let mut terminal: Terminal<CrosstermBackend<Stdout>> =
+        Terminal::new(CrosstermBackend::new(stdout()))?;
+    terminal.hide_cursor()?;
+    let size = terminal.size()?;
+    let mut app = App::new(
+        theme::Theme::new(color_allowed()),
+        Rect::new(0, 0, size.width, size.height),
+    );
+
+    let (actions, mut action_rx) = mpsc::unbounded_channel::<Action>();
+    let (events, mut event_rx) = mpsc::unbounded_channel::<Event>();
+    // crossterm's read blocks: a thread of its own feeds the loop.
+    std::thread::spawn(move || {
+        while let Ok(ev) = event::read() {
+            if events.send(ev).is_err() {
+                break;
+            }
+        }
+    });
+
+    let first = match start {
+        Start::Demo => {
+            app.loading = Some("loading the demo estate…".to_string());
+            None
+        }
+        Start::Snapshot(path) => {
+            app.loading = Some(format!("loading {}…", path.display()));
+            Some(path)
+        }
+    };
+    spawn_blocking_action(&actions, move || load(first));
+
+    let mut tick = tokio::time::interval(Duration::from_millis(250));
+    let mut dirty = true;
+    // For the end-to-end test of terminal restoration on panic.
+    let panic_for_test = std::env::var_os("BLASTMAP_TEST_PANIC").is_some();
+    loop {
+        if dirty {
+            terminal.draw(|f| view::render(&app, f))?;
+            if panic_for_test && app.engine.is_some() {
+                panic!("BLASTMAP_TEST_PANIC is set: panicking on purpose after drawing");
+            }
+        }
+        let action = tokio::select! {
+            Some(ev) = event_rx.recv() => match ev {
+                Event::Key(k) => app.on_key(k),
+                Event::Mouse(m) => Some(Action::Mouse(m)),
+                Event::Resize(w, h) => Some(Action::Resize(w, h)),
+                _ => None,
+            },
+            Some(a) = action_rx.recv() => Some(a),
+            _ = tick.tick() => Some(Action::Tick),
+        };
+        let Some(action) = action else {
+            dirty = false;
+            continue;
+        };
+        // A tick only changes the screen when a flash message is fading.
+        dirty = !matches!(action, Action::Tick) || app.flash.is_some();
+        for effect in app.update(action) {
+            let (engine, verdict) = (app.engine.clone(), app.verdict.clone());
+            spawn_blocking_action(&actions, move || perform(effect, engine, verdict));
+        }
+        if app.quit {
+            break;
+        }
+    }
+    drop(terminal);
+    drop(guard);
+    Ok(())
+}
+
+fn spawn_blocking_action(
+    actions: &mpsc::UnboundedSender<Action>,
+    work: impl FnOnce() -> Option<Action> + Send + 'static,
+) {
+    let tx = actions.clone();
+    tokio::task::spawn_blocking(move || {
+        if let Some(a) = work() {
+            let _ = tx.send(a);
+        }
+    });
+}
+
+/// Loads the demo estate (`None`) or a snapshot.
+pub fn load(path: Option<PathBuf>) -> Option<Action> {
+    let result = match path {
+        None => crate::demo::estate()
+            .map(|e| Loaded::new(e, Origin::Demo))
+            .map_err(|e| e.to_string()),
+        Some(p) => snapshot::load(&p)
+            .map(|e: Estate| Loaded::new(e, Origin::Snapshot(p)))
+            .map_err(|e| e.to_string()),
+    };
+    Some(Action::Loaded(result.map(Box::new)))
+}
+
+/// Does an effect's work (blocking) and says how it went.
+pub fn perform(
+    effect: Effect,
+    engine: Option<Arc<Engine>>,
+    verdict: Option<Arc<crate::sim::Verdict>>,
+) -> Option<Action> {
+    match effect {
+        Effect::Simulate { generation, lost } => {
+            let engine = engine?;
+            Some(Action::Simulated {
+                generation,
+                verdict: Arc::new(engine.simulate(&lost)),
+            })
+        }
+        Effect::LoadSnapshot(path) => load(Some(path)),
+        Effect::Export(path) => {
+            let (engine, verdict) = (engine?, verdict?);
+            let r = Report {
+                estate: &engine.estate,
+                topo: &engine.topo,
+            };
+            let text = markdown::report(&r, &verdict, &engine.findings, &engine.matrix);
+            Some(
+                match snapshot::write_atomic(&path, text.as_bytes(), false) {
+                    Ok(()) => Action::Flash {
+                        text: format!("exported the what-if to {}", path.display()),
+                        error: false,
+                    },
+                    Err(e) => Action::Flash {
+                        text: e.to_string(),
+                        error: true,
+                    },
+                },
+            )
+        }
+        Effect::Rescan => Some(Action::Flash {
+            text: "rescanning needs a live estate".to_string(),
+            error: true,
+        }),
+    }
+}

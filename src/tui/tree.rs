@@ -1,0 +1,375 @@
+//! The fault-domain tree: (account | service) → Region → AZ → kind → resources,
+//! flattened into rows. Rebuilt only when the grouping, filter or expansion changes.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::model::{Domain, EdgeKind, Estate, Kind, ResIdx};
+use crate::sim::Topology;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grouping {
+    RegionAz,
+    AccountRegionAz,
+    Service,
+}
+
+impl Grouping {
+    pub fn next(self) -> Grouping {
+        match self {
+            Grouping::RegionAz => Grouping::AccountRegionAz,
+            Grouping::AccountRegionAz => Grouping::Service,
+            Grouping::Service => Grouping::RegionAz,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Grouping::RegionAz => "Region › AZ",
+            Grouping::AccountRegionAz => "account › Region › AZ",
+            Grouping::Service => "service › Region › AZ",
+        }
+    }
+}
+
+const NONE_TOP: u32 = u32::MAX;
+const REGIONAL: u16 = u16::MAX;
+const NO_KIND: u8 = u8::MAX;
+
+/// A node's identity across rebuilds (ranks, not indices, so it sorts for display).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeKey {
+    pub top: u32,
+    pub region: u16,
+    pub az: u16,
+    pub kind: u8,
+    pub level: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    /// An account or a service (index into `DomainTree::tops`).
+    Top(u32),
+    Region(crate::model::RegionIdx),
+    Az(crate::model::AzIdx),
+    /// Regional resources of a Region.
+    Regional,
+    Kind(Kind),
+    Resource(ResIdx),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TreeRow {
+    pub key: NodeKey,
+    pub depth: u8,
+    pub kind: RowKind,
+    pub count: usize,
+    pub expanded: bool,
+    /// The AZ or Region this row belongs to (what `space` loses).
+    pub domain: Option<Domain>,
+    /// The account whose AZ names to show, under an account.
+    pub account: Option<crate::model::AccountIdx>,
+}
+
+/// Sort keys (ranks) for Regions and AZs, and kind numbers.
+struct Ranks {
+    region: Vec<u16>,
+    region_by_rank: Vec<crate::model::RegionIdx>,
+    az: Vec<u16>,
+    az_by_rank: Vec<crate::model::AzIdx>,
+}
+
+impl Ranks {
+    fn new(e: &Estate) -> Ranks {
+        let mut regions: Vec<usize> = (0..e.regions().len()).collect();
+        regions.sort_by(|a, b| e.regions()[*a].cmp(&e.regions()[*b]));
+        let mut region = vec![0u16; regions.len()];
+        for (rank, &r) in regions.iter().enumerate() {
+            region[r] = rank as u16;
+        }
+        let mut azs: Vec<usize> = (0..e.azs().len()).collect();
+        azs.sort_by(|a, b| e.azs()[*a].id.cmp(&e.azs()[*b].id));
+        let mut az = vec![0u16; azs.len()];
+        for (rank, &a) in azs.iter().enumerate() {
+            az[a] = rank as u16;
+        }
+        Ranks {
+            region,
+            region_by_rank: regions
+                .iter()
+                .map(|&r| crate::model::RegionIdx(r as u16))
+                .collect(),
+            az,
+            az_by_rank: azs.iter().map(|&a| crate::model::AzIdx(a as u16)).collect(),
+        }
+    }
+}
+
+fn kind_rank(k: Kind) -> u8 {
+    Kind::ALL.iter().position(|x| *x == k).unwrap_or(0) as u8
+}
+
+/// The tree for one grouping and filter.
+pub struct DomainTree {
+    pub grouping: Grouping,
+    /// Labels of top-level nodes (accounts or services), by top index.
+    pub tops: Vec<String>,
+    groups: BTreeMap<NodeKey, Vec<ResIdx>>,
+    counts: HashMap<NodeKey, usize>,
+    ranks: Ranks,
+    pub rows: Vec<TreeRow>,
+    /// Resources on no user-facing path (service grouping leaves them out).
+    pub unlisted: usize,
+}
+
+impl DomainTree {
+    /// Groups the resources that pass `keep`.
+    pub fn build(
+        estate: &Estate,
+        topo: &Topology,
+        grouping: Grouping,
+        keep: &dyn Fn(ResIdx) -> bool,
+    ) -> DomainTree {
+        let ranks = Ranks::new(estate);
+        let (tops, membership): (Vec<String>, Option<HashMap<ResIdx, Vec<u32>>>) = match grouping {
+            Grouping::RegionAz => (Vec::new(), None),
+            Grouping::AccountRegionAz => (
+                estate.accounts().iter().map(|a| a.name.clone()).collect(),
+                None,
+            ),
+            Grouping::Service => {
+                let (labels, members) = service_membership(estate, topo);
+                (labels, Some(members))
+            }
+        };
+        let mut groups: BTreeMap<NodeKey, Vec<ResIdx>> = BTreeMap::new();
+        let mut unlisted = 0;
+        for (i, r) in estate.resources().iter().enumerate() {
+            let idx = ResIdx(i as u32);
+            if !keep(idx) {
+                continue;
+            }
+            let key = |top: u32| NodeKey {
+                top,
+                region: ranks.region[r.region.index()],
+                az: r.az.map_or(REGIONAL, |a| ranks.az[a.index()]),
+                kind: kind_rank(r.kind()),
+                level: 3,
+            };
+            match grouping {
+                Grouping::RegionAz => groups.entry(key(NONE_TOP)).or_default().push(idx),
+                Grouping::AccountRegionAz => groups.entry(key(r.account.0)).or_default().push(idx),
+                Grouping::Service => match membership.as_ref().and_then(|m| m.get(&idx)) {
+                    Some(services) => {
+                        for &s in services {
+                            groups.entry(key(s)).or_default().push(idx);
+                        }
+                    }
+                    None => unlisted += 1,
+                },
+            }
+        }
+        let mut counts: HashMap<NodeKey, usize> = HashMap::new();
+        for (k, v) in &groups {
+            for level in 0..4u8 {
+                *counts.entry(truncate(*k, level)).or_default() += v.len();
+            }
+        }
+        DomainTree {
+            grouping,
+            tops,
+            groups,
+            counts,
+            ranks,
+            rows: Vec::new(),
+            unlisted,
+        }
+    }
+
+    /// Whether a node is open: Regions and AZs start open, accounts, services and kinds
+    /// closed (all open while filtering); `toggled` flips a node from its default.
+    pub fn is_expanded(key: NodeKey, toggled: &HashSet<NodeKey>, filtering: bool) -> bool {
+        let default = filtering || key.level == 1 || key.level == 2;
+        default != toggled.contains(&key)
+    }
+
+    /// Flattens the tree into the rows to show.
+    pub fn flatten(&mut self, toggled: &HashSet<NodeKey>, filtering: bool) {
+        let open = |k: NodeKey| Self::is_expanded(k, toggled, filtering);
+        let has_top = self.grouping != Grouping::RegionAz;
+        let base: u8 = if has_top { 1 } else { 0 };
+        let mut rows = Vec::new();
+        let (mut last_top, mut last_region, mut last_az) = (None, None, None);
+        for (k, members) in &self.groups {
+            let (top_k, region_k, az_k, kind_k) = (
+                truncate(*k, 0),
+                truncate(*k, 1),
+                truncate(*k, 2),
+                truncate(*k, 3),
+            );
+            let region = self.ranks.region_by_rank[k.region as usize];
+            let domain = if k.az == REGIONAL {
+                Domain::Region(region)
+            } else {
+                Domain::Az(self.ranks.az_by_rank[k.az as usize])
+            };
+            let account = (self.grouping == Grouping::AccountRegionAz)
+                .then_some(crate::model::AccountIdx(k.top));
+            let row =
+                |key: NodeKey, depth: u8, kind: RowKind, count: usize, domain: Option<Domain>| {
+                    TreeRow {
+                        key,
+                        depth,
+                        kind,
+                        count,
+                        expanded: open(key),
+                        domain,
+                        account,
+                    }
+                };
+            if has_top && last_top != Some(top_k) {
+                last_top = Some(top_k);
+                (last_region, last_az) = (None, None);
+                rows.push(row(
+                    top_k,
+                    0,
+                    RowKind::Top(k.top),
+                    self.counts[&top_k],
+                    None,
+                ));
+            }
+            if has_top && !open(top_k) {
+                continue;
+            }
+            if last_region != Some(region_k) {
+                last_region = Some(region_k);
+                last_az = None;
+                let d = Some(Domain::Region(region));
+                rows.push(row(
+                    region_k,
+                    base,
+                    RowKind::Region(region),
+                    self.counts[&region_k],
+                    d,
+                ));
+            }
+            if !open(region_k) {
+                continue;
+            }
+            if last_az != Some(az_k) {
+                last_az = Some(az_k);
+                let kind = match domain {
+                    Domain::Az(az) => RowKind::Az(az),
+                    Domain::Region(_) => RowKind::Regional,
+                };
+                rows.push(row(az_k, base + 1, kind, self.counts[&az_k], Some(domain)));
+            }
+            if !open(az_k) {
+                continue;
+            }
+            let kind = Kind::ALL[k.kind as usize];
+            rows.push(row(
+                kind_k,
+                base + 2,
+                RowKind::Kind(kind),
+                members.len(),
+                Some(domain),
+            ));
+            if open(kind_k) {
+                for &r in members {
+                    let mut leaf = row(*k, base + 3, RowKind::Resource(r), 1, Some(domain));
+                    leaf.expanded = false;
+                    rows.push(leaf);
+                }
+            }
+        }
+        self.rows = rows;
+    }
+
+    /// The ancestors to open so that `res` shows, if it is in this tree.
+    pub fn path_to(&self, res: ResIdx) -> Option<[NodeKey; 4]> {
+        self.groups
+            .iter()
+            .find(|(_, members)| members.contains(&res))
+            .map(|(k, _)| {
+                [
+                    truncate(*k, 0),
+                    truncate(*k, 1),
+                    truncate(*k, 2),
+                    truncate(*k, 3),
+                ]
+            })
+    }
+}
+
+/// The key of a node's ancestor at `level` (0 top, 1 Region, 2 AZ, 3 kind).
+fn truncate(k: NodeKey, level: u8) -> NodeKey {
+    NodeKey {
+        top: k.top,
+        region: if level >= 1 { k.region } else { u16::MAX },
+        az: if level >= 2 { k.az } else { u16::MAX - 1 },
+        kind: if level >= 3 { k.kind } else { NO_KIND },
+        level,
+    }
+}
+
+/// For the service grouping: which services' paths reach each resource
+/// (load balancers, target groups, targets, groups, dependencies, NAT gateways).
+fn service_membership(
+    estate: &Estate,
+    topo: &Topology,
+) -> (Vec<String>, HashMap<ResIdx, Vec<u32>>) {
+    let mut labels: Vec<String> = topo.services().iter().map(|s| s.name.clone()).collect();
+    let mut top_of_lb: HashMap<ResIdx, u32> = HashMap::new();
+    for p in topo.paths() {
+        let top = match p.service {
+            Some(s) => s as u32,
+            None => *top_of_lb.entry(p.lb).or_insert_with(|| {
+                labels.push(format!("{} (no service tag)", estate.resource(p.lb).name));
+                (labels.len() - 1) as u32
+            }),
+        };
+        top_of_lb.insert(p.lb, top);
+    }
+    let mut members: HashMap<ResIdx, Vec<u32>> = HashMap::new();
+    for (&lb, &top) in &top_of_lb {
+        let mut seen: HashSet<ResIdx> = HashSet::new();
+        let mut stack = vec![lb];
+        while let Some(r) = stack.pop() {
+            if !seen.insert(r) {
+                continue;
+            }
+            let entry = members.entry(r).or_default();
+            if !entry.contains(&top) {
+                entry.push(top);
+            }
+            for (e, to) in estate.edges_from(r) {
+                match e.kind {
+                    EdgeKind::RoutesTo | EdgeKind::DependsOn | EdgeKind::EgressVia => {
+                        stack.push(to)
+                    }
+                    // Through an instance's subnet to its NAT gateway, not the subnet itself.
+                    EdgeKind::PlacedIn if estate.resource(r).kind() == Kind::Instance => {
+                        for (e2, nat) in estate.edges_from(to) {
+                            if e2.kind == EdgeKind::EgressVia {
+                                stack.push(nat);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            // Members of groups and clusters reached.
+            if matches!(
+                estate.resource(r).kind(),
+                Kind::AutoScalingGroup | Kind::DbCluster
+            ) {
+                for (e, from) in estate.edges_to(r) {
+                    if e.kind == EdgeKind::MemberOf {
+                        stack.push(from);
+                    }
+                }
+            }
+        }
+    }
+    (labels, members)
+}

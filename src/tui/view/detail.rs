@@ -1,0 +1,200 @@
+//! One path, hop by hop, with a per-AZ capacity chart (before / now / after recovery).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+use crate::sim::{Cause, path_detail};
+use crate::tui::app::App;
+
+use super::{bar, fit, line, pad};
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let (Some(engine), Some(verdict), Some(p)) = (&app.engine, &app.verdict, app.detail) else {
+        return;
+    };
+    let t = &app.theme;
+    let e = &engine.estate;
+    let detail = path_detail(e, &engine.topo, p, verdict);
+    let pv = &verdict.paths[p];
+    let spec = &engine.topo.paths()[p];
+    let two_columns = area.width >= 120;
+    let left_w = if two_columns {
+        area.width as usize * 6 / 10
+    } else {
+        area.width as usize
+    };
+    let right_w = if two_columns {
+        area.width as usize - left_w - 1
+    } else {
+        area.width as usize
+    };
+
+    let mut left: Vec<Line> = Vec::new();
+    left.push(line(vec![
+        (
+            format!("{} {} ", pv.status.glyph(), pv.status.as_str()),
+            t.status(pv.status),
+        ),
+        (
+            format!(
+                "{} → {}",
+                e.resource(spec.lb).name,
+                e.resource(spec.tg).name
+            ),
+            t.header(),
+        ),
+    ]));
+    left.push(line(vec![(
+        format!(
+            "{} · {} · {}",
+            e.account(spec.account).name,
+            e.region_name(spec.region),
+            spec.service.map_or("no service".to_string(), |s| format!(
+                "service {}",
+                engine.topo.services()[s].name
+            ))
+        ),
+        t.dim(),
+    )]));
+    let c = pv.capacity;
+    left.push(line(vec![(
+        format!(
+            "capacity {} {unit} before → {} now → {} after recovery",
+            c.before,
+            c.after,
+            c.after_recovery,
+            unit = c.unit.label()
+        ),
+        Style::new(),
+    )]));
+    left.push(Line::raw(""));
+    left.push(line(vec![("Why".to_string(), t.title())]));
+    for r in &pv.reasons {
+        let text = if r.cause == Cause::NothingLost {
+            "nothing on this path is in a lost domain".to_string()
+        } else {
+            r.describe(e)
+        };
+        for (k, chunk) in wrap(&text, left_w.saturating_sub(4))
+            .into_iter()
+            .enumerate()
+        {
+            let prefix = if k == 0 {
+                format!("{} ", r.effect.glyph())
+            } else {
+                "  ".to_string()
+            };
+            left.push(line(vec![
+                (prefix, t.status(r.effect)),
+                (chunk, Style::new()),
+            ]));
+        }
+    }
+    left.push(Line::raw(""));
+    left.push(line(vec![("Hops".to_string(), t.title())]));
+    for h in &detail.hops {
+        let indent = "  ".repeat(h.depth as usize);
+        let head = format!("{indent}{} {}", h.status.glyph(), h.label);
+        let room = left_w.saturating_sub(head.chars().count() + 3);
+        left.push(line(vec![
+            (format!("{indent}{} ", h.status.glyph()), t.status(h.status)),
+            (h.label.clone(), Style::new()),
+            (format!("  {}", fit(&h.note, room)), t.dim()),
+        ]));
+    }
+
+    let mut right: Vec<Line> = Vec::new();
+    right.push(line(vec![(
+        format!("Capacity per AZ ({})", c.unit.label()),
+        t.title(),
+    )]));
+    let max = detail
+        .per_az
+        .iter()
+        .map(|z| z.before.max(z.after_recovery))
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let bar_w = right_w.saturating_sub(18).min(40);
+    for z in &detail.per_az {
+        let name = match e.az_name(spec.account, z.az) {
+            Some(n) => format!("{} ({n})", e.az_id(z.az)),
+            None => e.az_id(z.az).to_string(),
+        };
+        let mut head = vec![(name, if z.lost { t.lost() } else { t.header() })];
+        if z.lost {
+            head.push((" LOST".to_string(), t.error()));
+        }
+        if !z.lb_node {
+            head.push((" no load balancer node".to_string(), t.dim()));
+        }
+        right.push(line(head));
+        for (label, value, style) in [
+            ("before", z.before, Style::new()),
+            (
+                "now",
+                z.after,
+                t.status(if z.after < z.before {
+                    crate::sim::Status::Down
+                } else {
+                    crate::sim::Status::Ok
+                }),
+            ),
+            ("recovered", z.after_recovery, t.dim()),
+        ] {
+            right.push(line(vec![
+                (format!("  {}", pad(label, 10)), t.dim()),
+                (bar(value, max, bar_w), style),
+                (format!(" {value}"), Style::new()),
+            ]));
+        }
+    }
+
+    if two_columns {
+        let [l, _, r] = Layout::horizontal([
+            Constraint::Length(left_w as u16),
+            Constraint::Length(1),
+            Constraint::Min(1),
+        ])
+        .areas(area);
+        frame.render_widget(
+            Paragraph::new(left).scroll((app.detail_scroll as u16, 0)),
+            l,
+        );
+        frame.render_widget(
+            Paragraph::new(right).scroll((app.detail_scroll as u16, 0)),
+            r,
+        );
+    } else {
+        let mut all = left;
+        all.push(Line::raw(""));
+        all.extend(right);
+        let scroll = app
+            .detail_scroll
+            .min(all.len().saturating_sub(area.height as usize));
+        frame.render_widget(Paragraph::new(all).scroll((scroll as u16, 0)), area);
+    }
+}
+
+/// Splits text into lines of at most `width` columns at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(10);
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for word in text.split(' ') {
+        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > width {
+            out.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}

@@ -1,0 +1,55 @@
+//! Two lines: key hints from the keymap; then the filter/command prompt or a flash message.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use crate::tui::app::{App, InputMode};
+use crate::tui::keymap;
+
+use super::{fit, line};
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let width = area.width as usize;
+    let mut hints: Vec<(String, Style)> = Vec::new();
+    // "? help" always shows, at the end.
+    let help_hint = " ? help ";
+    let mut used = help_hint.width() + 1;
+    for b in keymap::hints(app.scope()).filter(|b| b.shown != "?") {
+        let piece = format!(" {} {} ", b.shown, b.does);
+        let w = piece.width() + 1;
+        if used + w > width {
+            break;
+        }
+        used += w;
+        hints.push((format!(" {}", b.shown), t.key()));
+        hints.push((format!(" {} ", b.does), t.dim()));
+        hints.push(("│".to_string(), t.dim()));
+    }
+    hints.push((" ?".to_string(), t.key()));
+    hints.push((" help ".to_string(), t.dim()));
+    let second = match app.input {
+        InputMode::Filter => line(vec![
+            ("/".to_string(), t.key()),
+            (app.input_text.clone(), Style::new()),
+            ("▏ (enter keeps, esc clears)".to_string(), t.dim()),
+        ]),
+        InputMode::Command => line(vec![
+            (":".to_string(), t.key()),
+            (app.input_text.clone(), Style::new()),
+            ("▏".to_string(), t.dim()),
+        ]),
+        InputMode::Normal => match &app.flash {
+            Some(f) => line(vec![(
+                fit(&format!(" {}", f.text), width),
+                if f.error { t.error() } else { t.info() },
+            )]),
+            None => Line::raw(""),
+        },
+    };
+    frame.render_widget(Paragraph::new(vec![line(hints), second]), area);
+}

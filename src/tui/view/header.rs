@@ -1,0 +1,156 @@
+//! Three lines: the estate and its counts; tabs and breadcrumbs; the scenario and its summary.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use crate::sim::Status;
+use crate::tui::app::{App, Screen};
+
+use super::{Regions, fit, line};
+
+/// Each tab's label and its first and last column.
+fn tabs() -> Vec<(Screen, String, u16, u16)> {
+    let mut x = 0u16;
+    Screen::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let label = format!(" {} {} ", i + 1, s.title());
+            let w = label.width() as u16;
+            let t = (*s, label, x, x + w);
+            x += w + 1;
+            t
+        })
+        .collect()
+}
+
+/// The screen whose tab is under a click.
+pub fn tab_at(regions: &Regions, column: u16, row: u16) -> Option<Screen> {
+    if row != regions.header.y + 1 {
+        return None;
+    }
+    let x = column.checked_sub(regions.header.x)?;
+    tabs()
+        .into_iter()
+        .find(|(_, _, start, end)| x >= *start && x < *end)
+        .map(|(s, ..)| s)
+}
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let width = area.width as usize;
+    let mut lines: Vec<Line> = Vec::new();
+
+    let estate_line = match &app.engine {
+        Some(engine) => {
+            let e = &engine.estate;
+            let (a, r, z, n, p) = (
+                e.accounts().len(),
+                e.regions().len(),
+                e.azs().len(),
+                e.resources().len(),
+                engine.topo.paths().len(),
+            );
+            let origin = engine.origin_label();
+            let counts =
+                format!("{a} accounts · {r} Regions · {z} AZs · {n} resources · {p} paths");
+            // Narrow terminals get the short form rather than a cut line.
+            let (origin, counts) = if 14 + origin.width() + counts.width() <= width {
+                (origin, counts)
+            } else {
+                (
+                    engine.origin_short(),
+                    format!("{a} acct · {r} Reg · {z} AZ · {n} res · {p} paths"),
+                )
+            };
+            let room = width.saturating_sub(14 + counts.width());
+            let mut spans = vec![
+                (" blastmap ".to_string(), t.title()),
+                (format!("│ {} │ ", fit(&origin, room)), Style::new()),
+                (counts, t.dim()),
+            ];
+            let gaps = e.coverage_gaps().count();
+            if gaps > 0 {
+                spans.push((format!("  INCOMPLETE: {gaps} coverage gap(s)"), t.error()));
+            }
+            spans
+        }
+        None => vec![(" blastmap ".to_string(), t.title())],
+    };
+    lines.push(line(estate_line));
+
+    let mut tab_spans: Vec<(String, Style)> = Vec::new();
+    for (s, label, ..) in tabs() {
+        let style = if s == app.screen {
+            t.active_tab()
+        } else {
+            t.dim()
+        };
+        tab_spans.push((label, style));
+        tab_spans.push((" ".to_string(), Style::new()));
+    }
+    let used: usize = tab_spans.iter().map(|(s, _)| s.width()).sum();
+    let crumbs = breadcrumbs(app);
+    tab_spans.push((fit(&crumbs, width.saturating_sub(used)), t.dim()));
+    lines.push(line(tab_spans));
+
+    let mut scenario: Vec<(String, Style)> = Vec::new();
+    match (&app.engine, &app.verdict) {
+        (Some(engine), Some(v)) => {
+            if app.lost.is_empty() {
+                scenario.push((" lost: nothing ".to_string(), Style::new()));
+            } else {
+                scenario.push((" lost: ".to_string(), Style::new()));
+                let names: Vec<&str> = app
+                    .lost
+                    .iter()
+                    .map(|d| engine.estate.domain_name(*d))
+                    .collect();
+                scenario.push((names.join(", "), t.lost()));
+                scenario.push((" ".to_string(), Style::new()));
+            }
+            scenario.push(("│ ".to_string(), Style::new()));
+            if app.simulating {
+                scenario.push(("simulating…".to_string(), t.dim()));
+            } else {
+                let (ok, degraded, down) = v.counts();
+                scenario.push((format!("{down} down"), t.status(Status::Down)));
+                scenario.push((", ".to_string(), Style::new()));
+                scenario.push((format!("{degraded} degraded"), t.status(Status::Degraded)));
+                scenario.push((", ".to_string(), Style::new()));
+                scenario.push((format!("{ok} ok"), t.status(Status::Ok)));
+            }
+        }
+        _ => scenario.push((" loading…".to_string(), t.dim())),
+    }
+    lines.push(line(scenario));
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn breadcrumbs(app: &App) -> String {
+    let mut parts = vec![app.screen.title().to_string()];
+    match app.screen {
+        Screen::Domains => parts.push(app.grouping.label().to_string()),
+        Screen::Paths => {
+            if let (Some(p), Some(engine)) = (app.detail, &app.engine) {
+                let spec = &engine.topo.paths()[p];
+                parts.push(format!(
+                    "{} → {}",
+                    engine.estate.resource(spec.lb).name,
+                    engine.estate.resource(spec.tg).name
+                ));
+            } else {
+                parts.push(format!("by {}", app.sort.label()));
+            }
+        }
+        _ => {}
+    }
+    if !app.filter().is_empty() {
+        parts.push(format!("filter \"{}\"", app.filter()));
+    }
+    format!("› {}", parts.join(" › "))
+}

@@ -1,0 +1,71 @@
+//! The `?` help: every binding of the keymap, by screen, and the `:` commands.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use crate::tui::app::App;
+use crate::tui::keymap::{KEYMAP, SCOPES};
+
+use super::{line, pad};
+
+const COMMANDS: &[(&str, &str)] = &[
+    (":lose D…", "lose AZ IDs or Regions (use1-az1 eu-west-1)"),
+    (":restore [D…]", "restore them (no argument: the last lost)"),
+    (":clear", "restore everything"),
+    (":open FILE", "open a snapshot"),
+    (":export FILE", "write the current what-if as Markdown"),
+    (":q", "quit"),
+];
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let mut lines: Vec<Line> = Vec::new();
+    for scope in SCOPES {
+        lines.push(line(vec![(scope.title().to_string(), t.title())]));
+        for b in KEYMAP.iter().filter(|b| b.scope == *scope) {
+            lines.push(line(vec![
+                (format!("  {}", pad(b.shown, 12)), t.key()),
+                (b.does.to_string(), Style::new()),
+            ]));
+        }
+    }
+    lines.push(line(vec![("Commands".to_string(), t.title())]));
+    for (cmd, does) in COMMANDS {
+        lines.push(line(vec![
+            (format!("  {}", pad(cmd, 14)), t.key()),
+            (does.to_string(), Style::new()),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(line(vec![(
+        "/ filters the current list by name, id, tag or status. Esc, ? or q closes this help."
+            .to_string(),
+        t.dim(),
+    )]));
+    let width = area.width.saturating_sub(4).min(76);
+    let height = area.height.saturating_sub(2).min(lines.len() as u16 + 2);
+    let popup = Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    );
+    frame.render_widget(Clear, popup);
+    let inner = height.saturating_sub(2) as usize;
+    let scroll = app.help_scroll.min(lines.len().saturating_sub(inner));
+    let title = if lines.len() > inner {
+        " help (j/k scroll, esc closes) "
+    } else {
+        " help (esc closes) "
+    };
+    let block = Block::default().borders(Borders::ALL).title(title);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((scroll as u16, 0)),
+        popup,
+    );
+}

@@ -1,0 +1,177 @@
+//! The heatmap: paths × every single-AZ and single-Region loss.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use crate::tui::app::App;
+
+use super::{fit, line, pad};
+
+pub fn visible_rows(body: Rect) -> usize {
+    body.height.saturating_sub(2) as usize
+}
+
+pub fn first_row(body: Rect) -> u16 {
+    body.y + 1
+}
+
+struct Grid {
+    label_w: usize,
+    col_w: usize,
+    first_col: usize,
+    cols: usize,
+}
+
+fn grid(app: &App, width: usize) -> Option<Grid> {
+    let engine = app.engine.as_ref()?;
+    let n = engine.matrix.domains.len();
+    let col_w = engine
+        .matrix
+        .domains
+        .iter()
+        .map(|d| engine.estate.domain_name(*d).width())
+        .max()
+        .unwrap_or(8)
+        .max(8)
+        + 1;
+    let label_w = (width / 3).clamp(16, 44);
+    let cols = (width.saturating_sub(label_w) / col_w).max(1).min(n.max(1));
+    let first_col = app.matrix_col.saturating_sub(cols - 1);
+    Some(Grid {
+        label_w,
+        col_w,
+        first_col,
+        cols,
+    })
+}
+
+/// Status in at most six columns, so cells stay narrow.
+fn short(s: crate::sim::Status) -> &'static str {
+    match s {
+        crate::sim::Status::Ok => "ok",
+        crate::sim::Status::Degraded => "degr",
+        crate::sim::Status::Down => "DOWN",
+    }
+}
+
+/// The domain column under a click.
+pub fn column_at(app: &App, body: Rect, x: u16) -> Option<usize> {
+    let g = grid(app, body.width as usize)?;
+    let x = (x.checked_sub(body.x)? as usize).checked_sub(g.label_w)?;
+    let col = g.first_col + x / g.col_w;
+    let n = app.engine.as_ref()?.matrix.domains.len();
+    (col < n && x / g.col_w < g.cols).then_some(col)
+}
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let (Some(engine), Some(g)) = (&app.engine, grid(app, area.width as usize)) else {
+        return;
+    };
+    let t = &app.theme;
+    let e = &engine.estate;
+    let m = &engine.matrix;
+    let shown = g.first_col..(g.first_col + g.cols).min(m.domains.len());
+
+    let mut head = vec![(
+        pad(
+            &format!(
+                "PATH × LOSS{}",
+                if shown.start > 0 || shown.end < m.domains.len() {
+                    format!(
+                        " ({}-{} of {})",
+                        shown.start + 1,
+                        shown.end,
+                        m.domains.len()
+                    )
+                } else {
+                    String::new()
+                }
+            ),
+            g.label_w,
+        ),
+        t.header(),
+    )];
+    for c in shown.clone() {
+        let d = m.domains[c];
+        let mut style = if app.lost.contains(&d) {
+            t.lost().add_modifier(Modifier::REVERSED)
+        } else {
+            t.header()
+        };
+        if c == app.matrix_col {
+            style = style.add_modifier(Modifier::UNDERLINED);
+        }
+        head.push((pad(e.domain_name(d), g.col_w), style));
+    }
+    let mut lines: Vec<Line> = vec![line(head)];
+
+    for (i, &p) in app
+        .matrix_order
+        .iter()
+        .enumerate()
+        .skip(app.matrix.offset)
+        .take(visible_rows(area))
+    {
+        let spec = &engine.topo.paths()[p];
+        let label = format!(
+            "{} → {}",
+            e.resource(spec.lb).name,
+            e.resource(spec.tg).name
+        );
+        let row_selected = i == app.matrix.cursor;
+        let mut spans = vec![(
+            pad(&label, g.label_w - 1) + " ",
+            if row_selected {
+                t.selected()
+            } else {
+                Style::new()
+            },
+        )];
+        for c in shown.clone() {
+            let cell = m.cell(p, c);
+            let text = format!("{} {}", cell.status.glyph(), short(cell.status));
+            let mut style = t.heat(cell.status);
+            if row_selected && c == app.matrix_col {
+                style = style.add_modifier(Modifier::REVERSED | Modifier::BOLD);
+            }
+            spans.push((pad(&text, g.col_w - 1), style));
+            spans.push((" ".to_string(), Style::new()));
+        }
+        lines.push(line(spans));
+    }
+    if app.matrix_order.is_empty() {
+        lines.push(line(vec![(
+            format!(
+                "no path matches \"{}\" (esc clears the filter)",
+                app.filter()
+            ),
+            t.dim(),
+        )]));
+    }
+    // The selected cell, spelled out.
+    while lines.len() < area.height.saturating_sub(1) as usize {
+        lines.push(Line::raw(""));
+    }
+    if let (Some(&p), Some(&d)) = (
+        app.matrix_order.get(app.matrix.cursor),
+        m.domains.get(app.matrix_col),
+    ) {
+        let spec = &engine.topo.paths()[p];
+        let cell = m.cell(p, app.matrix_col);
+        let text = format!(
+            " {} → {} when {} is lost: {} ({} of {} left) — enter applies this loss, space adds it",
+            e.resource(spec.lb).name,
+            e.resource(spec.tg).name,
+            e.domain_name(d),
+            cell.status.as_str(),
+            cell.after,
+            engine.topo.baseline(p).capacity.map_or(0, |c| c.before),
+        );
+        lines.push(line(vec![(fit(&text, area.width as usize), t.dim())]));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}

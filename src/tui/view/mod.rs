@@ -1,0 +1,171 @@
+//! Rendering: `render(&App, &mut Frame)` is pure. One file per screen or widget.
+
+pub mod detail;
+pub mod domains;
+pub mod findings;
+pub mod footer;
+pub mod header;
+pub mod help;
+pub mod matrix;
+pub mod paths;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+use super::app::{App, Screen};
+
+/// Below this size the screen says so instead of drawing a garbled layout.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 12;
+
+/// Where everything goes on the screen.
+#[derive(Debug, Clone, Copy)]
+pub struct Regions {
+    pub area: Rect,
+    pub header: Rect,
+    pub body: Rect,
+    pub footer: Rect,
+}
+
+impl Regions {
+    pub fn of(area: Rect) -> Regions {
+        let header_h = 3.min(area.height);
+        let footer_h = 2.min(area.height.saturating_sub(header_h));
+        let body_h = area.height.saturating_sub(header_h + footer_h);
+        Regions {
+            area,
+            header: Rect::new(area.x, area.y, area.width, header_h),
+            body: Rect::new(area.x, area.y + header_h, area.width, body_h),
+            footer: Rect::new(area.x, area.y + header_h + body_h, area.width, footer_h),
+        }
+    }
+
+    pub fn too_small(&self) -> bool {
+        self.area.width < MIN_WIDTH || self.area.height < MIN_HEIGHT
+    }
+}
+
+pub fn render(app: &App, frame: &mut Frame) {
+    let regions = Regions::of(frame.area());
+    if regions.too_small() {
+        let text = format!(
+            "blastmap needs at least {MIN_WIDTH}×{MIN_HEIGHT}; this terminal is {}×{}. Enlarge it, or press q to quit.",
+            regions.area.width, regions.area.height
+        );
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), regions.area);
+        return;
+    }
+    header::render(app, frame, regions.header);
+    match &app.engine {
+        None => render_loading(app, frame, regions.body),
+        Some(_) => match app.screen {
+            Screen::Domains => domains::render(app, frame, regions.body),
+            Screen::Paths if app.detail.is_some() => detail::render(app, frame, regions.body),
+            Screen::Paths => paths::render(app, frame, regions.body),
+            Screen::Matrix => matrix::render(app, frame, regions.body),
+            Screen::Findings => findings::render(app, frame, regions.body),
+        },
+    }
+    footer::render(app, frame, regions.footer);
+    if app.help {
+        help::render(app, frame, regions.area);
+    }
+}
+
+fn render_loading(app: &App, frame: &mut Frame, area: Rect) {
+    let text = app.loading.as_deref().unwrap_or("loading…");
+    let lines: Vec<Line> = text.lines().map(|l| Line::raw(l.to_string())).collect();
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+/// The list row (index into the screen's list) under a click, if any.
+pub fn row_at(app: &App, regions: &Regions, column: u16, row: u16) -> Option<usize> {
+    let body = regions.body;
+    if column < body.x
+        || column >= body.x + body.width
+        || row < body.y
+        || row >= body.y + body.height
+    {
+        return None;
+    }
+    let (top, offset, len) = match app.screen {
+        Screen::Domains => (
+            domains::first_row(body),
+            app.domains.offset,
+            app.tree.as_ref().map_or(0, |t| t.rows.len()),
+        ),
+        Screen::Paths if app.detail.is_some() => return None,
+        Screen::Paths => (
+            paths::first_row(body),
+            app.paths.offset,
+            app.path_order.len(),
+        ),
+        Screen::Matrix => (
+            matrix::first_row(body),
+            app.matrix.offset,
+            app.matrix_order.len(),
+        ),
+        Screen::Findings => (
+            findings::first_row(body),
+            app.findings.offset,
+            app.finding_order.len(),
+        ),
+    };
+    let i = offset + row.checked_sub(top)? as usize;
+    (i < len).then_some(i)
+}
+
+/// Cuts `text` to `width` columns, with an ellipsis when cut.
+pub fn fit(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    for ch in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0);
+        if out.width() + w + 1 > width {
+            break;
+        }
+        out.push(ch);
+    }
+    out.push('…');
+    out
+}
+
+/// `text` padded (or cut) to exactly `width` columns.
+pub fn pad(text: &str, width: usize) -> String {
+    let t = fit(text, width);
+    let w = t.width();
+    format!("{t}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+/// A horizontal bar of `width` cells, `value / max` full.
+pub fn bar(value: u64, max: u64, width: usize) -> String {
+    if width == 0 {
+        return String::new();
+    }
+    let filled = if max == 0 {
+        0
+    } else {
+        ((value as f64 / max as f64) * width as f64).round() as usize
+    }
+    .min(width);
+    format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
+}
+
+/// A line made of styled pieces.
+pub fn line(spans: Vec<(String, Style)>) -> Line<'static> {
+    Line::from(
+        spans
+            .into_iter()
+            .map(|(t, s)| Span::styled(t, s))
+            .collect::<Vec<_>>(),
+    )
+}

@@ -1,0 +1,176 @@
+//! Paths: one row per user-facing path with status, capacity bar and first reason.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use crate::sim::{Capacity, Cause, Status};
+use crate::tui::app::App;
+
+use super::{bar, line, pad};
+
+pub fn visible_rows(body: Rect) -> usize {
+    body.height.saturating_sub(1) as usize
+}
+
+pub fn first_row(body: Rect) -> u16 {
+    body.y + 1
+}
+
+/// Column widths for a given screen width (0 hides a column).
+struct Columns {
+    status: usize,
+    path: usize,
+    account: usize,
+    region: usize,
+    capacity: usize,
+    bar: usize,
+    reason: usize,
+}
+
+impl Columns {
+    fn for_width(w: usize, longest_path: usize) -> Columns {
+        let status = 11;
+        let (capacity, bar) = if w >= 90 { (26, 10) } else { (19, 5) };
+        let account = if w >= 130 { 16 } else { 0 };
+        let region = if w >= 100 { 11 } else { 0 };
+        let rest = w.saturating_sub(status + capacity + account + region);
+        let path = longest_path
+            .clamp(12, 48)
+            .min(rest * 6 / 10)
+            .max(rest.min(12));
+        let reason = rest.saturating_sub(path + 1);
+        let (path, reason) = if reason < 12 {
+            (rest, 0)
+        } else {
+            (path, reason)
+        };
+        Columns {
+            status,
+            path,
+            account,
+            region,
+            capacity,
+            bar,
+            reason,
+        }
+    }
+}
+
+pub fn capacity_text(c: &Capacity) -> String {
+    format!("{}/{} {}", c.after, c.before, c.unit.label())
+}
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let (Some(engine), Some(verdict)) = (&app.engine, &app.verdict) else {
+        return;
+    };
+    let t = &app.theme;
+    let e = &engine.estate;
+    let label = |p: usize| {
+        let spec = &engine.topo.paths()[p];
+        format!(
+            "{} → {}",
+            e.resource(spec.lb).name,
+            e.resource(spec.tg).name
+        )
+    };
+    let longest = app
+        .path_order
+        .iter()
+        .map(|&p| label(p).width())
+        .max()
+        .unwrap_or(20);
+    let c = Columns::for_width(area.width as usize, longest);
+    let mut head = vec![
+        (pad("STATUS", c.status), t.header()),
+        (pad("PATH", c.path) + " ", t.header()),
+    ];
+    if c.account > 0 {
+        head.push((pad("ACCOUNT", c.account), t.header()));
+    }
+    if c.region > 0 {
+        head.push((pad("REGION", c.region), t.header()));
+    }
+    let cap_head = if c.bar > 5 {
+        "CAPACITY now/before"
+    } else {
+        "NOW/BEFORE"
+    };
+    head.push((pad(cap_head, c.capacity - 1) + " ", t.header()));
+    if c.reason > 0 {
+        head.push(("WHY".to_string(), t.header()));
+    }
+    let mut lines: Vec<Line> = vec![line(head)];
+    if app.path_order.is_empty() {
+        lines.push(line(vec![(
+            format!(
+                "no path matches \"{}\" (esc clears the filter)",
+                app.filter()
+            ),
+            t.dim(),
+        )]));
+    }
+    for (i, &p) in app
+        .path_order
+        .iter()
+        .enumerate()
+        .skip(app.paths.offset)
+        .take(visible_rows(area))
+    {
+        let pv = &verdict.paths[p];
+        let spec = &engine.topo.paths()[p];
+        let st = t.status(pv.status);
+        let mut spans = vec![
+            (
+                pad(
+                    &format!("{} {}", pv.status.glyph(), pv.status.as_str()),
+                    c.status,
+                ),
+                st,
+            ),
+            (pad(&label(p), c.path) + " ", Style::new()),
+        ];
+        if c.account > 0 {
+            spans.push((pad(&e.account(spec.account).name, c.account), t.dim()));
+        }
+        if c.region > 0 {
+            spans.push((pad(e.region_name(spec.region), c.region), t.dim()));
+        }
+        if c.bar > 0 {
+            spans.push((bar(pv.capacity.after, pv.capacity.before, c.bar) + " ", st));
+        }
+        spans.push((
+            pad(
+                &capacity_text(&pv.capacity),
+                c.capacity - c.bar.min(c.capacity) - usize::from(c.bar > 0),
+            ),
+            Style::new(),
+        ));
+        if c.reason > 0 {
+            let reason = pv.reasons.first();
+            let text = match reason {
+                Some(r) if r.cause == Cause::NothingLost => "—".to_string(),
+                Some(r) => r.describe(e),
+                None => String::new(),
+            };
+            let style = if pv.status == Status::Ok {
+                t.dim()
+            } else {
+                Style::new()
+            };
+            spans.push((pad(&text, c.reason), style));
+        }
+        if i == app.paths.cursor {
+            spans = spans
+                .into_iter()
+                .map(|(s, st)| (s, st.patch(t.selected())))
+                .collect();
+        }
+        lines.push(line(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}

@@ -1,0 +1,216 @@
+//! The real binary in a real terminal (tmux): keys in, screen text out, and the
+//! terminal restored on quit and on panic. Needs tmux: `scripts/test` installs it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Tmux {
+    /// A private tmux server running `sh` in a 100×30 window.
+    fn start() -> Tmux {
+        let found = Command::new("tmux").arg("-V").output();
+        assert!(
+            found.is_ok_and(|o| o.status.success()),
+            "tmux is not installed: run scripts/test, which installs it"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let t = Tmux {
+            socket: dir.path().join("tmux.sock"),
+            _dir: dir,
+        };
+        t.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            "100",
+            "-y",
+            "30",
+            "env",
+            "PS1=$ ",
+            "TERM=xterm-256color",
+            "sh",
+        ]);
+        t
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        assert!(
+            out.status.success(),
+            "tmux {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn send(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+
+    fn type_line(&self, text: &str) {
+        self.send(&["-l", text]);
+        self.send(&["Enter"]);
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "e2e"])
+    }
+
+    fn alternate_screen_on(&self) -> bool {
+        self.run(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"])
+            .trim()
+            == "1"
+    }
+
+    /// Waits until the screen satisfies `ok`, or fails with what it showed.
+    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let s = self.screen();
+            if ok(&s) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// The terminal's line discipline, as `stty -a` prints it in the pane.
+    fn stty(&self, dir: &Path) -> String {
+        let file = dir.join("stty.txt");
+        self.type_line("clear");
+        self.type_line(&format!(
+            "stty -a > {} 2>&1; echo stty-''done",
+            file.display()
+        ));
+        self.wait_for("stty", |s| s.contains("stty-done"));
+        std::fs::read_to_string(file).unwrap()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
+    }
+}
+
+fn assert_restored(t: &Tmux, dir: &Path) {
+    assert!(
+        !t.alternate_screen_on(),
+        "left the alternate screen:\n{}",
+        t.screen()
+    );
+    let stty = t.stty(dir);
+    let words: Vec<&str> = stty
+        .split_whitespace()
+        .map(|w| w.trim_end_matches(';'))
+        .collect();
+    assert!(
+        words.contains(&"icanon") && !words.contains(&"-icanon"),
+        "canonical mode back: {stty}"
+    );
+    assert!(
+        words.contains(&"echo") && !words.contains(&"-echo"),
+        "echo back: {stty}"
+    );
+}
+
+#[test]
+fn the_tui_answers_keys_in_a_real_terminal_and_restores_it_on_quit() {
+    let t = Tmux::start();
+    let dir = tempfile::tempdir().unwrap();
+    t.wait_for("a shell prompt", |s| s.contains('$'));
+    t.type_line(&format!("{} demo", env!("CARGO_BIN_EXE_blastmap")));
+    let s = t.wait_for("the domains screen", |s| {
+        s.contains("1 Fault domains") && s.contains("euw1-az1")
+    });
+    assert!(s.contains("lost: nothing"), "{s}");
+    assert!(t.alternate_screen_on());
+
+    t.send(&[":"]);
+    t.type_line("lose use1-az4");
+    t.send(&["2"]);
+    let s = t.wait_for("the paths screen after losing use1-az4", |s| {
+        s.contains("lost: use1-az4 │ 1 down, 4 degraded, 5 ok") && s.contains("STATUS")
+    });
+    let first_row = s
+        .lines()
+        .find(|l| l.contains("checkout-alb → checkout-web"))
+        .unwrap();
+    assert!(first_row.contains("✗ down"), "{first_row}");
+    t.send(&["Enter"]);
+    t.wait_for("the path detail", |s| {
+        s.contains("Hops") && s.contains("Capacity per AZ")
+    });
+    t.send(&["Escape"]);
+    // A key right after Esc would read as Alt+key.
+    std::thread::sleep(Duration::from_millis(200));
+    t.send(&["3"]);
+    t.wait_for("the matrix", |s| s.contains("PATH × LOSS"));
+    t.send(&["?"]);
+    t.wait_for("the help", |s| s.contains("lose / restore AZ or Region"));
+    t.send(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(200));
+    t.send(&["q"]);
+    t.wait_for("the shell again", |s| !s.contains("PATH × LOSS"));
+    assert_restored(&t, dir.path());
+}
+
+#[test]
+fn a_panic_restores_the_terminal_and_still_reports() {
+    let t = Tmux::start();
+    let dir = tempfile::tempdir().unwrap();
+    t.wait_for("a shell prompt", |s| s.contains('$'));
+    t.type_line(&format!(
+        "BLASTMAP_TEST_PANIC=1 RUST_BACKTRACE=0 {} demo; echo exit=$?",
+        env!("CARGO_BIN_EXE_blastmap")
+    ));
+    // The typed line says "exit=$?"; the shell's answer has digits.
+    let s = t.wait_for("the panic report", |s| {
+        s.match_indices("exit=")
+            .any(|(i, _)| s[i + 5..].starts_with(|c: char| c.is_ascii_digit()))
+    });
+    assert!(
+        s.contains("BLASTMAP_TEST_PANIC"),
+        "the panic message is shown: {s}"
+    );
+    assert!(!s.contains("exit=0"), "{s}");
+    assert_restored(&t, dir.path());
+}
+
+#[test]
+fn the_tui_refuses_to_start_without_a_terminal() {
+    let out = Command::new(env!("CARGO_BIN_EXE_blastmap"))
+        .arg("demo")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("the TUI needs a terminal"), "{err}");
+    assert!(
+        err.contains("blastmap what-if | matrix | check | findings"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}

@@ -1,0 +1,427 @@
+//! The TUI driven by keys against ratatui's TestBackend: the real app, update and
+//! render; effects run inline. Screens are compared with insta snapshots.
+
+use blastmap::model::Domain;
+use blastmap::sim::Status;
+use blastmap::tui::app::{App, InputMode, Screen};
+use blastmap::tui::theme::Theme;
+use blastmap::tui::tree::RowKind;
+use blastmap::tui::{self, Action, view};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::Rect;
+use ratatui::style::Color;
+
+struct Harness {
+    app: App,
+    term: Terminal<TestBackend>,
+}
+
+impl Harness {
+    fn demo(w: u16, h: u16) -> Harness {
+        Self::with_theme(w, h, Theme::new(false))
+    }
+
+    fn with_theme(w: u16, h: u16, theme: Theme) -> Harness {
+        let mut hx = Harness {
+            app: App::new(theme, Rect::new(0, 0, w, h)),
+            term: Terminal::new(TestBackend::new(w, h)).unwrap(),
+        };
+        let loaded = tui::load(None).expect("the demo estate loads");
+        hx.dispatch(loaded);
+        hx
+    }
+
+    /// Applies an action and runs the effects it asks for, as the runtime would.
+    fn dispatch(&mut self, action: Action) {
+        for effect in self.app.update(action) {
+            let follow = tui::perform(effect, self.app.engine.clone(), self.app.verdict.clone());
+            if let Some(a) = follow {
+                self.dispatch(a);
+            }
+        }
+    }
+
+    fn key_event(&mut self, ev: KeyEvent) {
+        if let Some(a) = self.app.on_key(ev) {
+            self.dispatch(a);
+        }
+    }
+
+    /// Presses keys: space-separated names (`j`, `space`, `enter`, `esc`, `tab`, `backtab`,
+    /// `down`, `ctrl-c`), or any single character.
+    fn press(&mut self, keys: &str) {
+        for k in keys.split(' ').filter(|k| !k.is_empty()) {
+            let (code, mods) = match k {
+                "space" => (KeyCode::Char(' '), KeyModifiers::NONE),
+                "enter" => (KeyCode::Enter, KeyModifiers::NONE),
+                "esc" => (KeyCode::Esc, KeyModifiers::NONE),
+                "tab" => (KeyCode::Tab, KeyModifiers::NONE),
+                "backtab" => (KeyCode::BackTab, KeyModifiers::SHIFT),
+                "down" => (KeyCode::Down, KeyModifiers::NONE),
+                "up" => (KeyCode::Up, KeyModifiers::NONE),
+                "backspace" => (KeyCode::Backspace, KeyModifiers::NONE),
+                "home" => (KeyCode::Home, KeyModifiers::NONE),
+                "ctrl-c" => (KeyCode::Char('c'), KeyModifiers::CONTROL),
+                other => {
+                    let mut chars = other.chars();
+                    let c = chars.next().unwrap();
+                    assert!(chars.next().is_none(), "unknown key name {other}");
+                    (KeyCode::Char(c), KeyModifiers::NONE)
+                }
+            };
+            self.key_event(KeyEvent::new(code, mods));
+        }
+    }
+
+    /// Types text into the filter or command prompt.
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key_event(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+    }
+
+    fn command(&mut self, text: &str) {
+        self.press(":");
+        self.type_text(text);
+        self.press("enter");
+    }
+
+    fn draw(&mut self) {
+        let app = &self.app;
+        self.term.draw(|f| view::render(app, f)).unwrap();
+    }
+
+    fn screen(&mut self) -> String {
+        self.draw();
+        let buf = self.term.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            let mut line = String::new();
+            for x in 0..buf.area.width {
+                line.push_str(buf[(x, y)].symbol());
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Moves the domains cursor onto the row of `az_id` with `j`.
+    fn select_az(&mut self, az_id: &str) {
+        let engine = self.app.engine.clone().unwrap();
+        let az = engine.estate.az_by_id(az_id).unwrap();
+        let target = self
+            .app
+            .tree
+            .as_ref()
+            .unwrap()
+            .rows
+            .iter()
+            .position(|r| r.kind == RowKind::Az(az))
+            .unwrap();
+        self.press("home");
+        while self.app.domains.cursor < target {
+            self.press("j");
+        }
+    }
+
+    fn status_of(&self, lb: &str, tg: &str) -> Status {
+        let engine = self.app.engine.as_ref().unwrap();
+        let p = engine
+            .topo
+            .paths()
+            .iter()
+            .position(|p| {
+                engine.estate.resource(p.lb).name == lb && engine.estate.resource(p.tg).name == tg
+            })
+            .unwrap();
+        self.app.path_status(p)
+    }
+}
+
+#[test]
+fn starts_on_the_fault_domains_of_the_demo_estate() {
+    let mut h = Harness::demo(120, 32);
+    let screen = h.screen();
+    assert!(screen.contains(
+        "use1-az1 (shop-prod: us-east-1c, payments-prod: us-east-1a, platform: us-east-1d)"
+    ));
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn marking_an_az_lost_turns_paths_down_and_degraded() {
+    let mut h = Harness::demo(120, 32);
+    h.select_az("use1-az4");
+    h.press("space");
+    assert_eq!(h.app.lost.len(), 1);
+    assert_eq!(h.status_of("checkout-alb", "checkout-web"), Status::Down);
+    assert_eq!(
+        h.status_of("storefront-alb", "storefront-web"),
+        Status::Degraded
+    );
+    assert_eq!(h.status_of("auth-eu-alb", "auth-eu"), Status::Ok);
+    let domains = h.screen();
+    assert!(domains.contains("lost: use1-az4 │ 1 down, 4 degraded, 5 ok"));
+    assert!(domains.contains("LOST"));
+    h.press("2");
+    insta::assert_snapshot!(h.screen());
+    // Space again restores it.
+    h.press("1 space");
+    assert!(h.app.lost.is_empty());
+    assert!(h.screen().contains("0 down, 0 degraded, 10 ok"));
+}
+
+#[test]
+fn the_path_detail_shows_every_hop_and_capacity_per_az() {
+    let mut h = Harness::demo(140, 40);
+    h.command("lose use1-az4");
+    h.press("2");
+    // Sorted by status, the down path is first.
+    h.press("g enter");
+    let screen = h.screen();
+    assert!(screen.contains("Paths › checkout-alb → checkout-web"));
+    assert!(screen.contains("egress via NAT gateway shop-use1-nat-a in use1-az4 (us-east-1a)"));
+    assert!(screen.contains("Capacity per AZ (vCPU)"));
+    insta::assert_snapshot!(screen);
+    h.press("esc");
+    assert!(h.app.detail.is_none());
+}
+
+#[test]
+fn the_matrix_shows_every_loss_and_enter_applies_one() {
+    let mut h = Harness::demo(140, 32);
+    h.press("3");
+    let screen = h.screen();
+    for d in ["euw1-az1", "use1-az6", "eu-west-1", "us-east-1"] {
+        assert!(screen.contains(d), "{d} column");
+    }
+    insta::assert_snapshot!("matrix", screen);
+    // Move to use1-az2 and apply it.
+    let engine = h.app.engine.clone().unwrap();
+    let az2 = Domain::Az(engine.estate.az_by_id("use1-az2").unwrap());
+    while engine.matrix.domains[h.app.matrix_col] != az2 {
+        h.press("l");
+    }
+    h.press("enter");
+    assert_eq!(h.app.lost, vec![az2]);
+    assert!(h.screen().contains("lost: use1-az2 │ 3 down"));
+}
+
+#[test]
+fn slash_filters_the_current_list_and_esc_clears_it() {
+    let mut h = Harness::demo(120, 32);
+    h.press("2 /");
+    h.type_text("payments-nlb");
+    assert_eq!(h.app.input, InputMode::Filter);
+    h.press("enter");
+    assert_eq!(h.app.path_order.len(), 1);
+    let screen = h.screen();
+    assert!(screen.contains("payments-nlb → payments-api"));
+    assert!(!screen.contains("storefront-alb"));
+    assert!(screen.contains("filter \"payments-nlb\""));
+    // A status is a filter too.
+    h.press("/");
+    for _ in 0.."payments-nlb".len() {
+        h.press("backspace");
+    }
+    h.press("enter");
+    assert_eq!(h.app.path_order.len(), 10);
+    h.command("lose use1-az2");
+    h.press("/");
+    h.type_text("down");
+    h.press("enter");
+    assert_eq!(h.app.path_order.len(), 3);
+    h.press("esc");
+    assert_eq!(h.app.path_order.len(), 10);
+    // The domains tree filters resources and opens what matches.
+    h.press("1 /");
+    h.type_text("ledger");
+    h.press("enter");
+    insta::assert_snapshot!("domains_filtered", h.screen());
+}
+
+#[test]
+fn help_lists_the_keymap() {
+    let mut h = Harness::demo(120, 48);
+    h.press("?");
+    let screen = h.screen();
+    assert!(screen.contains("lose / restore AZ or Region"));
+    assert!(screen.contains(":export FILE"));
+    insta::assert_snapshot!(screen);
+    h.press("esc");
+    assert!(!h.app.help);
+}
+
+#[test]
+fn command_mode_reports_errors_in_the_flash_line() {
+    let mut h = Harness::demo(120, 32);
+    h.command("lose us-east-1a");
+    let screen = h.screen();
+    assert!(
+        screen
+            .contains("\"us-east-1a\" is not an AZ ID or Region of this estate: it is an AZ name"),
+        "{screen}"
+    );
+    assert!(h.app.lost.is_empty());
+    h.command("frobnicate");
+    assert!(h.screen().contains("unknown command :frobnicate"));
+    h.command("open /nonexistent/estate.json");
+    assert!(h.screen().contains("cannot read /nonexistent/estate.json"));
+    // The flash fades after a few seconds of ticks.
+    for _ in 0..12 {
+        h.dispatch(Action::Tick);
+    }
+    assert!(h.app.flash.is_none());
+    h.command("lose use1-az1 eu-west-1");
+    assert!(h.screen().contains("lost: use1-az1, eu-west-1"));
+    h.command("restore");
+    assert!(h.screen().contains("lost: use1-az1 │"));
+    h.command("clear");
+    assert!(h.screen().contains("lost: nothing"));
+}
+
+#[test]
+fn every_screen_fits_80_by_24() {
+    let mut h = Harness::demo(80, 24);
+    h.command("lose use1-az4");
+    let mut all = String::new();
+    for (key, name) in [
+        ("1", "domains"),
+        ("2", "paths"),
+        ("3", "matrix"),
+        ("4", "findings"),
+    ] {
+        h.press(key);
+        let screen = h.screen();
+        assert_eq!(screen.lines().count(), 24);
+        assert!(
+            screen
+                .lines()
+                .all(|l| unicode_width::UnicodeWidthStr::width(l) <= 80)
+        );
+        all.push_str(&format!("==== {name}\n{screen}"));
+    }
+    h.press("2 g enter");
+    all.push_str(&format!("==== detail\n{}", h.screen()));
+    insta::assert_snapshot!(all);
+}
+
+#[test]
+fn a_tiny_terminal_gets_a_message_instead_of_garbage() {
+    let mut h = Harness::demo(40, 10);
+    let screen = h.screen();
+    assert!(screen.contains("blastmap needs at least 60×12"), "{screen}");
+    h.dispatch(Action::Resize(100, 30));
+    h.term.backend_mut().resize(100, 30);
+    assert!(h.screen().contains("Fault domains"));
+}
+
+#[test]
+fn enter_on_a_finding_jumps_to_its_resource_in_the_tree() {
+    let mut h = Harness::demo(120, 32);
+    h.press("4 /");
+    h.type_text("no-backups");
+    h.press("enter enter");
+    assert_eq!(h.app.screen, Screen::Domains);
+    let engine = h.app.engine.clone().unwrap();
+    let row = h.app.tree.as_ref().unwrap().rows[h.app.domains.cursor];
+    let RowKind::Resource(r) = row.kind else {
+        panic!("a resource row is selected")
+    };
+    assert_eq!(engine.estate.resource(r).name, "search-db");
+    assert!(h.screen().contains("search-db"));
+}
+
+#[test]
+fn tab_and_number_keys_switch_screens_and_mouse_clicks_select() {
+    let mut h = Harness::demo(120, 32);
+    h.press("tab");
+    assert_eq!(h.app.screen, Screen::Paths);
+    h.press("backtab backtab");
+    assert_eq!(h.app.screen, Screen::Findings);
+    let click = |column, row| {
+        Action::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    // " 1 Fault domains   2 Paths …": the Paths tab starts at column 18.
+    h.dispatch(click(20, 1));
+    assert_eq!(h.app.screen, Screen::Paths);
+    // The third path row (header at row 3, rows from 4).
+    h.dispatch(click(30, 6));
+    assert_eq!(h.app.paths.cursor, 2);
+}
+
+#[test]
+fn g_cycles_the_grouping_of_the_domains_tree() {
+    let mut h = Harness::demo(120, 32);
+    h.press("g");
+    assert!(h.screen().contains("▸ shop-prod (111111111111)"));
+    h.press("g");
+    let screen = h.screen();
+    assert!(screen.contains("› service › Region › AZ"));
+    // Services start closed: the list of services first.
+    for s in ["▸ auth", "▸ storefront", "▸ search-alb (no service tag)"] {
+        assert!(screen.contains(s), "{s} in {screen}");
+    }
+    h.press("home enter");
+    assert!(h.screen().contains("▾ auth"));
+    assert!(
+        h.screen()
+            .contains("euw1-az1 (shop-prod: eu-west-1b, platform: eu-west-1a)")
+    );
+    h.press("g");
+    assert!(h.screen().contains("› Region › AZ"));
+}
+
+#[test]
+fn export_writes_the_what_if_as_markdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("retro.md");
+    let mut h = Harness::demo(120, 32);
+    h.command("lose use1-az4");
+    h.command(&format!("export {}", file.display()));
+    assert!(h.screen().contains("exported the what-if to"));
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.starts_with("# blastmap report: losing use1-az4"));
+    assert!(text.contains("| **down** | checkout-alb → checkout-web |"));
+    assert!(text.contains("## Matrix"));
+}
+
+#[test]
+fn colours_mark_status_and_no_color_uses_glyphs_and_style_only() {
+    let mut h = Harness::with_theme(120, 32, Theme::new(true));
+    h.command("lose use1-az4");
+    h.press("2");
+    h.draw();
+    let buf = h.term.backend().buffer();
+    // The first row is the down path: its status cell is red.
+    assert_eq!(buf[(0, 4)].symbol(), "✗");
+    assert_eq!(buf[(0, 4)].fg, Color::Red);
+    let mut plain = Harness::demo(120, 32);
+    plain.command("lose use1-az4");
+    plain.press("2");
+    plain.draw();
+    let buf = plain.term.backend().buffer();
+    assert_eq!(buf[(0, 4)].symbol(), "✗");
+    assert_eq!(buf[(0, 4)].fg, Color::Reset);
+}
+
+#[test]
+fn quitting_works_with_q_and_ctrl_c() {
+    let mut h = Harness::demo(80, 24);
+    h.press("q");
+    assert!(h.app.quit);
+    let mut h = Harness::demo(80, 24);
+    h.press(":");
+    h.press("ctrl-c");
+    assert!(h.app.quit, "ctrl-c quits even in command mode");
+}
