@@ -10,4 +10,5 @@ pub mod model;
 pub mod report;
 pub mod sim;
 pub mod snapshot;
+pub mod synth;
 pub mod tui;

@@ -27,6 +27,8 @@ pub struct Engine {
     pub origin: Origin,
     /// Lower-cased text each path is filtered on: names, id, load balancer tags.
     pub path_text: Vec<String>,
+    /// Width of the longest "load balancer → target group" label.
+    pub longest_path_label: usize,
 }
 
 impl Engine {
@@ -47,6 +49,17 @@ impl Engine {
                 text.to_lowercase()
             })
             .collect();
+        let longest_path_label = topo
+            .paths()
+            .iter()
+            .map(|p| {
+                let (lb, tg) = (&estate.resource(p.lb).name, &estate.resource(p.tg).name);
+                unicode_width::UnicodeWidthStr::width(lb.as_str())
+                    + unicode_width::UnicodeWidthStr::width(tg.as_str())
+                    + 3
+            })
+            .max()
+            .unwrap_or(20);
         Engine {
             estate,
             topo,
@@ -54,6 +67,7 @@ impl Engine {
             findings,
             origin,
             path_text,
+            longest_path_label,
         }
     }
 

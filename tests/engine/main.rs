@@ -5,3 +5,4 @@ mod findings;
 mod fixture;
 mod rules;
 mod snapshot;
+mod synth;
