@@ -162,6 +162,16 @@ impl EstateBuilder {
         self.resources.iter_mut().find(|r| r.id == id)
     }
 
+    /// Every resource added so far, as `(id, name)`.
+    pub fn resources_named(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
+        self.resources.iter().map(|r| {
+            (
+                r.id.as_str(),
+                Some(r.name.as_str()).filter(|n| !n.is_empty()),
+            )
+        })
+    }
+
     pub fn coverage(&mut self, coverage: Coverage) {
         self.coverage.push(coverage);
     }
