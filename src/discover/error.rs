@@ -33,10 +33,10 @@ pub enum DiscoverError {
     ExpiredCredentials { who: String },
 
     #[error(
-        "no AWS credentials found for {who} ({detail}): run `aws configure` or \
-         `aws sso login`, set AWS_PROFILE, or pass --profile NAME"
+        "no AWS credentials found for {who}: run `aws configure` or `aws sso login`, \
+         set AWS_PROFILE, or pass --profile NAME"
     )]
-    NoCredentials { who: String, detail: String },
+    NoCredentials { who: String },
 
     #[error(
         "no Region to scan: pass --region REGION (or --all-regions), or set AWS_REGION \

@@ -45,6 +45,9 @@ pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(20);
 /// Attempts per call (adaptive retry mode) unless told otherwise.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
 
+/// Where `--all-regions` asks STS and `DescribeRegions` when no Region is configured.
+const ALL_REGIONS_HOME: &str = "us-east-1";
+
 /// What to scan, and how hard.
 #[derive(Debug, Clone)]
 pub struct ScanConfig {
@@ -177,6 +180,8 @@ pub async fn scan(
         .first()
         .cloned()
         .or_else(|| base_configs[0].region().map(|r| r.to_string()))
+        // --all-regions needs some Region to ask; every account has this one.
+        .or_else(|| config.all_regions.then(|| ALL_REGIONS_HOME.to_string()))
         .ok_or(DiscoverError::NoRegion)?;
     // Roles are assumed with the first source's credentials.
     for arn in &config.role_arns {
@@ -367,15 +372,14 @@ fn assemble(
         description: None,
     });
     let mut seen: BTreeSet<String> = BTreeSet::new();
-    let mut first_problem: Option<DiscoverError> = None;
+    let mut problems: Vec<DiscoverError> = Vec::new();
     let mut coverage: Vec<Coverage> = Vec::new();
     let mut found_any = false;
     let mut scanned: Vec<String> = Vec::new();
     for read in reads {
         coverage.push(read.sts.clone());
         if let Some(problem) = read.problem {
-            ctx.note(problem.to_string());
-            first_problem.get_or_insert(problem);
+            problems.push(problem);
             continue;
         }
         let Some(id) = read.id else { continue };
@@ -425,7 +429,7 @@ fn assemble(
         .iter()
         .any(|c| c.status == CoverageStatus::Ok && c.service != Service::Sts);
     if !read_something {
-        if let Some(problem) = first_problem {
+        if let Some(problem) = problems.into_iter().next() {
             return Err(problem);
         }
         let gaps: Vec<String> = coverage
@@ -449,6 +453,10 @@ fn assemble(
             },
         });
     }
+    // Other accounts were read: a source whose credentials failed is a gap, said once.
+    for problem in problems {
+        ctx.note(problem.to_string());
+    }
     if !found_any {
         return Err(DiscoverError::NoResources {
             scanned: scanned.join("; "),
@@ -456,6 +464,16 @@ fn assemble(
     }
     for c in coverage {
         b.coverage(c);
+    }
+    // AWS changes while it is read (an instance launched between two calls): such a
+    // reference is dropped with a note rather than failing the whole scan.
+    for missing in b.missing_references() {
+        if b.drop_reference(&missing) {
+            ctx.note(format!(
+                "{missing}: the target was not seen by the scan (it changed while being read); \
+                 reference left out"
+            ));
+        }
     }
     let (declared, notes) = overlay.resolve(b.resources_named());
     for n in notes {

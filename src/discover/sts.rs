@@ -41,7 +41,7 @@ impl Source {
             Source::Profile(Some(p)) => format!("profile {p}"),
             Source::Profile(None) => match std::env::var("AWS_PROFILE") {
                 Ok(p) if !p.is_empty() => format!("profile {p} (AWS_PROFILE)"),
-                _ => "the default credentials".to_string(),
+                _ => "the default credential chain".to_string(),
             },
             Source::Role(arn) => format!("role {arn}"),
         }
@@ -244,10 +244,7 @@ pub fn credential_problem(
             Some(if sso {
                 sso_expired()
             } else {
-                DiscoverError::NoCredentials {
-                    who,
-                    detail: failure.message.clone(),
-                }
+                DiscoverError::NoCredentials { who }
             })
         }
         None => None,
