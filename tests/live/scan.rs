@@ -471,3 +471,38 @@ fn live_flags_work_for_what_if_and_conflict_with_a_snapshot() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot be used with"));
 }
+
+#[test]
+fn an_overlay_declares_dependencies_services_and_account_names_by_name() {
+    let sandbox = Sandbox::new();
+    let overlay = sandbox.path("overlay.toml");
+    std::fs::write(
+        &overlay,
+        "[accounts]\n\"222222222222\" = \"shop-eu\"\n\n[services]\n\"checkout-nlb\" = \"payments\"\n\n\
+         [[dependency]]\nfrom = \"storefront-web\"\nto = \"orders-db\"\nhard = false\n",
+    )
+    .unwrap();
+    let overlay = overlay.display().to_string();
+    let scan = scan_through(&moto().url, &["--quiet", "--overlay", &overlay]);
+    assert!(scan.output.status.success(), "{}", scan.stderr());
+    let declared = &scan.snapshot()["declared"];
+    assert_eq!(
+        declared["dependencies"],
+        json!([{"from": id("shop/storefront_web"), "to": id("shop/orders_db"), "hard": false}])
+    );
+    assert_eq!(declared["services"][id("shop/checkout_nlb")], "payments");
+    let second = scan.snapshot()["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == id("accounts/second"))
+        .unwrap();
+    assert_eq!(second["name"], "shop-eu");
+    let estate = load(&scan);
+    let (from, to) = (id("shop/storefront_web"), id("shop/orders_db"));
+    let declared_edge = estate
+        .edges_from(estate.find(&from).unwrap())
+        .find(|(_, target)| *target == estate.find(&to).unwrap())
+        .expect("a declared edge");
+    assert!(declared_edge.0.declared && !declared_edge.0.hard);
+}
