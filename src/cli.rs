@@ -31,9 +31,9 @@ pub enum Command {
     #[command(after_help = "\
 Examples:
   blastmap scan --region us-east-1 --out estate.json
-  blastmap scan --profile prod --profile data --region us-east-1 --region eu-west-1 --out estate.json
-  blastmap scan --profile org-admin --role-arn arn:aws:iam::222222222222:role/blastmap-scan --all-regions --out estate.json
-  blastmap scan --region us-east-1 --overlay overlay.toml --quiet --out estate.json && blastmap check --snapshot estate.json
+  blastmap scan --profile prod --profile data --region eu-west-1 --out estate.json
+  blastmap scan --role-arn arn:aws:iam::222222222222:role/scan --all-regions --out org.json
+  blastmap scan --overlay overlay.toml -q --out e.json && blastmap check --snapshot e.json
 
 Accounts: one per --profile (the default credential chain when none is given), plus one per
 --role-arn, assumed with the first profile's credentials. Regions: each --region, else the
@@ -52,6 +52,7 @@ Examples:
   blastmap what-if --demo --lose use1-az1
   blastmap what-if --demo --lose use1-az1 --lose eu-west-1 --format markdown
   blastmap what-if --snapshot estate.json --lose us-east-1 --format json | jq '.paths[] | select(.status == \"down\")'
+  blastmap what-if --region us-east-1 --lose use1-az1      # scan live first (see `blastmap scan`)
 
 DOMAIN is an AZ ID (use1-az1), never an AZ name: us-east-1a is a different place in each account.")]
     WhatIf(WhatIfArgs),

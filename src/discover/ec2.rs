@@ -332,3 +332,135 @@ pub fn resources(read: &Ec2Read, place: &Placement, failures: &mut Vec<CallFailu
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_ec2::types::{
+        self as sdk, AvailabilityMode, NatGatewayState, Placement as SdkPlacement, RouteState,
+    };
+
+    use super::*;
+
+    fn place() -> Placement {
+        let subnet = sdk::Subnet::builder()
+            .subnet_id("subnet-a")
+            .availability_zone("us-east-1a")
+            .build();
+        Placement::new(&[("us-east-1a".into(), "use1-az4".into())], &[subnet])
+    }
+
+    fn facts_of(found: &[Found], id: &str) -> Facts {
+        found
+            .iter()
+            .find(|f| f.id == id)
+            .unwrap_or_else(|| panic!("{id} not found"))
+            .facts
+            .clone()
+    }
+
+    #[test]
+    fn regional_nat_gateways_have_no_az_and_gone_ones_are_left_out() {
+        let read = Ec2Read {
+            nat_gateways: vec![
+                sdk::NatGateway::builder()
+                    .nat_gateway_id("nat-regional")
+                    .vpc_id("vpc-1")
+                    .availability_mode(AvailabilityMode::Regional)
+                    .state(NatGatewayState::Available)
+                    .build(),
+                sdk::NatGateway::builder()
+                    .nat_gateway_id("nat-zonal")
+                    .subnet_id("subnet-a")
+                    .state(NatGatewayState::Available)
+                    .build(),
+                sdk::NatGateway::builder()
+                    .nat_gateway_id("nat-deleted")
+                    .subnet_id("subnet-a")
+                    .state(NatGatewayState::Deleted)
+                    .build(),
+            ],
+            ..Default::default()
+        };
+        let mut failures = Vec::new();
+        let found = resources(&read, &place(), &mut failures);
+        assert!(failures.is_empty(), "{failures:?}");
+        assert_eq!(found.len(), 2);
+        let regional = found.iter().find(|f| f.id == "nat-regional").unwrap();
+        assert_eq!(regional.az, None);
+        assert!(matches!(&regional.facts, Facts::NatGateway(n) if n.mode == NatMode::Regional));
+        let zonal = found.iter().find(|f| f.id == "nat-zonal").unwrap();
+        assert_eq!(zonal.az.as_deref(), Some("use1-az4"));
+    }
+
+    #[test]
+    fn blackhole_routes_are_dropped_and_the_main_flag_is_kept() {
+        let read = Ec2Read {
+            route_tables: vec![
+                sdk::RouteTable::builder()
+                    .route_table_id("rtb-1")
+                    .vpc_id("vpc-1")
+                    .associations(sdk::RouteTableAssociation::builder().main(true).build())
+                    .routes(
+                        sdk::Route::builder()
+                            .destination_cidr_block("0.0.0.0/0")
+                            .nat_gateway_id("nat-gone")
+                            .state(RouteState::Blackhole)
+                            .build(),
+                    )
+                    .routes(
+                        sdk::Route::builder()
+                            .destination_cidr_block("10.0.0.0/16")
+                            .gateway_id("local")
+                            .state(RouteState::Active)
+                            .build(),
+                    )
+                    .build(),
+            ],
+            ..Default::default()
+        };
+        let found = resources(&read, &place(), &mut Vec::new());
+        let Facts::RouteTable(rt) = facts_of(&found, "rtb-1") else {
+            panic!("not a route table");
+        };
+        assert!(rt.main);
+        assert_eq!(
+            rt.routes,
+            vec![Route {
+                destination: "10.0.0.0/16".into(),
+                target: "local".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn an_instance_is_placed_by_its_subnet_when_its_zone_name_is_unknown() {
+        let read = Ec2Read {
+            instances: vec![
+                sdk::Instance::builder()
+                    .instance_id("i-1")
+                    .subnet_id("subnet-a")
+                    .placement(
+                        SdkPlacement::builder()
+                            .availability_zone("unknown-1z")
+                            .build(),
+                    )
+                    .build(),
+                sdk::Instance::builder()
+                    .instance_id("i-nowhere")
+                    .placement(
+                        SdkPlacement::builder()
+                            .availability_zone("unknown-1z")
+                            .build(),
+                    )
+                    .build(),
+            ],
+            ..Default::default()
+        };
+        let mut failures = Vec::new();
+        let found = resources(&read, &place(), &mut failures);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].az.as_deref(), Some("use1-az4"));
+        assert_eq!(failures.len(), 1, "the unplaceable instance is reported");
+        assert!(failures[0].message.contains("i-nowhere"));
+    }
+}

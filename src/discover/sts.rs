@@ -250,3 +250,45 @@ pub fn credential_problem(
         None => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::CoverageStatus;
+
+    fn failure(code: Option<&str>, message: &str) -> CallFailure {
+        CallFailure {
+            operation: "GetCallerIdentity",
+            status: CoverageStatus::Denied,
+            code: code.map(str::to_string),
+            message: message.to_string(),
+        }
+    }
+
+    #[test]
+    fn credential_failures_say_what_to_run_and_permission_failures_are_gaps() {
+        let prod = Source::Profile(Some("prod".into()));
+        let expired = credential_problem(&prod, true, &failure(Some("ExpiredToken"), "expired"));
+        assert!(
+            matches!(&expired, Some(DiscoverError::ExpiredSso { profile }) if profile == "prod"),
+            "{expired:?}"
+        );
+        let no_token = credential_problem(&prod, true, &failure(None, "failed to load token"));
+        assert!(matches!(no_token, Some(DiscoverError::ExpiredSso { .. })));
+        let rejected = credential_problem(
+            &prod,
+            false,
+            &failure(Some("InvalidClientTokenId"), "invalid"),
+        );
+        assert!(rejected.is_some_and(|e| e.to_string().contains("aws configure")));
+        let denied = credential_problem(&prod, false, &failure(Some("AccessDenied"), "no"));
+        assert!(denied.is_none(), "a permission problem is a coverage gap");
+    }
+
+    #[test]
+    fn a_role_arn_names_its_account() {
+        let role = Source::Role("arn:aws:iam::222222222222:role/blastmap-scan".into());
+        assert_eq!(role.role_account(), Some("222222222222"));
+        assert_eq!(Source::Role("not-an-arn".into()).role_account(), None);
+    }
+}
