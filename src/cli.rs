@@ -9,6 +9,7 @@ goes away, what breaks for your users, and what capacity is left?";
 
 const MAIN_EXAMPLES: &str = "\
 Examples:
+  blastmap scan --region us-east-1 --out estate.json   # read your AWS estate (read-only)
   blastmap demo                                   # the TUI on the embedded demo estate
   blastmap what-if --demo --lose use1-az1         # what breaks if use1-az1 is lost
   blastmap matrix --demo                          # every single-AZ and Region loss
@@ -46,12 +47,32 @@ Examples:
         file: PathBuf,
     },
 
+    /// Read AWS accounts and Regions (read-only) into a snapshot file.
+    #[command(after_help = "\
+Examples:
+  blastmap scan --region us-east-1 --out estate.json
+  blastmap scan --profile prod --profile data --region eu-west-1 --out estate.json
+  blastmap scan --role-arn arn:aws:iam::222222222222:role/scan --all-regions --out org.json
+  blastmap scan --overlay overlay.toml -q --out e.json && blastmap check --snapshot e.json
+
+Accounts: one per --profile (the default credential chain when none is given), plus one per
+--role-arn, assumed with the first profile's credentials. Regions: each --region, else the
+profile's Region; --all-regions reads every Region each account has enabled. The standard AWS
+environment applies (AWS_PROFILE, AWS_REGION, SSO, credential_process, AWS_ENDPOINT_URL).
+
+Only Describe/List/Get calls are ever sent (assets/iam-policy.json is the policy it needs).
+What could not be read is recorded per account, Region and service and summarised at the
+end. Exit codes: 0 written (possibly with gaps), 2 bad input, 3 nothing could be read.
+Ctrl-C cancels and leaves an existing --out file untouched.")]
+    Scan(ScanArgs),
+
     /// Say what breaks, and what capacity is left, when the given AZs or Regions are lost.
     #[command(after_help = "\
 Examples:
   blastmap what-if --demo --lose use1-az1
   blastmap what-if --demo --lose use1-az1 --lose eu-west-1 --format markdown
   blastmap what-if --snapshot estate.json --lose us-east-1 --format json | jq '.paths[] | select(.status == \"down\")'
+  blastmap what-if --region us-east-1 --lose use1-az1      # scan live first (see `blastmap scan`)
 
 DOMAIN is an AZ ID (use1-az1), never an AZ name: us-east-1a is a different place in each account.")]
     WhatIf(WhatIfArgs),
@@ -82,16 +103,86 @@ Examples:
     Findings(FindingsArgs),
 }
 
-/// Where the estate comes from.
+/// Where the estate comes from: the demo, a snapshot, or a live scan.
 #[derive(Debug, Clone, Args)]
 pub struct SourceArgs {
     /// Use the embedded demo estate (no AWS account needed).
-    #[arg(long, conflicts_with = "snapshot")]
+    #[arg(long, conflicts_with = "snapshot", conflicts_with_all = LIVE_ARGS)]
     pub demo: bool,
 
     /// Read the estate from a snapshot file (written by `blastmap scan`).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = LIVE_ARGS)]
     pub snapshot: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub live: LiveArgs,
+}
+
+/// The ids of the flags that ask for a live scan.
+const LIVE_ARGS: [&str; 5] = ["profiles", "role_arns", "regions", "all_regions", "overlay"];
+
+/// Which AWS accounts and Regions to read, and how hard to push the APIs.
+#[derive(Debug, Clone, Args)]
+pub struct LiveArgs {
+    /// Scan the account of this AWS profile; repeat for several [default: the standard
+    /// credential chain, e.g. AWS_PROFILE].
+    #[arg(long = "profile", value_name = "NAME")]
+    pub profiles: Vec<String>,
+
+    /// Also scan the account of this IAM role, assumed with the first profile's credentials;
+    /// repeat for several.
+    #[arg(long = "role-arn", value_name = "ARN")]
+    pub role_arns: Vec<String>,
+
+    /// Scan this Region; repeat for several [default: the profile's Region, e.g. AWS_REGION].
+    #[arg(long = "region", value_name = "REGION", conflicts_with = "all_regions")]
+    pub regions: Vec<String>,
+
+    /// Scan every Region each account has enabled.
+    #[arg(long)]
+    pub all_regions: bool,
+
+    /// Declarations AWS does not report: dependencies, service names, hard egress
+    /// (TOML, see docs/overlay.md).
+    #[arg(long, value_name = "FILE")]
+    pub overlay: Option<PathBuf>,
+
+    /// Requests in flight at once, over all accounts and Regions.
+    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub max_requests: u32,
+
+    /// Attempts per call before a throttled or failing call becomes a coverage gap.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub max_attempts: u32,
+
+    /// Time limit of one attempt of one call, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub call_timeout: u64,
+}
+
+impl LiveArgs {
+    /// Whether any flag asks for a live scan.
+    pub fn is_given(&self) -> bool {
+        !self.profiles.is_empty()
+            || !self.role_arns.is_empty()
+            || !self.regions.is_empty()
+            || self.all_regions
+            || self.overlay.is_some()
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub live: LiveArgs,
+
+    /// Write the snapshot here (once, at the end, atomically, mode 0600).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+
+    /// No progress and no notes on stderr; coverage gaps are still reported.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Clone, Args)]

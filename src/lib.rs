@@ -5,8 +5,10 @@
 pub mod cli;
 pub mod commands;
 pub mod demo;
+pub mod discover;
 pub mod findings;
 pub mod model;
+pub mod progress;
 pub mod report;
 pub mod sim;
 pub mod snapshot;

@@ -9,6 +9,7 @@ use blastmap::tui;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
+        Some(Command::Scan(args)) => commands::scan(args),
         Some(Command::WhatIf(args)) => commands::what_if(args),
         Some(Command::Matrix(args)) => commands::matrix(args),
         Some(Command::Check(args)) => commands::check(args),
@@ -28,7 +29,7 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::from(2)
+            ExitCode::from(commands::exit_code_of(&e))
         }
     }
 }

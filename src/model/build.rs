@@ -162,6 +162,16 @@ impl EstateBuilder {
         self.resources.iter_mut().find(|r| r.id == id)
     }
 
+    /// Every resource added so far, as `(id, name)`.
+    pub fn resources_named(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
+        self.resources.iter().map(|r| {
+            (
+                r.id.as_str(),
+                Some(r.name.as_str()).filter(|n| !n.is_empty()),
+            )
+        })
+    }
+
     pub fn coverage(&mut self, coverage: Coverage) {
         self.coverage.push(coverage);
     }
@@ -176,6 +186,59 @@ impl EstateBuilder {
 
     pub fn meta_mut(&mut self) -> &mut Meta {
         &mut self.meta
+    }
+
+    /// References to resources the builder does not hold, which no coverage gap
+    /// excuses (what `build` would refuse).
+    pub fn missing_references(&self) -> Vec<MissingReference> {
+        let by_id: HashMap<String, ResIdx> = self
+            .resources
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), ResIdx(i as u32)))
+            .collect();
+        match self.check_references(&by_id) {
+            Err(ModelError::MissingReferences(missing)) => missing,
+            _ => Vec::new(),
+        }
+    }
+
+    /// Removes a reference from a resource's facts, for a live scan that saw the
+    /// estate change between two calls. Returns false for references that cannot
+    /// go (a subnet's or route table's VPC).
+    pub fn drop_reference(&mut self, missing: &MissingReference) -> bool {
+        let Some(r) = self.resources.iter_mut().find(|r| r.id == missing.from) else {
+            return false;
+        };
+        let to = missing.to.as_str();
+        let keep = |id: &String| id != to;
+        match (&mut r.facts, missing.field) {
+            (Facts::RouteTable(rt), "subnets") => rt.subnets.retain(keep),
+            (Facts::RouteTable(rt), "routes") => rt.routes.retain(|route| route.target != to),
+            (Facts::NatGateway(n), "subnet") => n.subnet = None,
+            (Facts::LoadBalancer(lb), "listeners") => lb
+                .listeners
+                .iter_mut()
+                .for_each(|l| l.target_groups.retain(keep)),
+            (Facts::LoadBalancer(lb), "zones") => lb
+                .zones
+                .iter_mut()
+                .filter(|z| z.subnet.as_deref() == Some(to))
+                .for_each(|z| z.subnet = None),
+            (Facts::LoadBalancer(lb), "security_groups") => lb.security_groups.retain(keep),
+            (Facts::TargetGroup(tg), "targets") => tg.targets.retain(|t| t.id != to),
+            (Facts::Instance(i), "subnet") => i.subnet = None,
+            (Facts::Instance(i), "security_groups") => i.security_groups.retain(keep),
+            (Facts::AutoScalingGroup(g), "subnets") => g.subnets.retain(keep),
+            (Facts::AutoScalingGroup(g), "instances") => g.instances.retain(keep),
+            (Facts::AutoScalingGroup(g), "target_groups") => g.target_groups.retain(keep),
+            (Facts::DbInstance(db), "cluster") => db.cluster = None,
+            (Facts::DbInstance(db), "security_groups") => db.security_groups.retain(keep),
+            (Facts::DbCluster(c), "members") => c.members.retain(|m| m.instance != to),
+            (Facts::DbCluster(c), "security_groups") => c.security_groups.retain(keep),
+            _ => return false,
+        }
+        true
     }
 
     /// Checks every reference and AZ, then derives the graph.
@@ -377,5 +440,38 @@ impl EstateBuilder {
         } else {
             Err(ModelError::MissingReferences(missing))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AutoScalingGroup, Instance};
+
+    #[test]
+    fn a_reference_to_a_resource_that_appeared_mid_scan_can_be_dropped() {
+        let mut b = EstateBuilder::new(Meta::default());
+        let instance = Facts::Instance(Instance {
+            instance_type: "t3.large".into(),
+            state: "running".into(),
+            ..Default::default()
+        });
+        b.add("i-1", "", "111", "us-east-1", Some("use1-az1"), instance)
+            .unwrap();
+        let group = Facts::AutoScalingGroup(AutoScalingGroup {
+            azs: vec!["use1-az1".into()],
+            instances: vec!["i-1".into(), "i-launched-meanwhile".into()],
+            ..Default::default()
+        });
+        b.add("asg", "", "111", "us-east-1", None, group).unwrap();
+        let missing = b.missing_references();
+        assert_eq!(missing.len(), 1);
+        assert_eq!(missing[0].to, "i-launched-meanwhile");
+        assert!(b.drop_reference(&missing[0]));
+        let estate = b.build().expect("consistent once the reference is gone");
+        let Facts::AutoScalingGroup(g) = &estate.resource(estate.find("asg").unwrap()).facts else {
+            panic!("not a group");
+        };
+        assert_eq!(g.instances, ["i-1"]);
     }
 }

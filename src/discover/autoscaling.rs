@@ -1,0 +1,105 @@
+//! Auto Scaling: groups with their subnets, capacity bounds, in-service
+//! instances and target groups.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use aws_sdk_autoscaling::Client;
+use aws_sdk_autoscaling::types::{AutoScalingGroup as SdkGroup, LifecycleState};
+
+use super::call::{CallFailure, Caller, Outcome, or_record};
+use super::region::{Found, Named, Placement};
+use crate::model::{AutoScalingGroup, Facts};
+
+pub async fn read(caller: Arc<Caller>, client: Client) -> Outcome<Vec<SdkGroup>> {
+    let pages = caller
+        .pages(
+            "DescribeAutoScalingGroups",
+            client
+                .describe_auto_scaling_groups()
+                .into_paginator()
+                .send(),
+        )
+        .await;
+    let mut failures = Vec::new();
+    let data = or_record(&mut failures, pages)
+        .into_iter()
+        .flat_map(|p| p.auto_scaling_groups.unwrap_or_default())
+        .collect();
+    Outcome { data, failures }
+}
+
+fn count(n: Option<i32>) -> u32 {
+    n.unwrap_or(0).max(0) as u32
+}
+
+pub fn resources(
+    groups: Vec<SdkGroup>,
+    place: &Placement,
+    failures: &mut Vec<CallFailure>,
+) -> Vec<Found> {
+    let mut out = Vec::new();
+    for g in groups {
+        let Some(name) = g.auto_scaling_group_name() else {
+            continue;
+        };
+        let id = g.auto_scaling_group_arn().unwrap_or(name);
+        let subnets: Vec<String> = g
+            .vpc_zone_identifier()
+            .unwrap_or("")
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        // The subnets' AZs when the group has subnets (VPC), else its AZ names (EC2-Classic style).
+        let mut azs: Vec<String> = Vec::new();
+        let resolved: Vec<Option<String>> = if subnets.is_empty() {
+            g.availability_zones()
+                .iter()
+                .map(|n| place.az_of_name(Some(n)))
+                .collect()
+        } else {
+            subnets
+                .iter()
+                .map(|s| place.az_of_subnet(s).map(str::to_string))
+                .collect()
+        };
+        if resolved.iter().any(Option::is_none) {
+            failures.push(place.unplaced(
+                "DescribeAutoScalingGroups",
+                "an AZ of Auto Scaling group",
+                name,
+            ));
+        }
+        for az in resolved.into_iter().flatten() {
+            if !azs.contains(&az) {
+                azs.push(az);
+            }
+        }
+        let tags: BTreeMap<String, String> = g
+            .tags()
+            .iter()
+            .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or("").to_string())))
+            .collect();
+        out.push(
+            Named::new(id, Some(name.to_string()), None, tags).facts(Facts::AutoScalingGroup(
+                AutoScalingGroup {
+                    subnets,
+                    azs,
+                    min: count(g.min_size()),
+                    desired: count(g.desired_capacity()),
+                    max: count(g.max_size()),
+                    instances: g
+                        .instances()
+                        .iter()
+                        .filter(|i| i.lifecycle_state() == Some(&LifecycleState::InService))
+                        .filter_map(|i| i.instance_id().map(str::to_string))
+                        .collect(),
+                    target_groups: g.target_group_arns().to_vec(),
+                },
+            )),
+        );
+    }
+    out
+}

@@ -1,0 +1,33 @@
+//! SDK clients for one account in one Region, each carrying the read-only guard.
+
+use aws_types::SdkConfig;
+use aws_types::region::Region;
+
+use super::readonly::ReadOnly;
+
+macro_rules! guarded_client {
+    ($(#[$doc:meta] $name:ident => $sdk:ident;)+) => {$(
+        #[$doc]
+        pub fn $name(config: &SdkConfig, region: &str, guard: &ReadOnly) -> $sdk::Client {
+            $sdk::Client::from_conf(
+                $sdk::config::Builder::from(config)
+                    .region(Region::new(region.to_string()))
+                    .interceptor(guard.clone())
+                    .build(),
+            )
+        }
+    )+};
+}
+
+guarded_client! {
+    /// EC2, read-only.
+    ec2 => aws_sdk_ec2;
+    /// Elastic Load Balancing v2, read-only.
+    elbv2 => aws_sdk_elasticloadbalancingv2;
+    /// Auto Scaling, read-only.
+    autoscaling => aws_sdk_autoscaling;
+    /// RDS, read-only.
+    rds => aws_sdk_rds;
+    /// STS, read-only (plus `AssumeRole`).
+    sts => aws_sdk_sts;
+}

@@ -1,0 +1,72 @@
+//! The read-only guard on a client built by blastmap: a mutating operation is
+//! refused before anything is sent; a read goes through.
+
+use std::error::Error as _;
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+
+use aws_config::BehaviorVersion;
+use aws_sdk_ec2::config::Credentials;
+
+use blastmap::discover::clients;
+use blastmap::discover::readonly::{ReadOnly, ReadOnlyViolation};
+
+use crate::harness::moto;
+use crate::proxy::Proxy;
+
+/// Whether the error, or anything it wraps, is the guard's refusal.
+fn refused_by_guard(err: &(dyn std::error::Error + 'static)) -> Option<ReadOnlyViolation> {
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if let Some(v) = e.downcast_ref::<ReadOnlyViolation>() {
+            return Some(v.clone());
+        }
+        current = e.source();
+    }
+    None
+}
+
+#[tokio::test]
+async fn mutating_operations_are_refused_before_any_request_is_sent() {
+    let proxy = Proxy::start(&moto().url);
+    let config = aws_config::defaults(BehaviorVersion::latest())
+        .region("us-east-1")
+        .endpoint_url(&proxy.url)
+        .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
+        .load()
+        .await;
+    let calls = Arc::new(AtomicU64::new(0));
+    let ec2 = clients::ec2(&config, "us-east-1", &ReadOnly::new(calls.clone()));
+
+    let err = ec2
+        .terminate_instances()
+        .instance_ids(crate::harness::id("shop/checkout_instances/0"))
+        .send()
+        .await
+        .expect_err("TerminateInstances must be refused");
+    assert_eq!(
+        refused_by_guard(&err),
+        Some(ReadOnlyViolation::Refused {
+            service: "EC2".into(),
+            operation: "TerminateInstances".into()
+        }),
+        "{err:?}"
+    );
+    let err = ec2
+        .create_tags()
+        .resources(crate::harness::id("shop/vpc"))
+        .send()
+        .await
+        .expect_err("CreateTags must be refused");
+    assert!(refused_by_guard(&err).is_some(), "{:?}", err.source());
+    assert!(proxy.operations().is_empty(), "{:?}", proxy.operations());
+    assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 0);
+
+    // The same client reads: the proxy would have seen the refused calls.
+    ec2.describe_vpcs()
+        .send()
+        .await
+        .expect("DescribeVpcs is allowed");
+    assert_eq!(proxy.operations(), ["ec2:DescribeVpcs"]);
+    assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 1);
+}

@@ -1,0 +1,10 @@
+//! Live discovery against moto_server: the real binary scans a two-account,
+//! two-Region estate created through the AWS API (`tests/fixtures/moto_estate.py`).
+//! `scripts/test` installs and starts moto; without it these tests fail.
+
+mod faults;
+mod guard;
+mod harness;
+mod policy;
+mod proxy;
+mod scan;

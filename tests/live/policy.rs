@@ -1,0 +1,50 @@
+//! `assets/iam-policy.json` grants exactly the operations a scan sends: a scan of
+//! every Region of both accounts, through a recording proxy, calls each of them.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::harness::{Sandbox, id, moto};
+use crate::proxy::Proxy;
+
+fn policy_actions() -> BTreeSet<String> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/iam-policy.json");
+    let policy: Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("the policy exists"))
+            .expect("the policy is JSON");
+    let mut actions = BTreeSet::new();
+    for statement in policy["Statement"].as_array().expect("statements") {
+        assert_eq!(statement["Effect"], "Allow");
+        for a in statement["Action"].as_array().expect("an action list") {
+            actions.insert(a.as_str().expect("an action").to_string());
+        }
+    }
+    actions
+}
+
+#[test]
+fn the_iam_policy_lists_exactly_the_operations_a_scan_sends() {
+    let proxy = Proxy::start(&moto().url);
+    let sandbox = Sandbox::new();
+    let out = sandbox.path("all-regions.json").display().to_string();
+    let run = sandbox.run(
+        &proxy.url,
+        &[
+            "scan",
+            "--all-regions",
+            "--role-arn",
+            &id("second_role"),
+            "--quiet",
+            "--out",
+            &out,
+        ],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    // The proxy names each call by its signing service, which is the IAM prefix.
+    assert_eq!(proxy.distinct_operations(), policy_actions());
+}
