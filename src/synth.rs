@@ -414,8 +414,14 @@ impl Gen {
                 })
                 .collect();
             let known = !self.rng.chance(5);
-            let instances =
-                self.instances(account, region, &tg_name, &plan, std::slice::from_ref(&sg_app), known);
+            let instances = self.instances(
+                account,
+                region,
+                &tg_name,
+                &plan,
+                std::slice::from_ref(&sg_app),
+                known,
+            );
             let arn = self.arn(
                 "elasticloadbalancing",
                 account,
