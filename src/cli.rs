@@ -19,10 +19,21 @@ Examples:
 Exit codes: 0 success, 1 a check that fails, 2 bad input, 3 a scan that read nothing.";
 
 #[derive(Debug, Parser)]
-#[command(name = "blastmap", version, about = ABOUT, after_help = MAIN_EXAMPLES)]
+#[command(
+    name = "blastmap",
+    version,
+    about = ABOUT,
+    after_help = MAIN_EXAMPLES,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+
+    /// Without a command: scan live with these flags (the default credentials when none
+    /// is given) and explore the estate in the TUI.
+    #[command(flatten)]
+    pub live: LiveArgs,
 }
 
 #[derive(Debug, Subcommand)]

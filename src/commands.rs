@@ -60,7 +60,8 @@ pub fn load_estate(source: &SourceArgs) -> Result<Estate> {
     }
 }
 
-fn scan_config(live: &LiveArgs) -> ScanConfig {
+/// The scan a set of live flags asks for.
+pub fn scan_config(live: &LiveArgs) -> ScanConfig {
     ScanConfig {
         profiles: live.profiles.clone(),
         role_arns: live.role_arns.clone(),

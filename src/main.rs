@@ -18,12 +18,9 @@ fn main() -> ExitCode {
         Some(Command::Open { file }) => tui::run(tui::Start::Snapshot(file.clone()))
             .map(|_| 0)
             .map_err(Into::into),
-        None => {
-            eprintln!(
-                "blastmap: no command given; try `blastmap demo` for the TUI on the demo estate, or `blastmap --help`"
-            );
-            Ok(2)
-        }
+        None => tui::run(tui::Start::Live(commands::scan_config(&cli.live)))
+            .map(|_| 0)
+            .map_err(Into::into),
     };
     match result {
         Ok(code) => ExitCode::from(code),

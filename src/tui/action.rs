@@ -26,8 +26,8 @@ pub enum Action {
         generation: u64,
         verdict: Arc<Verdict>,
     },
-    /// Progress of a load or live scan, shown on the loading screen.
-    Progress(String),
+    /// Progress of a live scan, shown on the progress screen.
+    Scan(crate::discover::ScanEvent),
     Flash {
         text: String,
         error: bool,

@@ -1,6 +1,6 @@
 //! The app's state and `update`, the one place it changes.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use ratatui::crossterm::event::{
@@ -8,7 +8,8 @@ use ratatui::crossterm::event::{
 };
 use ratatui::layout::Rect;
 
-use crate::model::{Domain, ResIdx};
+use crate::discover::{ScanEvent, UnitState};
+use crate::model::{Domain, ResIdx, Service};
 use crate::sim::{Status, Verdict};
 
 use super::action::{Action, Effect};
@@ -151,6 +152,14 @@ pub struct App {
     pub loading: Option<String>,
     /// The estate comes from a live scan and can be rescanned.
     pub live: bool,
+    /// A live scan is under way.
+    pub scanning: bool,
+    /// Progress of the scan: each (account, Region)'s services.
+    pub scan_units: BTreeMap<(String, String), BTreeMap<Service, UnitState>>,
+    /// The scan's notes, newest last.
+    pub scan_notes: Vec<String>,
+    /// The coverage gaps popup (`:gaps`).
+    pub gaps: bool,
 }
 
 impl App {
@@ -187,7 +196,33 @@ impl App {
             quit: false,
             loading: Some("loading the estate…".to_string()),
             live: false,
+            scanning: false,
+            scan_units: BTreeMap::new(),
+            scan_notes: Vec::new(),
+            gaps: false,
         }
+    }
+
+    /// An app that starts by scanning live.
+    pub fn live(theme: Theme, area: Rect) -> App {
+        let mut app = App::new(theme, area);
+        app.live = true;
+        app.scanning = true;
+        app.loading = Some("scanning AWS (read-only)…".to_string());
+        app
+    }
+
+    /// Units of the scan done, and in all.
+    pub fn scan_counts(&self) -> (usize, usize) {
+        let all = self.scan_units.values().flat_map(|m| m.values());
+        let (mut done, mut total) = (0, 0);
+        for s in all {
+            total += 1;
+            if matches!(s, UnitState::Done(_)) {
+                done += 1;
+            }
+        }
+        (done, total)
     }
 
     pub fn scope(&self) -> Scope {
@@ -540,16 +575,38 @@ impl App {
                 Vec::new()
             }
             Action::Loaded(Ok(loaded)) => {
+                // A rescan keeps the scenario: the same domains, by name, lost again.
+                let lost_names: Vec<String> = match &self.engine {
+                    Some(old) => self
+                        .lost
+                        .iter()
+                        .map(|d| old.estate.domain_name(*d).to_string())
+                        .collect(),
+                    None => Vec::new(),
+                };
                 let origin = loaded.engine.origin_label();
+                self.scanning = false;
                 self.install(*loaded);
                 self.flash(format!("loaded {origin}"), false);
-                Vec::new()
+                let Some(engine) = self.engine.clone() else {
+                    return Vec::new();
+                };
+                let lost: Vec<Domain> = lost_names
+                    .iter()
+                    .filter_map(|n| engine.estate.parse_domain(n).ok())
+                    .collect();
+                if lost.is_empty() {
+                    Vec::new()
+                } else {
+                    self.set_lost(lost)
+                }
             }
             Action::Loaded(Err(message)) => {
+                self.scanning = false;
                 if self.engine.is_none() {
                     self.loading = Some(message.clone());
                 }
-                self.flash(message, true);
+                self.flash(first_line(&message), true);
                 Vec::new()
             }
             Action::Simulated {
@@ -564,8 +621,8 @@ impl App {
                 }
                 Vec::new()
             }
-            Action::Progress(text) => {
-                self.loading = Some(text);
+            Action::Scan(ev) => {
+                self.on_scan_event(ev);
                 Vec::new()
             }
             Action::Flash { text, error } => {
@@ -594,6 +651,13 @@ impl App {
                 _ => 0,
             };
             return Vec::new();
+        }
+        if self.gaps && c == Command::Back {
+            self.gaps = false;
+            return Vec::new();
+        }
+        if c == Command::Rescan {
+            return self.rescan();
         }
         if self.engine.is_none() {
             return Vec::new();
@@ -659,6 +723,44 @@ impl App {
             Command::Quit | Command::Help => {}
         }
         Vec::new()
+    }
+
+    fn rescan(&mut self) -> Vec<Effect> {
+        if !self.live {
+            self.flash(
+                "r rescans live estates only (start blastmap with AWS flags)",
+                true,
+            );
+            return Vec::new();
+        }
+        if self.scanning {
+            self.flash("a scan is already under way", false);
+            return Vec::new();
+        }
+        self.scanning = true;
+        self.scan_units.clear();
+        self.scan_notes.clear();
+        if self.engine.is_none() {
+            self.loading = Some("scanning AWS (read-only)…".to_string());
+        }
+        vec![Effect::Rescan]
+    }
+
+    fn on_scan_event(&mut self, ev: ScanEvent) {
+        match ev {
+            ScanEvent::Unit {
+                account,
+                region,
+                service,
+                state,
+            } => {
+                self.scan_units
+                    .entry((account, region))
+                    .or_default()
+                    .insert(service, state);
+            }
+            ScanEvent::Note(text) => self.scan_notes.push(text),
+        }
     }
 
     fn on_left_right(&mut self, c: Command) {
@@ -907,6 +1009,15 @@ impl App {
                     true,
                 ),
             },
+            "gaps" => match &self.engine {
+                Some(e) if e.estate.coverage_gaps().next().is_some() => self.gaps = true,
+                Some(_) => self.flash(
+                    "no coverage gaps: every account, Region and service was read",
+                    false,
+                ),
+                None => self.flash("no estate is loaded yet", true),
+            },
+            "rescan" => return self.rescan(),
             "domains" => self.switch_to(Screen::Domains),
             "paths" => self.switch_to(Screen::Paths),
             "matrix" => self.switch_to(Screen::Matrix),

@@ -33,6 +33,7 @@ pub use action::{Action, Effect};
 pub use app::App;
 pub use engine::{Engine, Loaded, Origin};
 
+use crate::discover::{self, ScanConfig};
 use crate::model::Estate;
 use crate::report::{Report, markdown};
 use crate::snapshot;
@@ -41,6 +42,8 @@ use crate::snapshot;
 pub enum Start {
     Demo,
     Snapshot(PathBuf),
+    /// A live scan; `r` scans again.
+    Live(ScanConfig),
 }
 
 #[derive(Debug, Error)]
@@ -116,10 +119,17 @@ async fn run_loop(start: Start) -> Result<(), TuiError> {
         Terminal::new(CrosstermBackend::new(stdout()))?;
     terminal.hide_cursor()?;
     let size = terminal.size()?;
-    let mut app = App::new(
-        theme::Theme::new(color_allowed()),
-        Rect::new(0, 0, size.width, size.height),
-    );
+    let theme = theme::Theme::new(color_allowed());
+    let area = Rect::new(0, 0, size.width, size.height);
+    let live_config = match &start {
+        Start::Live(config) => Some(config.clone()),
+        _ => None,
+    };
+    let mut app = if live_config.is_some() {
+        App::live(theme, area)
+    } else {
+        App::new(theme, area)
+    };
 
     let (actions, mut action_rx) = mpsc::unbounded_channel::<Action>();
     let (events, mut event_rx) = mpsc::unbounded_channel::<Event>();
@@ -132,17 +142,17 @@ async fn run_loop(start: Start) -> Result<(), TuiError> {
         }
     });
 
-    let first = match start {
+    match start {
         Start::Demo => {
             app.loading = Some("loading the demo estate…".to_string());
-            None
+            spawn_blocking_action(&actions, move || load(None));
         }
         Start::Snapshot(path) => {
             app.loading = Some(format!("loading {}…", path.display()));
-            Some(path)
+            spawn_blocking_action(&actions, move || load(Some(path)));
         }
-    };
-    spawn_blocking_action(&actions, move || load(first));
+        Start::Live(config) => start_scan(config, &actions),
+    }
 
     let mut tick = tokio::time::interval(Duration::from_millis(250));
     let mut dirty = true;
@@ -172,6 +182,10 @@ async fn run_loop(start: Start) -> Result<(), TuiError> {
         // A tick only changes the screen when a flash message is fading.
         dirty = !matches!(action, Action::Tick) || app.flash.is_some();
         for effect in app.update(action) {
+            if let (Effect::Rescan, Some(config)) = (&effect, &live_config) {
+                start_scan(config.clone(), &actions);
+                continue;
+            }
             let (engine, verdict) = (app.engine.clone(), app.verdict.clone());
             spawn_blocking_action(&actions, move || perform(effect, engine, verdict));
         }
@@ -194,6 +208,56 @@ fn spawn_blocking_action(
             let _ = tx.send(a);
         }
     });
+}
+
+/// Scans live in a task: progress comes back as `Action::Scan`, the estate as `Action::Loaded`.
+fn start_scan(config: ScanConfig, actions: &mpsc::UnboundedSender<Action>) {
+    let tx = actions.clone();
+    tokio::spawn(async move {
+        let (events, mut event_rx) = mpsc::unbounded_channel();
+        let scan = discover::scan(config, events);
+        tokio::pin!(scan);
+        let result = loop {
+            tokio::select! {
+                result = &mut scan => break result,
+                Some(ev) = event_rx.recv() => { let _ = tx.send(Action::Scan(ev)); }
+            }
+        };
+        while let Ok(ev) = event_rx.try_recv() {
+            let _ = tx.send(Action::Scan(ev));
+        }
+        let action = match result {
+            Ok(outcome) => {
+                let origin = Origin::Live {
+                    scanned_at: local_time(),
+                };
+                let built =
+                    tokio::task::spawn_blocking(move || Loaded::new(outcome.estate, origin)).await;
+                match built {
+                    Ok(loaded) => Action::Loaded(Ok(Box::new(loaded))),
+                    Err(e) => Action::Loaded(Err(format!("building the estate failed: {e}"))),
+                }
+            }
+            Err(e) => Action::Loaded(Err(format!(
+                "{e}\n\nPress r to scan again or q to quit. `blastmap demo` runs without AWS."
+            ))),
+        };
+        let _ = tx.send(action);
+    });
+}
+
+/// `HH:MM:SS` in local time (UTC, marked so, when the local offset is unknown).
+fn local_time() -> String {
+    let fmt = time::macros::format_description!("[hour]:[minute]:[second]");
+    match time::OffsetDateTime::now_local() {
+        Ok(t) => t.format(&fmt).unwrap_or_default(),
+        Err(_) => format!(
+            "{} UTC",
+            time::OffsetDateTime::now_utc()
+                .format(&fmt)
+                .unwrap_or_default()
+        ),
+    }
 }
 
 /// Loads the demo estate (`None`) or a snapshot.
@@ -244,9 +308,9 @@ pub fn perform(
                 },
             )
         }
-        Effect::Rescan => Some(Action::Flash {
-            text: "rescanning needs a live estate".to_string(),
-            error: true,
-        }),
+        // The runtime scans; without one (tests), there is nothing to scan with.
+        Effect::Rescan => Some(Action::Loaded(
+            Err("no live scan is configured".to_string()),
+        )),
     }
 }

@@ -75,7 +75,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ];
             let gaps = e.coverage_gaps().count();
             if gaps > 0 {
-                spans.push((format!("  INCOMPLETE: {gaps} coverage gap(s)"), t.error()));
+                spans.push((format!("  INCOMPLETE: {gaps} gap(s), :gaps"), t.error()));
             }
             spans
         }
@@ -126,6 +126,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             }
         }
         _ => scenario.push((" loading…".to_string(), t.dim())),
+    }
+    if app.scanning && app.engine.is_some() {
+        let (done, total) = app.scan_counts();
+        scenario.push((format!(" │ rescanning {done}/{total}"), t.dim()));
     }
     lines.push(line(scenario));
     frame.render_widget(Paragraph::new(lines), area);

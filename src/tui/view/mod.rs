@@ -4,6 +4,7 @@ pub mod detail;
 pub mod domains;
 pub mod findings;
 pub mod footer;
+pub mod gaps;
 pub mod header;
 pub mod help;
 pub mod matrix;
@@ -74,11 +75,32 @@ pub fn render(app: &App, frame: &mut Frame) {
     if app.help {
         help::render(app, frame, regions.area);
     }
+    if app.gaps {
+        gaps::render(app, frame, regions.area);
+    }
 }
 
+/// While there is no estate: what is loading, the scan's progress, or why it failed.
 fn render_loading(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
     let text = app.loading.as_deref().unwrap_or("loading…");
-    let lines: Vec<Line> = text.lines().map(|l| Line::raw(l.to_string())).collect();
+    let mut lines: Vec<Line> = text.lines().map(|l| Line::raw(l.to_string())).collect();
+    if !app.scan_units.is_empty() {
+        let (done, total) = app.scan_counts();
+        lines.push(Line::raw(""));
+        lines.push(line(vec![(
+            format!("{done} of {total} account/Region/service units read"),
+            t.header(),
+        )]));
+        lines.extend(gaps::progress_lines(app));
+    }
+    if !app.scan_notes.is_empty() {
+        lines.push(Line::raw(""));
+        let shown = app.scan_notes.len().saturating_sub(5);
+        for n in &app.scan_notes[shown..] {
+            lines.push(line(vec![(format!("note: {n}"), t.dim())]));
+        }
+    }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 

@@ -1,0 +1,87 @@
+//! What a live scan could not read (`:gaps`), and the scan's progress per account and Region.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use crate::discover::UnitState;
+use crate::model::CoverageStatus;
+use crate::tui::app::App;
+
+use super::line;
+
+/// One line per account and Region: each service's state.
+pub fn progress_lines(app: &App) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    app.scan_units
+        .iter()
+        .map(|((account, region), services)| {
+            let mut spans = vec![(format!("  {account:<16} {region:<16}"), Style::new())];
+            for (service, state) in services {
+                let (mark, style) = match state {
+                    UnitState::Pending => ("·", t.dim()),
+                    UnitState::Running => ("…", t.dim()),
+                    UnitState::Done(CoverageStatus::Ok) => ("✓", t.info()),
+                    UnitState::Done(CoverageStatus::Denied) => ("✗ denied", t.error()),
+                    UnitState::Done(CoverageStatus::Throttled) => ("✗ throttled", t.error()),
+                    UnitState::Done(CoverageStatus::Error) => ("✗ error", t.error()),
+                };
+                spans.push((format!(" {} ", service.name()), t.dim()));
+                spans.push((mark.to_string(), style));
+            }
+            line(spans)
+        })
+        .collect()
+}
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let Some(engine) = &app.engine else { return };
+    let t = &app.theme;
+    let mut lines = vec![line(vec![(
+        "These could not be read: what they hold is unknown, not absent.".to_string(),
+        t.header(),
+    )])];
+    for g in engine.estate.coverage_gaps() {
+        lines.push(line(vec![
+            (
+                format!("{} {} {}: ", g.account, g.region, g.service.name()),
+                t.error(),
+            ),
+            (
+                format!(
+                    "{:?}{}",
+                    g.status,
+                    g.message
+                        .as_deref()
+                        .map(|m| format!(" — {m}"))
+                        .unwrap_or_default()
+                )
+                .to_lowercase(),
+                Style::new(),
+            ),
+        ]));
+    }
+    let width = area.width.saturating_sub(4).min(100);
+    let height = area
+        .height
+        .saturating_sub(2)
+        .min(lines.len() as u16 * 2 + 2);
+    let popup = Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    );
+    frame.render_widget(Clear, popup);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" coverage gaps (esc closes) ");
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        popup,
+    );
+}
