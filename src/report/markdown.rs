@@ -183,7 +183,12 @@ pub fn check(r: &Report, result: &CheckResult) -> String {
 /// The retrospective report: the what-if (lost domains, summary, paths with status,
 /// capacity and reasons), the findings by severity, then the matrix. `blastmap export
 /// --format markdown` and the TUI's `:export` write this.
-pub fn report(r: &Report, verdict: &Verdict, findings_list: &[Finding], matrix_: &Matrix) -> String {
+pub fn report(
+    r: &Report,
+    verdict: &Verdict,
+    findings_list: &[Finding],
+    matrix_: &Matrix,
+) -> String {
     let mut out = format!(
         "# blastmap report: losing {}\n\n_Estate: {}{}._\n\n",
         verdict.lost.describe(r.estate),
