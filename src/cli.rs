@@ -60,6 +60,20 @@ Examples:
   blastmap findings --demo --severity high
   blastmap findings --snapshot estate.json --format json | jq -r '.findings[].code' | sort | uniq -c")]
     Findings(FindingsArgs),
+
+    /// Draw user-facing paths as Mermaid or Graphviz DOT, or write the Markdown report.
+    #[command(after_help = "\
+Examples:
+  blastmap export --demo --format mermaid --lose use1-az4 > paths.mmd
+  blastmap export --demo --format dot --out paths.dot && dot -Tsvg paths.dot > paths.svg
+  blastmap export --demo --format mermaid --path 111111111111/us-east-1/checkout-alb/checkout-web
+  blastmap export --snapshot estate.json --format markdown --lose use1-az2 --out retro.md
+
+Nodes are coloured by their status when the --lose domains are lost (ok, degraded,
+down, lost). Without --path, every path is drawn with its targets collapsed to one
+node per target group and AZ; --path draws the paths given (ids as in `what-if
+--format json`) target by target.")]
+    Export(ExportArgs),
 }
 
 /// Where the estate comes from.
@@ -162,4 +176,35 @@ pub struct FindingsArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormatArg {
+    /// A Mermaid flowchart (renders in GitHub and GitLab Markdown).
+    Mermaid,
+    /// A Graphviz graph.
+    Dot,
+    /// The retrospective report: the what-if, findings by severity, the matrix.
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    #[arg(long, value_enum)]
+    pub format: ExportFormatArg,
+
+    /// A fault domain to lose: an AZ ID (use1-az1) or a Region (us-east-1). Repeat for several.
+    #[arg(long = "lose", value_name = "DOMAIN")]
+    pub lose: Vec<String>,
+
+    /// Draw only this user-facing path, target by target (repeat for several). Diagrams only.
+    #[arg(long = "path", value_name = "ID")]
+    pub paths: Vec<String>,
+
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }

@@ -14,6 +14,9 @@ use crate::report::{self, Format, Report};
 use crate::sim::{self, LostDomains, Matrix, Tolerance, Topology};
 use crate::{demo, snapshot};
 
+use crate::cli::{ExportArgs, ExportFormatArg};
+use crate::report::{DiagramFormat, diagram::select_paths};
+
 /// Exit code of a `check` that fails.
 pub const EXIT_CHECK_FAILED: u8 = 1;
 
@@ -175,5 +178,42 @@ pub fn findings(args: &FindingsArgs) -> Result<u8> {
         use_color(args.output.color),
     );
     emit(&text)?;
+    Ok(0)
+}
+
+pub fn export(args: &ExportArgs) -> Result<u8> {
+    if args.format == ExportFormatArg::Markdown && !args.paths.is_empty() {
+        bail!(
+            "--path selects paths to draw; the Markdown report covers every path \
+             (drop --path, or use --format mermaid or dot)"
+        );
+    }
+    let estate = load_estate(&args.source)?;
+    let domains = parse_domains(&estate, &args.lose)?;
+    let topo = Topology::build(&estate);
+    let paths = match args.paths.as_slice() {
+        [] => None,
+        ids => Some(select_paths(&topo, ids)?),
+    };
+    let verdict = sim::what_if(&topo, &LostDomains::new(&estate, &domains));
+    let r = Report {
+        estate: &estate,
+        topo: &topo,
+    };
+    let text = match args.format {
+        ExportFormatArg::Mermaid => {
+            report::diagram(&r, &verdict, paths.as_deref(), DiagramFormat::Mermaid)
+        }
+        ExportFormatArg::Dot => report::diagram(&r, &verdict, paths.as_deref(), DiagramFormat::Dot),
+        ExportFormatArg::Markdown => {
+            let matrix = Matrix::build(&estate, &topo);
+            let found = findings::analyze(&estate, &topo, &matrix);
+            report::markdown::report(&r, &verdict, &found, &matrix)
+        }
+    };
+    match &args.out {
+        Some(path) => snapshot::write_atomic(path, text.as_bytes(), false)?,
+        None => emit(&text)?,
+    }
     Ok(0)
 }

@@ -12,6 +12,7 @@ fn main() -> ExitCode {
         Some(Command::Matrix(args)) => commands::matrix(args),
         Some(Command::Check(args)) => commands::check(args),
         Some(Command::Findings(args)) => commands::findings(args),
+        Some(Command::Export(args)) => commands::export(args),
         None => {
             eprintln!("blastmap: no command given; try `blastmap --help`");
             Ok(2)

@@ -384,3 +384,82 @@ fn every_command_has_help_with_examples() {
             .contains("Exit codes: 0 success, 1 a check that fails, 2 bad input")
     );
 }
+
+// The commands that take answers elsewhere: export, diff, redact, completions, man.
+
+/// `blastmap COMMAND --help` shows examples.
+fn assert_help_has_examples(command: &str) {
+    let help = stdout(&blastmap(&[command, "--help"]));
+    assert!(help.contains("Examples:\n  blastmap "), "{command}: {help}");
+}
+
+fn path_str(p: &std::path::Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn export_writes_stdout_or_a_file_and_refuses_bad_input() {
+    assert_help_has_examples("export");
+    let o = blastmap(&[
+        "export", "--demo", "--format", "mermaid", "--lose", "use1-az4",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mermaid = stdout(&o);
+    assert!(mermaid.contains("flowchart LR") && mermaid.contains("classDef lost"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("paths.dot");
+    let o = blastmap(&[
+        "export",
+        "--demo",
+        "--format",
+        "dot",
+        "--out",
+        path_str(&out),
+    ]);
+    assert!(o.status.success() && o.stdout.is_empty(), "{}", stderr(&o));
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(written.starts_with("digraph blastmap {"));
+    let o = blastmap(&["export", "--demo", "--format", "dot"]);
+    assert_eq!(stdout(&o), written, "the file holds what stdout would");
+
+    let o = blastmap(&[
+        "export", "--demo", "--format", "markdown", "--lose", "use1-az2",
+    ]);
+    let report = stdout(&o);
+    assert!(
+        report.starts_with("# blastmap report: losing use1-az2"),
+        "{report}"
+    );
+    for section in ["## What if we lose", "## Findings by severity", "## Matrix"] {
+        assert!(report.contains(section), "{section}");
+    }
+
+    assert_bad_input(
+        &[
+            "export",
+            "--demo",
+            "--format",
+            "mermaid",
+            "--path",
+            "111111111111/us-east-1/nope/nope",
+        ],
+        "known paths",
+    );
+    assert_bad_input(
+        &["export", "--demo", "--format", "markdown", "--path", "x"],
+        "the Markdown report covers every path",
+    );
+    assert_bad_input(
+        &[
+            "export",
+            "--demo",
+            "--format",
+            "dot",
+            "--lose",
+            "us-east-1a",
+        ],
+        "AZ name",
+    );
+    assert_bad_input(&["export", "--demo", "--format", "svg"], "invalid value");
+}

@@ -1,7 +1,10 @@
 //! Non-interactive output of the engine: table, Markdown, JSON (one module per format).
 
+pub mod diagram;
+pub mod dot;
 pub mod json;
 pub mod markdown;
+pub mod mermaid;
 pub mod table;
 
 use crate::findings::Finding;
@@ -109,3 +112,30 @@ pub fn check(r: &Report, result: &CheckResult, format: Format, color: bool) -> S
 
 /// Statuses in display order, worst first.
 pub const STATUSES: [Status; 3] = [Status::Down, Status::Degraded, Status::Ok];
+
+/// The diagram formats of `blastmap export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiagramFormat {
+    Mermaid,
+    Dot,
+}
+
+/// Draws `paths` target by target, or every path with its targets collapsed per AZ
+/// when `paths` is `None`, coloured by the verdict's scenario.
+pub fn diagram(
+    r: &Report,
+    verdict: &Verdict,
+    paths: Option<&[usize]>,
+    format: DiagramFormat,
+) -> String {
+    let all: Vec<usize> = (0..r.topo.paths().len()).collect();
+    let (paths, targets) = match paths {
+        Some(p) => (p, diagram::Targets::OneByOne),
+        None => (all.as_slice(), diagram::Targets::PerAz),
+    };
+    let picture = diagram::build(r, verdict, paths, targets);
+    match format {
+        DiagramFormat::Mermaid => mermaid::render(&picture),
+        DiagramFormat::Dot => dot::render(&picture),
+    }
+}
