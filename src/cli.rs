@@ -74,6 +74,18 @@ down, lost). Without --path, every path is drawn with its targets collapsed to o
 node per target group and AZ; --path draws the paths given (ids as in `what-if
 --format json`) target by target.")]
     Export(ExportArgs),
+
+    /// What changed between two snapshots that matters for fault isolation.
+    #[command(after_help = "\
+Examples:
+  blastmap diff before.json after.json
+  blastmap diff main.json branch.json --format markdown > diff.md
+  blastmap diff main.json branch.json --fail-on-regression   # CI: exit 1 if anything got worse
+
+Lists resources added, removed or changed in a fact the rules read (AZ, Multi-AZ,
+backups, enabled AZs, targets per AZ, …), paths added or removed, every matrix cell
+whose status changed, and findings that appeared or went away.")]
+    Diff(DiffArgs),
 }
 
 /// Where the estate comes from.
@@ -207,4 +219,20 @@ pub struct ExportArgs {
     /// Write to FILE (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier snapshot.
+    pub old: PathBuf,
+
+    /// The later snapshot.
+    pub new: PathBuf,
+
+    /// Exit 1 when a matrix cell got worse or a high-severity finding appeared.
+    #[arg(long)]
+    pub fail_on_regression: bool,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
 }

@@ -14,11 +14,14 @@ use crate::report::{self, Format, Report};
 use crate::sim::{self, LostDomains, Matrix, Tolerance, Topology};
 use crate::{demo, snapshot};
 
-use crate::cli::{ExportArgs, ExportFormatArg};
+use crate::cli::{DiffArgs, ExportArgs, ExportFormatArg};
 use crate::report::{DiagramFormat, diagram::select_paths};
 
 /// Exit code of a `check` that fails.
 pub const EXIT_CHECK_FAILED: u8 = 1;
+
+/// Exit code of a `diff --fail-on-regression` that finds one.
+pub const EXIT_REGRESSION: u8 = 1;
 
 /// Loads the estate the source flags name.
 pub fn load_estate(source: &SourceArgs) -> Result<Estate> {
@@ -216,4 +219,26 @@ pub fn export(args: &ExportArgs) -> Result<u8> {
         None => emit(&text)?,
     }
     Ok(0)
+}
+
+pub fn diff(args: &DiffArgs) -> Result<u8> {
+    let old = snapshot::load(&args.old)?;
+    let new = snapshot::load(&args.new)?;
+    let changes = snapshot::diff::diff(&old, &new);
+    let sides = report::DiffSides {
+        old: report::SnapshotLabel::of(&args.old, &old),
+        new: report::SnapshotLabel::of(&args.new, &new),
+    };
+    let text = report::diff(
+        &sides,
+        &changes,
+        format_of(&args.output),
+        use_color(args.output.color),
+    );
+    emit(&text)?;
+    Ok(if args.fail_on_regression && changes.is_regression() {
+        EXIT_REGRESSION
+    } else {
+        0
+    })
 }

@@ -13,6 +13,7 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => commands::check(args),
         Some(Command::Findings(args)) => commands::findings(args),
         Some(Command::Export(args)) => commands::export(args),
+        Some(Command::Diff(args)) => commands::diff(args),
         None => {
             eprintln!("blastmap: no command given; try `blastmap --help`");
             Ok(2)

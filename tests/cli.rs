@@ -2,6 +2,9 @@
 
 use std::process::{Command, Output};
 
+use blastmap::demo;
+use blastmap::model::{EstateBuilder, Facts};
+use blastmap::snapshot;
 use serde_json::Value;
 
 fn blastmap(args: &[&str]) -> Output {
@@ -462,4 +465,66 @@ fn export_writes_stdout_or_a_file_and_refuses_bad_input() {
         "AZ name",
     );
     assert_bad_input(&["export", "--demo", "--format", "svg"], "invalid value");
+}
+
+/// Two snapshots in a temporary directory: the demo, and the demo with a change.
+fn demo_pair(change: impl FnOnce(&mut Facts)) -> (tempfile::TempDir, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = demo::estate().unwrap();
+    let mut parts = demo.clone().into_parts();
+    let ledger = parts
+        .resources
+        .iter_mut()
+        .find(|r| r.name == "ledger-db")
+        .unwrap();
+    change(&mut ledger.facts);
+    let changed = EstateBuilder::from_parts(parts).build().unwrap();
+    let (old, new) = (dir.path().join("old.json"), dir.path().join("new.json"));
+    snapshot::write_estate(&old, &demo).unwrap();
+    snapshot::write_estate(&new, &changed).unwrap();
+    let (old, new) = (path_str(&old).to_string(), path_str(&new).to_string());
+    (dir, old, new)
+}
+
+#[test]
+fn diff_fails_on_regression_only_when_asked_and_only_when_something_got_worse() {
+    assert_help_has_examples("diff");
+    let diff = |old: &str, new: &str, format: &str| {
+        blastmap(&["diff", old, new, "--fail-on-regression", "--format", format])
+    };
+    let (_dir, old, new) = demo_pair(|_| {});
+    let o = diff(&old, &new, "table");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("No change that matters"));
+
+    let (_dir, old, new) = demo_pair(|f| {
+        if let Facts::DbInstance(db) = f {
+            db.backup_retention_days = 0;
+        }
+    });
+    let o = blastmap(&["diff", &old, &new, "--format", "json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "a regression fails only when asked to"
+    );
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["schema"], "blastmap.diff/v1");
+    assert_eq!(doc["regression"], true);
+    assert_eq!(doc["findings"]["appeared"][0]["code"], "no-backups");
+    assert_eq!(
+        doc["resources"]["changed"][0]["facts"][0]["fact"],
+        "backups"
+    );
+    let o = diff(&old, &new, "markdown");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("**REGRESSION"));
+    // Turning backups back on is no regression.
+    assert_eq!(diff(&new, &old, "json").status.code(), Some(0));
+
+    assert_bad_input(
+        &["diff", &old, "/nonexistent/new.json"],
+        "cannot read /nonexistent/new.json",
+    );
+    assert_bad_input(&["diff", &old], "NEW");
 }

@@ -217,3 +217,26 @@ pub fn check(r: &Report, result: &CheckResult) -> CheckJson {
             .collect(),
     }
 }
+
+#[derive(Serialize)]
+pub struct DiffJson<'a> {
+    pub schema: &'static str,
+    pub old: &'a super::SnapshotLabel,
+    pub new: &'a super::SnapshotLabel,
+    pub regression: bool,
+    #[serde(flatten)]
+    pub changes: &'a crate::snapshot::diff::EstateDiff,
+}
+
+pub fn diff<'a>(
+    sides: &'a super::DiffSides,
+    d: &'a crate::snapshot::diff::EstateDiff,
+) -> DiffJson<'a> {
+    DiffJson {
+        schema: "blastmap.diff/v1",
+        old: &sides.old,
+        new: &sides.new,
+        regression: d.is_regression(),
+        changes: d,
+    }
+}

@@ -4,6 +4,7 @@
 //! resources straight into the model. Writing is atomic: a temporary file in
 //! the same directory, synced, then renamed over the target.
 
+pub mod diff;
 mod read;
 mod write;
 

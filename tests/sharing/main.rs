@@ -5,4 +5,5 @@
 #[allow(dead_code)]
 mod fixture;
 
+mod diff;
 mod export;
