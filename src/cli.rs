@@ -86,6 +86,20 @@ Lists resources added, removed or changed in a fact the rules read (AZ, Multi-AZ
 backups, enabled AZs, targets per AZ, …), paths added or removed, every matrix cell
 whose status changed, and findings that appeared or went away.")]
     Diff(DiffArgs),
+
+    /// Replace account IDs, names, ARNs, IPs, CIDRs, DNS names and tag values with pseudonyms.
+    #[command(after_help = "\
+Examples:
+  blastmap redact estate.json --out estate-redacted.json
+  blastmap redact estate.json --out shared.json --keep-tags team,env
+  blastmap redact before.json --out a.json --salt \"$SALT\" && blastmap redact after.json --out b.json --salt \"$SALT\"
+
+AZ IDs, Regions, kinds, engines, instance types, counts and every fact the rules read
+stay as they are: every what-if, matrix and finding of the output is the input's up to
+renaming. The same value always gets the same pseudonym in one file, and in every file
+redacted with the same --salt; without --salt a random one is used and thrown away.
+Keep a salt secret: with it, anyone can confirm a guessed account ID.")]
+    Redact(RedactArgs),
 }
 
 /// Where the estate comes from.
@@ -235,4 +249,23 @@ pub struct DiffArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RedactArgs {
+    /// The snapshot to redact.
+    #[arg(value_name = "IN")]
+    pub input: PathBuf,
+
+    /// Where to write the redacted snapshot (atomically, mode 0600).
+    #[arg(long, value_name = "OUT")]
+    pub out: PathBuf,
+
+    /// Keep the values of this tag key (repeat, or separate with commas). Tag keys are always kept.
+    #[arg(long = "keep-tags", value_name = "KEY", value_delimiter = ',')]
+    pub keep_tags: Vec<String>,
+
+    /// A secret that keys the pseudonyms, so several files redact consistently.
+    #[arg(long, value_name = "SECRET")]
+    pub salt: Option<String>,
 }

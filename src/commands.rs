@@ -14,8 +14,9 @@ use crate::report::{self, Format, Report};
 use crate::sim::{self, LostDomains, Matrix, Tolerance, Topology};
 use crate::{demo, snapshot};
 
-use crate::cli::{DiffArgs, ExportArgs, ExportFormatArg};
+use crate::cli::{DiffArgs, ExportArgs, ExportFormatArg, RedactArgs};
 use crate::report::{DiagramFormat, diagram::select_paths};
+use crate::snapshot::redact::{self, Salt};
 
 /// Exit code of a `check` that fails.
 pub const EXIT_CHECK_FAILED: u8 = 1;
@@ -241,4 +242,26 @@ pub fn diff(args: &DiffArgs) -> Result<u8> {
     } else {
         0
     })
+}
+
+pub fn redact(args: &RedactArgs) -> Result<u8> {
+    let estate = snapshot::load(&args.input)?;
+    let salt = match &args.salt {
+        Some(secret) => Salt::given(secret)?,
+        None => Salt::random()?,
+    };
+    let redacted = redact::redact(&estate, &salt, &args.keep_tags)?;
+    snapshot::write_estate(&args.out, &redacted.estate)?;
+    eprintln!(
+        "blastmap: wrote {} ({} resources in {} account(s), redacted{})",
+        args.out.display(),
+        redacted.estate.resources().len(),
+        redacted.estate.accounts().len(),
+        if args.salt.is_some() {
+            ""
+        } else {
+            " with a random salt: pass --salt to redact several files consistently"
+        }
+    );
+    Ok(0)
 }

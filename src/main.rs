@@ -14,6 +14,7 @@ fn main() -> ExitCode {
         Some(Command::Findings(args)) => commands::findings(args),
         Some(Command::Export(args)) => commands::export(args),
         Some(Command::Diff(args)) => commands::diff(args),
+        Some(Command::Redact(args)) => commands::redact(args),
         None => {
             eprintln!("blastmap: no command given; try `blastmap --help`");
             Ok(2)

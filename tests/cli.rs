@@ -528,3 +528,64 @@ fn diff_fails_on_regression_only_when_asked_and_only_when_something_got_worse() 
     );
     assert_bad_input(&["diff", &old], "NEW");
 }
+
+#[test]
+fn redact_writes_a_private_snapshot_and_refuses_an_empty_salt() {
+    assert_help_has_examples("redact");
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("estate.json");
+    snapshot::write_estate(&input, &demo::estate().unwrap()).unwrap();
+    let out = dir.path().join("shared.json");
+    let o = blastmap(&[
+        "redact",
+        path_str(&input),
+        "--out",
+        path_str(&out),
+        "--keep-tags",
+        "team,env",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    assert!(stderr(&o).contains("random salt"), "{}", stderr(&o));
+    let shared = std::fs::read_to_string(&out).unwrap();
+    assert!(!shared.contains("111111111111") && !shared.contains("shop-prod"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    let o = blastmap(&["check", "--snapshot", path_str(&out), "--format", "json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "the redacted demo fails the same check"
+    );
+
+    let again = dir.path().join("again.json");
+    for target in [&out, &again] {
+        let o = blastmap(&[
+            "redact",
+            path_str(&input),
+            "--out",
+            path_str(target),
+            "--salt",
+            "s3cret",
+        ]);
+        assert!(o.status.success());
+    }
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&again).unwrap());
+
+    assert_bad_input(
+        &[
+            "redact",
+            path_str(&input),
+            "--out",
+            path_str(&again),
+            "--salt",
+            "",
+        ],
+        "salt is empty",
+    );
+    assert_bad_input(&["redact", path_str(&input)], "--out");
+}

@@ -6,6 +6,7 @@
 
 pub mod diff;
 mod read;
+pub mod redact;
 mod write;
 
 use std::path::PathBuf;

@@ -7,3 +7,5 @@ mod fixture;
 
 mod diff;
 mod export;
+mod generated;
+mod redact;
