@@ -100,6 +100,18 @@ renaming. The same value always gets the same pseudonym in one file, and in ever
 redacted with the same --salt; without --salt a random one is used and thrown away.
 Keep a salt secret: with it, anyone can confirm a guessed account ID.")]
     Redact(RedactArgs),
+
+    /// Print a shell completion script.
+    #[command(after_help = "\
+Examples:
+  blastmap completions bash > ~/.local/share/bash-completion/completions/blastmap
+  blastmap completions zsh > ~/.zfunc/_blastmap
+  blastmap completions fish > ~/.config/fish/completions/blastmap.fish")]
+    Completions(CompletionsArgs),
+
+    /// Print the man page (roff): `blastmap man > blastmap.1`; `--dir` writes one per command.
+    #[command(hide = true)]
+    Man(ManArgs),
 }
 
 /// Where the estate comes from.
@@ -268,4 +280,16 @@ pub struct RedactArgs {
     /// A secret that keys the pseudonyms, so several files redact consistently.
     #[arg(long, value_name = "SECRET")]
     pub salt: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write blastmap.1 and a page per command (blastmap-export.1, …) into DIR instead.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }

@@ -14,7 +14,11 @@ use crate::report::{self, Format, Report};
 use crate::sim::{self, LostDomains, Matrix, Tolerance, Topology};
 use crate::{demo, snapshot};
 
-use crate::cli::{DiffArgs, ExportArgs, ExportFormatArg, RedactArgs};
+use clap::CommandFactory as _;
+
+use crate::cli::{
+    Cli, CompletionsArgs, DiffArgs, ExportArgs, ExportFormatArg, ManArgs, RedactArgs,
+};
 use crate::report::{DiagramFormat, diagram::select_paths};
 use crate::snapshot::redact::{self, Salt};
 
@@ -263,5 +267,28 @@ pub fn redact(args: &RedactArgs) -> Result<u8> {
             " with a random salt: pass --salt to redact several files consistently"
         }
     );
+    Ok(0)
+}
+
+pub fn completions(args: &CompletionsArgs) -> Result<u8> {
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "blastmap", &mut script);
+    emit(&String::from_utf8(script).context("the completion script is not UTF-8")?)?;
+    Ok(0)
+}
+
+/// The man page, as roff: `blastmap man > blastmap.1`, or every page into a directory.
+pub fn man(args: &ManArgs) -> Result<u8> {
+    if let Some(dir) = &args.dir {
+        std::fs::create_dir_all(dir)
+            .and_then(|_| clap_mangen::generate_to(Cli::command(), dir))
+            .with_context(|| format!("cannot write the man pages into {}", dir.display()))?;
+        return Ok(0);
+    }
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut page)
+        .context("cannot render the man page")?;
+    emit(&String::from_utf8(page).context("the man page is not UTF-8")?)?;
     Ok(0)
 }

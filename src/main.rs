@@ -15,6 +15,8 @@ fn main() -> ExitCode {
         Some(Command::Export(args)) => commands::export(args),
         Some(Command::Diff(args)) => commands::diff(args),
         Some(Command::Redact(args)) => commands::redact(args),
+        Some(Command::Completions(args)) => commands::completions(args),
+        Some(Command::Man(args)) => commands::man(args),
         None => {
             eprintln!("blastmap: no command given; try `blastmap --help`");
             Ok(2)

@@ -589,3 +589,44 @@ fn redact_writes_a_private_snapshot_and_refuses_an_empty_salt() {
     );
     assert_bad_input(&["redact", path_str(&input)], "--out");
 }
+
+#[test]
+fn completions_for_every_shell_and_a_man_page() {
+    assert_help_has_examples("completions");
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let o = blastmap(&["completions", shell]);
+        assert!(o.status.success(), "{shell}: {}", stderr(&o));
+        let script = stdout(&o);
+        for word in ["blastmap", "export", "redact", "what-if"] {
+            assert!(script.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+    assert_bad_input(&["completions", "tcsh"], "invalid value");
+    let o = blastmap(&["man"]);
+    assert!(o.status.success());
+    let page = stdout(&o);
+    assert!(page.contains(".TH blastmap"), "{page}");
+    assert!(
+        page.contains("blastmap\\-export(1)"),
+        "the page lists the commands: {page}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("man");
+    let o = blastmap(&["man", "--dir", path_str(&pages)]);
+    assert!(o.status.success() && o.stdout.is_empty(), "{}", stderr(&o));
+    for page in [
+        "blastmap.1",
+        "blastmap-export.1",
+        "blastmap-diff.1",
+        "blastmap-redact.1",
+    ] {
+        let text = std::fs::read_to_string(pages.join(page)).unwrap();
+        assert!(text.contains(".TH blastmap"), "{page}: {text}");
+    }
+    // A directory cannot be made under a file.
+    let under_a_file = pages.join("blastmap.1").join("man");
+    assert_bad_input(
+        &["man", "--dir", path_str(&under_a_file)],
+        "cannot write the man pages",
+    );
+}
