@@ -513,3 +513,19 @@ fn demo_diagrams_match_their_snapshots() {
         &s.export(&["use1-az4"], &[CHECKOUT], DiagramFormat::Dot),
     );
 }
+
+#[test]
+fn the_readme_diagram_is_the_current_export() {
+    let readme = include_str!("../../README.md");
+    let block = readme
+        .split("```mermaid\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("README.md shows a Mermaid diagram");
+    let current = Scene::demo().export(&["use1-az4"], &[CHECKOUT], DiagramFormat::Mermaid);
+    assert_eq!(
+        block, current,
+        "README.md's diagram is stale: paste `blastmap export --demo --format mermaid \
+         --lose use1-az4 --path {CHECKOUT}` into it"
+    );
+}
