@@ -112,6 +112,58 @@ Examples:
   blastmap findings --demo --severity high
   blastmap findings --snapshot estate.json --format json | jq -r '.findings[].code' | sort | uniq -c")]
     Findings(FindingsArgs),
+
+    /// Draw user-facing paths as Mermaid or Graphviz DOT, or write the Markdown report.
+    #[command(after_help = "\
+Examples:
+  blastmap export --demo --format mermaid --lose use1-az4 > paths.mmd
+  blastmap export --demo --format dot --out paths.dot && dot -Tsvg paths.dot > paths.svg
+  blastmap export --demo --format mermaid --path 111111111111/us-east-1/checkout-alb/checkout-web
+  blastmap export --snapshot estate.json --format markdown --lose use1-az2 --out retro.md
+
+Nodes are coloured by their status when the --lose domains are lost (ok, degraded,
+down, lost). Without --path, every path is drawn with its targets collapsed to one
+node per target group and AZ; --path draws the paths given (ids as in `what-if
+--format json`) target by target.")]
+    Export(ExportArgs),
+
+    /// What changed between two snapshots that matters for fault isolation.
+    #[command(after_help = "\
+Examples:
+  blastmap diff before.json after.json
+  blastmap diff main.json branch.json --format markdown > diff.md
+  blastmap diff main.json branch.json --fail-on-regression   # CI: exit 1 if anything got worse
+
+Lists resources added, removed or changed in a fact the rules read (AZ, Multi-AZ,
+backups, enabled AZs, targets per AZ, …), paths added or removed, every matrix cell
+whose status changed, and findings that appeared or went away.")]
+    Diff(DiffArgs),
+
+    /// Replace account IDs, names, ARNs, IPs, CIDRs, DNS names and tag values with pseudonyms.
+    #[command(after_help = "\
+Examples:
+  blastmap redact estate.json --out estate-redacted.json
+  blastmap redact estate.json --out shared.json --keep-tags team,env
+  blastmap redact before.json --out a.json --salt \"$SALT\" && blastmap redact after.json --out b.json --salt \"$SALT\"
+
+AZ IDs, Regions, kinds, engines, instance types, counts and every fact the rules read
+stay as they are: every what-if, matrix and finding of the output is the input's up to
+renaming. The same value always gets the same pseudonym in one file, and in every file
+redacted with the same --salt; without --salt a random one is used and thrown away.
+Keep a salt secret: with it, anyone can confirm a guessed account ID.")]
+    Redact(RedactArgs),
+
+    /// Print a shell completion script.
+    #[command(after_help = "\
+Examples:
+  blastmap completions bash > ~/.local/share/bash-completion/completions/blastmap
+  blastmap completions zsh > ~/.zfunc/_blastmap
+  blastmap completions fish > ~/.config/fish/completions/blastmap.fish")]
+    Completions(CompletionsArgs),
+
+    /// Print the man page (roff): `blastmap man > blastmap.1`; `--dir` writes one per command.
+    #[command(hide = true)]
+    Man(ManArgs),
 }
 
 /// Where the estate comes from: the demo, a snapshot, or a live scan.
@@ -284,4 +336,82 @@ pub struct FindingsArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormatArg {
+    /// A Mermaid flowchart (renders in GitHub and GitLab Markdown).
+    Mermaid,
+    /// A Graphviz graph.
+    Dot,
+    /// The retrospective report: the what-if, findings by severity, the matrix.
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    #[arg(long, value_enum)]
+    pub format: ExportFormatArg,
+
+    /// A fault domain to lose: an AZ ID (use1-az1) or a Region (us-east-1). Repeat for several.
+    #[arg(long = "lose", value_name = "DOMAIN")]
+    pub lose: Vec<String>,
+
+    /// Draw only this user-facing path, target by target (repeat for several). Diagrams only.
+    #[arg(long = "path", value_name = "ID")]
+    pub paths: Vec<String>,
+
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier snapshot.
+    pub old: PathBuf,
+
+    /// The later snapshot.
+    pub new: PathBuf,
+
+    /// Exit 1 when a matrix cell got worse or a high-severity finding appeared.
+    #[arg(long)]
+    pub fail_on_regression: bool,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RedactArgs {
+    /// The snapshot to redact.
+    #[arg(value_name = "IN")]
+    pub input: PathBuf,
+
+    /// Where to write the redacted snapshot (atomically, mode 0600).
+    #[arg(long, value_name = "OUT")]
+    pub out: PathBuf,
+
+    /// Keep the values of this tag key (repeat, or separate with commas). Tag keys are always kept.
+    #[arg(long = "keep-tags", value_name = "KEY", value_delimiter = ',')]
+    pub keep_tags: Vec<String>,
+
+    /// A secret that keys the pseudonyms, so several files redact consistently.
+    #[arg(long, value_name = "SECRET")]
+    pub salt: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write blastmap.1 and a page per command (blastmap-export.1, …) into DIR instead.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }

@@ -17,6 +17,14 @@ use crate::report::{self, Format, Report};
 use crate::sim::{self, LostDomains, Matrix, Tolerance, Topology};
 use crate::{demo, snapshot};
 
+use clap::CommandFactory as _;
+
+use crate::cli::{
+    Cli, CompletionsArgs, DiffArgs, ExportArgs, ExportFormatArg, ManArgs, RedactArgs,
+};
+use crate::report::{DiagramFormat, diagram::select_paths};
+use crate::snapshot::redact::{self, Salt};
+
 /// Exit code of a `check` that fails.
 pub const EXIT_CHECK_FAILED: u8 = 1;
 /// Exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).
@@ -37,6 +45,9 @@ pub fn exit_code_of(err: &anyhow::Error) -> u8 {
         discover::EXIT_BAD_INPUT
     }
 }
+
+/// Exit code of a `diff --fail-on-regression` that finds one.
+pub const EXIT_REGRESSION: u8 = 1;
 
 /// Loads the estate the source flags name: the demo, a snapshot, or a live scan.
 pub fn load_estate(source: &SourceArgs) -> Result<Estate> {
@@ -269,5 +280,109 @@ pub fn findings(args: &FindingsArgs) -> Result<u8> {
         use_color(args.output.color),
     );
     emit(&text)?;
+    Ok(0)
+}
+
+pub fn export(args: &ExportArgs) -> Result<u8> {
+    if args.format == ExportFormatArg::Markdown && !args.paths.is_empty() {
+        bail!(
+            "--path selects paths to draw; the Markdown report covers every path \
+             (drop --path, or use --format mermaid or dot)"
+        );
+    }
+    let estate = load_estate(&args.source)?;
+    let domains = parse_domains(&estate, &args.lose)?;
+    let topo = Topology::build(&estate);
+    let paths = match args.paths.as_slice() {
+        [] => None,
+        ids => Some(select_paths(&topo, ids)?),
+    };
+    let verdict = sim::what_if(&topo, &LostDomains::new(&estate, &domains));
+    let r = Report {
+        estate: &estate,
+        topo: &topo,
+    };
+    let text = match args.format {
+        ExportFormatArg::Mermaid => {
+            report::diagram(&r, &verdict, paths.as_deref(), DiagramFormat::Mermaid)
+        }
+        ExportFormatArg::Dot => report::diagram(&r, &verdict, paths.as_deref(), DiagramFormat::Dot),
+        ExportFormatArg::Markdown => {
+            let matrix = Matrix::build(&estate, &topo);
+            let found = findings::analyze(&estate, &topo, &matrix);
+            report::markdown::report(&r, &verdict, &found, &matrix)
+        }
+    };
+    match &args.out {
+        Some(path) => snapshot::write_atomic(path, text.as_bytes(), false)?,
+        None => emit(&text)?,
+    }
+    Ok(0)
+}
+
+pub fn diff(args: &DiffArgs) -> Result<u8> {
+    let old = snapshot::load(&args.old)?;
+    let new = snapshot::load(&args.new)?;
+    let changes = snapshot::diff::diff(&old, &new);
+    let sides = report::DiffSides {
+        old: report::SnapshotLabel::of(&args.old, &old),
+        new: report::SnapshotLabel::of(&args.new, &new),
+    };
+    let text = report::diff(
+        &sides,
+        &changes,
+        format_of(&args.output),
+        use_color(args.output.color),
+    );
+    emit(&text)?;
+    Ok(if args.fail_on_regression && changes.is_regression() {
+        EXIT_REGRESSION
+    } else {
+        0
+    })
+}
+
+pub fn redact(args: &RedactArgs) -> Result<u8> {
+    let estate = snapshot::load(&args.input)?;
+    let salt = match &args.salt {
+        Some(secret) => Salt::given(secret)?,
+        None => Salt::random()?,
+    };
+    let redacted = redact::redact(&estate, &salt, &args.keep_tags)?;
+    snapshot::write_estate(&args.out, &redacted.estate)?;
+    eprintln!(
+        "blastmap: wrote {} ({} resources in {} account(s), redacted{})",
+        args.out.display(),
+        redacted.estate.resources().len(),
+        redacted.estate.accounts().len(),
+        if args.salt.is_some() {
+            ""
+        } else {
+            " with a random salt: pass --salt to redact several files consistently"
+        }
+    );
+    Ok(0)
+}
+
+pub fn completions(args: &CompletionsArgs) -> Result<u8> {
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "blastmap", &mut script);
+    emit(&String::from_utf8(script).context("the completion script is not UTF-8")?)?;
+    Ok(0)
+}
+
+/// The man page, as roff: `blastmap man > blastmap.1`, or every page into a directory.
+pub fn man(args: &ManArgs) -> Result<u8> {
+    if let Some(dir) = &args.dir {
+        std::fs::create_dir_all(dir)
+            .and_then(|_| clap_mangen::generate_to(Cli::command(), dir))
+            .with_context(|| format!("cannot write the man pages into {}", dir.display()))?;
+        return Ok(0);
+    }
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut page)
+        .context("cannot render the man page")?;
+    emit(&String::from_utf8(page).context("the man page is not UTF-8")?)?;
     Ok(0)
 }

@@ -14,6 +14,11 @@ fn main() -> ExitCode {
         Some(Command::Matrix(args)) => commands::matrix(args),
         Some(Command::Check(args)) => commands::check(args),
         Some(Command::Findings(args)) => commands::findings(args),
+        Some(Command::Export(args)) => commands::export(args),
+        Some(Command::Diff(args)) => commands::diff(args),
+        Some(Command::Redact(args)) => commands::redact(args),
+        Some(Command::Completions(args)) => commands::completions(args),
+        Some(Command::Man(args)) => commands::man(args),
         Some(Command::Demo) => tui::run(tui::Start::Demo).map(|_| 0).map_err(Into::into),
         Some(Command::Open { file }) => tui::run(tui::Start::Snapshot(file.clone()))
             .map(|_| 0)

@@ -2,6 +2,9 @@
 
 use std::process::{Command, Output};
 
+use blastmap::demo;
+use blastmap::model::{EstateBuilder, Facts};
+use blastmap::snapshot;
 use serde_json::Value;
 
 fn blastmap(args: &[&str]) -> Output {
@@ -382,5 +385,248 @@ fn every_command_has_help_with_examples() {
     assert!(
         stdout(&blastmap(&["--help"]))
             .contains("Exit codes: 0 success, 1 a check that fails, 2 bad input")
+    );
+}
+
+// The commands that take answers elsewhere: export, diff, redact, completions, man.
+
+/// `blastmap COMMAND --help` shows examples.
+fn assert_help_has_examples(command: &str) {
+    let help = stdout(&blastmap(&[command, "--help"]));
+    assert!(help.contains("Examples:\n  blastmap "), "{command}: {help}");
+}
+
+fn path_str(p: &std::path::Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn export_writes_stdout_or_a_file_and_refuses_bad_input() {
+    assert_help_has_examples("export");
+    let o = blastmap(&[
+        "export", "--demo", "--format", "mermaid", "--lose", "use1-az4",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mermaid = stdout(&o);
+    assert!(mermaid.contains("flowchart LR") && mermaid.contains("classDef lost"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("paths.dot");
+    let o = blastmap(&[
+        "export",
+        "--demo",
+        "--format",
+        "dot",
+        "--out",
+        path_str(&out),
+    ]);
+    assert!(o.status.success() && o.stdout.is_empty(), "{}", stderr(&o));
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(written.starts_with("digraph blastmap {"));
+    let o = blastmap(&["export", "--demo", "--format", "dot"]);
+    assert_eq!(stdout(&o), written, "the file holds what stdout would");
+
+    let o = blastmap(&[
+        "export", "--demo", "--format", "markdown", "--lose", "use1-az2",
+    ]);
+    let report = stdout(&o);
+    assert!(
+        report.starts_with("# blastmap report: losing use1-az2"),
+        "{report}"
+    );
+    for section in ["## What if we lose", "## Findings by severity", "## Matrix"] {
+        assert!(report.contains(section), "{section}");
+    }
+
+    assert_bad_input(
+        &[
+            "export",
+            "--demo",
+            "--format",
+            "mermaid",
+            "--path",
+            "111111111111/us-east-1/nope/nope",
+        ],
+        "known paths",
+    );
+    assert_bad_input(
+        &["export", "--demo", "--format", "markdown", "--path", "x"],
+        "the Markdown report covers every path",
+    );
+    assert_bad_input(
+        &[
+            "export",
+            "--demo",
+            "--format",
+            "dot",
+            "--lose",
+            "us-east-1a",
+        ],
+        "AZ name",
+    );
+    assert_bad_input(&["export", "--demo", "--format", "svg"], "invalid value");
+}
+
+/// Two snapshots in a temporary directory: the demo, and the demo with a change.
+fn demo_pair(change: impl FnOnce(&mut Facts)) -> (tempfile::TempDir, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = demo::estate().unwrap();
+    let mut parts = demo.clone().into_parts();
+    let ledger = parts
+        .resources
+        .iter_mut()
+        .find(|r| r.name == "ledger-db")
+        .unwrap();
+    change(&mut ledger.facts);
+    let changed = EstateBuilder::from_parts(parts).build().unwrap();
+    let (old, new) = (dir.path().join("old.json"), dir.path().join("new.json"));
+    snapshot::write_estate(&old, &demo).unwrap();
+    snapshot::write_estate(&new, &changed).unwrap();
+    let (old, new) = (path_str(&old).to_string(), path_str(&new).to_string());
+    (dir, old, new)
+}
+
+#[test]
+fn diff_fails_on_regression_only_when_asked_and_only_when_something_got_worse() {
+    assert_help_has_examples("diff");
+    let diff = |old: &str, new: &str, format: &str| {
+        blastmap(&["diff", old, new, "--fail-on-regression", "--format", format])
+    };
+    let (_dir, old, new) = demo_pair(|_| {});
+    let o = diff(&old, &new, "table");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("No change that matters"));
+
+    let (_dir, old, new) = demo_pair(|f| {
+        if let Facts::DbInstance(db) = f {
+            db.backup_retention_days = 0;
+        }
+    });
+    let o = blastmap(&["diff", &old, &new, "--format", "json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "a regression fails only when asked to"
+    );
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["schema"], "blastmap.diff/v1");
+    assert_eq!(doc["regression"], true);
+    assert_eq!(doc["findings"]["appeared"][0]["code"], "no-backups");
+    assert_eq!(
+        doc["resources"]["changed"][0]["facts"][0]["fact"],
+        "backups"
+    );
+    let o = diff(&old, &new, "markdown");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("**REGRESSION"));
+    // Turning backups back on is no regression.
+    assert_eq!(diff(&new, &old, "json").status.code(), Some(0));
+
+    assert_bad_input(
+        &["diff", &old, "/nonexistent/new.json"],
+        "cannot read /nonexistent/new.json",
+    );
+    assert_bad_input(&["diff", &old], "NEW");
+}
+
+#[test]
+fn redact_writes_a_private_snapshot_and_refuses_an_empty_salt() {
+    assert_help_has_examples("redact");
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("estate.json");
+    snapshot::write_estate(&input, &demo::estate().unwrap()).unwrap();
+    let out = dir.path().join("shared.json");
+    let o = blastmap(&[
+        "redact",
+        path_str(&input),
+        "--out",
+        path_str(&out),
+        "--keep-tags",
+        "team,env",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    assert!(stderr(&o).contains("random salt"), "{}", stderr(&o));
+    let shared = std::fs::read_to_string(&out).unwrap();
+    assert!(!shared.contains("111111111111") && !shared.contains("shop-prod"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    let o = blastmap(&["check", "--snapshot", path_str(&out), "--format", "json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "the redacted demo fails the same check"
+    );
+
+    let again = dir.path().join("again.json");
+    for target in [&out, &again] {
+        let o = blastmap(&[
+            "redact",
+            path_str(&input),
+            "--out",
+            path_str(target),
+            "--salt",
+            "s3cret",
+        ]);
+        assert!(o.status.success());
+    }
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&again).unwrap());
+
+    assert_bad_input(
+        &[
+            "redact",
+            path_str(&input),
+            "--out",
+            path_str(&again),
+            "--salt",
+            "",
+        ],
+        "salt is empty",
+    );
+    assert_bad_input(&["redact", path_str(&input)], "--out");
+}
+
+#[test]
+fn completions_for_every_shell_and_a_man_page() {
+    assert_help_has_examples("completions");
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let o = blastmap(&["completions", shell]);
+        assert!(o.status.success(), "{shell}: {}", stderr(&o));
+        let script = stdout(&o);
+        for word in ["blastmap", "export", "redact", "what-if"] {
+            assert!(script.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+    assert_bad_input(&["completions", "tcsh"], "invalid value");
+    let o = blastmap(&["man"]);
+    assert!(o.status.success());
+    let page = stdout(&o);
+    assert!(page.contains(".TH blastmap"), "{page}");
+    assert!(
+        page.contains("blastmap\\-export(1)"),
+        "the page lists the commands: {page}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("man");
+    let o = blastmap(&["man", "--dir", path_str(&pages)]);
+    assert!(o.status.success() && o.stdout.is_empty(), "{}", stderr(&o));
+    for page in [
+        "blastmap.1",
+        "blastmap-export.1",
+        "blastmap-diff.1",
+        "blastmap-redact.1",
+    ] {
+        let text = std::fs::read_to_string(pages.join(page)).unwrap();
+        assert!(text.contains(".TH blastmap"), "{page}: {text}");
+    }
+    // A directory cannot be made under a file.
+    let under_a_file = pages.join("blastmap.1").join("man");
+    assert_bad_input(
+        &["man", "--dir", path_str(&under_a_file)],
+        "cannot write the man pages",
     );
 }

@@ -18,7 +18,7 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use crate::model::{Estate, Facts, ResIdx};
+use crate::model::{Estate, Facts, ResIdx, ResourceRef};
 use crate::sim::{Matrix, Topology, TopologyUnit, UnitIdx};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -46,6 +46,30 @@ pub struct Finding {
     pub severity: Severity,
     pub resources: Vec<ResIdx>,
     pub message: String,
+}
+
+/// A finding with its resources named: what reports and diffs print.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FindingSummary {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub resources: Vec<ResourceRef>,
+}
+
+impl Finding {
+    pub fn summary(&self, estate: &Estate) -> FindingSummary {
+        FindingSummary {
+            code: self.code,
+            severity: self.severity,
+            message: self.message.clone(),
+            resources: self
+                .resources
+                .iter()
+                .map(|r| estate.resource_ref(*r))
+                .collect(),
+        }
+    }
 }
 
 /// A rule: its code, severity, failure category and check.

@@ -9,6 +9,20 @@ use super::{
     MissingReference, ModelError, NatMode, RegionIdx, ResIdx, Resource, Service, TargetType,
 };
 
+/// Everything an estate holds but its derived graph and lookups: what
+/// [`Estate::into_parts`] gives and [`EstateBuilder::from_parts`] takes.
+/// Resources refer to accounts, Regions and AZs by their index in these lists.
+#[derive(Debug, Clone)]
+pub struct EstateParts {
+    pub meta: Meta,
+    pub accounts: Vec<Account>,
+    pub regions: Vec<String>,
+    pub azs: Vec<Az>,
+    pub resources: Vec<Resource>,
+    pub coverage: Vec<Coverage>,
+    pub declared: Declared,
+}
+
 /// Collects accounts, AZ mappings and resources, then checks and links them.
 #[derive(Debug, Default)]
 pub struct EstateBuilder {
@@ -29,6 +43,28 @@ impl EstateBuilder {
         EstateBuilder {
             meta,
             ..Default::default()
+        }
+    }
+
+    /// A builder holding `parts` as they are; `build` checks them again.
+    pub fn from_parts(parts: EstateParts) -> Self {
+        EstateBuilder {
+            account_by_id: (parts.accounts.iter().enumerate())
+                .map(|(i, a)| (a.id.clone(), AccountIdx(i as u32)))
+                .collect(),
+            region_by_name: (parts.regions.iter().enumerate())
+                .map(|(i, r)| (r.clone(), RegionIdx(i as u16)))
+                .collect(),
+            az_by_id: (parts.azs.iter().enumerate())
+                .map(|(i, a)| (a.id.clone(), AzIdx(i as u16)))
+                .collect(),
+            meta: parts.meta,
+            accounts: parts.accounts,
+            regions: parts.regions,
+            azs: parts.azs,
+            resources: parts.resources,
+            coverage: parts.coverage,
+            declared: parts.declared,
         }
     }
 

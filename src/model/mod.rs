@@ -9,11 +9,11 @@ mod error;
 mod graph;
 mod resource;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-pub use build::EstateBuilder;
+pub use build::{EstateBuilder, EstateParts};
 pub use error::{MissingReference, ModelError};
 pub use graph::{Edge, EdgeKind};
 pub use resource::*;
@@ -180,6 +180,15 @@ fn yes() -> bool {
     true
 }
 
+/// A resource as reports name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResourceRef {
+    pub id: String,
+    pub name: String,
+    /// The snapshot kind (`db_instance`).
+    pub kind: &'static str,
+}
+
 /// The tag that groups load balancers into one service.
 pub const SERVICE_TAG: &str = "blastmap:service";
 
@@ -212,6 +221,14 @@ impl Estate {
     }
     pub fn resource(&self, idx: ResIdx) -> &Resource {
         &self.resources[idx.index()]
+    }
+    pub fn resource_ref(&self, idx: ResIdx) -> ResourceRef {
+        let r = self.resource(idx);
+        ResourceRef {
+            id: r.id.clone(),
+            name: r.name.clone(),
+            kind: r.kind().key(),
+        }
     }
     pub fn account(&self, idx: AccountIdx) -> &Account {
         &self.accounts[idx.index()]
@@ -362,6 +379,53 @@ impl Estate {
         self.coverage
             .iter()
             .filter(|c| c.status != CoverageStatus::Ok)
+    }
+
+    /// The instances behind a target group, each once: its registered instance targets
+    /// with their registered health, then the in-service instances of the Auto Scaling
+    /// groups attached to it (`None`: no registration of their own).
+    pub fn target_instances(&self, tg: ResIdx) -> Vec<(ResIdx, Option<TargetHealth>)> {
+        let mut seen: HashSet<ResIdx> = HashSet::new();
+        let mut out = Vec::new();
+        if let Facts::TargetGroup(f) = &self.resource(tg).facts
+            && f.target_type == TargetType::Instance
+        {
+            for t in &f.targets {
+                if let Some(i) = self.find(&t.id)
+                    && seen.insert(i)
+                {
+                    out.push((i, Some(t.health)));
+                }
+            }
+        }
+        let groups = self.edges_from(tg).filter(|(e, to)| {
+            e.kind == EdgeKind::RoutesTo && self.resource(*to).kind() == Kind::AutoScalingGroup
+        });
+        for (_, asg) in groups {
+            for (e, inst) in self.edges_to(asg) {
+                if e.kind == EdgeKind::MemberOf
+                    && self.resource(inst).kind() == Kind::Instance
+                    && seen.insert(inst)
+                {
+                    out.push((inst, None));
+                }
+            }
+        }
+        out
+    }
+
+    /// Takes the estate apart, keeping every index (accounts, Regions, AZs and resources
+    /// stay in order), so a transformed copy can be rebuilt with [`EstateBuilder::from_parts`].
+    pub fn into_parts(self) -> EstateParts {
+        EstateParts {
+            meta: self.meta,
+            accounts: self.accounts,
+            regions: self.regions,
+            azs: self.azs,
+            resources: self.resources,
+            coverage: self.coverage,
+            declared: self.declared,
+        }
     }
 
     /// Resources that are internet-facing load balancers: where user-facing paths start.

@@ -4,8 +4,8 @@
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
-use crate::findings::{Finding, Severity};
-use crate::sim::{Capacity, CheckResult, Matrix, Status, Subject, Verdict};
+use crate::findings::{Finding, FindingSummary};
+use crate::sim::{Capacity, CheckResult, Matrix, PathSummary, Status, Subject, Verdict};
 
 use super::Report;
 
@@ -34,13 +34,8 @@ pub struct Summary {
 
 #[derive(Serialize)]
 pub struct PathJson {
-    pub id: String,
-    pub load_balancer: String,
-    pub target_group: String,
-    pub account: String,
-    pub account_name: String,
-    pub region: String,
-    pub service: Option<String>,
+    #[serde(flatten)]
+    pub path: PathSummary,
     pub status: Status,
     pub capacity: Capacity,
     pub reasons: Vec<String>,
@@ -53,20 +48,8 @@ pub struct ServiceJson {
     pub paths: Vec<String>,
 }
 
-#[derive(Serialize)]
-pub struct FindingJson {
-    pub code: &'static str,
-    pub severity: Severity,
-    pub message: String,
-    pub resources: Vec<ResourceRef>,
-}
-
-#[derive(Serialize)]
-pub struct ResourceRef {
-    pub id: String,
-    pub name: String,
-    pub kind: &'static str,
-}
+/// A finding with its resources named (`findings::FindingSummary`).
+pub type FindingJson = FindingSummary;
 
 pub fn what_if(r: &Report, verdict: &Verdict, findings: &[Finding]) -> WhatIf {
     let (ok, degraded, down) = verdict.counts();
@@ -82,21 +65,11 @@ pub fn what_if(r: &Report, verdict: &Verdict, findings: &[Finding]) -> WhatIf {
         paths: verdict
             .paths
             .iter()
-            .map(|pv| {
-                let p = pv.path;
-                let (id, lb, tg, account, account_name, region, service) = path_fields(r, p);
-                PathJson {
-                    id,
-                    load_balancer: lb,
-                    target_group: tg,
-                    account,
-                    account_name,
-                    region,
-                    service,
-                    status: pv.status,
-                    capacity: pv.capacity,
-                    reasons: pv.reasons.iter().map(|x| x.describe(r.estate)).collect(),
-                }
+            .map(|pv| PathJson {
+                path: r.topo.path_summary(r.estate, pv.path),
+                status: pv.status,
+                capacity: pv.capacity,
+                reasons: pv.reasons.iter().map(|x| x.describe(r.estate)).collect(),
             })
             .collect(),
         services: verdict
@@ -115,50 +88,8 @@ pub fn what_if(r: &Report, verdict: &Verdict, findings: &[Finding]) -> WhatIf {
     }
 }
 
-type PathFields = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-);
-
-fn path_fields(r: &Report, p: usize) -> PathFields {
-    let spec = r.path(p);
-    (
-        spec.id.clone(),
-        r.estate.resource(spec.lb).name.clone(),
-        r.estate.resource(spec.tg).name.clone(),
-        r.estate.account(spec.account).id.clone(),
-        r.estate.account(spec.account).name.clone(),
-        r.region(p).to_string(),
-        spec.service.map(|s| r.topo.services()[s].name.clone()),
-    )
-}
-
 fn finding_list(r: &Report, findings: &[Finding]) -> Vec<FindingJson> {
-    findings
-        .iter()
-        .map(|f| FindingJson {
-            code: f.code,
-            severity: f.severity,
-            message: f.message.clone(),
-            resources: f
-                .resources
-                .iter()
-                .map(|&i| {
-                    let res = r.estate.resource(i);
-                    ResourceRef {
-                        id: res.id.clone(),
-                        name: res.name.clone(),
-                        kind: res.kind().key(),
-                    }
-                })
-                .collect(),
-        })
-        .collect()
+    findings.iter().map(|f| f.summary(r.estate)).collect()
 }
 
 /// Domain → status, in the matrix's domain order.
@@ -184,12 +115,8 @@ pub struct MatrixJson {
 
 #[derive(Serialize)]
 pub struct MatrixPath {
-    pub id: String,
-    pub load_balancer: String,
-    pub target_group: String,
-    pub account: String,
-    pub region: String,
-    pub service: Option<String>,
+    #[serde(flatten)]
+    pub path: PathSummary,
     pub status: StatusByDomain,
 }
 
@@ -217,17 +144,9 @@ pub fn matrix(r: &Report, m: &Matrix) -> MatrixJson {
     MatrixJson {
         schema: "blastmap.matrix/v1",
         paths: (0..r.topo.paths().len())
-            .map(|p| {
-                let (id, lb, tg, account, _, region, service) = path_fields(r, p);
-                MatrixPath {
-                    id,
-                    load_balancer: lb,
-                    target_group: tg,
-                    account,
-                    region,
-                    service,
-                    status: by_domain(&|c| m.cell(p, c).status),
-                }
+            .map(|p| MatrixPath {
+                path: r.topo.path_summary(r.estate, p),
+                status: by_domain(&|c| m.cell(p, c).status),
             })
             .collect(),
         services: r
@@ -296,5 +215,28 @@ pub fn check(r: &Report, result: &CheckResult) -> CheckJson {
                 reasons: o.reasons.iter().map(|x| x.describe(r.estate)).collect(),
             })
             .collect(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct DiffJson<'a> {
+    pub schema: &'static str,
+    pub old: &'a super::SnapshotLabel,
+    pub new: &'a super::SnapshotLabel,
+    pub regression: bool,
+    #[serde(flatten)]
+    pub changes: &'a crate::snapshot::diff::EstateDiff,
+}
+
+pub fn diff<'a>(
+    sides: &'a super::DiffSides,
+    d: &'a crate::snapshot::diff::EstateDiff,
+) -> DiffJson<'a> {
+    DiffJson {
+        schema: "blastmap.diff/v1",
+        old: &sides.old,
+        new: &sides.new,
+        regression: d.is_regression(),
+        changes: d,
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::findings::Finding;
 use crate::sim::{Cause, CheckResult, Matrix, Status, Verdict};
+use crate::snapshot::diff::{Change, EstateDiff, ResourceSummary};
 
 use super::{Report, capacity_text, summary_text};
 
@@ -209,5 +210,93 @@ pub fn report(
     out.push_str(&findings(r, findings_list).replacen("## Findings", "## Findings by severity", 1));
     out.push('\n');
     out.push_str(&matrix(r, matrix_));
+    out
+}
+
+/// A diff, for a pull request or a change review.
+pub fn diff(sides: &super::DiffSides, d: &EstateDiff) -> String {
+    let mut out = format!(
+        "## blastmap diff\n\n`{}` → `{}`\n\n**{}**\n",
+        sides.old.describe(),
+        sides.new.describe(),
+        super::diff_verdict(d)
+    );
+    if !d.cells.is_empty() {
+        out.push_str("\n### Matrix cells\n\n");
+        for c in &d.cells {
+            let change = match c.change {
+                Change::Worse => "**worse**",
+                Change::Better => "better",
+            };
+            out.push_str(&format!("- {change}: {}\n", cell(&c.sentence())));
+        }
+    }
+    let p = &d.paths;
+    if !p.added.is_empty() || !p.removed.is_empty() {
+        out.push_str("\n### Paths\n\n");
+        for (sign, paths) in [("added", &p.added), ("removed", &p.removed)] {
+            for path in paths.iter() {
+                out.push_str(&format!(
+                    "- {sign}: {} → {} ({}, {}): `{}`\n",
+                    path.load_balancer, path.target_group, path.account_name, path.region, path.id
+                ));
+            }
+        }
+    }
+    let f = &d.findings;
+    if !f.appeared.is_empty() || !f.resolved.is_empty() {
+        out.push_str("\n### Findings\n\n");
+        let mut rows = Vec::new();
+        for (sign, list) in [("appeared", &f.appeared), ("resolved", &f.resolved)] {
+            for finding in list.iter() {
+                let names: Vec<&str> = finding.resources.iter().map(|r| r.name.as_str()).collect();
+                rows.push(vec![
+                    sign.to_string(),
+                    finding.severity.as_str().to_string(),
+                    format!("`{}`", finding.code),
+                    cell(&names.join(", ")),
+                    cell(&finding.message),
+                ]);
+            }
+        }
+        out.push_str(&table(
+            &["Change", "Severity", "Code", "Resources", "Message"],
+            &rows,
+        ));
+    }
+    let r = &d.resources;
+    if !r.added.is_empty() || !r.removed.is_empty() || !r.changed.is_empty() {
+        out.push_str("\n### Resources\n\n");
+        let row = |sign: &str, res: &ResourceSummary, what: String| {
+            vec![
+                sign.to_string(),
+                res.resource.kind.to_string(),
+                cell(&res.resource.name),
+                cell(&res.account),
+                res.region.clone(),
+                res.az.clone().unwrap_or_default(),
+                cell(&what),
+            ]
+        };
+        let mut rows = Vec::new();
+        for (sign, list) in [("added", &r.added), ("removed", &r.removed)] {
+            rows.extend(list.iter().map(|res| row(sign, res, String::new())));
+        }
+        for c in &r.changed {
+            rows.push(row("changed", &c.resource, super::fact_changes_text(c)));
+        }
+        out.push_str(&table(
+            &[
+                "Change",
+                "Kind",
+                "Name",
+                "Account",
+                "Region",
+                "AZ",
+                "What changed",
+            ],
+            &rows,
+        ));
+    }
     out
 }

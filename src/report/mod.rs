@@ -1,12 +1,16 @@
 //! Non-interactive output of the engine: table, Markdown, JSON (one module per format).
 
+pub mod diagram;
+pub mod dot;
 pub mod json;
 pub mod markdown;
+pub mod mermaid;
 pub mod table;
 
 use crate::findings::Finding;
 use crate::model::Estate;
 use crate::sim::{Capacity, CheckResult, Matrix, PathSpec, Status, Subject, Topology, Verdict};
+use crate::snapshot::diff::{EstateDiff, ResourceChange};
 
 /// How a command prints its answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,3 +113,99 @@ pub fn check(r: &Report, result: &CheckResult, format: Format, color: bool) -> S
 
 /// Statuses in display order, worst first.
 pub const STATUSES: [Status; 3] = [Status::Down, Status::Degraded, Status::Ok];
+
+/// The diagram formats of `blastmap export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiagramFormat {
+    Mermaid,
+    Dot,
+}
+
+/// Draws `paths` target by target, or every path with its targets collapsed per AZ
+/// when `paths` is `None`, coloured by the verdict's scenario.
+pub fn diagram(
+    r: &Report,
+    verdict: &Verdict,
+    paths: Option<&[usize]>,
+    format: DiagramFormat,
+) -> String {
+    let all: Vec<usize> = (0..r.topo.paths().len()).collect();
+    let (paths, targets) = match paths {
+        Some(p) => (p, diagram::Targets::OneByOne),
+        None => (all.as_slice(), diagram::Targets::PerAz),
+    };
+    let picture = diagram::build(r, verdict, paths, targets);
+    match format {
+        DiagramFormat::Mermaid => mermaid::render(&picture),
+        DiagramFormat::Dot => dot::render(&picture),
+    }
+}
+
+/// Which snapshot a diff side is.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SnapshotLabel {
+    pub file: String,
+    pub captured_at: Option<String>,
+}
+
+impl SnapshotLabel {
+    pub fn of(path: &std::path::Path, estate: &Estate) -> SnapshotLabel {
+        SnapshotLabel {
+            file: path.display().to_string(),
+            captured_at: estate.meta.captured_at.clone(),
+        }
+    }
+
+    /// `before.json (captured 2026-11-20T09:30:00Z)`
+    pub fn describe(&self) -> String {
+        match &self.captured_at {
+            Some(t) => format!("{} (captured {t})", self.file),
+            None => self.file.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DiffSides {
+    pub old: SnapshotLabel,
+    pub new: SnapshotLabel,
+}
+
+/// "REGRESSION: 2 matrix cell(s) got worse, …", or why there is none.
+pub fn diff_verdict(d: &EstateDiff) -> String {
+    if d.is_empty() {
+        return "No change that matters for fault isolation.".to_string();
+    }
+    if !d.is_regression() {
+        return "No regression: nothing got worse, and no high-severity finding appeared."
+            .to_string();
+    }
+    let mut parts = Vec::new();
+    if d.cells_worse() > 0 {
+        parts.push(format!("{} matrix cell(s) got worse", d.cells_worse()));
+    }
+    if d.high_findings_appeared() > 0 {
+        parts.push(format!(
+            "{} high-severity finding(s) appeared",
+            d.high_findings_appeared()
+        ));
+    }
+    format!("REGRESSION: {}.", parts.join(", "))
+}
+
+/// `multi_az: no → yes; backups: off → 7 days`
+pub fn fact_changes_text(c: &ResourceChange) -> String {
+    (c.facts.iter())
+        .map(|f| format!("{}: {} → {}", f.fact, f.old, f.new))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Renders a diff in the chosen format.
+pub fn diff(sides: &DiffSides, d: &EstateDiff, format: Format, color: bool) -> String {
+    match format {
+        Format::Table => table::diff(sides, d, color),
+        Format::Markdown => markdown::diff(sides, d),
+        Format::Json => json::to_string(&json::diff(sides, d)),
+    }
+}

@@ -4,6 +4,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::findings::{Finding, Severity};
 use crate::sim::{Cause, CheckResult, Matrix, Status, Verdict};
+use crate::snapshot::diff::{CellSubject, Change, EstateDiff, ResourceSummary};
 
 use super::{Report, capacity_text, summary_text};
 
@@ -287,4 +288,131 @@ pub fn check(r: &Report, result: &CheckResult, color: bool) -> String {
     }
     out.push_str(&t.render(paint));
     out
+}
+
+pub fn diff(sides: &super::DiffSides, d: &EstateDiff, color: bool) -> String {
+    let paint = Paint { enabled: color };
+    let verdict = super::diff_verdict(d);
+    let mut out = format!(
+        "{} {} → {}\n{}\n",
+        paint.paint(Style::Bold, "Diff:"),
+        sides.old.describe(),
+        sides.new.describe(),
+        if d.is_regression() {
+            paint.paint(Style::Down, &verdict)
+        } else {
+            verdict
+        }
+    );
+    let change_cell = |c: Change| match c {
+        Change::Worse => ("worse".to_string(), Some(Style::Down)),
+        Change::Better => ("better".to_string(), Some(Style::Ok)),
+    };
+    if !d.cells.is_empty() {
+        let mut t = Table::new(&["CHANGE", "WHAT", "LOST", "WAS", "NOW"]);
+        for c in &d.cells {
+            let what = match c.subject {
+                CellSubject::Path(_) => format!("path {}", c.label),
+                CellSubject::Service(_) => format!("service {}", c.label),
+            };
+            t.row(vec![
+                change_cell(c.change),
+                plain(what),
+                plain(c.domain.clone()),
+                status_cell(c.old),
+                status_cell(c.new),
+            ]);
+        }
+        section(
+            &mut out,
+            paint,
+            &format!("Matrix: {} cell(s) changed", d.cells.len()),
+            &t,
+        );
+    }
+    let p = &d.paths;
+    if !p.added.is_empty() || !p.removed.is_empty() {
+        let mut t = Table::new(&["", "PATH", "ACCOUNT", "REGION", "ID"]);
+        let listed = [("+", &p.added), ("-", &p.removed)];
+        for (sign, paths) in listed {
+            for path in paths.iter() {
+                t.row(vec![
+                    plain(sign),
+                    plain(format!("{} → {}", path.load_balancer, path.target_group)),
+                    plain(path.account_name.clone()),
+                    plain(path.region.clone()),
+                    plain(path.id.clone()),
+                ]);
+            }
+        }
+        let title = format!(
+            "Paths: {} added, {} removed",
+            p.added.len(),
+            p.removed.len()
+        );
+        section(&mut out, paint, &title, &t);
+    }
+    let f = &d.findings;
+    if !f.appeared.is_empty() || !f.resolved.is_empty() {
+        let mut t = Table::new(&["", "SEVERITY", "CODE", "RESOURCES"]);
+        for (sign, list) in [("+", &f.appeared), ("-", &f.resolved)] {
+            for finding in list.iter() {
+                let names: Vec<&str> = finding.resources.iter().map(|r| r.name.as_str()).collect();
+                let below = t.row(vec![
+                    plain(sign),
+                    (
+                        finding.severity.as_str().to_string(),
+                        Some(Style::of_severity(finding.severity)),
+                    ),
+                    plain(finding.code),
+                    plain(names.join(", ")),
+                ]);
+                below.push(finding.message.clone());
+            }
+        }
+        let title = format!(
+            "Findings: {} appeared, {} resolved",
+            f.appeared.len(),
+            f.resolved.len()
+        );
+        section(&mut out, paint, &title, &t);
+    }
+    let r = &d.resources;
+    if !r.added.is_empty() || !r.removed.is_empty() || !r.changed.is_empty() {
+        let mut t = Table::new(&["", "KIND", "NAME", "ACCOUNT", "REGION", "AZ"]);
+        for (sign, list) in [("+", &r.added), ("-", &r.removed)] {
+            for res in list.iter() {
+                resource_row(&mut t, sign, res);
+            }
+        }
+        for c in &r.changed {
+            resource_row(&mut t, "~", &c.resource).push(super::fact_changes_text(c));
+        }
+        let title = format!(
+            "Resources: {} added, {} removed, {} changed",
+            r.added.len(),
+            r.removed.len(),
+            r.changed.len()
+        );
+        section(&mut out, paint, &title, &t);
+    }
+    out
+}
+
+fn section(out: &mut String, paint: Paint, title: &str, t: &Table) {
+    out.push('\n');
+    out.push_str(&paint.paint(Style::Bold, title));
+    out.push('\n');
+    out.push_str(&t.render(paint));
+}
+
+fn resource_row<'t>(t: &'t mut Table, sign: &str, res: &ResourceSummary) -> &'t mut Vec<String> {
+    t.row(vec![
+        plain(sign),
+        plain(res.resource.kind),
+        plain(res.resource.name.clone()),
+        plain(res.account.clone()),
+        plain(res.region.clone()),
+        plain(res.az.clone().unwrap_or_default()),
+    ])
 }

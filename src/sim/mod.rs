@@ -21,8 +21,8 @@ pub use lost::LostDomains;
 pub use matrix::{Cell, Matrix};
 pub use reason::{Cause, DbKind, Reason};
 pub use topology::{
-    AsgRecovery, Chain, Cluster, ClusterKind, DepRef, EgressUse, Hop, PathSpec, Placed, Rds,
-    ServiceSpec, Tally, Topology, Unit as TopologyUnit, UnitIdx, ZoneTargets,
+    AsgRecovery, Chain, Cluster, ClusterKind, DepRef, EgressUse, Hop, PathSpec, PathSummary,
+    Placed, Rds, ServiceSpec, Tally, Topology, Unit as TopologyUnit, UnitIdx, ZoneTargets,
 };
 
 /// The status of a path, a service or a hop under a scenario. Ordered by severity.

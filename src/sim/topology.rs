@@ -9,6 +9,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use serde::Serialize;
+
 use crate::model::{
     AccountIdx, AzIdx, CrossZone, Domain, EdgeKind, Estate, Facts, Kind, NatMode, RegionIdx,
     ResIdx, TargetType,
@@ -29,6 +31,18 @@ pub struct PathSpec {
     pub account: AccountIdx,
     pub region: RegionIdx,
     pub service: Option<usize>,
+}
+
+/// A path as reports name it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PathSummary {
+    pub id: String,
+    pub load_balancer: String,
+    pub target_group: String,
+    pub account: String,
+    pub account_name: String,
+    pub region: String,
+    pub service: Option<String>,
 }
 
 /// Load balancers that share a service name.
@@ -290,6 +304,20 @@ impl Topology {
 
     pub fn services(&self) -> &[ServiceSpec] {
         &self.services
+    }
+
+    pub fn path_summary(&self, estate: &Estate, path: usize) -> PathSummary {
+        let spec = &self.paths[path];
+        let account = estate.account(spec.account);
+        PathSummary {
+            id: spec.id.clone(),
+            load_balancer: estate.resource(spec.lb).name.clone(),
+            target_group: estate.resource(spec.tg).name.clone(),
+            account: account.id.clone(),
+            account_name: account.name.clone(),
+            region: estate.region_name(spec.region).to_string(),
+            service: spec.service.map(|s| self.services[s].name.clone()),
+        }
     }
 
     pub fn unit(&self, idx: UnitIdx) -> &Unit {

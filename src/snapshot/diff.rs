@@ -1,0 +1,585 @@
+//! What changed between two estates that matters for fault isolation: resources
+//! added, removed or changed in a fact the rules read, user-facing paths added or
+//! removed, every matrix cell whose status changed, findings that appeared or went
+//! away. Pure: two estates in, a value out.
+//!
+//! Resources are matched by id, paths by path id, services by name, findings by
+//! code and the ids of the resources they name. Instances of Auto Scaling groups
+//! come and go all the time: they are not listed one by one; their groups' and
+//! target groups' per-AZ counts say what matters.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::findings::{self, Finding, FindingSummary, Severity};
+use crate::model::{
+    CrossZone, Domain, Estate, Facts, NatMode, ResIdx, Resource, ResourceRef, Scheme, Target,
+    TargetType,
+};
+use crate::sim::{Matrix, PathSummary, Status, Topology};
+
+/// Everything that changed, old → new.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct EstateDiff {
+    pub resources: ResourceChanges,
+    pub paths: PathChanges,
+    /// Path and service cells of the matrix whose status changed.
+    pub cells: Vec<CellChange>,
+    pub findings: FindingChanges,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ResourceChanges {
+    pub added: Vec<ResourceSummary>,
+    pub removed: Vec<ResourceSummary>,
+    pub changed: Vec<ResourceChange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResourceSummary {
+    #[serde(flatten)]
+    pub resource: ResourceRef,
+    pub account: String,
+    pub region: String,
+    /// The AZ ID of a zonal resource.
+    pub az: Option<String>,
+}
+
+/// A resource present in both estates whose rule-relevant facts differ.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResourceChange {
+    /// As it is in the new estate.
+    #[serde(flatten)]
+    pub resource: ResourceSummary,
+    pub facts: Vec<FactChange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FactChange {
+    /// A stable key: `az`, `multi_az`, `backups`, `enabled_azs`, … (`docs/json.md`).
+    pub fact: &'static str,
+    pub old: String,
+    pub new: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PathChanges {
+    pub added: Vec<PathSummary>,
+    pub removed: Vec<PathSummary>,
+}
+
+/// What a matrix row is about.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CellSubject {
+    /// A user-facing path, by path id.
+    Path(String),
+    /// A service, by name.
+    Service(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    Worse,
+    Better,
+}
+
+/// One matrix cell whose status changed: `subject` under the loss of `domain`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CellChange {
+    #[serde(flatten)]
+    pub subject: CellSubject,
+    /// `storefront-alb → storefront-web`, or the service name.
+    #[serde(skip)]
+    pub label: String,
+    /// An AZ ID or a Region.
+    pub domain: String,
+    pub old: Status,
+    pub new: Status,
+    pub change: Change,
+}
+
+impl CellChange {
+    /// "service storefront now goes down when use1-az2 is lost; it was ok before"
+    pub fn sentence(&self) -> String {
+        let what = match &self.subject {
+            CellSubject::Path(_) => format!("path {}", self.label),
+            CellSubject::Service(_) => format!("service {}", self.label),
+        };
+        let now = match self.new {
+            Status::Ok => "now survives".to_string(),
+            Status::Degraded => "now degrades".to_string(),
+            Status::Down => "now goes down".to_string(),
+        };
+        format!(
+            "{what} {now} when {} is lost; it was {} before",
+            self.domain, self.old
+        )
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FindingChanges {
+    pub appeared: Vec<FindingSummary>,
+    pub resolved: Vec<FindingSummary>,
+}
+
+impl EstateDiff {
+    pub fn is_empty(&self) -> bool {
+        self == &EstateDiff::default()
+    }
+
+    pub fn cells_worse(&self) -> usize {
+        self.cells
+            .iter()
+            .filter(|c| c.change == Change::Worse)
+            .count()
+    }
+
+    pub fn high_findings_appeared(&self) -> usize {
+        (self.findings.appeared.iter())
+            .filter(|f| f.severity == Severity::High)
+            .count()
+    }
+
+    /// Some cell got worse, or a high-severity finding appeared: what fails a CI gate.
+    pub fn is_regression(&self) -> bool {
+        self.cells_worse() > 0 || self.high_findings_appeared() > 0
+    }
+}
+
+/// One estate and what the engine says about it.
+struct Side<'e> {
+    estate: &'e Estate,
+    topo: Topology,
+    matrix: Matrix,
+    findings: Vec<Finding>,
+}
+
+impl<'e> Side<'e> {
+    fn new(estate: &'e Estate) -> Self {
+        let topo = Topology::build(estate);
+        let matrix = Matrix::build(estate, &topo);
+        let findings = findings::analyze(estate, &topo, &matrix);
+        Side {
+            estate,
+            topo,
+            matrix,
+            findings,
+        }
+    }
+
+    fn summary(&self, idx: ResIdx) -> ResourceSummary {
+        let e = self.estate;
+        let r = e.resource(idx);
+        ResourceSummary {
+            resource: e.resource_ref(idx),
+            account: e.account(r.account).id.clone(),
+            region: e.region_name(r.region).to_string(),
+            az: r.az.map(|az| e.az_id(az).to_string()),
+        }
+    }
+
+    /// Every matrix cell, by subject and domain name, with the subject's label.
+    fn cells(&self) -> BTreeMap<CellSubject, (String, HashMap<String, Status>)> {
+        let names: Vec<&str> = (self.matrix.domains.iter())
+            .map(|d| self.estate.domain_name(*d))
+            .collect();
+        let mut out = BTreeMap::new();
+        for (p, spec) in self.topo.paths().iter().enumerate() {
+            let label = format!(
+                "{} → {}",
+                self.estate.resource(spec.lb).name,
+                self.estate.resource(spec.tg).name
+            );
+            let row = (names.iter().enumerate())
+                .map(|(c, d)| (d.to_string(), self.matrix.cell(p, c).status))
+                .collect();
+            out.insert(CellSubject::Path(spec.id.clone()), (label, row));
+        }
+        for (s, spec) in self.topo.services().iter().enumerate() {
+            let row = (names.iter().enumerate())
+                .map(|(c, d)| (d.to_string(), self.matrix.service_status(s, c)))
+                .collect();
+            out.insert(
+                CellSubject::Service(spec.name.clone()),
+                (spec.name.clone(), row),
+            );
+        }
+        out
+    }
+
+    /// `(code, sorted resource ids)`: how a finding is recognised across estates.
+    fn finding_key(&self, f: &Finding) -> (&'static str, Vec<String>) {
+        let mut ids: Vec<String> = (f.resources.iter())
+            .map(|r| self.estate.resource(*r).id.clone())
+            .collect();
+        ids.sort();
+        (f.code, ids)
+    }
+}
+
+/// What changed from `old` to `new`.
+pub fn diff(old: &Estate, new: &Estate) -> EstateDiff {
+    let (a, b) = (Side::new(old), Side::new(new));
+    EstateDiff {
+        resources: resource_changes(&a, &b),
+        paths: path_changes(&a, &b),
+        cells: cell_changes(&a, &b),
+        findings: finding_changes(&a, &b),
+    }
+}
+
+fn resource_changes(a: &Side, b: &Side) -> ResourceChanges {
+    let churn: HashSet<&str> = asg_members(a.estate).chain(asg_members(b.estate)).collect();
+    let listed = |side: &Side, other: &Side| -> Vec<ResourceSummary> {
+        let mut out: Vec<ResourceSummary> = (0..side.estate.resources().len())
+            .map(|i| ResIdx(i as u32))
+            .filter(|&i| {
+                let id = side.estate.resource(i).id.as_str();
+                other.estate.find(id).is_none() && !churn.contains(id)
+            })
+            .map(|i| side.summary(i))
+            .collect();
+        out.sort_by(|x, y| {
+            (x.resource.kind, &x.resource.name, &x.resource.id).cmp(&(
+                y.resource.kind,
+                &y.resource.name,
+                &y.resource.id,
+            ))
+        });
+        out
+    };
+    let mut changed: Vec<ResourceChange> = Vec::new();
+    for (i, r) in b.estate.resources().iter().enumerate() {
+        let Some(old_idx) = a.estate.find(&r.id) else {
+            continue;
+        };
+        let before = rule_facts(a.estate, old_idx);
+        let after = rule_facts(b.estate, ResIdx(i as u32));
+        let mut facts: Vec<FactChange> = Vec::new();
+        for (fact, new_value) in &after {
+            let old_value = (before.iter())
+                .find(|(f, _)| f == fact)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_else(|| "none".to_string());
+            if &old_value != new_value {
+                facts.push(FactChange {
+                    fact,
+                    old: old_value,
+                    new: new_value.clone(),
+                });
+            }
+        }
+        if !facts.is_empty() {
+            changed.push(ResourceChange {
+                resource: b.summary(ResIdx(i as u32)),
+                facts,
+            });
+        }
+    }
+    ResourceChanges {
+        added: listed(b, a),
+        removed: listed(a, b),
+        changed,
+    }
+}
+
+/// Ids of instances that belong to an Auto Scaling group.
+fn asg_members(e: &Estate) -> impl Iterator<Item = &str> {
+    e.resources().iter().flat_map(|r| match &r.facts {
+        Facts::AutoScalingGroup(g) => g.instances.iter().map(String::as_str).collect(),
+        _ => Vec::new(),
+    })
+}
+
+fn path_changes(a: &Side, b: &Side) -> PathChanges {
+    let ids =
+        |s: &Side| -> HashSet<String> { s.topo.paths().iter().map(|p| p.id.clone()).collect() };
+    let (in_a, in_b) = (ids(a), ids(b));
+    let only = |s: &Side, other: &HashSet<String>| -> Vec<PathSummary> {
+        (0..s.topo.paths().len())
+            .filter(|&p| !other.contains(&s.topo.paths()[p].id))
+            .map(|p| s.topo.path_summary(s.estate, p))
+            .collect()
+    };
+    PathChanges {
+        added: only(b, &in_a),
+        removed: only(a, &in_b),
+    }
+}
+
+/// Domains of both estates: AZs by Region and AZ ID, then Regions.
+fn domain_order(a: &Side, b: &Side) -> Vec<String> {
+    let mut keys: BTreeSet<(bool, String, String)> = BTreeSet::new();
+    for e in [a.estate, b.estate] {
+        for d in e.domains() {
+            let key = match d {
+                Domain::Az(az) => (
+                    false,
+                    e.region_name(e.az(az).region).to_string(),
+                    e.az_id(az).to_string(),
+                ),
+                Domain::Region(r) => (
+                    true,
+                    e.region_name(r).to_string(),
+                    e.region_name(r).to_string(),
+                ),
+            };
+            keys.insert(key);
+        }
+    }
+    keys.into_iter().map(|(_, _, name)| name).collect()
+}
+
+fn cell_changes(a: &Side, b: &Side) -> Vec<CellChange> {
+    let domains = domain_order(a, b);
+    let (old, new) = (a.cells(), b.cells());
+    let mut out = Vec::new();
+    for (subject, (label, new_row)) in &new {
+        let Some((_, old_row)) = old.get(subject) else {
+            continue;
+        };
+        for d in &domains {
+            // A domain an estate holds nothing in costs nothing to lose there.
+            let before = old_row.get(d).copied().unwrap_or(Status::Ok);
+            let after = new_row.get(d).copied().unwrap_or(Status::Ok);
+            if before != after {
+                out.push(CellChange {
+                    subject: subject.clone(),
+                    label: label.clone(),
+                    domain: d.clone(),
+                    old: before,
+                    new: after,
+                    change: if after > before {
+                        Change::Worse
+                    } else {
+                        Change::Better
+                    },
+                });
+            }
+        }
+    }
+    out
+}
+
+fn finding_changes(a: &Side, b: &Side) -> FindingChanges {
+    let keys = |s: &Side| -> HashSet<(&'static str, Vec<String>)> {
+        s.findings.iter().map(|f| s.finding_key(f)).collect()
+    };
+    let (in_a, in_b) = (keys(a), keys(b));
+    let only = |s: &Side, other: &HashSet<(&'static str, Vec<String>)>| -> Vec<FindingSummary> {
+        (s.findings.iter())
+            .filter(|f| !other.contains(&s.finding_key(f)))
+            .map(|f| f.summary(s.estate))
+            .collect()
+    };
+    FindingChanges {
+        appeared: only(b, &in_a),
+        resolved: only(a, &in_b),
+    }
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.to_string()
+}
+
+fn on_off(b: bool) -> String {
+    if b { "on" } else { "off" }.to_string()
+}
+
+fn backups(days: u32) -> String {
+    if days == 0 {
+        "off".to_string()
+    } else {
+        format!("{days} days")
+    }
+}
+
+/// `a, b, c`, sorted, once each; `none` for nothing.
+fn list(mut items: Vec<String>) -> String {
+    items.sort();
+    items.dedup();
+    if items.is_empty() {
+        "none".to_string()
+    } else {
+        items.join(", ")
+    }
+}
+
+fn or_none(value: Option<&str>) -> String {
+    value.unwrap_or("none").to_string()
+}
+
+/// `use1-az1: 2, use1-az4: 3`
+fn per_az(counts: &BTreeMap<String, u32>) -> String {
+    if counts.is_empty() {
+        return "none".to_string();
+    }
+    (counts.iter())
+        .map(|(az, n)| format!("{az}: {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The facts of a resource that the rules read, as comparable text, keyed by a stable name.
+fn rule_facts(e: &Estate, idx: ResIdx) -> Vec<(&'static str, String)> {
+    let r = e.resource(idx);
+    let name_of = |id: &str| {
+        e.find(id)
+            .map_or(id, |i| e.resource(i).name.as_str())
+            .to_string()
+    };
+    let names = |ids: &[String]| list(ids.iter().map(|id| name_of(id)).collect());
+    let sorted = |items: &[String]| list(items.to_vec());
+    let az_of = |id: &str| {
+        e.find(id)
+            .and_then(|i| e.resource(i).az)
+            .map(|az| e.az_id(az))
+    };
+    let mut facts: Vec<(&'static str, String)> = vec![(
+        "az",
+        r.az.map_or("regional".to_string(), |az| e.az_id(az).to_string()),
+    )];
+    match &r.facts {
+        Facts::Vpc(_) | Facts::Subnet(_) => {}
+        Facts::RouteTable(rt) => {
+            facts.push(("main", yes_no(rt.main)));
+            facts.push(("subnets", names(&rt.subnets)));
+            facts.push((
+                "default_route",
+                rt.default_route_target()
+                    .map_or("none".to_string(), name_of),
+            ));
+        }
+        Facts::NatGateway(n) => facts.push((
+            "mode",
+            match n.mode {
+                NatMode::Zonal => "zonal",
+                NatMode::Regional => "regional",
+            }
+            .to_string(),
+        )),
+        Facts::SecurityGroup(sg) => facts.push(("admits", names(&sg.ingress_from))),
+        Facts::LoadBalancer(lb) => {
+            let azs: Vec<String> = lb.zones.iter().map(|z| z.az.clone()).collect();
+            let tgs: Vec<String> = (lb.forwarded_target_groups().into_iter())
+                .map(String::from)
+                .collect();
+            let scheme = match lb.scheme {
+                Scheme::InternetFacing => "internet-facing",
+                Scheme::Internal => "internal",
+            };
+            facts.push(("scheme", scheme.to_string()));
+            facts.push(("type", lb.lb_type.short().to_string()));
+            facts.push(("enabled_azs", sorted(&azs)));
+            facts.push(("cross_zone", on_off(lb.cross_zone_enabled())));
+            facts.push(("target_groups", names(&tgs)));
+            facts.push(("service", e.service_of(idx).unwrap_or("none").to_string()));
+        }
+        Facts::TargetGroup(tg) => {
+            facts.push((
+                "cross_zone",
+                match tg.cross_zone {
+                    CrossZone::Inherit => "inherit",
+                    CrossZone::On => "on",
+                    CrossZone::Off => "off",
+                }
+                .to_string(),
+            ));
+            facts.push((
+                "serving_targets_per_az",
+                per_az(&serving_targets(e, idx, r)),
+            ));
+        }
+        Facts::Instance(i) => {
+            facts.push(("instance_type", i.instance_type.clone()));
+            facts.push((
+                "vcpus",
+                i.vcpus.map_or("unknown".to_string(), |v| v.to_string()),
+            ));
+            facts.push(("state", i.state.clone()));
+            facts.push(("security_groups", names(&i.security_groups)));
+        }
+        Facts::AutoScalingGroup(g) => {
+            let mut members: BTreeMap<String, u32> = BTreeMap::new();
+            for az in g.instances.iter().filter_map(|i| az_of(i)) {
+                *members.entry(az.to_string()).or_default() += 1;
+            }
+            facts.push(("azs", sorted(&g.azs)));
+            facts.push((
+                "min_desired_max",
+                format!("{}/{}/{}", g.min, g.desired, g.max),
+            ));
+            facts.push(("instances_per_az", per_az(&members)));
+            facts.push(("target_groups", names(&g.target_groups)));
+        }
+        Facts::DbInstance(db) => {
+            facts.push(("engine", db.engine.clone()));
+            facts.push(("multi_az", yes_no(db.multi_az)));
+            facts.push(("standby_az", or_none(db.secondary_az.as_deref())));
+            facts.push(("backups", backups(db.backup_retention_days)));
+            facts.push(("deletion_protection", on_off(db.deletion_protection)));
+            facts.push((
+                "cluster",
+                or_none(db.cluster.as_deref().map(name_of).as_deref()),
+            ));
+            facts.push(("security_groups", names(&db.security_groups)));
+        }
+        Facts::DbCluster(c) => {
+            let placed = |writer: bool| {
+                list(
+                    (c.members.iter())
+                        .filter(|m| m.writer == writer)
+                        .filter_map(|m| az_of(&m.instance).map(String::from))
+                        .collect(),
+                )
+            };
+            facts.push(("engine", c.engine.clone()));
+            facts.push(("writer_az", placed(true)));
+            facts.push(("reader_azs", placed(false)));
+            facts.push(("backups", backups(c.backup_retention_days)));
+            facts.push(("deletion_protection", on_off(c.deletion_protection)));
+            facts.push(("global_cluster", or_none(c.global_cluster.as_deref())));
+            facts.push(("security_groups", names(&c.security_groups)));
+        }
+    }
+    facts
+}
+
+/// Targets of a target group that take traffic, per AZ ID (`outside any AZ` for the rest):
+/// registered targets and the running instances of attached Auto Scaling groups.
+fn serving_targets(e: &Estate, tg: ResIdx, r: &Resource) -> BTreeMap<String, u32> {
+    let Facts::TargetGroup(f) = &r.facts else {
+        return BTreeMap::new();
+    };
+    const NO_AZ: &str = "outside any AZ";
+    let mut out: BTreeMap<String, u32> = BTreeMap::new();
+    for (i, health) in e.target_instances(tg) {
+        let inst = e.resource(i);
+        let running = matches!(&inst.facts, Facts::Instance(x) if x.is_running());
+        if running && health.is_none_or(|h| h.serves()) {
+            let az = inst.az.map_or(NO_AZ, |az| e.az_id(az));
+            *out.entry(az.to_string()).or_default() += 1;
+        }
+    }
+    // Addresses, functions, and instances a scan could not read: placed by their registration.
+    let unresolved = |t: &&Target| match f.target_type {
+        TargetType::Instance => e.find(&t.id).is_none(),
+        TargetType::Ip | TargetType::Lambda => true,
+        // An ALB target: its own targets are counted where it is described.
+        TargetType::Alb => false,
+    };
+    for t in f
+        .targets
+        .iter()
+        .filter(unresolved)
+        .filter(|t| t.health.serves())
+    {
+        *out.entry(t.zonal_az().unwrap_or(NO_AZ).to_string())
+            .or_default() += 1;
+    }
+    out
+}

@@ -1,0 +1,11 @@
+//! Sharing blastmap's answers: the Mermaid and DOT exports, snapshot diffs and
+//! redaction (the commands themselves are tested in `tests/cli.rs`).
+
+#[path = "../engine/fixture.rs"]
+#[allow(dead_code)]
+mod fixture;
+
+mod diff;
+mod export;
+mod generated;
+mod redact;
