@@ -14,7 +14,7 @@ mod spof_az;
 mod spof_region;
 mod targets_outside_lb_azs;
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use serde::Serialize;
 
@@ -138,9 +138,9 @@ impl<'a> Context<'a> {
 
 /// Resources behind the dependency units user-facing paths reach.
 fn depended_resources(topo: &Topology) -> HashSet<ResIdx> {
-    let mut seen: HashSet<UnitIdx> = HashSet::new();
+    let mut seen: HashSet<UnitIdx> = HashSet::default();
     let mut stack: Vec<UnitIdx> = topo.paths().iter().map(|p| p.chain).collect();
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     while let Some(u) = stack.pop() {
         if !seen.insert(u) {
             continue;

@@ -1,12 +1,14 @@
 //! Building an [`Estate`]: interning accounts, Regions and AZ IDs, checking
 //! every reference, then deriving the graph.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use super::graph::EstateGraph;
+use super::index::IdIndex;
+use super::links::{self, Links, Sources};
 use super::{
-    Account, AccountIdx, Az, AzIdx, Coverage, CoverageStatus, Declared, Estate, Facts, Kind, Meta,
-    MissingReference, ModelError, NatMode, RegionIdx, ResIdx, Resource, Service, TargetType,
+    Account, AccountIdx, Az, AzIdx, Coverage, Declared, Estate, Facts, Meta, MissingReference,
+    ModelError, NatMode, RegionIdx, ResIdx, Resource,
 };
 
 /// Everything an estate holds but its derived graph and lookups: what
@@ -152,6 +154,11 @@ impl EstateBuilder {
         Ok(az)
     }
 
+    /// Makes room for `additional` more resources.
+    pub fn reserve(&mut self, additional: usize) {
+        self.resources.reserve(additional);
+    }
+
     /// Adds a resource whose account, Region and AZ are already interned.
     pub fn push(&mut self, resource: Resource) -> ResIdx {
         let idx = ResIdx(self.resources.len() as u32);
@@ -227,16 +234,10 @@ impl EstateBuilder {
     /// References to resources the builder does not hold, which no coverage gap
     /// excuses (what `build` would refuse).
     pub fn missing_references(&self) -> Vec<MissingReference> {
-        let by_id: HashMap<String, ResIdx> = self
-            .resources
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.id.clone(), ResIdx(i as u32)))
-            .collect();
-        match self.check_references(&by_id) {
-            Err(ModelError::MissingReferences(missing)) => missing,
-            _ => Vec::new(),
-        }
+        let Ok(index) = IdIndex::build(&self.resources) else {
+            return Vec::new();
+        };
+        self.links(&index).missing
     }
 
     /// Removes a reference from a resource's facts, for a live scan that saw the
@@ -282,18 +283,17 @@ impl EstateBuilder {
         if self.resources.is_empty() {
             return Err(ModelError::Empty);
         }
-        let mut by_id: HashMap<String, ResIdx> = HashMap::with_capacity(self.resources.len());
-        for (i, r) in self.resources.iter_mut().enumerate() {
-            if r.name.is_empty() {
-                r.name = r.id.clone();
-            }
-            if by_id.insert(r.id.clone(), ResIdx(i as u32)).is_some() {
-                return Err(ModelError::DuplicateId { id: r.id.clone() });
-            }
+        for r in self.resources.iter_mut().filter(|r| r.name.is_empty()) {
+            r.name = r.id.clone();
         }
+        let by_id = IdIndex::build(&self.resources)
+            .map_err(|id| ModelError::DuplicateId { id: id.to_string() })?;
         self.intern_fact_azs()?;
-        self.check_references(&by_id)?;
-        let graph = EstateGraph::build(&self.resources, &by_id, &self.declared.dependencies);
+        let links = self.links(&by_id);
+        if !links.missing.is_empty() {
+            return Err(ModelError::MissingReferences(links.missing));
+        }
+        let graph = EstateGraph::from_edges(self.resources.len(), &links.edges);
         Ok(Estate {
             meta: self.meta,
             accounts: self.accounts,
@@ -322,7 +322,17 @@ impl EstateBuilder {
                     kind: r.kind().key().to_string(),
                 });
             }
-            let mut note = |az: &str| named.push((az.to_string(), r.region, r.id.clone()));
+            // Known AZs in the right Region need nothing; the rest are interned (or refused) below.
+            let known = &self.az_by_id;
+            let azs = &self.azs;
+            let mut note = |az: &str| {
+                let fine = known
+                    .get(az)
+                    .is_some_and(|&i| azs[i.index()].region == r.region);
+                if !fine {
+                    named.push((az.to_string(), r.region, r.id.clone()));
+                }
+            };
             match &r.facts {
                 Facts::LoadBalancer(lb) => lb.zones.iter().for_each(|z| note(&z.az)),
                 Facts::TargetGroup(tg) => tg
@@ -341,141 +351,15 @@ impl EstateBuilder {
         Ok(())
     }
 
-    fn check_references(&self, by_id: &HashMap<String, ResIdx>) -> Result<(), ModelError> {
-        let gaps: HashSet<(&str, &str, Service)> = self
-            .coverage
-            .iter()
-            .filter(|c| c.status != CoverageStatus::Ok)
-            .map(|c| (c.account.as_str(), c.region.as_str(), c.service))
-            .collect();
-        let mut missing: Vec<MissingReference> = Vec::new();
-        for r in &self.resources {
-            let account = self.accounts[r.account.index()].id.as_str();
-            let region = self.regions[r.region.index()].as_str();
-            let mut expect = |field: &'static str, to: &str, kinds: &[Kind]| {
-                let found = by_id
-                    .get(to)
-                    .is_some_and(|i| kinds.contains(&self.resources[i.index()].kind()));
-                // Missing data from a service the scan could not read is a gap, not an error.
-                let excused = kinds
-                    .iter()
-                    .any(|k| gaps.contains(&(account, region, Service::of_kind(*k))));
-                if !found && !excused {
-                    missing.push(MissingReference {
-                        from: r.id.clone(),
-                        field,
-                        to: to.to_string(),
-                    });
-                }
-            };
-            match &r.facts {
-                Facts::Vpc(_) | Facts::SecurityGroup(_) => {}
-                Facts::Subnet(s) => expect("vpc", &s.vpc, &[Kind::Vpc]),
-                Facts::RouteTable(rt) => {
-                    expect("vpc", &rt.vpc, &[Kind::Vpc]);
-                    rt.subnets
-                        .iter()
-                        .for_each(|s| expect("subnets", s, &[Kind::Subnet]));
-                    for route in &rt.routes {
-                        if route.target.starts_with("nat-") {
-                            expect("routes", &route.target, &[Kind::NatGateway]);
-                        }
-                    }
-                }
-                Facts::NatGateway(n) => {
-                    n.subnet
-                        .iter()
-                        .for_each(|s| expect("subnet", s, &[Kind::Subnet]));
-                }
-                Facts::LoadBalancer(lb) => {
-                    for tg in lb.forwarded_target_groups() {
-                        expect("listeners", tg, &[Kind::TargetGroup]);
-                    }
-                    for z in &lb.zones {
-                        z.subnet
-                            .iter()
-                            .for_each(|s| expect("zones", s, &[Kind::Subnet]));
-                    }
-                    for sg in &lb.security_groups {
-                        expect("security_groups", sg, &[Kind::SecurityGroup]);
-                    }
-                }
-                Facts::TargetGroup(tg) => match tg.target_type {
-                    TargetType::Instance => {
-                        tg.targets
-                            .iter()
-                            .for_each(|t| expect("targets", &t.id, &[Kind::Instance]));
-                    }
-                    TargetType::Alb => {
-                        tg.targets
-                            .iter()
-                            .for_each(|t| expect("targets", &t.id, &[Kind::LoadBalancer]));
-                    }
-                    TargetType::Ip | TargetType::Lambda => {}
-                },
-                Facts::Instance(inst) => {
-                    inst.subnet
-                        .iter()
-                        .for_each(|s| expect("subnet", s, &[Kind::Subnet]));
-                    for sg in &inst.security_groups {
-                        expect("security_groups", sg, &[Kind::SecurityGroup]);
-                    }
-                }
-                Facts::AutoScalingGroup(asg) => {
-                    asg.subnets
-                        .iter()
-                        .for_each(|s| expect("subnets", s, &[Kind::Subnet]));
-                    asg.instances
-                        .iter()
-                        .for_each(|i| expect("instances", i, &[Kind::Instance]));
-                    asg.target_groups
-                        .iter()
-                        .for_each(|t| expect("target_groups", t, &[Kind::TargetGroup]));
-                }
-                Facts::DbInstance(db) => {
-                    db.cluster
-                        .iter()
-                        .for_each(|c| expect("cluster", c, &[Kind::DbCluster]));
-                    for sg in &db.security_groups {
-                        expect("security_groups", sg, &[Kind::SecurityGroup]);
-                    }
-                }
-                Facts::DbCluster(c) => {
-                    c.members
-                        .iter()
-                        .for_each(|m| expect("members", &m.instance, &[Kind::DbInstance]));
-                    for sg in &c.security_groups {
-                        expect("security_groups", sg, &[Kind::SecurityGroup]);
-                    }
-                }
-            }
-        }
-        let mut check_declared = |field: &'static str, id: &str| {
-            if !by_id.contains_key(id) {
-                missing.push(MissingReference {
-                    from: "declared".to_string(),
-                    field,
-                    to: id.to_string(),
-                });
-            }
-        };
-        for d in &self.declared.dependencies {
-            check_declared("dependencies.from", &d.from);
-            check_declared("dependencies.to", &d.to);
-        }
-        self.declared
-            .services
-            .keys()
-            .for_each(|lb| check_declared("services", lb));
-        self.declared
-            .hard_egress
-            .iter()
-            .for_each(|id| check_declared("hard_egress", id));
-        if missing.is_empty() {
-            Ok(())
-        } else {
-            Err(ModelError::MissingReferences(missing))
-        }
+    fn links(&self, index: &IdIndex) -> Links {
+        links::resolve(&Sources {
+            resources: &self.resources,
+            accounts: &self.accounts,
+            regions: &self.regions,
+            coverage: &self.coverage,
+            declared: &self.declared,
+            index,
+        })
     }
 }
 

@@ -7,9 +7,11 @@
 mod build;
 mod error;
 mod graph;
+mod index;
+mod links;
 mod resource;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -202,7 +204,7 @@ pub struct Estate {
     resources: Vec<Resource>,
     pub coverage: Vec<Coverage>,
     pub declared: Declared,
-    by_id: HashMap<String, ResIdx>,
+    by_id: index::IdIndex,
     graph: graph::EstateGraph,
 }
 
@@ -244,7 +246,7 @@ impl Estate {
     }
 
     pub fn find(&self, id: &str) -> Option<ResIdx> {
-        self.by_id.get(id).copied()
+        self.by_id.get(&self.resources, id)
     }
 
     pub fn az_by_id(&self, id: &str) -> Option<AzIdx> {

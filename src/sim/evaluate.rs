@@ -1,7 +1,7 @@
 //! Evaluating a scenario: one pass over the units a loss touches, in dependency order.
 //! The rules are `../shared/domain.md` §3–§4.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use crate::model::AzIdx;
 
@@ -86,13 +86,41 @@ impl Verdict {
     }
 }
 
+/// One scenario's outcomes: the units that touch a lost domain re-evaluated,
+/// every other unit at its baseline. Cheaper than a [`Verdict`] when only a few
+/// paths are looked at.
+pub struct Scenario<'t> {
+    topo: &'t Topology,
+    changed: HashMap<UnitIdx, Outcome>,
+}
+
+impl<'t> Scenario<'t> {
+    pub fn evaluate(topo: &'t Topology, lost: &LostDomains) -> Scenario<'t> {
+        let touched = touched_units(topo, lost);
+        Scenario {
+            topo,
+            changed: evaluate_units(topo, lost, &touched),
+        }
+    }
+
+    pub fn unit(&self, u: UnitIdx) -> &Outcome {
+        self.changed
+            .get(&u)
+            .unwrap_or(&self.topo.baseline[u as usize])
+    }
+
+    /// The outcome of a user-facing path.
+    pub fn path(&self, p: usize) -> &Outcome {
+        self.unit(self.topo.paths[p].chain)
+    }
+}
+
 /// Evaluates the scenario: units that touch a lost domain are re-evaluated,
 /// every other unit keeps its baseline outcome.
 pub fn what_if(topo: &Topology, lost: &LostDomains) -> Verdict {
-    let touched = touched_units(topo, lost);
-    let changed = evaluate_units(topo, lost, &touched);
+    let scenario = Scenario::evaluate(topo, lost);
     let mut outcomes = topo.baseline.clone();
-    for (u, o) in changed {
+    for (u, o) in scenario.changed {
         outcomes[u as usize] = o;
     }
     let paths: Vec<PathVerdict> = topo
@@ -164,7 +192,8 @@ pub(super) fn evaluate_units(
     lost: &LostDomains,
     units: &[UnitIdx],
 ) -> HashMap<UnitIdx, Outcome> {
-    let mut changed: HashMap<UnitIdx, Outcome> = HashMap::with_capacity(units.len());
+    let mut changed: HashMap<UnitIdx, Outcome> =
+        HashMap::with_capacity_and_hasher(units.len(), Default::default());
     for &u in units {
         let o = {
             let get = |d: UnitIdx| changed.get(&d).unwrap_or(&topo.baseline[d as usize]);

@@ -7,7 +7,7 @@
 //! each unit records the fault domains it touches, so a single-domain
 //! scenario only re-evaluates the units that touch that domain.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -213,16 +213,7 @@ impl Topology {
         let mut c = Compiler::new(estate);
         let mut paths = Vec::new();
         for lb in estate.internet_facing_load_balancers() {
-            let Facts::LoadBalancer(facts) = &estate.resource(lb).facts else {
-                continue;
-            };
-            for tg_id in facts.forwarded_target_groups() {
-                let Some(tg) = estate.find(tg_id) else {
-                    continue;
-                };
-                if estate.resource(tg).kind() != Kind::TargetGroup {
-                    continue;
-                }
+            for tg in target_groups_of(estate, lb) {
                 let Some(chain) = c.chain(lb, tg) else {
                     continue;
                 };
@@ -258,7 +249,7 @@ impl Topology {
         dedup_ids(&mut paths);
 
         let mut services: Vec<ServiceSpec> = Vec::new();
-        let mut service_idx: HashMap<&str, usize> = HashMap::new();
+        let mut service_idx: HashMap<&str, usize> = HashMap::default();
         for (i, p) in paths.iter_mut().enumerate() {
             if let Some(name) = estate.service_of(p.lb) {
                 let s = *service_idx.entry(name).or_insert_with(|| {
@@ -353,8 +344,29 @@ impl Topology {
     }
 }
 
+/// Target groups a load balancer forwards to (through the graph), in a stable order.
+fn target_groups_of(estate: &Estate, lb: ResIdx) -> Vec<ResIdx> {
+    let mut tgs: Vec<ResIdx> = estate
+        .edges_from(lb)
+        .filter(|(e, to)| {
+            e.kind == EdgeKind::RoutesTo && estate.resource(*to).kind() == Kind::TargetGroup
+        })
+        .map(|(_, to)| to)
+        .collect();
+    tgs.sort_unstable();
+    tgs
+}
+
+/// The first resource of `kind` that `from` has an edge of `edge` to.
+fn linked(estate: &Estate, from: ResIdx, edge: EdgeKind, kind: Kind) -> Option<ResIdx> {
+    estate
+        .edges_from(from)
+        .find(|(e, to)| e.kind == edge && estate.resource(*to).kind() == kind)
+        .map(|(_, to)| to)
+}
+
 fn dedup_ids(paths: &mut [PathSpec]) {
-    let mut seen: HashMap<String, u32> = HashMap::new();
+    let mut seen: HashMap<String, u32> = HashMap::default();
     for p in paths.iter_mut() {
         let n = seen.entry(p.id.clone()).or_insert(0);
         *n += 1;
@@ -373,6 +385,8 @@ struct Compiler<'e> {
     in_progress: HashSet<ResIdx>,
     az_by_id: HashMap<&'e str, AzIdx>,
     hard_egress: HashSet<&'e str>,
+    /// Targets already taken into the chain being compiled (reused, to spare allocations).
+    seen: HashSet<ResIdx>,
     global_peers: HashMap<&'e str, Vec<(ResIdx, RegionIdx, bool)>>,
 }
 
@@ -392,7 +406,7 @@ impl<'e> Compiler<'e> {
             .enumerate()
             .map(|(i, az)| (az.id.as_str(), AzIdx(i as u16)))
             .collect();
-        let mut global_peers: HashMap<&str, Vec<(ResIdx, RegionIdx, bool)>> = HashMap::new();
+        let mut global_peers: HashMap<&str, Vec<(ResIdx, RegionIdx, bool)>> = HashMap::default();
         for (i, r) in estate.resources().iter().enumerate() {
             if let Facts::DbCluster(c) = &r.facts
                 && let Some(g) = &c.global_cluster
@@ -409,9 +423,9 @@ impl<'e> Compiler<'e> {
             estate,
             units: Vec::new(),
             touches: Vec::new(),
-            chain_of: HashMap::new(),
-            unit_of: HashMap::new(),
-            in_progress: HashSet::new(),
+            chain_of: HashMap::default(),
+            unit_of: HashMap::default(),
+            in_progress: HashSet::default(),
             az_by_id,
             hard_egress: estate
                 .declared
@@ -419,6 +433,7 @@ impl<'e> Compiler<'e> {
                 .iter()
                 .map(String::as_str)
                 .collect(),
+            seen: HashSet::default(),
             global_peers,
         }
     }
@@ -470,38 +485,32 @@ impl<'e> Compiler<'e> {
         lb_azs.dedup();
 
         let mut entries: Vec<TargetEntry> = Vec::new();
-        let mut seen: HashSet<ResIdx> = HashSet::new();
+        let mut seen = std::mem::take(&mut self.seen);
+        seen.clear();
         let mut sources: Vec<ResIdx> = vec![lb, tg];
         let mut deps: Vec<DepRef> = Vec::new();
-        for t in &tgf.targets {
+        // Registered targets the graph resolved; each edge's slot names its registration.
+        let mut registered: Vec<(usize, ResIdx)> = estate
+            .edges_from(tg)
+            .filter(|(e, _)| e.kind == EdgeKind::RoutesTo)
+            .filter_map(|(e, to)| e.target_slot.map(|slot| (slot as usize, to)))
+            .collect();
+        registered.sort_unstable();
+        let mut resolved = vec![false; tgf.targets.len()];
+        for (slot, to) in registered {
+            let (Some(t), Some(done)) = (tgf.targets.get(slot), resolved.get_mut(slot)) else {
+                continue;
+            };
+            *done = true;
             match tgf.target_type {
                 TargetType::Instance => {
-                    let Some(inst) = estate.find(&t.id) else {
-                        // Not scanned (a coverage gap): place it by its registration, if any.
-                        entries.push(TargetEntry {
-                            az: t.zonal_az().and_then(|a| self.az(a)),
-                            serves: t.health.serves(),
-                            vcpus: None,
-                            instance: None,
-                        });
-                        continue;
-                    };
-                    if seen.insert(inst) {
-                        entries.push(self.instance_entry(inst, t.health.serves()));
+                    if seen.insert(to) {
+                        entries.push(self.instance_entry(to, t.health.serves()));
                     }
                 }
-                TargetType::Ip | TargetType::Lambda => entries.push(TargetEntry {
-                    az: t.zonal_az().and_then(|a| self.az(a)),
-                    serves: t.health.serves(),
-                    vcpus: None,
-                    instance: None,
-                }),
                 TargetType::Alb => {
                     // The inner ALB is a hop: its nodes are the targets, its own chains a hard dependency.
-                    let Some(inner) = estate.find(&t.id) else {
-                        continue;
-                    };
-                    if let Facts::LoadBalancer(inner_lb) = &estate.resource(inner).facts {
+                    if let Facts::LoadBalancer(inner_lb) = &estate.resource(to).facts {
                         for z in &inner_lb.zones {
                             entries.push(TargetEntry {
                                 az: self.az(&z.az),
@@ -511,15 +520,32 @@ impl<'e> Compiler<'e> {
                             });
                         }
                     }
-                    if let Some(unit) = self.dependency(inner) {
+                    if let Some(unit) = self.dependency(to) {
                         deps.push(DepRef {
                             unit,
-                            via: inner,
+                            via: to,
                             hard: true,
                             declared: false,
                         });
                     }
                 }
+                TargetType::Ip | TargetType::Lambda => {}
+            }
+        }
+        // IPs, Lambdas, and instances a scan could not read: placed by their registration.
+        for (t, _) in tgf
+            .targets
+            .iter()
+            .zip(&resolved)
+            .filter(|(_, done)| !**done)
+        {
+            if tgf.target_type != TargetType::Alb {
+                entries.push(TargetEntry {
+                    az: t.zonal_az().and_then(|a| self.az(a)),
+                    serves: t.health.serves(),
+                    vcpus: None,
+                    instance: None,
+                });
             }
         }
 
@@ -549,6 +575,7 @@ impl<'e> Compiler<'e> {
             sources.push(asg);
             asg_members.push((asg, members));
         }
+        self.seen = seen;
         sources.extend(entries.iter().filter_map(|e| e.instance));
 
         let unit = if !entries.is_empty()
@@ -616,10 +643,12 @@ impl<'e> Compiler<'e> {
                     CapacityUnit::Targets => 1,
                     CapacityUnit::Vcpu => most_common(&vcpus).unwrap_or(0) as u64,
                 };
-                let egress = f
-                    .subnets
-                    .iter()
-                    .filter_map(|s| estate.find(s))
+                let egress = estate
+                    .edges_from(*asg)
+                    .filter(|(e, to)| {
+                        e.kind == EdgeKind::PlacedIn && estate.resource(*to).kind() == Kind::Subnet
+                    })
+                    .map(|(_, subnet)| subnet)
                     .flat_map(|s| {
                         let az = estate.resource(s).az;
                         estate
@@ -676,10 +705,7 @@ impl<'e> Compiler<'e> {
             let (Some(inst), Some(az)) = (e.instance, e.az) else {
                 continue;
             };
-            let Facts::Instance(f) = &estate.resource(inst).facts else {
-                continue;
-            };
-            let Some(subnet) = f.subnet.as_deref().and_then(|s| estate.find(s)) else {
+            let Some(subnet) = linked(estate, inst, EdgeKind::PlacedIn, Kind::Subnet) else {
                 continue;
             };
             for (edge, nat) in estate.edges_from(subnet) {
@@ -787,7 +813,8 @@ impl<'e> Compiler<'e> {
         let estate = self.estate;
         let r = estate.resource(res);
         let unit = match &r.facts {
-            Facts::DbInstance(db) => match db.cluster.as_deref().and_then(|c| estate.find(c)) {
+            Facts::DbInstance(db) => match linked(estate, res, EdgeKind::MemberOf, Kind::DbCluster)
+            {
                 Some(cluster) => self.dependency(cluster),
                 None => {
                     let mut touches = vec![self.key_region(r.region)];
@@ -856,16 +883,11 @@ impl<'e> Compiler<'e> {
                     touches,
                 ))
             }
-            Facts::LoadBalancer(lb) => {
+            Facts::LoadBalancer(_) => {
                 if !self.in_progress.insert(res) {
                     return None;
                 }
-                let tgs: Vec<ResIdx> = lb
-                    .forwarded_target_groups()
-                    .into_iter()
-                    .filter_map(|t| estate.find(t))
-                    .collect();
-                let chains: Vec<UnitIdx> = tgs
+                let chains: Vec<UnitIdx> = target_groups_of(estate, res)
                     .into_iter()
                     .filter_map(|tg| self.chain(res, tg))
                     .collect();

@@ -1,0 +1,314 @@
+//! Every reference between resources resolved once: the graph's edges, and the
+//! references that point at nothing (unless a coverage gap excuses them).
+
+use foldhash::{HashMap, HashSet};
+
+use super::graph::{Edge, EdgeKind};
+use super::index::IdIndex;
+use super::{
+    Account, Coverage, CoverageStatus, Declared, Facts, Kind, MissingReference, Resource, Service,
+    TargetType,
+};
+
+/// The edges the references make, and the references that resolve to nothing.
+pub(super) struct Links {
+    pub edges: Vec<(u32, u32, Edge)>,
+    pub missing: Vec<MissingReference>,
+}
+
+/// What the builder knows, borrowed.
+pub(super) struct Sources<'a> {
+    pub resources: &'a [Resource],
+    pub accounts: &'a [Account],
+    pub regions: &'a [String],
+    pub coverage: &'a [Coverage],
+    pub declared: &'a Declared,
+    pub index: &'a IdIndex,
+}
+
+/// How a resolved reference joins the graph.
+#[derive(Clone, Copy)]
+enum Join {
+    /// An edge from the referring resource to the referenced one.
+    Out(Edge),
+    /// An edge from the referenced resource to the referring one.
+    In(Edge),
+    /// Checked only.
+    None,
+}
+
+const fn edge(kind: EdgeKind) -> Join {
+    Join::Out(Edge::of(kind))
+}
+
+const fn edge_in(kind: EdgeKind) -> Join {
+    Join::In(Edge::of(kind))
+}
+
+pub(super) fn resolve(s: &Sources) -> Links {
+    let gaps: HashSet<(&str, &str, Service)> = s
+        .coverage
+        .iter()
+        .filter(|c| c.status != CoverageStatus::Ok)
+        .map(|c| (c.account.as_str(), c.region.as_str(), c.service))
+        .collect();
+    let mut links = Links {
+        edges: Vec::with_capacity(s.resources.len() * 3),
+        missing: Vec::new(),
+    };
+    use EdgeKind::*;
+    for (i, r) in s.resources.iter().enumerate() {
+        let from = i as u32;
+        let account = s.accounts[r.account.index()].id.as_str();
+        let region = s.regions[r.region.index()].as_str();
+        let mut link = |field: &'static str, to: &str, kinds: &[Kind], join: Join| {
+            let found = s
+                .index
+                .get(s.resources, to)
+                .filter(|t| kinds.contains(&s.resources[t.index()].kind()));
+            match (found, join) {
+                (Some(t), Join::Out(e)) => links.edges.push((from, t.0, e)),
+                (Some(t), Join::In(e)) => links.edges.push((t.0, from, e)),
+                (Some(_), Join::None) => {}
+                (None, _) => {
+                    // Missing data from a service the scan could not read is a gap, not an error.
+                    let excused = kinds
+                        .iter()
+                        .any(|k| gaps.contains(&(account, region, Service::of_kind(*k))));
+                    if !excused {
+                        links.missing.push(MissingReference {
+                            from: r.id.clone(),
+                            field,
+                            to: to.to_string(),
+                        });
+                    }
+                }
+            }
+        };
+        let sg = &[Kind::SecurityGroup];
+        let subnet = &[Kind::Subnet];
+        match &r.facts {
+            Facts::Vpc(_) | Facts::SecurityGroup(_) => {}
+            Facts::Subnet(x) => link("vpc", &x.vpc, &[Kind::Vpc], edge(PlacedIn)),
+            Facts::RouteTable(rt) => {
+                link("vpc", &rt.vpc, &[Kind::Vpc], edge(PlacedIn));
+                for x in &rt.subnets {
+                    link("subnets", x, subnet, edge_in(MemberOf));
+                }
+                for route in rt.routes.iter().filter(|r| r.target.starts_with("nat-")) {
+                    // Only the default route makes the table a way out through the NAT.
+                    let join = if route.destination == "0.0.0.0/0" {
+                        edge(RoutesTo)
+                    } else {
+                        Join::None
+                    };
+                    link("routes", &route.target, &[Kind::NatGateway], join);
+                }
+            }
+            Facts::NatGateway(n) => {
+                if let Some(x) = &n.subnet {
+                    link("subnet", x, subnet, edge(PlacedIn));
+                }
+            }
+            Facts::LoadBalancer(lb) => {
+                for tg in lb.forwarded_target_groups() {
+                    link("listeners", tg, &[Kind::TargetGroup], edge(RoutesTo));
+                }
+                for x in lb.zones.iter().filter_map(|z| z.subnet.as_deref()) {
+                    link("zones", x, subnet, edge(PlacedIn));
+                }
+                for x in &lb.security_groups {
+                    link("security_groups", x, sg, edge(MemberOf));
+                }
+            }
+            Facts::TargetGroup(tg) => {
+                let kind = match tg.target_type {
+                    TargetType::Instance => Kind::Instance,
+                    TargetType::Alb => Kind::LoadBalancer,
+                    TargetType::Ip | TargetType::Lambda => continue,
+                };
+                for (slot, t) in tg.targets.iter().enumerate() {
+                    // The slot says which registration (and so which health) the edge is.
+                    let e = Edge {
+                        target_slot: Some(slot as u32),
+                        ..Edge::of(RoutesTo)
+                    };
+                    link("targets", &t.id, &[kind], Join::Out(e));
+                }
+            }
+            Facts::Instance(inst) => {
+                if let Some(x) = &inst.subnet {
+                    link("subnet", x, subnet, edge(PlacedIn));
+                }
+                for x in &inst.security_groups {
+                    link("security_groups", x, sg, edge(MemberOf));
+                }
+            }
+            Facts::AutoScalingGroup(asg) => {
+                for x in &asg.subnets {
+                    link("subnets", x, subnet, edge(PlacedIn));
+                }
+                for x in &asg.instances {
+                    link("instances", x, &[Kind::Instance], edge_in(MemberOf));
+                }
+                for x in &asg.target_groups {
+                    link("target_groups", x, &[Kind::TargetGroup], edge_in(RoutesTo));
+                }
+            }
+            Facts::DbInstance(db) => {
+                if let Some(x) = &db.cluster {
+                    link("cluster", x, &[Kind::DbCluster], edge(MemberOf));
+                }
+                for x in &db.security_groups {
+                    link("security_groups", x, sg, edge(MemberOf));
+                }
+            }
+            Facts::DbCluster(c) => {
+                for m in &c.members {
+                    link("members", &m.instance, &[Kind::DbInstance], Join::None);
+                }
+                for x in &c.security_groups {
+                    link("security_groups", x, sg, edge(MemberOf));
+                }
+            }
+        }
+    }
+    declared(s, &mut links);
+    egress(s, &mut links.edges);
+    inferred_dependencies(s, &mut links.edges);
+    links
+}
+
+/// Declared dependencies become edges; every id a declaration names must exist.
+fn declared(s: &Sources, links: &mut Links) {
+    let mut find = |field: &'static str, id: &str| {
+        let found = s.index.get(s.resources, id);
+        if found.is_none() {
+            links.missing.push(MissingReference {
+                from: "declared".to_string(),
+                field,
+                to: id.to_string(),
+            });
+        }
+        found
+    };
+    let mut edges = Vec::new();
+    for d in &s.declared.dependencies {
+        let (from, to) = (
+            find("dependencies.from", &d.from),
+            find("dependencies.to", &d.to),
+        );
+        if let (Some(from), Some(to)) = (from, to) {
+            let e = Edge {
+                declared: true,
+                hard: d.hard,
+                ..Edge::of(EdgeKind::DependsOn)
+            };
+            edges.push((from.0, to.0, e));
+        }
+    }
+    for lb in s.declared.services.keys() {
+        find("services", lb);
+    }
+    for id in &s.declared.hard_egress {
+        find("hard_egress", id);
+    }
+    links.edges.extend(edges);
+}
+
+/// Subnet → the NAT gateway behind its route table's default route. A subnet without
+/// an explicit association uses its VPC's main route table.
+fn egress(s: &Sources, edges: &mut Vec<(u32, u32, Edge)>) {
+    let is = |i: u32, k: Kind| s.resources[i as usize].kind() == k;
+    let mut explicit: HashMap<u32, u32> = HashMap::default();
+    let mut main_of_vpc: HashMap<u32, u32> = HashMap::default();
+    let mut nat_of_table: HashMap<u32, u32> = HashMap::default();
+    let mut vpc_of_subnet: Vec<(u32, u32)> = Vec::new();
+    for &(from, to, e) in edges.iter() {
+        match e.kind {
+            EdgeKind::MemberOf if is(to, Kind::RouteTable) => {
+                explicit.insert(from, to);
+            }
+            EdgeKind::PlacedIn if is(from, Kind::RouteTable) => {
+                if matches!(&s.resources[from as usize].facts, Facts::RouteTable(rt) if rt.main) {
+                    main_of_vpc.insert(to, from);
+                }
+            }
+            EdgeKind::PlacedIn if is(from, Kind::Subnet) => vpc_of_subnet.push((from, to)),
+            EdgeKind::RoutesTo if is(from, Kind::RouteTable) => {
+                nat_of_table.insert(from, to);
+            }
+            _ => {}
+        }
+    }
+    for (subnet, vpc) in vpc_of_subnet {
+        let table = explicit
+            .get(&subnet)
+            .or_else(|| main_of_vpc.get(&vpc))
+            .copied();
+        if let Some(nat) = table.and_then(|t| nat_of_table.get(&t)) {
+            edges.push((subnet, *nat, Edge::of(EdgeKind::EgressVia)));
+        }
+    }
+}
+
+/// Security-group inference: an instance depends on a database or internal load
+/// balancer whose security group admits one of the instance's groups. Self-references
+/// and default groups admit everything: they say nothing about use.
+fn inferred_dependencies(s: &Sources, edges: &mut Vec<(u32, u32, Edge)>) {
+    let kind = |i: u32| s.resources[i as usize].kind();
+    let guards = |i: u32| match &s.resources[i as usize].facts {
+        Facts::DbInstance(db) => db.cluster.is_none(),
+        Facts::DbCluster(_) => true,
+        Facts::LoadBalancer(lb) => !lb.is_internet_facing(),
+        _ => false,
+    };
+    // Source group → resources whose groups admit it.
+    let mut admitted_by: HashMap<u32, Vec<u32>> = HashMap::default();
+    let mut memberships: Vec<(u32, u32)> = Vec::new();
+    for &(from, to, e) in edges.iter() {
+        if e.kind != EdgeKind::MemberOf || kind(to) != Kind::SecurityGroup {
+            continue;
+        }
+        if kind(from) == Kind::Instance {
+            memberships.push((from, to));
+        }
+        if !guards(from) {
+            continue;
+        }
+        let Facts::SecurityGroup(group) = &s.resources[to as usize].facts else {
+            continue;
+        };
+        for source in &group.ingress_from {
+            let Some(src) = s.index.get(s.resources, source) else {
+                continue;
+            };
+            let admits_everything = src.0 == to
+                || matches!(&s.resources[src.index()].facts, Facts::SecurityGroup(g) if g.is_default());
+            if !admits_everything {
+                let list = admitted_by.entry(src.0).or_default();
+                if !list.contains(&from) {
+                    list.push(from);
+                }
+            }
+        }
+    }
+    let mut pairs: Vec<(u32, u32)> = memberships
+        .iter()
+        .flat_map(|&(inst, group)| {
+            admitted_by
+                .get(&group)
+                .into_iter()
+                .flatten()
+                .filter(move |&&g| g != inst)
+                .map(move |&g| (inst, g))
+        })
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    edges.extend(
+        pairs
+            .into_iter()
+            .map(|(inst, g)| (inst, g, Edge::of(EdgeKind::DependsOn))),
+    );
+}
