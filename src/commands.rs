@@ -178,67 +178,70 @@ pub fn parse_domains(estate: &Estate, values: &[String]) -> Result<Vec<Domain>> 
         .collect()
 }
 
+/// An estate with its topology and matrix: what the analysis commands start from.
+struct Analysis {
+    estate: Estate,
+    topo: Topology,
+    matrix: Matrix,
+}
+
+impl Analysis {
+    fn load(source: &SourceArgs) -> Result<Analysis> {
+        let estate = load_estate(source)?;
+        let topo = Topology::build(&estate);
+        let matrix = Matrix::build(&estate, &topo);
+        Ok(Analysis {
+            estate,
+            topo,
+            matrix,
+        })
+    }
+
+    fn report(&self) -> Report<'_> {
+        Report {
+            estate: &self.estate,
+            topo: &self.topo,
+        }
+    }
+
+    /// Prints the answer. The process exits next: freeing a large estate piece by
+    /// piece would only delay it (a second at a million resources), so it is not freed.
+    fn emit(self, text: &str) -> Result<()> {
+        let printed = emit(text);
+        std::mem::forget(self);
+        printed
+    }
+}
+
 pub fn what_if(args: &WhatIfArgs) -> Result<u8> {
-    let estate = load_estate(&args.source)?;
-    let domains = parse_domains(&estate, &args.lose)?;
-    let topo = Topology::build(&estate);
-    let lost = LostDomains::new(&estate, &domains);
-    let verdict = sim::what_if(&topo, &lost);
-    let matrix = Matrix::build(&estate, &topo);
-    let found = findings::analyze(&estate, &topo, &matrix);
-    let r = Report {
-        estate: &estate,
-        topo: &topo,
-    };
-    let text = report::what_if(
-        &r,
-        &verdict,
-        &found,
-        format_of(&args.output),
-        use_color(args.output.color),
-    );
-    emit(&text)?;
+    let a = Analysis::load(&args.source)?;
+    let domains = parse_domains(&a.estate, &args.lose)?;
+    let verdict = sim::what_if(&a.topo, &LostDomains::new(&a.estate, &domains));
+    let found = findings::analyze(&a.estate, &a.topo, &a.matrix);
+    let (format, color) = (format_of(&args.output), use_color(args.output.color));
+    let text = report::what_if(&a.report(), &verdict, &found, format, color);
+    a.emit(&text)?;
     Ok(0)
 }
 
 pub fn matrix(args: &MatrixArgs) -> Result<u8> {
-    let estate = load_estate(&args.source)?;
-    let topo = Topology::build(&estate);
-    let matrix = Matrix::build(&estate, &topo);
-    let r = Report {
-        estate: &estate,
-        topo: &topo,
-    };
-    let text = report::matrix(
-        &r,
-        &matrix,
-        format_of(&args.output),
-        use_color(args.output.color),
-    );
-    emit(&text)?;
+    let a = Analysis::load(&args.source)?;
+    let (format, color) = (format_of(&args.output), use_color(args.output.color));
+    let text = report::matrix(&a.report(), &a.matrix, format, color);
+    a.emit(&text)?;
     Ok(0)
 }
 
 pub fn check(args: &CheckArgs) -> Result<u8> {
-    let estate = load_estate(&args.source)?;
-    let topo = Topology::build(&estate);
-    let matrix = Matrix::build(&estate, &topo);
+    let a = Analysis::load(&args.source)?;
     let tolerate = match args.tolerate {
         TolerateArg::Az => Tolerance::Az,
         TolerateArg::Region => Tolerance::Region,
     };
-    let result = sim::check(&estate, &topo, &matrix, tolerate);
-    let r = Report {
-        estate: &estate,
-        topo: &topo,
-    };
-    let text = report::check(
-        &r,
-        &result,
-        format_of(&args.output),
-        use_color(args.output.color),
-    );
-    emit(&text)?;
+    let result = sim::check(&a.estate, &a.topo, &a.matrix, tolerate);
+    let (format, color) = (format_of(&args.output), use_color(args.output.color));
+    let text = report::check(&a.report(), &result, format, color);
+    a.emit(&text)?;
     Ok(if result.passed() {
         0
     } else {
@@ -256,30 +259,20 @@ pub fn findings(args: &FindingsArgs) -> Result<u8> {
             );
         }
     }
-    let estate = load_estate(&args.source)?;
-    let topo = Topology::build(&estate);
-    let matrix = Matrix::build(&estate, &topo);
+    let a = Analysis::load(&args.source)?;
     let min = args.severity.map(|s| match s {
         SeverityArg::High => Severity::High,
         SeverityArg::Medium => Severity::Medium,
         SeverityArg::Low => Severity::Low,
     });
-    let found: Vec<_> = findings::analyze(&estate, &topo, &matrix)
+    let found: Vec<_> = findings::analyze(&a.estate, &a.topo, &a.matrix)
         .into_iter()
         .filter(|f| min.is_none_or(|m| f.severity <= m))
         .filter(|f| args.codes.is_empty() || args.codes.iter().any(|c| c == f.code))
         .collect();
-    let r = Report {
-        estate: &estate,
-        topo: &topo,
-    };
-    let text = report::findings(
-        &r,
-        &found,
-        format_of(&args.output),
-        use_color(args.output.color),
-    );
-    emit(&text)?;
+    let (format, color) = (format_of(&args.output), use_color(args.output.color));
+    let text = report::findings(&a.report(), &found, format, color);
+    a.emit(&text)?;
     Ok(0)
 }
 

@@ -1,7 +1,7 @@
 //! `spof-az`: some single-AZ loss takes a user-facing path down.
 
 use crate::model::Domain;
-use crate::sim::{LostDomains, Status, what_if};
+use crate::sim::{LostDomains, Scenario, Status};
 
 use super::{Context, Finding, Rule, Severity, and_list};
 
@@ -27,7 +27,7 @@ fn check(ctx: &Context) -> Vec<Finding> {
     for &col in &az_cols {
         if paths.iter().any(|&p| m.cell(p, col).status == Status::Down) {
             let lost = LostDomains::new(ctx.estate, &[m.domains[col]]);
-            verdicts.push((col, what_if(ctx.topo, &lost)));
+            verdicts.push((col, Scenario::evaluate(ctx.topo, &lost)));
         }
     }
     let mut out = Vec::new();
@@ -46,11 +46,12 @@ fn check(ctx: &Context) -> Vec<Finding> {
             .find(|(c, _)| *c == first)
             .expect("computed above")
             .1;
-        let reason = verdict.paths[p]
+        let reason = verdict
+            .path(p)
             .reasons
             .iter()
             .find(|r| r.effect == Status::Down)
-            .or(verdict.paths[p].reasons.first());
+            .or(verdict.path(p).reasons.first());
         let mut resources = vec![spec.lb, spec.tg];
         if let Some(c) = reason.and_then(|r| r.culprit())
             && !resources.contains(&c)

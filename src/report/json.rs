@@ -93,12 +93,15 @@ fn finding_list(r: &Report, findings: &[Finding]) -> Vec<FindingJson> {
 }
 
 /// Domain → status, in the matrix's domain order.
-pub struct StatusByDomain(pub Vec<(String, Status)>);
+pub struct StatusByDomain<'a> {
+    pub domains: &'a [String],
+    pub statuses: Vec<Status>,
+}
 
-impl Serialize for StatusByDomain {
+impl Serialize for StatusByDomain<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(self.0.len()))?;
-        for (d, st) in &self.0 {
+        let mut m = s.serialize_map(Some(self.statuses.len()))?;
+        for (d, st) in self.domains.iter().zip(&self.statuses) {
             m.serialize_entry(d, st)?;
         }
         m.end()
@@ -106,40 +109,39 @@ impl Serialize for StatusByDomain {
 }
 
 #[derive(Serialize)]
-pub struct MatrixJson {
+pub struct MatrixJson<'a> {
     pub schema: &'static str,
-    pub domains: Vec<String>,
-    pub paths: Vec<MatrixPath>,
-    pub services: Vec<MatrixService>,
+    pub domains: &'a [String],
+    pub paths: Vec<MatrixPath<'a>>,
+    pub services: Vec<MatrixService<'a>>,
 }
 
 #[derive(Serialize)]
-pub struct MatrixPath {
+pub struct MatrixPath<'a> {
     #[serde(flatten)]
     pub path: PathSummary,
-    pub status: StatusByDomain,
+    pub status: StatusByDomain<'a>,
 }
 
 #[derive(Serialize)]
-pub struct MatrixService {
+pub struct MatrixService<'a> {
     pub name: String,
-    pub status: StatusByDomain,
+    pub status: StatusByDomain<'a>,
 }
 
-pub fn matrix(r: &Report, m: &Matrix) -> MatrixJson {
-    let domains: Vec<String> = m
-        .domains
+/// The domain names of a matrix's columns, as the JSON names them.
+pub fn domain_names(r: &Report, m: &Matrix) -> Vec<String> {
+    m.domains
         .iter()
         .map(|d| r.estate.domain_name(*d).to_string())
-        .collect();
-    let by_domain = |status: &dyn Fn(usize) -> Status| {
-        StatusByDomain(
-            domains
-                .iter()
-                .enumerate()
-                .map(|(c, d)| (d.clone(), status(c)))
-                .collect(),
-        )
+        .collect()
+}
+
+/// `domains` comes from [`domain_names`]; the cells borrow the names.
+pub fn matrix<'a>(r: &Report, m: &Matrix, domains: &'a [String]) -> MatrixJson<'a> {
+    let by_domain = |status: &dyn Fn(usize) -> Status| StatusByDomain {
+        domains,
+        statuses: (0..domains.len()).map(status).collect(),
     };
     MatrixJson {
         schema: "blastmap.matrix/v1",

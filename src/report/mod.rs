@@ -91,7 +91,10 @@ pub fn matrix(r: &Report, matrix: &Matrix, format: Format, color: bool) -> Strin
     match format {
         Format::Table => table::matrix(r, matrix, color),
         Format::Markdown => markdown::matrix(r, matrix),
-        Format::Json => json::to_string(&json::matrix(r, matrix)),
+        Format::Json => {
+            let names = json::domain_names(r, matrix);
+            json::to_string(&json::matrix(r, matrix, &names))
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::model::{Domain, Estate};
 
-use super::{LostDomains, Matrix, Reason, Status, Topology, what_if};
+use super::{LostDomains, Matrix, Reason, Scenario, Status, Topology};
 
 /// Which single losses the estate must survive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,9 +84,10 @@ pub fn check(
         if down_services.is_empty() && down_paths.is_empty() {
             continue;
         }
-        let verdict = what_if(topo, &LostDomains::new(estate, &[domain]));
+        let verdict = Scenario::evaluate(topo, &LostDomains::new(estate, &[domain]));
         let down_reasons = |p: usize| -> Vec<Reason> {
-            verdict.paths[p]
+            verdict
+                .path(p)
                 .reasons
                 .iter()
                 .filter(|r| r.effect == Status::Down)

@@ -5,7 +5,6 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
-use unicode_width::UnicodeWidthStr;
 
 use crate::sim::{Capacity, Cause, Status};
 use crate::tui::app::App;
@@ -78,13 +77,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             e.resource(spec.tg).name
         )
     };
-    let longest = app
-        .path_order
-        .iter()
-        .map(|&p| label(p).width())
-        .max()
-        .unwrap_or(20);
-    let c = Columns::for_width(area.width as usize, longest);
+    // Precomputed: measuring every label would cost a pass over all paths per frame.
+    let c = Columns::for_width(area.width as usize, engine.longest_path_label);
     let mut head = vec![
         (pad("STATUS", c.status), t.header()),
         (pad("PATH", c.path) + " ", t.header()),
