@@ -44,6 +44,10 @@ const REGIONS: &[(&str, &str, u8)] = &[
     ("ap-northeast-1", "apne1", 4),
 ];
 
+const TEAMS: &[&str] = &[
+    "checkout", "search", "identity", "growth", "platform", "data",
+];
+
 const INSTANCE_TYPES: &[(&str, u32)] = &[
     ("m5.large", 2),
     ("m5.xlarge", 4),
@@ -375,7 +379,7 @@ impl Gen {
     }
 
     /// One service in (account, region); returns its load balancer's id.
-    fn service(&mut self, service: &str, account: usize, region: usize) -> String {
+    fn service(&mut self, service: &str, account: usize, region: usize, twin: bool) -> String {
         let vpc_id = self.vpc(account, region).id.clone();
         let zones = self.vpcs[&(account, region)].zones.clone();
         let sg_lb = self.sg(account, region, &vpc_id, &format!("{service}-lb"), &[]);
@@ -394,6 +398,7 @@ impl Gen {
             std::slice::from_ref(&sg_app),
         );
         let is_nlb = self.rng.chance(20);
+        let nlb_cross_zone = is_nlb && self.rng.chance(20);
         // Some services keep a target where their load balancer has no node.
         let outside = self.rng.chance(3);
         // Most load balancers enable all three AZs; some only two.
@@ -413,6 +418,45 @@ impl Gen {
                     _ => k % lb_zones,
                 })
                 .collect();
+            let arn = self.arn(
+                "elasticloadbalancing",
+                account,
+                region,
+                "targetgroup",
+                &tg_name,
+            );
+            let cross_zone = match self.rng.below(100) {
+                0..=4 => CrossZone::On,
+                5..=9 => CrossZone::Off,
+                _ => CrossZone::Inherit,
+            };
+            // A few groups register containers by IP (placed by their registration).
+            if self.rng.chance(5) {
+                let targets = plan
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &z)| Target {
+                        id: format!("10.{}.{}.{}", 20 + z, k / 250, k % 250 + 4),
+                        az: Some(zones[z % zones.len()].0.clone()),
+                        ..Default::default()
+                    })
+                    .collect();
+                self.add(
+                    &arn,
+                    &tg_name,
+                    account,
+                    region,
+                    None,
+                    Facts::TargetGroup(TargetGroup {
+                        target_type: TargetType::Ip,
+                        cross_zone,
+                        targets,
+                        ..Default::default()
+                    }),
+                );
+                tgs.push(arn);
+                continue;
+            }
             let known = !self.rng.chance(5);
             let instances = self.instances(
                 account,
@@ -421,13 +465,6 @@ impl Gen {
                 &plan,
                 std::slice::from_ref(&sg_app),
                 known,
-            );
-            let arn = self.arn(
-                "elasticloadbalancing",
-                account,
-                region,
-                "targetgroup",
-                &tg_name,
             );
             let targets = instances
                 .iter()
@@ -449,7 +486,7 @@ impl Gen {
                 None,
                 Facts::TargetGroup(TargetGroup {
                     target_type: TargetType::Instance,
-                    cross_zone: CrossZone::Inherit,
+                    cross_zone,
                     targets,
                     ..Default::default()
                 }),
@@ -516,7 +553,7 @@ impl Gen {
                         subnet: Some(z.1.clone()),
                     })
                     .collect(),
-                cross_zone: None,
+                cross_zone: nlb_cross_zone.then_some(true),
                 security_groups: vec![sg_lb],
                 listeners: vec![Listener {
                     port: Some(443),
@@ -525,11 +562,32 @@ impl Gen {
                 }],
             }),
         );
-        self.b.tag(lb_idx, SERVICE_TAG, service);
+        // A twin in another Region is sometimes named by an overlay rather than a tag.
+        if twin && self.rng.chance(50) {
+            self.b
+                .declared_mut()
+                .services
+                .insert(lb_arn.clone(), service.to_string());
+        } else {
+            self.b.tag(lb_idx, SERVICE_TAG, service);
+        }
+        let team = TEAMS[self.rng.below(TEAMS.len() as u64) as usize];
+        self.b.tag(lb_idx, "team", team);
         if self.rng.chance(5) {
             self.b.declared_mut().hard_egress.push(lb_arn.clone());
         }
-        self.database(service, account, region, &sg_db, &zones);
+        if let Some(db) = self.database(service, account, region, &sg_db, &zones)
+            && self.rng.chance(5)
+        {
+            // What security groups cannot say: a declared dependency, sometimes soft.
+            let hard = self.rng.chance(50);
+            self.b.declared_mut().dependencies.push(DeclaredDependency {
+                from: lb_arn.clone(),
+                to: db,
+                hard,
+                note: Some("declared by the owning team".into()),
+            });
+        }
         if self.rng.chance(10) {
             self.internal_api(service, account, region, &vpc_id, &sg_app, &zones);
         }
@@ -543,7 +601,7 @@ impl Gen {
         region: usize,
         sg: &str,
         zones: &[(String, String, String)],
-    ) {
+    ) -> Option<String> {
         let kind = self.rng.below(100);
         let backups = if self.rng.chance(4) { 0 } else { 7 };
         let protected = !self.rng.chance(15);
@@ -580,20 +638,26 @@ impl Gen {
             arn
         };
         match kind {
-            0..=34 => {
-                instance(
-                    self,
-                    &name,
-                    &zones[0].0,
-                    "postgres",
-                    true,
-                    Some(&zones[1].0),
-                    None,
-                );
-            }
+            0..=34 => Some(instance(
+                self,
+                &name,
+                &zones[0].0,
+                "postgres",
+                true,
+                Some(&zones[1].0),
+                None,
+            )),
             35..=46 => {
                 let z = self.rng.below(zones.len() as u64) as usize;
-                instance(self, &name, &zones[z].0, "mysql", false, None, None);
+                Some(instance(
+                    self,
+                    &name,
+                    &zones[z].0,
+                    "mysql",
+                    false,
+                    None,
+                    None,
+                ))
             }
             47..=94 => {
                 // Aurora with a reader elsewhere, Aurora writer-only, or a Multi-AZ DB cluster.
@@ -637,8 +701,9 @@ impl Gen {
                         global_cluster: None,
                     }),
                 );
+                Some(cluster)
             }
-            _ => {}
+            _ => None,
         }
     }
 
@@ -791,12 +856,12 @@ pub fn generate(cfg: &SynthConfig) -> Estate {
         let account = s % n_accounts;
         let region = g.regions[(s / n_accounts) % g.regions.len()];
         let service = format!("svc-{s:05}");
-        g.service(&service, account, region);
+        g.service(&service, account, region, false);
         // Some services also run in a second Region: they survive losing one.
         if g.regions.len() > 1 && g.rng.chance(15) {
             let other = g.regions
                 [(g.regions.iter().position(|r| *r == region).unwrap_or(0) + 1) % g.regions.len()];
-            g.service(&service, account, other);
+            g.service(&service, account, other, true);
         }
         s += 1;
     }

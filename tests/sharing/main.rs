@@ -7,5 +7,4 @@ mod fixture;
 
 mod diff;
 mod export;
-mod generated;
 mod redact;
