@@ -238,7 +238,7 @@ pub fn check(args: &CheckArgs) -> Result<u8> {
         TolerateArg::Az => Tolerance::Az,
         TolerateArg::Region => Tolerance::Region,
     };
-    let result = sim::check(&a.estate, &a.topo, &a.matrix, tolerate);
+    let result = sim::check(&a.topo, &a.matrix, tolerate);
     let (format, color) = (format_of(&args.output), use_color(args.output.color));
     let text = report::check(&a.report(), &result, format, color);
     a.emit(&text)?;

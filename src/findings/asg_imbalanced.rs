@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::Facts;
+use crate::model::{EdgeKind, Facts};
 
 use super::{Context, Finding, Rule, Severity, and_list, each};
 
@@ -22,11 +22,11 @@ fn check(ctx: &Context) -> Vec<Finding> {
     })
     .filter_map(|(r, asg)| {
         let spans: BTreeSet<&str> = asg.azs.iter().map(String::as_str).collect();
-        let used: BTreeSet<&str> = asg
-            .instances
-            .iter()
-            .filter_map(|i| e.find(i))
-            .filter_map(|i| e.resource(i).az)
+        // Its members, through the graph (member-of edges into the group).
+        let used: BTreeSet<&str> = e
+            .edges_to(r)
+            .filter(|(edge, _)| edge.kind == EdgeKind::MemberOf)
+            .filter_map(|(_, i)| e.resource(i).az)
             .map(|a| e.az_id(a))
             .collect();
         if asg.instances.is_empty() || used.len() >= spans.len() {

@@ -1,7 +1,7 @@
 //! `spof-az`: some single-AZ loss takes a user-facing path down.
 
 use crate::model::Domain;
-use crate::sim::{LostDomains, Scenario, Status};
+use crate::sim::Status;
 
 use super::{Context, Finding, Rule, Severity, and_list};
 
@@ -22,14 +22,6 @@ fn check(ctx: &Context) -> Vec<Finding> {
     let paths: Vec<usize> = (0..ctx.topo.paths().len())
         .filter(|&p| ctx.topo.baseline(p).status != Status::Down)
         .collect();
-    // One what-if per AZ that takes something down, for the reasons.
-    let mut verdicts = Vec::new();
-    for &col in &az_cols {
-        if paths.iter().any(|&p| m.cell(p, col).status == Status::Down) {
-            let lost = LostDomains::new(ctx.estate, &[m.domains[col]]);
-            verdicts.push((col, Scenario::evaluate(ctx.topo, &lost)));
-        }
-    }
     let mut out = Vec::new();
     for p in paths {
         let killers: Vec<usize> = az_cols
@@ -41,17 +33,7 @@ fn check(ctx: &Context) -> Vec<Finding> {
             continue;
         };
         let spec = &ctx.topo.paths()[p];
-        let verdict = &verdicts
-            .iter()
-            .find(|(c, _)| *c == first)
-            .expect("computed above")
-            .1;
-        let reason = verdict
-            .path(p)
-            .reasons
-            .iter()
-            .find(|r| r.effect == Status::Down)
-            .or(verdict.path(p).reasons.first());
+        let reason = m.down_reasons(p, first).first();
         let mut resources = vec![spec.lb, spec.tg];
         if let Some(c) = reason.and_then(|r| r.culprit())
             && !resources.contains(&c)

@@ -2,6 +2,7 @@
 //! references that point at nothing (unless a coverage gap excuses them).
 
 use foldhash::{HashMap, HashSet};
+use rayon::prelude::*;
 
 use super::graph::{Edge, EdgeKind};
 use super::index::IdIndex;
@@ -45,6 +46,9 @@ const fn edge_in(kind: EdgeKind) -> Join {
     Join::In(Edge::of(kind))
 }
 
+/// Resources resolved per parallel task: small enough to balance, big enough to matter.
+const CHUNK: usize = 16_384;
+
 pub(super) fn resolve(s: &Sources) -> Links {
     let gaps: HashSet<(&str, &str, Service)> = s
         .coverage
@@ -52,13 +56,40 @@ pub(super) fn resolve(s: &Sources) -> Links {
         .filter(|c| c.status != CoverageStatus::Ok)
         .map(|c| (c.account.as_str(), c.region.as_str(), c.service))
         .collect();
+    // Each resource's references resolve on their own: chunks in parallel, joined in order.
+    let parts: Vec<Links> = s
+        .resources
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(c, chunk)| resolve_chunk(s, &gaps, c * CHUNK, chunk))
+        .collect();
     let mut links = Links {
-        edges: Vec::with_capacity(s.resources.len() * 3),
+        edges: Vec::with_capacity(parts.iter().map(|p| p.edges.len()).sum::<usize>() * 5 / 4),
+        missing: Vec::new(),
+    };
+    for part in parts {
+        links.edges.extend(part.edges);
+        links.missing.extend(part.missing);
+    }
+    declared(s, &mut links);
+    egress(s, &mut links.edges);
+    inferred_dependencies(s, &mut links.edges);
+    links
+}
+
+fn resolve_chunk(
+    s: &Sources,
+    gaps: &HashSet<(&str, &str, Service)>,
+    first: usize,
+    chunk: &[Resource],
+) -> Links {
+    let mut links = Links {
+        edges: Vec::with_capacity(chunk.len() * 3),
         missing: Vec::new(),
     };
     use EdgeKind::*;
-    for (i, r) in s.resources.iter().enumerate() {
-        let from = i as u32;
+    for (i, r) in chunk.iter().enumerate() {
+        let from = (first + i) as u32;
         let account = s.accounts[r.account.index()].id.as_str();
         let region = s.regions[r.region.index()].as_str();
         let mut link = |field: &'static str, to: &str, kinds: &[Kind], join: Join| {
@@ -173,9 +204,6 @@ pub(super) fn resolve(s: &Sources) -> Links {
             }
         }
     }
-    declared(s, &mut links);
-    egress(s, &mut links.edges);
-    inferred_dependencies(s, &mut links.edges);
     links
 }
 

@@ -1,9 +1,9 @@
 //! The CI gate: does any single loss of a kind take a user-facing path (or a service,
 //! where paths form one) down?
 
-use crate::model::{Domain, Estate};
+use crate::model::Domain;
 
-use super::{LostDomains, Matrix, Reason, Scenario, Status, Topology};
+use super::{Matrix, Reason, Status, Topology};
 
 /// Which single losses the estate must survive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,12 +58,7 @@ impl CheckResult {
 
 /// Lists every service, and every path outside a service, that some single loss of
 /// the tolerated kind takes down. A service survives while any of its paths does.
-pub fn check(
-    estate: &Estate,
-    topo: &Topology,
-    matrix: &Matrix,
-    tolerate: Tolerance,
-) -> CheckResult {
+pub fn check(topo: &Topology, matrix: &Matrix, tolerate: Tolerance) -> CheckResult {
     let mut offenders = Vec::new();
     for (col, &domain) in matrix.domains.iter().enumerate() {
         if !tolerate.covers(domain) {
@@ -84,16 +79,7 @@ pub fn check(
         if down_services.is_empty() && down_paths.is_empty() {
             continue;
         }
-        let verdict = Scenario::evaluate(topo, &LostDomains::new(estate, &[domain]));
-        let down_reasons = |p: usize| -> Vec<Reason> {
-            verdict
-                .path(p)
-                .reasons
-                .iter()
-                .filter(|r| r.effect == Status::Down)
-                .cloned()
-                .collect()
-        };
+        let down_reasons = |p: usize| matrix.down_reasons(p, col).to_vec();
         for s in down_services {
             offenders.push(Offender {
                 subject: Subject::Service(s),

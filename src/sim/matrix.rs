@@ -5,7 +5,7 @@ use rayon::prelude::*;
 use crate::model::{Domain, Estate};
 
 use super::evaluate::{evaluate_units, service_verdicts};
-use super::{LostDomains, Status, Topology};
+use super::{LostDomains, Reason, Status, Topology};
 
 /// One path under one single-domain loss.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +22,8 @@ pub struct Matrix {
     cells: Vec<Cell>,
     /// Row-major: service × domain.
     services: Vec<Status>,
+    /// Per column, in path order: the reasons of each path that goes down.
+    down_reasons: Vec<Vec<(usize, Vec<Reason>)>>,
 }
 
 impl Matrix {
@@ -32,18 +34,25 @@ impl Matrix {
     }
 
     pub fn for_domains(estate: &Estate, topo: &Topology, domains: Vec<Domain>) -> Matrix {
-        let columns: Vec<(Vec<Cell>, Vec<Status>)> = domains
+        type Column = (Vec<Cell>, Vec<Status>, Vec<(usize, Vec<Reason>)>);
+        let columns: Vec<Column> = domains
             .par_iter()
             .map(|&d| {
                 let lost = LostDomains::new(estate, &[d]);
                 let changed = evaluate_units(topo, &lost, topo.units_touching(d));
+                let mut down = Vec::new();
                 let cells: Vec<Cell> = topo
                     .paths
                     .iter()
-                    .map(|p| {
+                    .enumerate()
+                    .map(|(i, p)| {
                         let o = changed
                             .get(&p.chain)
                             .unwrap_or(&topo.baseline[p.chain as usize]);
+                        if o.status == Status::Down {
+                            let why = o.reasons.iter().filter(|r| r.effect == Status::Down);
+                            down.push((i, why.cloned().collect()));
+                        }
                         Cell {
                             status: o.status,
                             after: o.capacity.map_or(0, |c| c.after),
@@ -54,7 +63,7 @@ impl Matrix {
                     .into_iter()
                     .map(|s| s.status)
                     .collect();
-                (cells, services)
+                (cells, services, down)
             })
             .collect();
         let n = domains.len();
@@ -66,7 +75,9 @@ impl Matrix {
             topo.paths.len() * n
         ];
         let mut services = vec![Status::Ok; topo.services.len() * n];
-        for (col, (column, svc)) in columns.into_iter().enumerate() {
+        let mut down_reasons = Vec::with_capacity(n);
+        for (col, (column, svc, down)) in columns.into_iter().enumerate() {
+            down_reasons.push(down);
             for (row, cell) in column.into_iter().enumerate() {
                 cells[row * n + col] = cell;
             }
@@ -78,6 +89,16 @@ impl Matrix {
             domains,
             cells,
             services,
+            down_reasons,
+        }
+    }
+
+    /// Why a path is down when a column's domain is lost (empty if it is not down).
+    pub fn down_reasons(&self, path: usize, col: usize) -> &[Reason] {
+        let column = &self.down_reasons[col];
+        match column.binary_search_by_key(&path, |(p, _)| *p) {
+            Ok(i) => &column[i].1,
+            Err(_) => &[],
         }
     }
 

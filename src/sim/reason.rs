@@ -222,7 +222,8 @@ impl Reason {
                 )
             }
             Cause::DbFailover { db, kind, from, to } => {
-                let to = to.map_or_else(|| "its standby".to_string(), |t| az(t).to_string());
+                // Where the standby is, when the API reports it (moto, for one, never does).
+                let to = to.map_or_else(|| "another AZ".to_string(), |t| az(t).to_string());
                 match kind {
                     DbKind::MultiAzInstance => format!(
                         "{} lost its primary in {}: failover to the standby in {to} (typically 60–120 s without writes)",

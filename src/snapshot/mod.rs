@@ -27,10 +27,10 @@ pub const SUPPORTED_VERSIONS: &[u32] = &[1];
 
 #[derive(Debug, Error)]
 pub enum SnapshotError {
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {error}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
 
     #[error("{path}:{line}:{column}: {message}")]
@@ -53,12 +53,12 @@ pub enum SnapshotError {
     )]
     UnsupportedVersion { path: String, version: u64 },
 
-    #[error("{path}: {source}")]
-    Model { path: String, source: ModelError },
+    #[error("{path}: {error}")]
+    Model { path: String, error: ModelError },
 
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}: {error}")]
     Write {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
 }

@@ -12,9 +12,9 @@ use super::{SCHEMA, SUPPORTED_VERSIONS, SnapshotError};
 
 /// Reads a snapshot file into an estate.
 pub fn load(path: &Path) -> Result<Estate, SnapshotError> {
-    let bytes = std::fs::read(path).map_err(|source| SnapshotError::Read {
+    let bytes = std::fs::read(path).map_err(|error| SnapshotError::Read {
         path: path.to_path_buf(),
-        source,
+        error,
     })?;
     from_slice(&bytes, &path.display().to_string())
 }
@@ -70,9 +70,9 @@ pub fn from_slice(bytes: &[u8], origin: &str) -> Result<Estate, SnapshotError> {
     }
     header.check(origin)?;
     parsed.map_err(syntax)?;
-    builder.build().map_err(|source| SnapshotError::Model {
+    builder.build().map_err(|error| SnapshotError::Model {
         path: origin.to_string(),
-        source,
+        error,
     })
 }
 

@@ -115,9 +115,9 @@ pub fn write_estate(path: &Path, estate: &Estate) -> Result<(), SnapshotError> {
 /// Writes `bytes` to `path` through a temporary file in the same directory and a
 /// rename, so that `path` is either untouched or complete. `private` sets mode 0600.
 pub fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> Result<(), SnapshotError> {
-    let err = |source: std::io::Error| SnapshotError::Write {
+    let err = |error: std::io::Error| SnapshotError::Write {
         path: path.to_path_buf(),
-        source,
+        error,
     };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
