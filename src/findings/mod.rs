@@ -169,7 +169,8 @@ fn depended_resources(topo: &Topology) -> HashSet<ResIdx> {
 pub fn analyze(estate: &Estate, topo: &Topology, matrix: &Matrix) -> Vec<Finding> {
     let ctx = Context::new(estate, topo, matrix);
     let mut out: Vec<Finding> = RULES.iter().flat_map(|r| (r.check)(&ctx)).collect();
-    out.sort_by(|a, b| (a.severity, a.code, &a.message).cmp(&(b.severity, b.code, &b.message)));
+    // Stable: within a code, findings keep the order their rule found them in (estate order).
+    out.sort_by_key(|f| (f.severity, f.code));
     out
 }
 
