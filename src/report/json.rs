@@ -9,10 +9,99 @@ use crate::sim::{Capacity, CheckResult, Matrix, PathSummary, Status, Subject, Ve
 
 use super::Report;
 
+/// JSON with one item per line: the document's fields, and each element of its
+/// lists (a path, a finding, an offender), are on lines of their own; inside an
+/// item it is compact. Readable, greppable, and half the size of pretty-printed.
 pub fn to_string<T: Serialize>(value: &T) -> String {
-    let mut s = serde_json::to_string_pretty(value).expect("reports always serialize");
-    s.push('\n');
-    s
+    let mut out = Vec::with_capacity(4096);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, ItemPerLine::default());
+    value.serialize(&mut ser).expect("reports always serialize");
+    out.push(b'\n');
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Breaks lines inside the top two levels of nesting only.
+#[derive(Default)]
+struct ItemPerLine {
+    depth: usize,
+    /// Whether the current container has items yet.
+    has_items: Vec<bool>,
+}
+
+impl ItemPerLine {
+    const LINE_DEPTH: usize = 2;
+
+    fn open<W: ?Sized + std::io::Write>(&mut self, w: &mut W, c: &[u8]) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_items.push(false);
+        w.write_all(c)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(&mut self, w: &mut W, c: &[u8]) -> std::io::Result<()> {
+        let had = self.has_items.pop().unwrap_or(false);
+        self.depth -= 1;
+        if had && self.depth < Self::LINE_DEPTH {
+            self.newline(w)?;
+        }
+        w.write_all(c)
+    }
+
+    fn item<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        if let Some(h) = self.has_items.last_mut() {
+            *h = true;
+        }
+        if !first {
+            w.write_all(b",")?;
+        }
+        if self.depth <= Self::LINE_DEPTH {
+            self.newline(w)?;
+        }
+        Ok(())
+    }
+
+    fn newline<W: ?Sized + std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b"\n")?;
+        for _ in 0..self.depth {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for ItemPerLine {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(if self.depth <= Self::LINE_DEPTH {
+            b": "
+        } else {
+            b":"
+        })
+    }
 }
 
 #[derive(Serialize)]
