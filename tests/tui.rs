@@ -425,3 +425,88 @@ fn quitting_works_with_q_and_ctrl_c() {
     h.press("ctrl-c");
     assert!(h.app.quit, "ctrl-c quits even in command mode");
 }
+
+#[test]
+fn a_live_scan_shows_progress_then_the_estate_with_its_gaps() {
+    use blastmap::discover::{ScanEvent, UnitState};
+    use blastmap::model::{CoverageStatus, Service};
+    let mut h = Harness {
+        app: App::live(Theme::new(false), Rect::new(0, 0, 100, 30)),
+        term: Terminal::new(TestBackend::new(100, 30)).unwrap(),
+    };
+    let unit = |service, state| {
+        Action::Scan(ScanEvent::Unit {
+            account: "111111111111".into(),
+            region: "us-east-1".into(),
+            service,
+            state,
+        })
+    };
+    h.dispatch(unit(Service::Ec2, UnitState::Done(CoverageStatus::Ok)));
+    h.dispatch(unit(Service::Rds, UnitState::Done(CoverageStatus::Denied)));
+    h.dispatch(unit(Service::Elbv2, UnitState::Running));
+    h.dispatch(Action::Scan(ScanEvent::Note(
+        "assuming role arn:aws:iam::2:role/scan".into(),
+    )));
+    let screen = h.screen();
+    assert!(screen.contains("scanning AWS (read-only)"), "{screen}");
+    assert!(
+        screen.contains("2 of 3 account/Region/service units read"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("ec2 ✓") && screen.contains("rds ✗ denied"),
+        "{screen}"
+    );
+    assert!(screen.contains("note: assuming role"), "{screen}");
+    // The scan lands: an estate that could not read RDS in one account and Region.
+    let text = blastmap::demo::DEMO_JSON.replacen(
+        r#"{"account": "111111111111", "region": "us-east-1", "service": "rds", "status": "ok"}"#,
+        r#"{"account": "111111111111", "region": "us-east-1", "service": "rds", "status": "denied", "message": "AccessDenied"}"#,
+        1,
+    );
+    let estate = blastmap::snapshot::from_slice(text.as_bytes(), "scan").unwrap();
+    let origin = tui::Origin::Live {
+        scanned_at: "14:02:11".into(),
+    };
+    h.dispatch(Action::Loaded(Ok(Box::new(tui::Loaded::new(
+        estate, origin,
+    )))));
+    let screen = h.screen();
+    assert!(
+        screen.contains("live, scanned 14:02:11") || screen.contains("live 14:02:11"),
+        "{screen}"
+    );
+    assert!(screen.contains("INCOMPLETE: 1 gap(s), :gaps"), "{screen}");
+    h.command("gaps");
+    let screen = h.screen();
+    assert!(
+        screen.contains("111111111111 us-east-1 rds: denied — accessdenied"),
+        "{screen}"
+    );
+    h.press("esc");
+    assert!(!h.app.gaps);
+    // r rescans (the runtime scans); the scenario is kept across the new estate.
+    h.command("lose use1-az4");
+    let effects = h
+        .app
+        .update(Action::Command(blastmap::tui::keymap::Command::Rescan));
+    assert_eq!(effects, vec![tui::Effect::Rescan]);
+    assert!(h.app.scanning);
+    let estate = blastmap::demo::estate().unwrap();
+    let origin = tui::Origin::Live {
+        scanned_at: "14:05:00".into(),
+    };
+    h.dispatch(Action::Loaded(Ok(Box::new(tui::Loaded::new(
+        estate, origin,
+    )))));
+    assert!(!h.app.scanning);
+    assert!(h.screen().contains("lost: use1-az4 │ 1 down"));
+}
+
+#[test]
+fn rescan_on_a_snapshot_says_it_needs_a_live_estate() {
+    let mut h = Harness::demo(100, 30);
+    h.press("r");
+    assert!(h.screen().contains("r rescans live estates only"));
+}

@@ -55,11 +55,19 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 e.resources().len(),
                 engine.topo.paths().len(),
             );
+            // Missing data must never pass for no resources: the badge comes first.
+            let gaps = e.coverage_gaps().count();
+            let badge = if gaps > 0 {
+                format!("INCOMPLETE: {gaps} gap(s), :gaps ")
+            } else {
+                String::new()
+            };
             let origin = engine.origin_label();
             let counts =
                 format!("{a} accounts · {r} Regions · {z} AZs · {n} resources · {p} paths");
+            let fixed = 14 + badge.width();
             // Narrow terminals get the short form rather than a cut line.
-            let (origin, counts) = if 14 + origin.width() + counts.width() <= width {
+            let (origin, counts) = if fixed + origin.width() + counts.width() <= width {
                 (origin, counts)
             } else {
                 (
@@ -67,17 +75,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                     format!("{a} acct · {r} Reg · {z} AZ · {n} res · {p} paths"),
                 )
             };
-            let room = width.saturating_sub(14 + counts.width());
-            let mut spans = vec![
+            let room = width.saturating_sub(fixed + counts.width());
+            vec![
                 (" blastmap ".to_string(), t.title()),
+                (badge, t.error()),
                 (format!("│ {} │ ", fit(&origin, room)), Style::new()),
                 (counts, t.dim()),
-            ];
-            let gaps = e.coverage_gaps().count();
-            if gaps > 0 {
-                spans.push((format!("  INCOMPLETE: {gaps} gap(s), :gaps"), t.error()));
-            }
-            spans
+            ]
         }
         None => vec![(" blastmap ".to_string(), t.title())],
     };
