@@ -24,7 +24,10 @@ fn app(resources: usize, screen: Screen) -> (App, Terminal<TestBackend>) {
     let f = fixture(resources);
     let mut app = App::new(Theme::new(true), Rect::new(0, 0, 200, 60));
     let loaded = Loaded::new(f.estate.clone(), Origin::Demo);
-    drop(app.update(Action::Loaded(Ok(Box::new(loaded)))));
+    drop(app.update(Action::Loaded {
+        generation: 0,
+        result: Ok(Box::new(loaded)),
+    }));
     let n = blastmap::tui::app::Screen::ALL
         .iter()
         .position(|s| *s == screen)
@@ -63,7 +66,7 @@ fn lose_az_simulate_render(bencher: Bencher, resources: usize) {
         .unwrap_or(0);
     bencher.bench_local(|| {
         for effect in app.update(Action::Command(Command::Open)) {
-            if let Some(done) = perform(effect, app.engine.clone(), app.verdict.clone()) {
+            if let Some(done) = perform(effect, app.engine.clone()) {
                 drop(app.update(done));
             }
         }

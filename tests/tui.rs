@@ -30,7 +30,7 @@ impl Harness {
             app: App::new(theme, Rect::new(0, 0, w, h)),
             term: Terminal::new(TestBackend::new(w, h)).unwrap(),
         };
-        let loaded = tui::load(None).expect("the demo estate loads");
+        let loaded = tui::load(None, 0).expect("the demo estate loads");
         hx.dispatch(loaded);
         hx
     }
@@ -38,7 +38,7 @@ impl Harness {
     /// Applies an action and runs the effects it asks for, as the runtime would.
     fn dispatch(&mut self, action: Action) {
         for effect in self.app.update(action) {
-            let follow = tui::perform(effect, self.app.engine.clone(), self.app.verdict.clone());
+            let follow = tui::perform(effect, self.app.engine.clone());
             if let Some(a) = follow {
                 self.dispatch(a);
             }
@@ -469,9 +469,10 @@ fn a_live_scan_shows_progress_then_the_estate_with_its_gaps() {
     let origin = tui::Origin::Live {
         scanned_at: "14:02:11".into(),
     };
-    h.dispatch(Action::Loaded(Ok(Box::new(tui::Loaded::new(
-        estate, origin,
-    )))));
+    h.dispatch(Action::Loaded {
+        generation: 0,
+        result: Ok(Box::new(tui::Loaded::new(estate, origin))),
+    });
     let screen = h.screen();
     assert!(
         screen.contains("live, scanned 14:02:11") || screen.contains("live 14:02:11"),
@@ -491,15 +492,16 @@ fn a_live_scan_shows_progress_then_the_estate_with_its_gaps() {
     let effects = h
         .app
         .update(Action::Command(blastmap::tui::keymap::Command::Rescan));
-    assert_eq!(effects, vec![tui::Effect::Rescan]);
+    assert_eq!(effects, vec![tui::Effect::Rescan { generation: 1 }]);
     assert!(h.app.scanning);
     let estate = blastmap::demo::estate().unwrap();
     let origin = tui::Origin::Live {
         scanned_at: "14:05:00".into(),
     };
-    h.dispatch(Action::Loaded(Ok(Box::new(tui::Loaded::new(
-        estate, origin,
-    )))));
+    h.dispatch(Action::Loaded {
+        generation: 1,
+        result: Ok(Box::new(tui::Loaded::new(estate, origin))),
+    });
     assert!(!h.app.scanning);
     assert!(h.screen().contains("lost: use1-az4 │ 1 down"));
 }
@@ -509,4 +511,88 @@ fn rescan_on_a_snapshot_says_it_needs_a_live_estate() {
     let mut h = Harness::demo(100, 30);
     h.press("r");
     assert!(h.screen().contains("r rescans live estates only"));
+}
+
+#[test]
+fn a_superseded_load_is_dropped() {
+    let mut h = Harness::demo(100, 30);
+    h.command("lose use1-az4");
+    // A load is asked for (:open), then an older load lands late: it is ignored.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("e.json");
+    std::fs::write(&file, blastmap::demo::DEMO_JSON).unwrap();
+    let effects = h
+        .app
+        .update(Action::Command(blastmap::tui::keymap::Command::CommandMode));
+    assert!(effects.is_empty());
+    h.type_text(&format!("open {}", file.display()));
+    let effects = h.app.update(Action::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
+    let [tui::Effect::LoadSnapshot { generation, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    let stale = tui::Loaded::new(blastmap::demo::estate().unwrap(), tui::Origin::Demo);
+    h.dispatch(Action::Loaded {
+        generation: generation - 1,
+        result: Ok(Box::new(stale)),
+    });
+    assert!(
+        h.screen().contains("lost: use1-az4"),
+        "the stale load changed nothing"
+    );
+    let fresh = tui::load(Some(file.clone()), *generation).unwrap();
+    h.dispatch(fresh);
+    assert!(h.screen().contains("snapshot e.json"));
+}
+
+#[test]
+fn export_writes_the_scenario_asked_for_even_mid_simulation() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("retro.md");
+    let mut h = Harness::demo(120, 32);
+    // :lose asks for a simulation; the export comes before its result.
+    h.press(":");
+    h.type_text("lose use1-az2");
+    let sim = h.app.update(Action::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
+    assert!(h.app.simulating);
+    h.command(&format!("export {}", file.display()));
+    drop(sim);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.starts_with("# blastmap report: losing use1-az2"),
+        "{}",
+        &text[..80]
+    );
+    assert!(text.contains("| **down** | payments-nlb → payments-api |"));
+}
+
+#[test]
+fn scrolling_stops_at_the_end_of_the_content() {
+    let mut h = Harness::demo(80, 24);
+    h.command("lose use1-az4");
+    h.press("2 home enter G");
+    let bottom = h.app.detail_scroll;
+    assert!(bottom > 0, "the detail is longer than 80×24");
+    let end = h.screen();
+    h.press("G j j j");
+    assert_eq!(h.app.detail_scroll, bottom);
+    h.press("k");
+    assert_eq!(
+        h.app.detail_scroll,
+        bottom - 1,
+        "one k scrolls back at once"
+    );
+    assert_ne!(h.screen(), end);
+    h.press("esc ?");
+    for _ in 0..100 {
+        h.press("j");
+    }
+    let at_end = h.app.help_scroll;
+    h.press("k");
+    assert_eq!(h.app.help_scroll, at_end - 1);
 }

@@ -19,8 +19,11 @@ pub enum Action {
     Resize(u16, u16),
     /// A quarter second passed (flash messages fade).
     Tick,
-    /// An estate finished loading (or failed to).
-    Loaded(Result<Box<Loaded>, String>),
+    /// An estate finished loading (or failed to); only the latest load counts.
+    Loaded {
+        generation: u64,
+        result: Result<Box<Loaded>, String>,
+    },
     /// A scenario finished evaluating; stale generations are dropped.
     Simulated {
         generation: u64,
@@ -41,9 +44,17 @@ pub enum Effect {
         generation: u64,
         lost: Vec<Domain>,
     },
-    LoadSnapshot(PathBuf),
-    /// Write the current what-if as the Markdown retrospective report.
-    Export(PathBuf),
+    LoadSnapshot {
+        path: PathBuf,
+        generation: u64,
+    },
+    /// Write the what-if of `lost` as the Markdown retrospective report.
+    Export {
+        path: PathBuf,
+        lost: Vec<Domain>,
+    },
     /// Scan the live estate again.
-    Rescan,
+    Rescan {
+        generation: u64,
+    },
 }

@@ -160,6 +160,11 @@ pub struct App {
     pub scan_notes: Vec<String>,
     /// The coverage gaps popup (`:gaps`).
     pub gaps: bool,
+    /// The latest load asked for (the first, from the command line, is 0): older
+    /// results are dropped.
+    pub load_generation: u64,
+    /// The load that is a live scan under way, if any.
+    pub scan_generation: Option<u64>,
 }
 
 impl App {
@@ -200,6 +205,8 @@ impl App {
             scan_units: BTreeMap::new(),
             scan_notes: Vec::new(),
             gaps: false,
+            load_generation: 0,
+            scan_generation: None,
         }
     }
 
@@ -208,6 +215,7 @@ impl App {
         let mut app = App::new(theme, area);
         app.live = true;
         app.scanning = true;
+        app.scan_generation = Some(0);
         app.loading = Some("scanning AWS (read-only)…".to_string());
         app
     }
@@ -531,7 +539,8 @@ impl App {
                 Command::Top => isize::MIN / 2,
                 _ => isize::MAX / 2,
             };
-            self.detail_scroll = (self.detail_scroll as isize + delta).clamp(0, 10_000) as usize;
+            let max = view::detail::max_scroll(self, self.body()) as isize;
+            self.detail_scroll = (self.detail_scroll as isize + delta).clamp(0, max) as usize;
             return;
         }
         let (len, height) = self.list_len_height();
@@ -574,7 +583,17 @@ impl App {
                 }
                 Vec::new()
             }
-            Action::Loaded(Ok(loaded)) => {
+            Action::Loaded { generation, .. } if generation != self.load_generation => {
+                // Superseded (a :open after a rescan started, or the other way round).
+                if self.scan_generation == Some(generation) {
+                    self.scanning = false;
+                    self.scan_generation = None;
+                }
+                Vec::new()
+            }
+            Action::Loaded {
+                result: Ok(loaded), ..
+            } => {
                 // A rescan keeps the scenario: the same domains, by name, lost again.
                 let lost_names: Vec<String> = match &self.engine {
                     Some(old) => self
@@ -586,6 +605,7 @@ impl App {
                 };
                 let origin = loaded.engine.origin_label();
                 self.scanning = false;
+                self.scan_generation = None;
                 self.install(*loaded);
                 self.flash(format!("loaded {origin}"), false);
                 let Some(engine) = self.engine.clone() else {
@@ -601,8 +621,12 @@ impl App {
                     self.set_lost(lost)
                 }
             }
-            Action::Loaded(Err(message)) => {
+            Action::Loaded {
+                result: Err(message),
+                ..
+            } => {
                 self.scanning = false;
+                self.scan_generation = None;
                 if self.engine.is_none() {
                     self.loading = Some(message.clone());
                 }
@@ -643,13 +667,15 @@ impl App {
             return Vec::new();
         }
         if self.help {
+            let max = view::help::max_scroll(self, self.area);
             self.help_scroll = match c {
                 Command::Up => self.help_scroll.saturating_sub(1),
                 Command::Down => self.help_scroll + 1,
                 Command::PageUp => self.help_scroll.saturating_sub(10),
                 Command::PageDown => self.help_scroll + 10,
                 _ => 0,
-            };
+            }
+            .min(max);
             return Vec::new();
         }
         if self.gaps && c == Command::Back {
@@ -710,17 +736,7 @@ impl App {
                 self.input = InputMode::Command;
                 self.input_text.clear();
             }
-            Command::Rescan => {
-                if self.live {
-                    self.loading = Some("rescanning…".to_string());
-                    return vec![Effect::Rescan];
-                }
-                self.flash(
-                    "r rescans live estates only (start blastmap with AWS flags)",
-                    true,
-                );
-            }
-            Command::Quit | Command::Help => {}
+            Command::Quit | Command::Help | Command::Rescan => {}
         }
         Vec::new()
     }
@@ -743,7 +759,15 @@ impl App {
         if self.engine.is_none() {
             self.loading = Some("scanning AWS (read-only)…".to_string());
         }
-        vec![Effect::Rescan]
+        let generation = self.next_load();
+        self.scan_generation = Some(generation);
+        vec![Effect::Rescan { generation }]
+    }
+
+    /// A new load (snapshot or scan) supersedes every earlier one.
+    fn next_load(&mut self) -> u64 {
+        self.load_generation += 1;
+        self.load_generation
     }
 
     fn on_scan_event(&mut self, ev: ScanEvent) {
@@ -994,7 +1018,11 @@ impl App {
             "open" | "e" => match args.first() {
                 Some(path) => {
                     self.flash(format!("opening {path}…"), false);
-                    return vec![Effect::LoadSnapshot(path.into())];
+                    let generation = self.next_load();
+                    return vec![Effect::LoadSnapshot {
+                        path: path.into(),
+                        generation,
+                    }];
                 }
                 None => self.flash(
                     "usage: :open FILE (a snapshot written by blastmap scan)",
@@ -1002,7 +1030,13 @@ impl App {
                 ),
             },
             "export" | "w" => match args.first() {
-                Some(path) if self.engine.is_some() => return vec![Effect::Export(path.into())],
+                Some(path) if self.engine.is_some() => {
+                    // The scenario as asked for, even if its simulation is still running.
+                    return vec![Effect::Export {
+                        path: path.into(),
+                        lost: self.lost.clone(),
+                    }];
+                }
                 Some(_) => self.flash("no estate is loaded yet", true),
                 None => self.flash(
                     "usage: :export FILE (writes the current what-if as Markdown)",

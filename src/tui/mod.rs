@@ -145,13 +145,13 @@ async fn run_loop(start: Start) -> Result<(), TuiError> {
     match start {
         Start::Demo => {
             app.loading = Some("loading the demo estate…".to_string());
-            spawn_blocking_action(&actions, move || load(None));
+            spawn_blocking_action(&actions, move || load(None, 0));
         }
         Start::Snapshot(path) => {
             app.loading = Some(format!("loading {}…", path.display()));
-            spawn_blocking_action(&actions, move || load(Some(path)));
+            spawn_blocking_action(&actions, move || load(Some(path), 0));
         }
-        Start::Live(config) => start_scan(config, &actions),
+        Start::Live(config) => start_scan(config, 0, &actions),
     }
 
     let mut tick = tokio::time::interval(Duration::from_millis(250));
@@ -182,12 +182,12 @@ async fn run_loop(start: Start) -> Result<(), TuiError> {
         // A tick only changes the screen when a flash message is fading.
         dirty = !matches!(action, Action::Tick) || app.flash.is_some();
         for effect in app.update(action) {
-            if let (Effect::Rescan, Some(config)) = (&effect, &live_config) {
-                start_scan(config.clone(), &actions);
+            if let (Effect::Rescan { generation }, Some(config)) = (&effect, &live_config) {
+                start_scan(config.clone(), *generation, &actions);
                 continue;
             }
-            let (engine, verdict) = (app.engine.clone(), app.verdict.clone());
-            spawn_blocking_action(&actions, move || perform(effect, engine, verdict));
+            let engine = app.engine.clone();
+            spawn_blocking_action(&actions, move || perform(effect, engine));
         }
         if app.quit {
             break;
@@ -211,7 +211,7 @@ fn spawn_blocking_action(
 }
 
 /// Scans live in a task: progress comes back as `Action::Scan`, the estate as `Action::Loaded`.
-fn start_scan(config: ScanConfig, actions: &mpsc::UnboundedSender<Action>) {
+fn start_scan(config: ScanConfig, generation: u64, actions: &mpsc::UnboundedSender<Action>) {
     let tx = actions.clone();
     tokio::spawn(async move {
         let (events, mut event_rx) = mpsc::unbounded_channel();
@@ -226,7 +226,7 @@ fn start_scan(config: ScanConfig, actions: &mpsc::UnboundedSender<Action>) {
         while let Ok(ev) = event_rx.try_recv() {
             let _ = tx.send(Action::Scan(ev));
         }
-        let action = match result {
+        let result = match result {
             Ok(outcome) => {
                 let origin = Origin::Live {
                     scanned_at: local_time(),
@@ -234,15 +234,15 @@ fn start_scan(config: ScanConfig, actions: &mpsc::UnboundedSender<Action>) {
                 let built =
                     tokio::task::spawn_blocking(move || Loaded::new(outcome.estate, origin)).await;
                 match built {
-                    Ok(loaded) => Action::Loaded(Ok(Box::new(loaded))),
-                    Err(e) => Action::Loaded(Err(format!("building the estate failed: {e}"))),
+                    Ok(loaded) => Ok(Box::new(loaded)),
+                    Err(e) => Err(format!("building the estate failed: {e}")),
                 }
             }
-            Err(e) => Action::Loaded(Err(format!(
+            Err(e) => Err(format!(
                 "{e}\n\nPress r to scan again or q to quit. `blastmap demo` runs without AWS."
-            ))),
+            )),
         };
-        let _ = tx.send(action);
+        let _ = tx.send(Action::Loaded { generation, result });
     });
 }
 
@@ -260,8 +260,8 @@ fn local_time() -> String {
     }
 }
 
-/// Loads the demo estate (`None`) or a snapshot.
-pub fn load(path: Option<PathBuf>) -> Option<Action> {
+/// Loads the demo estate (`None`) or a snapshot, as load number `generation`.
+pub fn load(path: Option<PathBuf>, generation: u64) -> Option<Action> {
     let result = match path {
         None => crate::demo::estate()
             .map(|e| Loaded::new(e, Origin::Demo))
@@ -270,15 +270,14 @@ pub fn load(path: Option<PathBuf>) -> Option<Action> {
             .map(|e: Estate| Loaded::new(e, Origin::Snapshot(p)))
             .map_err(|e| e.to_string()),
     };
-    Some(Action::Loaded(result.map(Box::new)))
+    Some(Action::Loaded {
+        generation,
+        result: result.map(Box::new),
+    })
 }
 
 /// Does an effect's work (blocking) and says how it went.
-pub fn perform(
-    effect: Effect,
-    engine: Option<Arc<Engine>>,
-    verdict: Option<Arc<crate::sim::Verdict>>,
-) -> Option<Action> {
+pub fn perform(effect: Effect, engine: Option<Arc<Engine>>) -> Option<Action> {
     match effect {
         Effect::Simulate { generation, lost } => {
             let engine = engine?;
@@ -287,9 +286,10 @@ pub fn perform(
                 verdict: Arc::new(engine.simulate(&lost)),
             })
         }
-        Effect::LoadSnapshot(path) => load(Some(path)),
-        Effect::Export(path) => {
-            let (engine, verdict) = (engine?, verdict?);
+        Effect::LoadSnapshot { path, generation } => load(Some(path), generation),
+        Effect::Export { path, lost } => {
+            let engine = engine?;
+            let verdict = engine.simulate(&lost);
             let r = Report {
                 estate: &engine.estate,
                 topo: &engine.topo,
@@ -309,8 +309,9 @@ pub fn perform(
             )
         }
         // The runtime scans; without one (tests), there is nothing to scan with.
-        Effect::Rescan => Some(Action::Loaded(
-            Err("no live scan is configured".to_string()),
-        )),
+        Effect::Rescan { generation } => Some(Action::Loaded {
+            generation,
+            result: Err("no live scan is configured".to_string()),
+        }),
     }
 }

@@ -11,9 +11,52 @@ use crate::tui::app::App;
 
 use super::{bar, fit, line, pad};
 
+/// The detail's lines: (left, right, drawn side by side).
+struct Columns {
+    left: Vec<Line<'static>>,
+    right: Vec<Line<'static>>,
+    side_by_side: bool,
+    left_w: usize,
+}
+
+/// How far the detail can scroll in `area` (its height as lines, less what fits).
+pub fn max_scroll(app: &App, area: Rect) -> usize {
+    let Some(c) = columns(app, area) else {
+        return 0;
+    };
+    let height = if c.side_by_side {
+        c.left.len().max(c.right.len())
+    } else {
+        c.left.len() + 1 + c.right.len()
+    };
+    height.saturating_sub(area.height as usize)
+}
+
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let (Some(engine), Some(verdict), Some(p)) = (&app.engine, &app.verdict, app.detail) else {
+    let Some(c) = columns(app, area) else {
         return;
+    };
+    let scroll = app.detail_scroll.min(max_scroll(app, area)) as u16;
+    if c.side_by_side {
+        let [l, _, r] = Layout::horizontal([
+            Constraint::Length(c.left_w as u16),
+            Constraint::Length(1),
+            Constraint::Min(1),
+        ])
+        .areas(area);
+        frame.render_widget(Paragraph::new(c.left).scroll((scroll, 0)), l);
+        frame.render_widget(Paragraph::new(c.right).scroll((scroll, 0)), r);
+    } else {
+        let mut all = c.left;
+        all.push(Line::raw(""));
+        all.extend(c.right);
+        frame.render_widget(Paragraph::new(all).scroll((scroll, 0)), area);
+    }
+}
+
+fn columns(app: &App, area: Rect) -> Option<Columns> {
+    let (Some(engine), Some(verdict), Some(p)) = (&app.engine, &app.verdict, app.detail) else {
+        return None;
     };
     let t = &app.theme;
     let e = &engine.estate;
@@ -38,14 +81,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             format!("{} {} ", pv.status.glyph(), pv.status.as_str()),
             t.status(pv.status),
         ),
-        (
-            format!(
-                "{} → {}",
-                e.resource(spec.lb).name,
-                e.resource(spec.tg).name
-            ),
-            t.header(),
-        ),
+        (e.forwarding_label(spec.lb, spec.tg), t.header()),
     ]));
     left.push(line(vec![(
         format!(
@@ -153,30 +189,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         }
     }
 
-    if two_columns {
-        let [l, _, r] = Layout::horizontal([
-            Constraint::Length(left_w as u16),
-            Constraint::Length(1),
-            Constraint::Min(1),
-        ])
-        .areas(area);
-        frame.render_widget(
-            Paragraph::new(left).scroll((app.detail_scroll as u16, 0)),
-            l,
-        );
-        frame.render_widget(
-            Paragraph::new(right).scroll((app.detail_scroll as u16, 0)),
-            r,
-        );
-    } else {
-        let mut all = left;
-        all.push(Line::raw(""));
-        all.extend(right);
-        let scroll = app
-            .detail_scroll
-            .min(all.len().saturating_sub(area.height as usize));
-        frame.render_widget(Paragraph::new(all).scroll((scroll as u16, 0)), area);
-    }
+    Some(Columns {
+        left,
+        right,
+        side_by_side: two_columns,
+        left_w,
+    })
 }
 
 /// Splits text into lines of at most `width` columns at spaces.

@@ -146,11 +146,7 @@ fn breadcrumbs(app: &App) -> String {
         Screen::Paths => {
             if let (Some(p), Some(engine)) = (app.detail, &app.engine) {
                 let spec = &engine.topo.paths()[p];
-                parts.push(format!(
-                    "{} → {}",
-                    engine.estate.resource(spec.lb).name,
-                    engine.estate.resource(spec.tg).name
-                ));
+                parts.push(engine.estate.forwarding_label(spec.lb, spec.tg));
             } else {
                 parts.push(format!("by {}", app.sort.label()));
             }

@@ -20,7 +20,46 @@ const COMMANDS: &[(&str, &str)] = &[
     (":q", "quit"),
 ];
 
+/// Where the help goes in `area`, and how far it can scroll there.
+fn popup(area: Rect, lines: usize) -> (Rect, usize) {
+    let width = area.width.saturating_sub(4).min(76);
+    let height = area.height.saturating_sub(2).min(lines as u16 + 2);
+    let popup = Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    );
+    (
+        popup,
+        lines.saturating_sub(height.saturating_sub(2) as usize),
+    )
+}
+
+pub fn max_scroll(app: &App, area: Rect) -> usize {
+    popup(area, lines(app).len()).1
+}
+
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let lines = lines(app);
+    let (popup, max) = popup(area, lines.len());
+    let scroll = app.help_scroll.min(max);
+    let title = if max > 0 {
+        " help (j/k scroll, esc closes) "
+    } else {
+        " help (esc closes) "
+    };
+    frame.render_widget(Clear, popup);
+    let block = Block::default().borders(Borders::ALL).title(title);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((scroll as u16, 0)),
+        popup,
+    );
+}
+
+fn lines(app: &App) -> Vec<Line<'static>> {
     let t = &app.theme;
     let mut lines: Vec<Line> = Vec::new();
     for scope in SCOPES {
@@ -45,27 +84,5 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             .to_string(),
         t.dim(),
     )]));
-    let width = area.width.saturating_sub(4).min(76);
-    let height = area.height.saturating_sub(2).min(lines.len() as u16 + 2);
-    let popup = Rect::new(
-        area.x + (area.width - width) / 2,
-        area.y + (area.height - height) / 2,
-        width,
-        height,
-    );
-    frame.render_widget(Clear, popup);
-    let inner = height.saturating_sub(2) as usize;
-    let scroll = app.help_scroll.min(lines.len().saturating_sub(inner));
-    let title = if lines.len() > inner {
-        " help (j/k scroll, esc closes) "
-    } else {
-        " help (esc closes) "
-    };
-    let block = Block::default().borders(Borders::ALL).title(title);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .scroll((scroll as u16, 0)),
-        popup,
-    );
+    lines
 }

@@ -117,11 +117,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .take(visible_rows(area))
     {
         let spec = &engine.topo.paths()[p];
-        let label = format!(
-            "{} → {}",
-            e.resource(spec.lb).name,
-            e.resource(spec.tg).name
-        );
+        let label = e.forwarding_label(spec.lb, spec.tg);
         let row_selected = i == app.matrix.cursor;
         let mut spans = vec![(
             pad(&label, g.label_w - 1) + " ",

@@ -150,11 +150,13 @@ pub fn fit(text: &str, width: usize) -> String {
         return String::new();
     }
     let mut out = String::new();
+    let mut used = 0;
     for ch in text.chars() {
         let w = unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0);
-        if out.width() + w + 1 > width {
+        if used + w + 1 > width {
             break;
         }
+        used += w;
         out.push(ch);
     }
     out.push('…');

@@ -71,11 +71,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let e = &engine.estate;
     let label = |p: usize| {
         let spec = &engine.topo.paths()[p];
-        format!(
-            "{} → {}",
-            e.resource(spec.lb).name,
-            e.resource(spec.tg).name
-        )
+        e.forwarding_label(spec.lb, spec.tg)
     };
     // Precomputed: measuring every label would cost a pass over all paths per frame.
     let c = Columns::for_width(area.width as usize, engine.longest_path_label);
