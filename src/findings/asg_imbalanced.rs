@@ -23,26 +23,34 @@ fn check(ctx: &Context) -> Vec<Finding> {
     .filter_map(|(r, asg)| {
         let spans: BTreeSet<&str> = asg.azs.iter().map(String::as_str).collect();
         // Its members, through the graph (member-of edges into the group).
-        let used: BTreeSet<&str> = e
+        let members: Vec<&str> = e
             .edges_to(r)
             .filter(|(edge, _)| edge.kind == EdgeKind::MemberOf)
             .filter_map(|(_, i)| e.resource(i).az)
             .map(|a| e.az_id(a))
             .collect();
-        if asg.instances.is_empty() || used.len() >= spans.len() {
+        // Only the AZs of its subnets count: a member elsewhere balances nothing.
+        let used: BTreeSet<&str> = members
+            .iter()
+            .copied()
+            .filter(|az| spans.contains(az))
+            .collect();
+        if members.is_empty() || used.len() >= spans.len() {
             return None;
         }
         let used: Vec<&str> = used.into_iter().collect();
-        Some(RULE.finding(
-            vec![r],
+        let (name, n, spanned) = (ctx.name(r), members.len(), spans.len());
+        let message = if used.is_empty() {
             format!(
-                "Auto Scaling group {} spans {} AZs but its {} instance(s) all sit in {}",
-                ctx.name(r),
-                spans.len(),
-                asg.instances.len(),
+                "Auto Scaling group {name} spans {spanned} AZs but none of its {n} instance(s) sits in them"
+            )
+        } else {
+            format!(
+                "Auto Scaling group {name} spans {spanned} AZs but its {n} instance(s) all sit in {}",
                 and_list(&used)
-            ),
-        ))
+            )
+        };
+        Some(RULE.finding(vec![r], message))
     })
     .collect()
 }

@@ -21,10 +21,15 @@ fn check(ctx: &Context) -> Vec<Finding> {
     .filter(|(r, _)| ctx.is_depended(*r))
     .map(|(r, db)| {
         let az = e.resource(r).az.map_or("?", |a| e.az_id(a));
+        let effect = if ctx.is_hard_dependency(r) {
+            "takes them down"
+        } else {
+            "degrades them (a soft dependency)"
+        };
         RULE.finding(
             vec![r],
             format!(
-                "{} ({}) is a single-AZ RDS instance in {az} that user-facing paths depend on: losing {az} takes them down",
+                "{} ({}) is a single-AZ RDS instance in {az} that user-facing paths depend on: losing {az} {effect}",
                 ctx.name(r),
                 db.engine
             ),

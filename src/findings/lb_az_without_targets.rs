@@ -15,7 +15,8 @@ fn check(ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
     for (p, spec) in ctx.topo.paths().iter().enumerate() {
         let c = ctx.topo.chain(p);
-        if c.cross_zone {
+        // Targets outside any AZ (an IP outside the VPC) are served from every node.
+        if c.cross_zone || c.nonzonal.serving > 0 {
             continue;
         }
         let empty: Vec<&str> = c

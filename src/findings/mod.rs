@@ -14,7 +14,7 @@ mod spof_az;
 mod spof_region;
 mod targets_outside_lb_azs;
 
-use foldhash::HashSet;
+use foldhash::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -112,8 +112,9 @@ pub struct Context<'a> {
     pub estate: &'a Estate,
     pub topo: &'a Topology,
     pub matrix: &'a Matrix,
-    /// Database resources (instances and clusters) that some user-facing path depends on.
-    pub depended: HashSet<ResIdx>,
+    /// Resources some user-facing path depends on, and whether any path needs them
+    /// through hard dependencies only (losing them takes the path down).
+    pub depended: HashMap<ResIdx, bool>,
 }
 
 impl<'a> Context<'a> {
@@ -130,36 +131,40 @@ impl<'a> Context<'a> {
         &self.estate.resource(r).name
     }
 
-    /// How many user-facing paths depend on `res` (directly or through hops).
+    /// Whether a user-facing path depends on `res` (directly or through hops).
     pub(crate) fn is_depended(&self, res: ResIdx) -> bool {
-        self.depended.contains(&res)
+        self.depended.contains_key(&res)
+    }
+
+    /// Whether losing `res` can take a user-facing path down (a hard dependency).
+    pub(crate) fn is_hard_dependency(&self, res: ResIdx) -> bool {
+        self.depended.get(&res).copied().unwrap_or(false)
     }
 }
 
 /// Resources behind the dependency units user-facing paths reach.
-fn depended_resources(topo: &Topology) -> HashSet<ResIdx> {
-    let mut seen: HashSet<UnitIdx> = HashSet::default();
-    let mut stack: Vec<UnitIdx> = topo.paths().iter().map(|p| p.chain).collect();
-    let mut out = HashSet::default();
-    while let Some(u) = stack.pop() {
-        if !seen.insert(u) {
+fn depended_resources(topo: &Topology) -> HashMap<ResIdx, bool> {
+    // (unit, reached through hard dependencies only): each pair is visited once.
+    let mut seen: HashSet<(UnitIdx, bool)> = HashSet::default();
+    let mut stack: Vec<(UnitIdx, bool)> = topo.paths().iter().map(|p| (p.chain, true)).collect();
+    let mut out: HashMap<ResIdx, bool> = HashMap::default();
+    let mut reach = |res: ResIdx, hard: bool| {
+        let e = out.entry(res).or_insert(false);
+        *e |= hard;
+    };
+    while let Some((u, hard)) = stack.pop() {
+        if !seen.insert((u, hard)) {
             continue;
         }
         match topo.unit(u) {
-            TopologyUnit::Chain(c) => stack.extend(c.deps.iter().map(|d| d.unit)),
+            TopologyUnit::Chain(c) => stack.extend(c.deps.iter().map(|d| (d.unit, hard && d.hard))),
             TopologyUnit::Hop(h) => {
-                out.insert(h.lb);
-                stack.extend(h.chains.iter().copied());
+                reach(h.lb, hard);
+                stack.extend(h.chains.iter().map(|&c| (c, hard)));
             }
-            TopologyUnit::Rds(r) => {
-                out.insert(r.db);
-            }
-            TopologyUnit::Cluster(c) => {
-                out.insert(c.cluster);
-            }
-            TopologyUnit::Placed(p) => {
-                out.insert(p.res);
-            }
+            TopologyUnit::Rds(r) => reach(r.db, hard),
+            TopologyUnit::Cluster(c) => reach(c.cluster, hard),
+            TopologyUnit::Placed(p) => reach(p.res, hard),
         }
     }
     out

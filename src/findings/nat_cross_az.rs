@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{EdgeKind, Facts, NatMode, ResIdx};
+use crate::model::{EdgeKind, Facts, ResIdx};
 
 use super::{Context, Finding, Rule, Severity, and_list, each};
 
@@ -23,9 +23,8 @@ fn check(ctx: &Context) -> Vec<Finding> {
     }) {
         let subnet_az = e.resource(subnet).az;
         for (edge, nat) in e.edges_from(subnet) {
-            let r = e.resource(nat);
-            let zonal = matches!(&r.facts, Facts::NatGateway(n) if n.mode == NatMode::Zonal);
-            if edge.kind == EdgeKind::EgressVia && zonal && r.az != subnet_az {
+            let nat_az = e.resource(nat).zonal_nat_az();
+            if edge.kind == EdgeKind::EgressVia && nat_az.is_some() && nat_az != subnet_az {
                 by_nat.entry(nat).or_default().push(subnet);
             }
         }

@@ -286,7 +286,8 @@ fn egress(s: &Sources, edges: &mut Vec<(u32, u32, Edge)>) {
 fn inferred_dependencies(s: &Sources, edges: &mut Vec<(u32, u32, Edge)>) {
     let kind = |i: u32| s.resources[i as usize].kind();
     let guards = |i: u32| match &s.resources[i as usize].facts {
-        Facts::DbInstance(db) => db.cluster.is_none(),
+        // A read replica admits what its source admits, but paths write to the source.
+        Facts::DbInstance(db) => db.cluster.is_none() && db.read_replica_source.is_none(),
         Facts::DbCluster(_) => true,
         Facts::LoadBalancer(lb) => !lb.is_internet_facing(),
         _ => false,

@@ -345,16 +345,9 @@ impl Estate {
             .or_else(|| r.tag(SERVICE_TAG))
     }
 
-    /// The resource's own AZ name in its account, or its AZ ID if none is known.
-    pub fn placement_label(&self, idx: ResIdx) -> String {
-        let r = self.resource(idx);
-        match r.az {
-            Some(az) => match self.az_name(r.account, az) {
-                Some(name) => format!("{} ({name})", self.az_id(az)),
-                None => self.az_id(az).to_string(),
-            },
-            None => self.region_name(r.region).to_string(),
-        }
+    /// `storefront-alb → storefront-web`: a load balancer forwarding to a target group.
+    pub fn forwarding_label(&self, lb: ResIdx, tg: ResIdx) -> String {
+        format!("{} → {}", self.resource(lb).name, self.resource(tg).name)
     }
 
     /// Edges leaving `idx`, with their targets.

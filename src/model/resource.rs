@@ -104,6 +104,14 @@ impl Resource {
     pub fn tag(&self, key: &str) -> Option<&str> {
         self.tags.get(key).map(String::as_str)
     }
+
+    /// The AZ a zonal NAT gateway lives in; `None` for a regional one (or any other kind).
+    pub fn zonal_nat_az(&self) -> Option<AzIdx> {
+        match &self.facts {
+            Facts::NatGateway(n) if n.mode == NatMode::Zonal => self.az,
+            _ => None,
+        }
+    }
 }
 
 fn is_false(b: &bool) -> bool {
@@ -458,6 +466,12 @@ pub struct DbCluster {
 impl DbCluster {
     pub fn is_aurora(&self) -> bool {
         self.engine.starts_with("aurora")
+    }
+
+    /// A Multi-AZ DB cluster (RDS for PostgreSQL or MySQL: a writer and two readable
+    /// standbys); other clusters (Aurora, DocumentDB, Neptune) share storage across AZs.
+    pub fn is_multi_az_db_cluster(&self) -> bool {
+        matches!(self.engine.as_str(), "postgres" | "mysql")
     }
 }
 

@@ -34,11 +34,7 @@ impl Report<'_> {
     /// `storefront-alb → storefront-web`
     pub fn path_label(&self, p: usize) -> String {
         let spec = self.path(p);
-        format!(
-            "{} → {}",
-            self.estate.resource(spec.lb).name,
-            self.estate.resource(spec.tg).name
-        )
+        self.estate.forwarding_label(spec.lb, spec.tg)
     }
 
     pub fn account_name(&self, p: usize) -> &str {

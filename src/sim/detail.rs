@@ -261,11 +261,7 @@ pub fn dependency_label(estate: &Estate, topo: &Topology, unit: UnitIdx) -> Stri
             };
             format!("{} ({what})", r.name)
         }
-        Unit::Chain(ch) => format!(
-            "{} → {}",
-            estate.resource(ch.lb).name,
-            estate.resource(ch.tg).name
-        ),
+        Unit::Chain(ch) => estate.forwarding_label(ch.lb, ch.tg),
         Unit::Placed(p) => format!(
             "{} ({})",
             estate.resource(p.res).name,

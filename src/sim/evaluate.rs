@@ -138,6 +138,25 @@ pub fn what_if(topo: &Topology, lost: &LostDomains) -> Verdict {
     }
 }
 
+/// The reference evaluation: every unit from scratch, without skipping the units a
+/// loss does not touch. [`what_if`] must always agree with it (the tests check).
+pub fn what_if_exhaustive(topo: &Topology, lost: &LostDomains) -> Verdict {
+    let outcomes = baseline(topo, lost);
+    let paths: Vec<PathVerdict> = topo
+        .paths
+        .iter()
+        .enumerate()
+        .map(|(i, p)| path_verdict(i, &outcomes[p.chain as usize]))
+        .collect();
+    let services = service_verdicts(topo, |p| paths[p].status);
+    Verdict {
+        lost: lost.clone(),
+        paths,
+        services,
+        evaluation: Evaluation { outcomes },
+    }
+}
+
 pub(super) fn path_verdict(path: usize, o: &Outcome) -> PathVerdict {
     let mut reasons = o.reasons.clone();
     if reasons.is_empty() {
@@ -204,13 +223,13 @@ pub(super) fn evaluate_units(
     changed
 }
 
-/// Every unit with nothing lost, in order.
-pub(super) fn baseline(topo: &Topology, nothing: &LostDomains) -> Vec<Outcome> {
+/// Every unit under `lost`, in order (with nothing lost: the baseline).
+pub(super) fn baseline(topo: &Topology, lost: &LostDomains) -> Vec<Outcome> {
     let mut out: Vec<Outcome> = Vec::with_capacity(topo.units.len());
     for u in 0..topo.units.len() {
         let o = {
             let get = |d: UnitIdx| &out[d as usize];
-            evaluate_unit(topo, u as UnitIdx, nothing, &get)
+            evaluate_unit(topo, u as UnitIdx, lost, &get)
         };
         out.push(o);
     }
@@ -450,7 +469,10 @@ fn chain<'a>(c: &Chain, lost: &LostDomains, get: &impl Fn(UnitIdx) -> &'a Outcom
     }
 
     let recovered = if nodes_alive > 0 { recovered } else { 0 };
-    Outcome::from_reasons(reasons, capacity(after, after + recovered))
+    // Relaunches replace what was lost: recovery brings capacity back, not beyond it
+    // (a lost member that was unhealthy comes back healthy, but that is not recovery).
+    let after_recovery = (after + recovered).min(before.max(after));
+    Outcome::from_reasons(reasons, capacity(after, after_recovery))
 }
 
 /// Instances an Auto Scaling group launches, per surviving AZ, to replace those lost:

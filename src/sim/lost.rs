@@ -44,13 +44,6 @@ impl LostDomains {
         before != self.named.len()
     }
 
-    /// Loses the domain if it is not lost, restores it otherwise.
-    pub fn toggle(&mut self, estate: &Estate, domain: Domain) {
-        if !self.restore(estate, domain) {
-            self.lose(estate, domain);
-        }
-    }
-
     fn recompute(&mut self, estate: &Estate) {
         self.azs.iter_mut().for_each(|a| *a = false);
         self.regions.iter_mut().for_each(|r| *r = false);

@@ -115,8 +115,4 @@ impl Matrix {
     pub fn service_status(&self, service: usize, col: usize) -> Status {
         self.services[service * self.domains.len() + col]
     }
-
-    pub fn column(&self, domain: Domain) -> Option<usize> {
-        self.domains.iter().position(|d| *d == domain)
-    }
 }

@@ -16,7 +16,10 @@ use serde::Serialize;
 
 pub use check::{CheckResult, Offender, Subject, Tolerance, check};
 pub use detail::{AzCapacity, HopDetail, PathDetail, dependency_label, path_detail};
-pub use evaluate::{Evaluation, Outcome, PathVerdict, Scenario, ServiceVerdict, Verdict, what_if};
+pub use evaluate::{
+    Evaluation, Outcome, PathVerdict, Scenario, ServiceVerdict, Verdict, what_if,
+    what_if_exhaustive,
+};
 pub use lost::LostDomains;
 pub use matrix::{Cell, Matrix};
 pub use reason::{Cause, DbKind, Reason};

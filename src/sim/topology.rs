@@ -12,8 +12,8 @@ use foldhash::{HashMap, HashSet};
 use serde::Serialize;
 
 use crate::model::{
-    AccountIdx, AzIdx, CrossZone, Domain, EdgeKind, Estate, Facts, Kind, NatMode, RegionIdx,
-    ResIdx, TargetType,
+    AccountIdx, AzIdx, CrossZone, Domain, EdgeKind, Estate, Facts, Kind, RegionIdx, ResIdx,
+    TargetType,
 };
 
 use super::Unit as CapacityUnit;
@@ -506,6 +506,12 @@ impl<'e> Compiler<'e> {
                 TargetType::Instance => {
                     if seen.insert(to) {
                         entries.push(self.instance_entry(to, t.health.serves()));
+                    } else if t.health.serves() {
+                        // Registered again (another port): it serves if any registration does.
+                        let running = self.instance_entry(to, true).serves;
+                        if let Some(e) = entries.iter_mut().find(|e| e.instance == Some(to)) {
+                            e.serves |= running;
+                        }
                     }
                 }
                 TargetType::Alb => {
@@ -656,8 +662,7 @@ impl<'e> Compiler<'e> {
                             .filter(|(e, _)| e.kind == EdgeKind::EgressVia)
                             .filter_map(move |(_, nat)| {
                                 let n = estate.resource(nat);
-                                let zonal = matches!(&n.facts, Facts::NatGateway(g) if g.mode == NatMode::Zonal);
-                                Some((az?, if zonal { n.az } else { None }, n.region))
+                                Some((az?, n.zonal_nat_az(), n.region))
                             })
                     })
                     .collect();
@@ -716,10 +721,9 @@ impl<'e> Compiler<'e> {
                     Some(i) => &mut egress[i],
                     None => {
                         let nat_res = estate.resource(nat);
-                        let zonal = matches!(&nat_res.facts, Facts::NatGateway(n) if n.mode == NatMode::Zonal);
                         egress.push(EgressUse {
                             nat,
-                            nat_az: if zonal { nat_res.az } else { None },
+                            nat_az: nat_res.zonal_nat_az(),
                             region: nat_res.region,
                             hard,
                             users: Vec::new(),
@@ -757,8 +761,14 @@ impl<'e> Compiler<'e> {
                 .filter(|z| z.enabled)
                 .map(|z| self.key_az(z.az)),
         );
+        // Recovery reads where a group's members are and where its subnets' NAT lives.
         for a in &asgs {
             touches.extend(a.azs.iter().map(|&az| self.key_az(az)));
+            touches.extend(a.members.iter().map(|&(az, _)| self.key_az(az)));
+            for &(_, nat_az, region) in &a.egress {
+                touches.push(self.key_region(region));
+                touches.extend(nat_az.map(|az| self.key_az(az)));
+            }
         }
         for e in &egress {
             touches.push(self.key_region(e.region));
@@ -836,6 +846,9 @@ impl<'e> Compiler<'e> {
                     })
                 }
             },
+            // No member instances (Aurora Serverless v1): capacity managed across the
+            // Region's AZs, lost only with the Region.
+            Facts::DbCluster(c) if c.members.is_empty() => Some(self.placed(res)),
             Facts::DbCluster(c) => {
                 let mut writer = None;
                 let mut readers = Vec::new();
@@ -871,10 +884,10 @@ impl<'e> Compiler<'e> {
                     Unit::Cluster(Cluster {
                         cluster: res,
                         region: r.region,
-                        kind: if c.is_aurora() {
-                            ClusterKind::Aurora
-                        } else {
+                        kind: if c.is_multi_az_db_cluster() {
                             ClusterKind::MultiAz
+                        } else {
+                            ClusterKind::Aurora
                         },
                         writer,
                         readers,

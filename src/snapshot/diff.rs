@@ -189,11 +189,7 @@ impl<'e> Side<'e> {
             .collect();
         let mut out = BTreeMap::new();
         for (p, spec) in self.topo.paths().iter().enumerate() {
-            let label = format!(
-                "{} → {}",
-                self.estate.resource(spec.lb).name,
-                self.estate.resource(spec.tg).name
-            );
+            let label = self.estate.forwarding_label(spec.lb, spec.tg);
             let row = (names.iter().enumerate())
                 .map(|(c, d)| (d.to_string(), self.matrix.cell(p, c).status))
                 .collect();

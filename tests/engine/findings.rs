@@ -206,7 +206,83 @@ fn no_backups_ignores_read_replicas_and_cluster_members() {
             ..Default::default()
         }),
     );
+    // Cluster members carry no retention of their own: the cluster's counts.
+    fx.cluster("aurora", "aurora-postgresql", &[AZ1, AZ2], true, &[]);
+    for member in ["aurora-0", "aurora-1"] {
+        if let Some(Facts::DbInstance(db)) = fx.b.find_mut(member).map(|r| &mut r.facts) {
+            db.backup_retention_days = 0;
+        }
+    }
     assert!(findings_of(&fx.build(), "no-backups").is_empty());
+}
+
+#[test]
+fn asg_imbalanced_counts_only_members_in_the_groups_own_azs() {
+    let mut fx = Fx::new();
+    let t = fx.fleet("t", &[AZ1, AZ3], 1, &[]);
+    fx.tg("t", &t);
+    // Subnets in AZ1 and AZ2; the members sit in AZ1 and AZ3: AZ2 has none.
+    fx.asg("asg", &[AZ1, AZ2], 2, 4, &t, &["t"]);
+    fx.alb("alb", &[AZ1, AZ2, AZ3], &["t"]);
+    let found = findings_of(&fx.build(), "asg-imbalanced");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0]
+            .message
+            .ends_with("its 2 instance(s) all sit in use1-az1"),
+        "{}",
+        found[0].message
+    );
+}
+
+#[test]
+fn lb_az_without_targets_stays_quiet_when_targets_outside_any_az_serve_every_node() {
+    let mut fx = Fx::new();
+    let t = fx.fleet("t", &[AZ1], 1, &[]);
+    let mut targets: Vec<Target> = t
+        .iter()
+        .map(|id| Target {
+            id: id.clone(),
+            ..Default::default()
+        })
+        .collect();
+    targets.push(Target {
+        id: "203.0.113.9".into(),
+        az: Some("all".into()),
+        ..Default::default()
+    });
+    fx.tg_with(
+        "ips",
+        TargetType::Ip,
+        CrossZone::Inherit,
+        targets[1..].to_vec(),
+    );
+    fx.lb(
+        "nlb",
+        LbType::Network,
+        Scheme::InternetFacing,
+        &[AZ1, AZ2],
+        &["ips"],
+        None,
+        &[],
+    );
+    assert!(findings_of(&fx.build(), "lb-az-without-targets").is_empty());
+}
+
+#[test]
+fn db_single_az_says_a_soft_dependency_only_degrades() {
+    let mut fx = web(&[AZ1, AZ2], 1);
+    fx.rds("cache-db", AZ3, false, None, &[]);
+    fx.depends("web-alb", "cache-db", false);
+    let found = findings_of(&fx.build(), "db-single-az");
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0]
+            .message
+            .ends_with("losing use1-az3 degrades them (a soft dependency)"),
+        "{}",
+        found[0].message
+    );
 }
 
 #[test]

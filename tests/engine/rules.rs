@@ -292,19 +292,19 @@ fn targets_in_an_az_the_load_balancer_does_not_enable_get_no_traffic() {
 }
 
 #[test]
-fn cross_zone_on_serves_while_one_enabled_az_and_one_target_survive() {
+fn a_surviving_node_without_targets_of_its_own_keeps_serving_the_others() {
     let mut fx = Fx::new();
     let t = fx.fleet("t", &[AZ1], 1, &[]);
     fx.tg("t", &t);
     fx.alb("alb", &[AZ1, AZ2], &["t"]);
     let s = Sim::new(fx.build());
-    // The AZ2 node survives with no target of its own: cross-zone sends it to AZ1.
+    // Losing AZ2's node costs nothing: the AZ1 node still reaches the AZ1 target.
     assert_eq!(s.status(&[AZ2], "alb"), Status::Ok);
     assert_eq!(s.status(&[AZ1], "alb"), Status::Down);
 }
 
 #[test]
-fn cross_zone_off_serves_only_through_surviving_nodes_with_their_own_targets() {
+fn surviving_nodes_without_targets_of_their_own_serve_nothing() {
     let mut fx = Fx::new();
     let t = fx.fleet("t", &[AZ1, AZ2], 1, &[]);
     fx.tg("t", &t);
@@ -721,4 +721,173 @@ fn the_service_tag_groups_load_balancers() {
     assert_eq!(s.topo.services().len(), 1);
     assert_eq!(s.topo.services()[0].name, "web");
     assert_eq!(s.topo.services()[0].paths.len(), 1);
+}
+
+/// Under whole-AZ losses, cross-zone on and off give the same verdicts: a node and the
+/// targets of its own AZ are lost together (docs/engine.md). This pins that down, so a
+/// change to the cross-zone rules has to say how it changes them.
+#[test]
+fn the_cross_zone_setting_changes_no_verdict_under_whole_az_losses() {
+    let build = |cross_zone: CrossZone| {
+        let mut fx = Fx::new();
+        let mut t = fx.fleet("t", &[AZ1], 3, &[]);
+        t.extend(fx.fleet("t", &[AZ2], 1, &[]));
+        let targets: Vec<Target> = t
+            .iter()
+            .map(|id| Target {
+                id: id.clone(),
+                ..Default::default()
+            })
+            .chain(std::iter::once(Target {
+                id: "203.0.113.9".into(),
+                az: Some("all".into()),
+                ..Default::default()
+            }))
+            .collect();
+        fx.tg_with("t", TargetType::Instance, cross_zone, targets[..4].to_vec());
+        fx.tg_with("ext", TargetType::Ip, cross_zone, targets[4..].to_vec());
+        fx.lb(
+            "nlb",
+            LbType::Network,
+            Scheme::InternetFacing,
+            &[AZ1, AZ2, AZ3],
+            &["t", "ext"],
+            None,
+            &[],
+        );
+        Sim::new(fx.build())
+    };
+    let (on, off) = (build(CrossZone::On), build(CrossZone::Off));
+    assert!(on.topo.chain(0).cross_zone && !off.topo.chain(0).cross_zone);
+    for lost in [
+        &[AZ1][..],
+        &[AZ2],
+        &[AZ3],
+        &[AZ1, AZ2],
+        &[AZ1, AZ3],
+        &[AZ2, AZ3],
+        &[AZ1, AZ2, AZ3],
+    ] {
+        assert_eq!(on.lose(lost).paths, off.lose(lost).paths, "losing {lost:?}");
+    }
+}
+
+#[test]
+fn a_read_replica_sharing_its_sources_security_group_is_not_a_dependency() {
+    let mut fx = Fx::new();
+    fx.sg("sg-web", &[]);
+    fx.sg("sg-db", &["sg-web"]);
+    let web = fx.fleet("web", &[AZ1, AZ2], 1, &["sg-web"]);
+    fx.tg("web", &web);
+    fx.alb("web-alb", &[AZ1, AZ2], &["web"]);
+    fx.rds("db", AZ1, true, Some(AZ2), &["sg-db"]);
+    fx.add(
+        "db-replica",
+        "db-replica",
+        Some(AZ3),
+        Facts::DbInstance(DbInstance {
+            engine: "postgres".into(),
+            read_replica_source: Some("db".into()),
+            security_groups: vec!["sg-db".into()],
+            ..Default::default()
+        }),
+    );
+    let s = Sim::new(fx.build());
+    // The replica admits the web group too, but the path writes to its source.
+    assert_eq!(s.status(&[AZ3], "web-alb"), Status::Ok);
+    assert!(
+        s.reasons(&[AZ1], "web-alb")
+            .iter()
+            .any(|r| r.contains("depends on db (inferred"))
+    );
+}
+
+#[test]
+fn a_cluster_without_member_instances_is_lost_only_with_its_region() {
+    let mut fx = two_az_web();
+    fx.add(
+        "serverless",
+        "serverless",
+        None,
+        Facts::DbCluster(DbCluster {
+            engine: "aurora-postgresql".into(),
+            backup_retention_days: 7,
+            deletion_protection: true,
+            ..Default::default()
+        }),
+    );
+    fx.depends("web-alb", "serverless", true);
+    let s = Sim::new(fx.build());
+    assert_eq!(s.status(&[], "web-alb"), Status::Ok);
+    assert_eq!(
+        s.status(&[AZ1, AZ2], "web-alb"),
+        Status::Down,
+        "its targets are gone"
+    );
+    assert_eq!(s.status(&[AZ3], "web-alb"), Status::Ok);
+    assert!(s.reasons(&["us-east-1"], "web-alb")[0].contains("us-east-1, which is lost"));
+}
+
+#[test]
+fn an_instance_registered_twice_serves_if_either_registration_is_healthy() {
+    let mut fx = Fx::new();
+    let t = fx.fleet("t", &[AZ1, AZ2], 1, &[]);
+    let reg = |id: &String, health| Target {
+        id: id.clone(),
+        health,
+        ..Default::default()
+    };
+    fx.tg_with(
+        "t",
+        TargetType::Instance,
+        CrossZone::Inherit,
+        vec![
+            reg(&t[0], TargetHealth::Unhealthy),
+            reg(&t[0], TargetHealth::Healthy),
+            reg(&t[1], TargetHealth::Healthy),
+        ],
+    );
+    fx.alb("alb", &[AZ1, AZ2], &["t"]);
+    let s = Sim::new(fx.build());
+    let v = s.lose(&[AZ2]);
+    assert_eq!(
+        s.path(&v, "alb").capacity.before,
+        4,
+        "both instances serve, each once"
+    );
+    assert_eq!(s.path(&v, "alb").status, Status::Degraded);
+}
+
+#[test]
+fn recovery_brings_capacity_back_to_where_it_was_not_beyond() {
+    let mut fx = Fx::new();
+    let t = fx.fleet("t", &[AZ1, AZ2], 2, &[]);
+    let reg = |id: &String, health| Target {
+        id: id.clone(),
+        health,
+        ..Default::default()
+    };
+    // One AZ1 member fails its health checks: 6 vCPU serve of 8 launched.
+    let targets = t
+        .iter()
+        .enumerate()
+        .map(|(k, id)| {
+            reg(
+                id,
+                if k == 0 {
+                    TargetHealth::Unhealthy
+                } else {
+                    TargetHealth::Healthy
+                },
+            )
+        })
+        .collect();
+    fx.tg_with("t", TargetType::Instance, CrossZone::Inherit, targets);
+    fx.asg("asg", &[AZ1, AZ2, AZ3], 4, 8, &t, &["t"]);
+    fx.alb("alb", &[AZ1, AZ2, AZ3], &["t"]);
+    let s = Sim::new(fx.build());
+    let v = s.lose(&[AZ1]);
+    let c = s.path(&v, "alb").capacity;
+    // Two members relaunch healthy; that makes 8 vCPU, but recovery stops at the 6 before.
+    assert_eq!((c.before, c.after, c.after_recovery), (6, 4, 6));
 }

@@ -72,7 +72,22 @@ fn snapshots_are_written_atomically_and_privately() {
 }
 
 #[test]
-fn a_failed_write_leaves_the_existing_file_untouched() {
+fn a_write_replaces_the_file_whole_and_never_rewrites_it_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("estate.json");
+    std::fs::write(&path, "the previous snapshot").unwrap();
+    // A reader that opened the old file keeps reading it whole: the new file arrives
+    // by a rename, not by truncating and rewriting the one being read.
+    let mut reader = std::fs::File::open(&path).unwrap();
+    snapshot::write_estate(&path, &demo::estate().unwrap()).unwrap();
+    let mut old = String::new();
+    std::io::Read::read_to_string(&mut reader, &mut old).unwrap();
+    assert_eq!(old, "the previous snapshot");
+    assert!(snapshot::load(&path).is_ok());
+}
+
+#[test]
+fn a_failed_write_creates_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("missing-dir").join("estate.json");
     let err = snapshot::write_estate(&path, &demo::estate().unwrap()).unwrap_err();

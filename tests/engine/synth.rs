@@ -49,3 +49,32 @@ fn the_generator_is_deterministic_from_its_seed() {
     assert_eq!(a, b);
     assert_ne!(a, c);
 }
+
+#[test]
+fn evaluating_only_what_a_loss_touches_agrees_with_evaluating_everything() {
+    use blastmap::model::Domain;
+    use blastmap::sim::{LostDomains, what_if, what_if_exhaustive};
+    for seed in [1, 2, 3] {
+        let estate = generate(&config(2_500, seed));
+        let topo = Topology::build(&estate);
+        let domains = estate.domains();
+        let mut scenarios: Vec<Vec<Domain>> = domains.iter().map(|d| vec![*d]).collect();
+        for (i, a) in domains.iter().enumerate() {
+            for b in &domains[i + 1..] {
+                scenarios.push(vec![*a, *b]);
+            }
+        }
+        for lost in scenarios {
+            let lost = LostDomains::new(&estate, &lost);
+            let (fast, full) = (what_if(&topo, &lost), what_if_exhaustive(&topo, &lost));
+            assert_eq!(
+                fast.paths,
+                full.paths,
+                "seed {seed}, losing {}",
+                lost.describe(&estate)
+            );
+            assert_eq!(fast.services, full.services);
+            assert_eq!(fast.evaluation.outcomes, full.evaluation.outcomes);
+        }
+    }
+}
