@@ -372,6 +372,8 @@ fn assemble(
         description: None,
     });
     let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut added: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut shared = 0usize;
     let mut problems: Vec<DiscoverError> = Vec::new();
     let mut coverage: Vec<Coverage> = Vec::new();
     let mut found_any = false;
@@ -411,6 +413,12 @@ fn assemble(
             coverage.extend(region.coverage);
             for f in region.found {
                 found_any = true;
+                // A VPC or subnet shared through RAM is seen by its owner and by every
+                // participant: the same resource, kept once (the first account read).
+                if !added.insert(f.id.clone()) {
+                    shared += 1;
+                    continue;
+                }
                 let idx = b.add(
                     &f.id,
                     f.name.as_deref().unwrap_or(&f.id),
@@ -424,6 +432,12 @@ fn assemble(
                 }
             }
         }
+    }
+    if shared > 0 {
+        ctx.note(format!(
+            "{shared} resource(s) (VPCs or subnets shared between accounts) were seen by more \
+             than one account: kept once"
+        ));
     }
     let read_something = coverage
         .iter()

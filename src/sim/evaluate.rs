@@ -468,6 +468,26 @@ fn chain<'a>(c: &Chain, lost: &LostDomains, get: &impl Fn(UnitIdx) -> &'a Outcom
         }
     }
 
+    // What the scan could not see, said in every scenario.
+    if c.unread > 0 {
+        reasons.push(Reason::new(
+            Status::Ok,
+            Cause::TargetsUnread {
+                tg: c.tg,
+                count: c.unread,
+            },
+        ));
+    }
+    if !c.gaps.is_empty() {
+        reasons.push(Reason::new(
+            Status::Ok,
+            Cause::CoverageGap {
+                lb: c.lb,
+                services: c.gaps.clone(),
+            },
+        ));
+    }
+
     let recovered = if nodes_alive > 0 { recovered } else { 0 };
     // Relaunches replace what was lost: recovery brings capacity back, not beyond it
     // (a lost member that was unhealthy comes back healthy, but that is not recovery).

@@ -107,6 +107,16 @@ pub enum Cause {
         az: Option<AzIdx>,
         region: RegionIdx,
     },
+    /// Registered instance targets a scan could not read, so not counted.
+    TargetsUnread {
+        tg: ResIdx,
+        count: u32,
+    },
+    /// Services a scan could not read in the load balancer's account and Region.
+    CoverageGap {
+        lb: ResIdx,
+        services: Vec<crate::model::Service>,
+    },
     /// A dependency's own reason, seen from the path that needs it.
     Dependency {
         via: ResIdx,
@@ -131,6 +141,8 @@ impl Reason {
             | Cause::NoTargetsLeft { tg }
             | Cause::TargetsLost { tg, .. } => Some(*tg),
             Cause::EgressLost { nat, .. } => Some(*nat),
+            Cause::TargetsUnread { tg, .. } => Some(*tg),
+            Cause::CoverageGap { lb, .. } => Some(*lb),
             Cause::DbLost { db, .. }
             | Cause::DbFailover { db, .. }
             | Cause::DbStandbyLost { db, .. }
@@ -300,6 +312,20 @@ impl Reason {
                     "{} ({}) is lost in {place}",
                     name(*res),
                     estate.resource(*res).kind().label()
+                )
+            }
+            Cause::TargetsUnread { tg, count } => format!(
+                "{count} registered target(s) of {} could not be read (a coverage gap) and are not counted",
+                name(*tg)
+            ),
+            Cause::CoverageGap { lb, services } => {
+                let r = estate.resource(*lb);
+                let names: Vec<&str> = services.iter().map(|s| s.name()).collect();
+                format!(
+                    "incomplete data: {} could not be read in {} {}, so this verdict does not see what it holds",
+                    names.join(", "),
+                    estate.account(r.account).name,
+                    region(r.region)
                 )
             }
             Cause::Dependency {

@@ -85,6 +85,10 @@ pub struct Chain {
     pub hard_egress: bool,
     /// Capacity with nothing lost.
     pub before: u64,
+    /// Registered instance targets a scan could not read (a coverage gap): not counted.
+    pub unread: u32,
+    /// Services a scan could not read in the load balancer's account and Region.
+    pub gaps: Vec<crate::model::Service>,
 }
 
 /// How many targets, and how much capacity, serve.
@@ -344,6 +348,22 @@ impl Topology {
     }
 }
 
+/// What a scan could not read, per account and Region.
+fn coverage_gaps(estate: &Estate) -> HashMap<(AccountIdx, RegionIdx), Vec<crate::model::Service>> {
+    let mut out: HashMap<(AccountIdx, RegionIdx), Vec<crate::model::Service>> = HashMap::default();
+    for gap in estate.coverage_gaps() {
+        let account = estate.accounts().iter().position(|a| a.id == gap.account);
+        let region = estate.region_by_name(&gap.region);
+        if let (Some(a), Some(r)) = (account, region) {
+            let services = out.entry((AccountIdx(a as u32), r)).or_default();
+            if !services.contains(&gap.service) {
+                services.push(gap.service);
+            }
+        }
+    }
+    out
+}
+
 /// Target groups a load balancer forwards to (through the graph), in a stable order.
 fn target_groups_of(estate: &Estate, lb: ResIdx) -> Vec<ResIdx> {
     let mut tgs: Vec<ResIdx> = estate
@@ -385,6 +405,8 @@ struct Compiler<'e> {
     in_progress: HashSet<ResIdx>,
     az_by_id: HashMap<&'e str, AzIdx>,
     hard_egress: HashSet<&'e str>,
+    /// Services a scan could not read, per account and Region.
+    gaps: HashMap<(AccountIdx, RegionIdx), Vec<crate::model::Service>>,
     /// Targets already taken into the chain being compiled (reused, to spare allocations).
     seen: HashSet<ResIdx>,
     global_peers: HashMap<&'e str, Vec<(ResIdx, RegionIdx, bool)>>,
@@ -434,6 +456,7 @@ impl<'e> Compiler<'e> {
                 .map(String::as_str)
                 .collect(),
             seen: HashSet::default(),
+            gaps: coverage_gaps(estate),
             global_peers,
         }
     }
@@ -538,20 +561,26 @@ impl<'e> Compiler<'e> {
                 TargetType::Ip | TargetType::Lambda => {}
             }
         }
-        // IPs, Lambdas, and instances a scan could not read: placed by their registration.
+        // IPs and Lambdas are placed by their registration. An instance a scan could not
+        // read is unknown: placed by its registration when that names an AZ, else left
+        // out and counted as unread rather than taken to survive every AZ.
+        let mut unread = 0;
         for (t, _) in tgf
             .targets
             .iter()
             .zip(&resolved)
             .filter(|(_, done)| !**done)
         {
-            if tgf.target_type != TargetType::Alb {
-                entries.push(TargetEntry {
-                    az: t.zonal_az().and_then(|a| self.az(a)),
+            let az = t.zonal_az().and_then(|a| self.az(a));
+            match tgf.target_type {
+                TargetType::Alb => {}
+                TargetType::Instance if az.is_none() => unread += 1,
+                _ => entries.push(TargetEntry {
+                    az,
                     serves: t.health.serves(),
                     vcpus: None,
                     instance: None,
-                });
+                }),
             }
         }
 
@@ -793,6 +822,12 @@ impl<'e> Compiler<'e> {
                 egress,
                 hard_egress: hard,
                 before,
+                unread,
+                gaps: self
+                    .gaps
+                    .get(&(lb_res.account, lb_res.region))
+                    .cloned()
+                    .unwrap_or_default(),
             }),
             touches,
         );

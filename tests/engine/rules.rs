@@ -891,3 +891,43 @@ fn recovery_brings_capacity_back_to_where_it_was_not_beyond() {
     // Two members relaunch healthy; that makes 8 vCPU, but recovery stops at the 6 before.
     assert_eq!((c.before, c.after, c.after_recovery), (6, 4, 6));
 }
+
+#[test]
+fn targets_a_scan_could_not_read_are_not_counted_and_the_gap_is_said() {
+    let mut fx = Fx::new();
+    let t = fx.fleet("t", &[AZ1], 1, &[]);
+    let mut targets: Vec<Target> = t
+        .iter()
+        .map(|id| Target {
+            id: id.clone(),
+            ..Default::default()
+        })
+        .collect();
+    // Registered, but EC2 could not be read for it: where it is, nobody knows.
+    targets.push(Target {
+        id: "i-unread".into(),
+        ..Default::default()
+    });
+    fx.tg_with("t", TargetType::Instance, CrossZone::Inherit, targets);
+    fx.alb("alb", &[AZ1, AZ2], &["t"]);
+    fx.b.coverage(Coverage {
+        account: crate::fixture::ACCOUNT.into(),
+        region: crate::fixture::REGION.into(),
+        service: Service::Ec2,
+        status: CoverageStatus::Denied,
+        message: Some("AccessDenied".into()),
+    });
+    let s = Sim::new(fx.build());
+    let v = s.lose(&[AZ1]);
+    let p = s.path(&v, "alb");
+    // Not taken to survive every AZ loss: the known target is gone, so the path is down.
+    assert_eq!((p.status, p.capacity.before), (Status::Down, 2));
+    let reasons = s.reasons(&[], "alb");
+    assert!(reasons.iter().any(|r| r == "1 registered target(s) of t could not be read (a coverage gap) and are not counted"), "{reasons:?}");
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.starts_with("incomplete data: ec2 could not be read in prod us-east-1")),
+        "{reasons:?}"
+    );
+}
