@@ -168,14 +168,32 @@ pub fn emit(text: &str) -> Result<()> {
     }
 }
 
-/// Parses `--lose` values against the estate.
+/// Parses `--lose` values against the estate. An empty value is an error: a script
+/// with an unset variable must not get an all-clear for "losing nothing".
 pub fn parse_domains(estate: &Estate, values: &[String]) -> Result<Vec<Domain>> {
-    values
-        .iter()
-        .flat_map(|v| v.split(','))
-        .filter(|v| !v.trim().is_empty())
-        .map(|v| Ok(estate.parse_domain(v)?))
-        .collect()
+    let mut domains = Vec::new();
+    for value in values {
+        let parts: Vec<&str> = value
+            .split(',')
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .collect();
+        if parts.is_empty() {
+            let known: Vec<&str> = estate
+                .domains()
+                .into_iter()
+                .map(|d| estate.domain_name(d))
+                .collect();
+            bail!(
+                "--lose was given an empty value: name an AZ ID or a Region (known: {})",
+                known.join(", ")
+            );
+        }
+        for part in parts {
+            domains.push(estate.parse_domain(part)?);
+        }
+    }
+    Ok(domains)
 }
 
 /// An estate with its topology and matrix: what the analysis commands start from.

@@ -289,6 +289,7 @@ impl EstateBuilder {
         let by_id = IdIndex::build(&self.resources)
             .map_err(|id| ModelError::DuplicateId { id: id.to_string() })?;
         self.intern_fact_azs()?;
+        self.check_azs()?;
         let links = self.links(&by_id);
         if !links.missing.is_empty() {
             return Err(ModelError::MissingReferences(links.missing));
@@ -305,6 +306,72 @@ impl EstateBuilder {
             by_id,
             graph,
         })
+    }
+
+    /// Every AZ a resource names must be an AZ ID, and one its account has in that
+    /// Region when the snapshot says which AZs the account has.
+    fn check_azs(&self) -> Result<(), ModelError> {
+        // Per account and Region, the AZs the account's mapping lists.
+        let mut known: HashMap<(AccountIdx, RegionIdx), Vec<AzIdx>> = HashMap::new();
+        for (a, account) in self.accounts.iter().enumerate() {
+            for &az in account.az_names.keys() {
+                known
+                    .entry((AccountIdx(a as u32), self.azs[az.index()].region))
+                    .or_default()
+                    .push(az);
+            }
+        }
+        for r in &self.resources {
+            let mut named: Vec<&str> = Vec::new();
+            if let Some(az) = r.az {
+                named.push(&self.azs[az.index()].id);
+            }
+            match &r.facts {
+                Facts::LoadBalancer(lb) => named.extend(lb.zones.iter().map(|z| z.az.as_str())),
+                Facts::TargetGroup(tg) => {
+                    named.extend(tg.targets.iter().filter_map(|t| t.zonal_az()))
+                }
+                Facts::AutoScalingGroup(asg) => named.extend(asg.azs.iter().map(String::as_str)),
+                Facts::DbInstance(db) => named.extend(db.secondary_az.as_deref()),
+                _ => {}
+            }
+            let account = &self.accounts[r.account.index()];
+            let region = &self.regions[r.region.index()];
+            for name in named {
+                // AZ names read `us-east-1b`; AZ IDs `use1-az2`.
+                if name.starts_with(region.as_str()) {
+                    let meaning = account
+                        .az_names
+                        .iter()
+                        .find(|(_, n)| n.as_str() == name)
+                        .map(|(az, _)| self.azs[az.index()].id.clone());
+                    return Err(ModelError::AzNameNotId {
+                        resource: r.id.clone(),
+                        given: name.to_string(),
+                        meaning,
+                    });
+                }
+                let Some(list) = known.get(&(r.account, r.region)) else {
+                    continue;
+                };
+                let listed = self.az_by_id.get(name).is_some_and(|az| list.contains(az));
+                if !listed {
+                    let mut ids: Vec<String> = list
+                        .iter()
+                        .map(|az| self.azs[az.index()].id.clone())
+                        .collect();
+                    ids.sort();
+                    return Err(ModelError::AzNotInAccount {
+                        resource: r.id.clone(),
+                        az: name.to_string(),
+                        account: account.id.clone(),
+                        region: region.clone(),
+                        known: ids,
+                    });
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Every AZ ID named inside facts must sit in the resource's Region.

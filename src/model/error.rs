@@ -31,6 +31,28 @@ pub enum ModelError {
         known: Vec<String>,
     },
 
+    #[error(
+        "resource {resource} names the AZ {given:?}, an AZ name; snapshots use AZ IDs, which are the same place in every account{}",
+        meaning.as_ref().map(|m| format!(" (in this account {given} is {m})")).unwrap_or_default()
+    )]
+    AzNameNotId {
+        resource: String,
+        given: String,
+        meaning: Option<String>,
+    },
+
+    #[error(
+        "resource {resource} names the AZ {az}, which account {account} does not have in {region} (it has {})",
+        known.join(", ")
+    )]
+    AzNotInAccount {
+        resource: String,
+        az: String,
+        account: String,
+        region: String,
+        known: Vec<String>,
+    },
+
     #[error("resource {resource} ({kind}) is zonal but has no \"az\"")]
     ZonalWithoutAz { resource: String, kind: String },
 

@@ -305,7 +305,9 @@ impl Estate {
 
     /// Parses a fault domain: an AZ ID (`use1-az1`) or a Region (`us-east-1`).
     pub fn parse_domain(&self, text: &str) -> Result<Domain, ModelError> {
-        let text = text.trim();
+        // AZ IDs and Region names are lower case: USE1-AZ4 means use1-az4.
+        let lower = text.trim().to_ascii_lowercase();
+        let text = lower.as_str();
         if let Some(az) = self.az_by_id(text) {
             return Ok(Domain::Az(az));
         }

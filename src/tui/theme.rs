@@ -62,8 +62,9 @@ impl Theme {
 
     pub fn selected(&self) -> Style {
         if self.color {
+            // A background that dim text (grey 244) and every status colour stay readable on.
             Style::new()
-                .bg(Color::DarkGray)
+                .bg(Color::Indexed(237))
                 .add_modifier(Modifier::BOLD)
         } else {
             Style::new().add_modifier(Modifier::REVERSED)
@@ -76,7 +77,7 @@ impl Theme {
 
     pub fn dim(&self) -> Style {
         if self.color {
-            Style::new().fg(Color::DarkGray)
+            Style::new().fg(Color::Indexed(244))
         } else {
             Style::new().add_modifier(Modifier::DIM)
         }

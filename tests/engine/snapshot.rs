@@ -215,3 +215,33 @@ fn duplicate_ids_are_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn an_az_name_or_an_az_the_account_does_not_have_is_refused() {
+    let text = blastmap::demo::DEMO_JSON;
+    let i = text.find("\"name\": \"orders-db\"").unwrap();
+    let j = i + text[i..].find("\"az\": \"use1-az6\"").unwrap();
+    let with = |az: &str| {
+        format!(
+            "{}\"az\": \"{az}\"{}",
+            &text[..j],
+            &text[j + "\"az\": \"use1-az6\"".len()..]
+        )
+    };
+    let err = load_str(&with("us-east-1b")).unwrap_err().to_string();
+    assert!(
+        err.contains("names the AZ \"us-east-1b\", an AZ name"),
+        "{err}"
+    );
+    assert!(
+        err.contains("in this account us-east-1b is use1-az6"),
+        "{err}"
+    );
+    let err = load_str(&with("use1-az9")).unwrap_err().to_string();
+    assert!(
+        err.contains(
+            "names the AZ use1-az9, which account 111111111111 does not have in us-east-1"
+        ),
+        "{err}"
+    );
+}
