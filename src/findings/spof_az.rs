@@ -3,7 +3,7 @@
 use crate::model::Domain;
 use crate::sim::Status;
 
-use super::{Context, Finding, Rule, Severity, and_list};
+use super::{Context, Finding, Rule, Severity};
 
 pub const RULE: Rule = Rule {
     code: "spof-az",
@@ -29,29 +29,32 @@ fn check(ctx: &Context) -> Vec<Finding> {
             .copied()
             .filter(|&c| m.cell(p, c).status == Status::Down)
             .collect();
-        let Some(&first) = killers.first() else {
+        if killers.is_empty() {
             continue;
-        };
-        let spec = &ctx.topo.paths()[p];
-        let reason = m.down_reasons(p, first).first();
-        let mut resources = vec![spec.lb, spec.tg];
-        if let Some(c) = reason.and_then(|r| r.culprit())
-            && !resources.contains(&c)
-        {
-            resources.push(c);
         }
-        let azs: Vec<&str> = killers
-            .iter()
-            .map(|&c| ctx.estate.domain_name(m.domains[c]))
-            .collect();
-        let why = reason.map_or_else(String::new, |r| format!(": {}", r.describe(ctx.estate)));
+        let spec = &ctx.topo.paths()[p];
+        let mut resources = vec![spec.lb, spec.tg];
+        // Each AZ that takes the path down, with the first reason it does.
+        let mut whys: Vec<String> = Vec::new();
+        for &col in &killers {
+            let reason = m.down_reasons(p, col).first();
+            if let Some(c) = reason.and_then(|r| r.culprit())
+                && !resources.contains(&c)
+            {
+                resources.push(c);
+            }
+            let az = ctx.estate.domain_name(m.domains[col]);
+            whys.push(match reason {
+                Some(r) => format!("when {az} is lost: {}", r.describe(ctx.estate)),
+                None => format!("when {az} is lost"),
+            });
+        }
         out.push(RULE.finding(
             resources,
             format!(
-                "{} → {} goes down when {} is lost{why}",
-                ctx.name(spec.lb),
-                ctx.name(spec.tg),
-                and_list(&azs).replace(" and ", " or ")
+                "{} goes down {}",
+                ctx.estate.forwarding_label(spec.lb, spec.tg),
+                whys.join("; and ")
             ),
         ));
     }

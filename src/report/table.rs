@@ -266,9 +266,12 @@ pub fn check(r: &Report, result: &CheckResult, color: bool) -> String {
             paint.paint(Style::Ok, "PASS")
         );
     }
+    let subjects: std::collections::BTreeSet<_> =
+        result.offenders.iter().map(|o| o.subject).collect();
     let mut out = format!(
-        "{} {} offender(s): a single {kind} loss takes them down\n\n",
+        "{} {} service(s) or path(s) go down under a single {kind} loss ({} case(s) below)\n\n",
         paint.paint(Style::Down, "FAIL"),
+        subjects.len(),
         result.offenders.len()
     );
     let mut t = Table::new(&["LOST", "WHAT GOES DOWN"]);

@@ -28,7 +28,7 @@ impl Tolerance {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Subject {
     /// A path that belongs to no service.
     Path(usize),
@@ -81,14 +81,21 @@ pub fn check(topo: &Topology, matrix: &Matrix, tolerate: Tolerance) -> CheckResu
         }
         let down_reasons = |p: usize| matrix.down_reasons(p, col).to_vec();
         for s in down_services {
+            // Paths of one service often go down for the same reason: say it once.
+            let mut reasons: Vec<Reason> = Vec::new();
+            for r in topo.services()[s]
+                .paths
+                .iter()
+                .flat_map(|&p| down_reasons(p))
+            {
+                if !reasons.contains(&r) {
+                    reasons.push(r);
+                }
+            }
             offenders.push(Offender {
                 subject: Subject::Service(s),
                 domain,
-                reasons: topo.services()[s]
-                    .paths
-                    .iter()
-                    .flat_map(|&p| down_reasons(p))
-                    .collect(),
+                reasons,
             });
         }
         for p in down_paths {

@@ -417,11 +417,16 @@ fn chain<'a>(c: &Chain, lost: &LostDomains, get: &impl Fn(UnitIdx) -> &'a Outcom
         }
     }
 
+    // A hard dependency that is down leaves nothing that can serve, whatever the
+    // targets can do: capacity says so too (now, and after relaunches, which do not
+    // bring the dependency back).
+    let mut blocked = false;
     for d in &c.deps {
         let o = get(d.unit);
         if o.status == Status::Ok {
             continue;
         }
+        blocked |= d.hard && o.status == Status::Down;
         let cap = if d.hard {
             Status::Down
         } else {
@@ -488,7 +493,14 @@ fn chain<'a>(c: &Chain, lost: &LostDomains, get: &impl Fn(UnitIdx) -> &'a Outcom
         ));
     }
 
-    let recovered = if nodes_alive > 0 { recovered } else { 0 };
+    if blocked {
+        after = 0;
+    }
+    let recovered = if nodes_alive > 0 && !blocked {
+        recovered
+    } else {
+        0
+    };
     // Relaunches replace what was lost: recovery brings capacity back, not beyond it
     // (a lost member that was unhealthy comes back healthy, but that is not recovery).
     let after_recovery = (after + recovered).min(before.max(after));

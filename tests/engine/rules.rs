@@ -498,6 +498,10 @@ fn web_with_db(multi_az: bool, standby: Option<&str>) -> Sim {
 fn single_az_rds_takes_the_path_down_when_its_az_is_lost() {
     let s = web_with_db(false, None);
     assert_eq!(s.status(&[AZ1], "web-alb"), Status::Down);
+    // Down through a dependency: the AZ2 targets are up, but nothing can serve.
+    let v = s.lose(&[AZ1]);
+    let c = s.path(&v, "web-alb").capacity;
+    assert_eq!((c.before, c.after, c.after_recovery), (8, 0, 0));
     assert!(s.reasons(&[AZ1], "web-alb")[0].contains(
         "db (single-AZ RDS instance) is lost in use1-az1; recovery is a point-in-time restore"
     ));
