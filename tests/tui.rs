@@ -247,11 +247,13 @@ fn slash_filters_the_current_list_and_esc_clears_it() {
 
 #[test]
 fn help_lists_the_keymap() {
-    let mut h = Harness::demo(120, 48);
+    let mut h = Harness::demo(120, 66);
     h.press("?");
     let screen = h.screen();
-    assert!(screen.contains("lose / restore AZ or Region"));
+    assert!(screen.contains("lose the AZ or Region, or restore it"));
     assert!(screen.contains(":export FILE"));
+    assert!(screen.contains(":gaps"));
+    assert!(screen.contains("wheel"));
     insta::assert_snapshot!(screen);
     h.press("esc");
     assert!(!h.app.help);
@@ -263,9 +265,17 @@ fn command_mode_reports_errors_in_the_flash_line() {
     h.command("lose us-east-1a");
     let screen = h.screen();
     assert!(
-        screen
-            .contains("\"us-east-1a\" is not an AZ ID or Region of this estate: it is an AZ name"),
+        screen.contains(
+            "us-east-1a is an AZ name: use the AZ ID, which differs per account: use1-az4 in shop-prod, use1-az1 in payments-prod"
+        ),
         "{screen}"
+    );
+    h.command("lose mars-1");
+    assert!(
+        h.screen()
+            .contains("mars-1 is not an AZ ID or Region of this estate (such as"),
+        "{}",
+        h.screen()
     );
     assert!(h.app.lost.is_empty());
     h.command("frobnicate");
@@ -595,4 +605,134 @@ fn scrolling_stops_at_the_end_of_the_content() {
     let at_end = h.app.help_scroll;
     h.press("k");
     assert_eq!(h.app.help_scroll, at_end - 1);
+}
+
+#[test]
+fn a_narrow_paths_screen_shows_the_selected_paths_reasons_below() {
+    let mut h = Harness::demo(80, 24);
+    h.command("lose use1-az4");
+    h.press("2");
+    let screen = h.screen();
+    // The list starts at the top, on the down path, and the pane under it says why in full.
+    assert_eq!(h.app.paths.cursor, 0);
+    assert!(
+        screen.contains("── checkout-alb → checkout-web ──"),
+        "{screen}"
+    );
+    assert!(screen.contains("• "), "{screen}");
+    // Cut labels keep the target group, which tells rows of one load balancer apart.
+    assert!(
+        screen.contains("storefront-a… → storefront-api"),
+        "{screen}"
+    );
+    // Moving the cursor changes the pane.
+    h.press("j");
+    assert!(h.screen().contains("── auth-alb → auth ──"));
+    // Wide screens have room for the WHY column and no pane.
+    let mut wide = Harness::demo(160, 40);
+    wide.command("lose use1-az4");
+    wide.press("2");
+    assert!(!wide.screen().contains("── checkout-alb"));
+}
+
+#[test]
+fn a_new_scenario_puts_the_paths_cursor_back_on_top() {
+    let mut h = Harness::demo(120, 32);
+    h.press("2 j j j");
+    assert_eq!(h.app.paths.cursor, 3);
+    h.command("lose use1-az4");
+    assert_eq!(h.app.paths.cursor, 0);
+    let first = h.app.path_order[0];
+    assert_eq!(h.app.path_status(first), Status::Down);
+    // With the detail open, the scenario changes under it and the cursor stays on its path.
+    h.press("j j enter");
+    let open = h.app.detail;
+    h.command("lose use1-az6");
+    assert_eq!(h.app.detail, open);
+    assert_eq!(Some(h.app.path_order[h.app.paths.cursor]), open);
+}
+
+#[test]
+fn paths_of_one_status_sort_by_the_label_shown() {
+    let mut h = Harness::demo(120, 32);
+    h.press("2");
+    let engine = h.app.engine.clone().unwrap();
+    let labels: Vec<&str> = h
+        .app
+        .path_order
+        .iter()
+        .map(|&p| engine.path_label[p].as_str())
+        .collect();
+    let mut sorted = labels.clone();
+    sorted.sort();
+    assert_eq!(labels, sorted, "all ok: by label");
+    // By name too.
+    h.press("s s");
+    assert_eq!(h.app.sort.label(), "name");
+    let by_name: Vec<&str> = h
+        .app
+        .path_order
+        .iter()
+        .map(|&p| engine.path_label[p].as_str())
+        .collect();
+    assert_eq!(by_name, sorted);
+}
+
+#[test]
+fn keys_before_an_estate_is_loaded_say_why_nothing_happens() {
+    let mut app = App::new(Theme::new(false), Rect::new(0, 0, 100, 30));
+    let effects = app.update(Action::Command(blastmap::tui::keymap::Command::Screen(1)));
+    assert!(effects.is_empty());
+    assert_eq!(app.screen, Screen::Domains);
+    let flash = app.flash.as_ref().expect("a flash");
+    assert!(
+        flash.text.contains("still loading the estate"),
+        "{}",
+        flash.text
+    );
+}
+
+#[test]
+fn an_estate_from_the_command_line_that_cannot_be_read_ends_the_tui_with_the_error() {
+    let mut app = App::new(Theme::new(false), Rect::new(0, 0, 100, 30));
+    let failed = tui::load(Some("/nonexistent/estate.json".into()), 0).unwrap();
+    app.update(failed);
+    assert!(app.quit);
+    let fatal = app
+        .fatal
+        .as_deref()
+        .expect("the error is kept for the terminal");
+    assert!(
+        fatal.contains("cannot read /nonexistent/estate.json"),
+        "{fatal}"
+    );
+    // A later :open that fails keeps the TUI and the estate it has.
+    let mut h = Harness::demo(100, 30);
+    h.command("open /nonexistent/other.json");
+    assert!(!h.app.quit);
+    assert!(h.app.fatal.is_none());
+    assert!(h.app.engine.is_some());
+}
+
+#[test]
+fn open_and_export_take_file_names_with_spaces_and_a_home_tilde() {
+    let home = tempfile::tempdir().unwrap();
+    // SAFETY: this test binary's tests read HOME only here.
+    unsafe { std::env::set_var("HOME", home.path()) };
+    let mut h = Harness::demo(100, 30);
+    h.command("lose use1-az4");
+    h.command("export ~/retro notes.md");
+    let text = std::fs::read_to_string(home.path().join("retro notes.md")).unwrap();
+    assert!(text.starts_with("# blastmap report: losing use1-az4"));
+    std::fs::write(
+        home.path().join("my estate.json"),
+        blastmap::demo::DEMO_JSON,
+    )
+    .unwrap();
+    h.command("open ~/my estate.json");
+    assert!(
+        h.screen().contains("snapshot my estate.json"),
+        "{}",
+        h.screen()
+    );
 }

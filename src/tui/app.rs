@@ -1,6 +1,7 @@
 //! The app's state and `update`, the one place it changes.
 
 use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use ratatui::crossterm::event::{
@@ -9,7 +10,7 @@ use ratatui::crossterm::event::{
 use ratatui::layout::Rect;
 
 use crate::discover::{ScanEvent, UnitState};
-use crate::model::{Domain, ResIdx, Service};
+use crate::model::{Domain, ModelError, ResIdx, Service};
 use crate::sim::{Status, Verdict};
 
 use super::action::{Action, Effect};
@@ -165,6 +166,8 @@ pub struct App {
     pub load_generation: u64,
     /// The load that is a live scan under way, if any.
     pub scan_generation: Option<u64>,
+    /// Why the TUI had to stop (the estate from the command line could not be read).
+    pub fatal: Option<String>,
 }
 
 impl App {
@@ -207,6 +210,7 @@ impl App {
             gaps: false,
             load_generation: 0,
             scan_generation: None,
+            fatal: None,
         }
     }
 
@@ -368,17 +372,21 @@ impl App {
             .filter(|&p| self.path_matches(&engine, p, &filter))
             .collect();
         if let Some(v) = &self.verdict {
-            let name = |p: usize| &engine.path_text[p];
+            // Ties go by the label the row shows.
+            let by_label = |a: &usize, b: &usize| engine.path_rank[*a].cmp(&engine.path_rank[*b]);
             match self.sort {
-                PathSort::Status => {
-                    order.sort_by(|a, b| v.paths[*b].status.cmp(&v.paths[*a].status).then(a.cmp(b)))
-                }
+                PathSort::Status => order.sort_by(|a, b| {
+                    v.paths[*b]
+                        .status
+                        .cmp(&v.paths[*a].status)
+                        .then(by_label(a, b))
+                }),
                 PathSort::Capacity => order.sort_by(|a, b| {
                     let fa = v.paths[*a].capacity.fraction_left();
                     let fb = v.paths[*b].capacity.fraction_left();
-                    fa.total_cmp(&fb).then(a.cmp(b))
+                    fa.total_cmp(&fb).then(by_label(a, b))
                 }),
-                PathSort::Name => order.sort_by(|a, b| name(*a).cmp(name(*b))),
+                PathSort::Name => order.sort_by(by_label),
             }
         }
         self.path_order = order;
@@ -623,10 +631,17 @@ impl App {
             }
             Action::Loaded {
                 result: Err(message),
-                ..
+                generation,
             } => {
                 self.scanning = false;
                 self.scan_generation = None;
+                if self.engine.is_none() && !self.live && generation == 0 {
+                    // The estate asked for on the command line cannot be read:
+                    // say so on the terminal, not in an empty TUI.
+                    self.fatal = Some(message);
+                    self.quit = true;
+                    return Vec::new();
+                }
                 if self.engine.is_none() {
                     self.loading = Some(message.clone());
                 }
@@ -641,6 +656,10 @@ impl App {
                     self.verdict = Some(verdict);
                     self.simulating = false;
                     self.reorder_paths();
+                    if self.detail.is_none() {
+                        // A new scenario: show the worst paths first, from the top.
+                        self.paths = ListPos::default();
+                    }
                     self.reorder_matrix();
                 }
                 Vec::new()
@@ -686,6 +705,14 @@ impl App {
             return self.rescan();
         }
         if self.engine.is_none() {
+            let why = if self.scanning {
+                "the scan is still running: the estate shows when it is done"
+            } else if self.loading.is_some() && !self.live && self.load_generation == 0 {
+                "still loading the estate"
+            } else {
+                "no estate is loaded yet: :open FILE opens a snapshot"
+            };
+            self.flash(why, false);
             return Vec::new();
         }
         match c {
@@ -954,6 +981,8 @@ impl App {
             return Vec::new();
         };
         let args: Vec<&str> = words.collect();
+        // A file name is the rest of the line, spaces and all.
+        let rest = text.trim_start()[verb.len()..].trim();
         let engine = self.engine.clone();
         let parse = |args: &[&str]| -> Result<Vec<Domain>, String> {
             let engine = engine.as_ref().ok_or("no estate is loaded yet")?;
@@ -964,7 +993,7 @@ impl App {
                     engine
                         .estate
                         .parse_domain(a)
-                        .map_err(|e| first_line(&e.to_string()))
+                        .map_err(|e| short_domain_error(&e))
                 })
                 .collect()
         };
@@ -1015,25 +1044,22 @@ impl App {
                 Err(e) => self.flash(e, true),
             },
             "clear" => return self.on_command(Command::ClearLosses),
-            "open" | "e" => match args.first() {
+            "open" | "e" => match (!rest.is_empty()).then(|| expand_home(rest)) {
                 Some(path) => {
-                    self.flash(format!("opening {path}…"), false);
+                    self.flash(format!("opening {}…", path.display()), false);
                     let generation = self.next_load();
-                    return vec![Effect::LoadSnapshot {
-                        path: path.into(),
-                        generation,
-                    }];
+                    return vec![Effect::LoadSnapshot { path, generation }];
                 }
                 None => self.flash(
                     "usage: :open FILE (a snapshot written by blastmap scan)",
                     true,
                 ),
             },
-            "export" | "w" => match args.first() {
+            "export" | "w" => match (!rest.is_empty()).then(|| expand_home(rest)) {
                 Some(path) if self.engine.is_some() => {
                     // The scenario as asked for, even if its simulation is still running.
                     return vec![Effect::Export {
-                        path: path.into(),
+                        path,
                         lost: self.lost.clone(),
                     }];
                 }
@@ -1058,7 +1084,7 @@ impl App {
             "findings" => self.switch_to(Screen::Findings),
             other => self.flash(
                 format!(
-                    "unknown command :{other} (try :lose, :restore, :clear, :open, :export, :q)"
+                    "unknown command :{other} (try :lose, :restore, :clear, :open, :export, :gaps, :q; ? lists them)"
                 ),
                 true,
             ),
@@ -1101,6 +1127,43 @@ impl App {
         self.verdict
             .as_ref()
             .map_or(Status::Ok, |v| v.paths[p].status)
+    }
+}
+
+/// A domain the estate does not have, said in one flash line.
+fn short_domain_error(e: &ModelError) -> String {
+    match e {
+        ModelError::UnknownDomain {
+            given,
+            az_name_meanings,
+            ..
+        } if !az_name_meanings.is_empty() => format!(
+            "{given} is an AZ name: use the AZ ID, which differs per account: {}",
+            az_name_meanings.join(", ")
+        ),
+        ModelError::UnknownDomain { given, known, .. } => {
+            let some: Vec<&str> = known.iter().take(4).map(String::as_str).collect();
+            let more = if known.len() > some.len() {
+                ", …"
+            } else {
+                ""
+            };
+            format!(
+                "{given} is not an AZ ID or Region of this estate (such as {}{more})",
+                some.join(", ")
+            )
+        }
+        other => first_line(&other.to_string()),
+    }
+}
+
+/// `~` and `~/…` mean the home directory, as in a shell.
+fn expand_home(path: &str) -> PathBuf {
+    let home = || std::env::var_os("HOME").filter(|h| !h.is_empty());
+    match (path, home()) {
+        ("~", Some(h)) => PathBuf::from(h),
+        (p, Some(h)) if p.starts_with("~/") => PathBuf::from(h).join(&p[2..]),
+        (p, _) => PathBuf::from(p),
     }
 }
 

@@ -27,7 +27,11 @@ pub struct Engine {
     pub origin: Origin,
     /// Lower-cased text each path is filtered on: names, id, load balancer tags.
     pub path_text: Vec<String>,
-    /// Width of the longest "load balancer → target group" label.
+    /// Each path as shown: "load balancer → target group".
+    pub path_label: Vec<String>,
+    /// Each path's place in the order of its label.
+    pub path_rank: Vec<usize>,
+    /// Width of the longest of them.
     pub longest_path_label: usize,
 }
 
@@ -49,15 +53,21 @@ impl Engine {
                 text.to_lowercase()
             })
             .collect();
-        let longest_path_label = topo
+        let path_label: Vec<String> = topo
             .paths()
             .iter()
-            .map(|p| {
-                let (lb, tg) = (&estate.resource(p.lb).name, &estate.resource(p.tg).name);
-                unicode_width::UnicodeWidthStr::width(lb.as_str())
-                    + unicode_width::UnicodeWidthStr::width(tg.as_str())
-                    + 3
-            })
+            .map(|p| estate.forwarding_label(p.lb, p.tg))
+            .collect();
+        // Sorting by label once here keeps re-sorting per scenario to integer compares.
+        let mut by_label: Vec<usize> = (0..path_label.len()).collect();
+        by_label.sort_by(|a, b| path_label[*a].cmp(&path_label[*b]).then(a.cmp(b)));
+        let mut path_rank = vec![0; path_label.len()];
+        for (rank, p) in by_label.into_iter().enumerate() {
+            path_rank[p] = rank;
+        }
+        let longest_path_label = path_label
+            .iter()
+            .map(|l| unicode_width::UnicodeWidthStr::width(l.as_str()))
             .max()
             .unwrap_or(20);
         Engine {
@@ -67,6 +77,8 @@ impl Engine {
             findings,
             origin,
             path_text,
+            path_label,
+            path_rank,
             longest_path_label,
         }
     }

@@ -64,12 +64,12 @@ pub enum Key {
 pub struct Binding {
     pub scope: Scope,
     pub keys: &'static [Key],
-    /// How the key is written in hints and help.
+    /// How the keys are written in the help.
     pub shown: &'static str,
     pub does: &'static str,
     pub command: Command,
-    /// Shown in the footer.
-    pub hint: bool,
+    /// The footer hint, keys and what they do, if the binding has one.
+    pub hint: Option<(&'static str, &'static str)>,
 }
 
 use Command as C;
@@ -82,7 +82,6 @@ const fn bind(
     shown: &'static str,
     does: &'static str,
     command: Command,
-    hint: bool,
 ) -> Binding {
     Binding {
         scope,
@@ -90,7 +89,17 @@ const fn bind(
         shown,
         does,
         command,
-        hint,
+        hint: None,
+    }
+}
+
+impl Binding {
+    /// The same binding, with a footer hint.
+    const fn hint(self, keys: &'static str, does: &'static str) -> Binding {
+        Binding {
+            hint: Some((keys, does)),
+            ..self
+        }
     }
 }
 
@@ -100,145 +109,137 @@ pub const KEYMAP: &[Binding] = &[
         S::Domains,
         &[Char(' ')],
         "space",
-        "lose / restore AZ or Region",
+        "lose the AZ or Region, or restore it",
         C::ToggleLoss,
-        true,
-    ),
+    )
+    .hint("space", "lose / restore"),
     bind(
         S::Domains,
         &[Code(KeyCode::Enter), Char('l'), Code(KeyCode::Right)],
-        "enter/l",
-        "expand",
+        "enter  l  →",
+        "expand or collapse",
         C::Open,
-        true,
-    ),
+    )
+    .hint("enter", "expand"),
     bind(
         S::Domains,
         &[Char('h'), Code(KeyCode::Left)],
-        "h",
-        "collapse",
+        "h  ←",
+        "collapse, or go to the parent",
         C::Left,
-        false,
     ),
     bind(
         S::Domains,
         &[Char('g')],
         "g",
-        "cycle grouping",
+        "group by Region, account, or service (home: top)",
         C::CycleGrouping,
-        true,
-    ),
+    )
+    .hint("g", "grouping"),
     bind(
         S::Paths,
         &[Code(KeyCode::Enter)],
         "enter",
-        "path detail",
+        "the path's detail: each hop and why",
         C::Open,
-        true,
-    ),
+    )
+    .hint("enter", "detail"),
     bind(
         S::Paths,
         &[Char('s')],
         "s",
-        "sort by status/capacity/name",
+        "sort by status, capacity left, or name",
         C::CycleSort,
-        true,
-    ),
+    )
+    .hint("s", "sort"),
     bind(
         S::Detail,
         &[Code(KeyCode::Esc), Char('h'), Code(KeyCode::Left)],
-        "esc",
-        "back to paths",
+        "esc  h  ←",
+        "back to the paths (j/k scroll)",
         C::Back,
-        true,
-    ),
+    )
+    .hint("esc", "back"),
     bind(
         S::Matrix,
         &[Char('h'), Code(KeyCode::Left)],
-        "h/l",
-        "move across losses",
+        "h  ←",
+        "previous loss (column)",
         C::Left,
-        true,
-    ),
+    )
+    .hint("h/l", "column"),
     bind(
         S::Matrix,
         &[Char('l'), Code(KeyCode::Right)],
-        "l",
-        "next loss",
+        "l  →",
+        "next loss (column)",
         C::Right,
-        false,
     ),
     bind(
         S::Matrix,
         &[Code(KeyCode::Enter)],
         "enter",
-        "apply this cell's loss",
+        "lose only this column's AZ or Region",
         C::Open,
-        true,
-    ),
+    )
+    .hint("enter", "apply"),
     bind(
         S::Matrix,
         &[Char(' ')],
         "space",
-        "add / remove this loss",
+        "add this column's loss, or remove it",
         C::ToggleLoss,
-        false,
     ),
     bind(
         S::Findings,
         &[Code(KeyCode::Enter)],
         "enter",
-        "show resource in domains",
+        "show the resource in Fault domains",
         C::Open,
-        true,
-    ),
+    )
+    .hint("enter", "show"),
     bind(
         S::Global,
         &[Char('j'), Code(KeyCode::Down)],
-        "j/k",
-        "move",
+        "j  ↓",
+        "down",
         C::Down,
-        true,
-    ),
+    )
+    .hint("j/k", "move"),
     bind(
         S::Global,
         &[Char('k'), Code(KeyCode::Up)],
-        "k",
+        "k  ↑",
         "up",
         C::Up,
-        false,
     ),
     bind(
         S::Global,
         &[Code(KeyCode::PageDown), Ctrl('d'), Ctrl('f')],
-        "pgdn",
-        "page down",
+        "pgdn  ctrl-d",
+        "page down (ctrl-f too)",
         C::PageDown,
-        false,
     ),
     bind(
         S::Global,
         &[Code(KeyCode::PageUp), Ctrl('u'), Ctrl('b')],
-        "pgup",
-        "page up",
+        "pgup  ctrl-u",
+        "page up (ctrl-b too)",
         C::PageUp,
-        false,
     ),
     bind(
         S::Global,
         &[Char('g'), Code(KeyCode::Home)],
-        "g/home",
-        "top",
+        "home  g",
+        "top (g groups on Fault domains)",
         C::Top,
-        false,
     ),
     bind(
         S::Global,
         &[Char('G'), Code(KeyCode::End)],
-        "G/end",
+        "end  G",
         "bottom",
         C::Bottom,
-        false,
     ),
     bind(
         S::Global,
@@ -246,76 +247,66 @@ pub const KEYMAP: &[Binding] = &[
         "tab",
         "next screen",
         C::NextScreen,
-        true,
-    ),
+    )
+    .hint("tab", "screen"),
     bind(
         S::Global,
         &[Code(KeyCode::BackTab)],
         "shift-tab",
         "previous screen",
         C::PrevScreen,
-        false,
     ),
-    bind(
-        S::Global,
-        &[Char('1')],
-        "1",
-        "fault domains",
-        C::Screen(0),
-        false,
-    ),
-    bind(S::Global, &[Char('2')], "2", "paths", C::Screen(1), false),
-    bind(S::Global, &[Char('3')], "3", "matrix", C::Screen(2), false),
-    bind(
-        S::Global,
-        &[Char('4')],
-        "4",
-        "findings",
-        C::Screen(3),
-        false,
-    ),
+    bind(S::Global, &[Char('1')], "1", "Fault domains", C::Screen(0)),
+    bind(S::Global, &[Char('2')], "2", "Paths", C::Screen(1)),
+    bind(S::Global, &[Char('3')], "3", "Matrix", C::Screen(2)),
+    bind(S::Global, &[Char('4')], "4", "Findings", C::Screen(3)),
     bind(
         S::Global,
         &[Char('x')],
         "x",
-        "clear all losses",
+        "restore every AZ and Region",
         C::ClearLosses,
-        true,
-    ),
-    bind(S::Global, &[Char('/')], "/", "filter", C::Filter, true),
+    )
+    .hint("x", "clear losses"),
+    bind(
+        S::Global,
+        &[Char('/')],
+        "/",
+        "filter this list (name, id, tag, status)",
+        C::Filter,
+    )
+    .hint("/", "filter"),
     bind(
         S::Global,
         &[Char(':')],
         ":",
-        "command",
+        "type a command (below)",
         C::CommandMode,
-        true,
-    ),
+    )
+    .hint(":", "command"),
     bind(
         S::Global,
         &[Code(KeyCode::Esc)],
         "esc",
-        "clear filter / back",
+        "clear the filter, close a popup",
         C::Back,
-        false,
     ),
     bind(
         S::Global,
         &[Char('r')],
         "r",
-        "rescan (live estates)",
+        "scan again (live estates only)",
         C::Rescan,
-        false,
     ),
-    bind(S::Global, &[Char('?')], "?", "help", C::Help, true),
+    bind(S::Global, &[Char('?')], "?", "this help", C::Help).hint("?", "help"),
     bind(
         S::Global,
         &[Char('q'), Ctrl('c')],
-        "q",
+        "q  ctrl-c",
         "quit",
         C::Quit,
-        true,
-    ),
+    )
+    .hint("q", "quit"),
 ];
 
 fn matches(k: Key, ev: &KeyEvent) -> bool {
@@ -337,10 +328,10 @@ pub fn lookup(scope: Scope, ev: &KeyEvent) -> Option<Command> {
 }
 
 /// Footer hints for `scope`: its own first, then the global ones.
-pub fn hints(scope: Scope) -> impl Iterator<Item = &'static Binding> {
-    let own = KEYMAP.iter().filter(move |b| b.scope == scope && b.hint);
-    let global = KEYMAP.iter().filter(|b| b.scope == Scope::Global && b.hint);
-    own.chain(global)
+pub fn hints(scope: Scope) -> impl Iterator<Item = (&'static str, &'static str)> {
+    let own = KEYMAP.iter().filter(move |b| b.scope == scope);
+    let global = KEYMAP.iter().filter(|b| b.scope == Scope::Global);
+    own.chain(global).filter_map(|b| b.hint)
 }
 
 /// Every scope, in help order.

@@ -53,6 +53,8 @@ pub enum TuiError {
          non-interactive commands: blastmap what-if | matrix | check | findings (try --demo, see blastmap --help)"
     )]
     NotATerminal,
+    #[error("{0}")]
+    Load(String),
     #[error("terminal error: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -195,7 +197,10 @@ async fn run_loop(start: Start) -> Result<(), TuiError> {
     }
     drop(terminal);
     drop(guard);
-    Ok(())
+    match app.fatal {
+        Some(message) => Err(TuiError::Load(message)),
+        None => Ok(()),
+    }
 }
 
 fn spawn_blocking_action(

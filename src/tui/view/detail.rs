@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use crate::sim::{Cause, path_detail};
 use crate::tui::app::App;
 
-use super::{bar, fit, line, pad};
+use super::{bar, fit, line, pad, wrap};
 
 /// The detail's lines: (left, right, drawn side by side).
 struct Columns {
@@ -195,24 +195,4 @@ fn columns(app: &App, area: Rect) -> Option<Columns> {
         side_by_side: two_columns,
         left_w,
     })
-}
-
-/// Splits text into lines of at most `width` columns at spaces.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(10);
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    for word in text.split(' ') {
-        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > width {
-            out.push(std::mem::take(&mut cur));
-        }
-        if !cur.is_empty() {
-            cur.push(' ');
-        }
-        cur.push_str(word);
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
 }

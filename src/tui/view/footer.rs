@@ -19,15 +19,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     // "? help" always shows, at the end.
     let help_hint = " ? help ";
     let mut used = help_hint.width() + 1;
-    for b in keymap::hints(app.scope()).filter(|b| b.shown != "?") {
-        let piece = format!(" {} {} ", b.shown, b.does);
+    for (keys, does) in keymap::hints(app.scope()).filter(|(k, _)| *k != "?") {
+        let piece = format!(" {keys} {does} ");
         let w = piece.width() + 1;
         if used + w > width {
             break;
         }
         used += w;
-        hints.push((format!(" {}", b.shown), t.key()));
-        hints.push((format!(" {} ", b.does), t.dim()));
+        hints.push((format!(" {keys}"), t.key()));
+        hints.push((format!(" {does} "), t.dim()));
         hints.push(("│".to_string(), t.dim()));
     }
     hints.push((" ?".to_string(), t.key()));

@@ -15,8 +15,11 @@ const COMMANDS: &[(&str, &str)] = &[
     (":lose D…", "lose AZ IDs or Regions (use1-az1 eu-west-1)"),
     (":restore [D…]", "restore them (no argument: the last lost)"),
     (":clear", "restore everything"),
-    (":open FILE", "open a snapshot"),
+    (":open FILE", "open a snapshot (~ is your home)"),
     (":export FILE", "write the current what-if as Markdown"),
+    (":gaps", "what a live scan could not read"),
+    (":rescan", "scan again (live estates only, as r)"),
+    (":paths", "go to a screen (:domains :matrix :findings)"),
     (":q", "quit"),
 ];
 
@@ -66,7 +69,7 @@ fn lines(app: &App) -> Vec<Line<'static>> {
         lines.push(line(vec![(scope.title().to_string(), t.title())]));
         for b in KEYMAP.iter().filter(|b| b.scope == *scope) {
             lines.push(line(vec![
-                (format!("  {}", pad(b.shown, 12)), t.key()),
+                (format!("  {}", pad(b.shown, 14)), t.key()),
                 (b.does.to_string(), Style::new()),
             ]));
         }
@@ -78,10 +81,19 @@ fn lines(app: &App) -> Vec<Line<'static>> {
             (does.to_string(), Style::new()),
         ]));
     }
+    lines.push(line(vec![("Mouse".to_string(), t.title())]));
+    for (what, does) in [
+        ("click", "a tab switches screen; a row selects it"),
+        ("wheel", "moves the selection"),
+    ] {
+        lines.push(line(vec![
+            (format!("  {}", pad(what, 14)), t.key()),
+            (does.to_string(), Style::new()),
+        ]));
+    }
     lines.push(Line::raw(""));
     lines.push(line(vec![(
-        "/ filters the current list by name, id, tag or status. Esc, ? or q closes this help."
-            .to_string(),
+        "Esc, ? or q closes this help.".to_string(),
         t.dim(),
     )]));
     lines

@@ -163,6 +163,42 @@ pub fn fit(text: &str, width: usize) -> String {
     out
 }
 
+/// `left → right` in `width` columns, cutting `left` first: the right side (a
+/// target group) is what tells rows of one load balancer apart.
+pub fn fit_pair(left: &str, right: &str, width: usize) -> String {
+    let full = left.width() + right.width() + 3;
+    if full <= width {
+        return format!("{left} → {right}");
+    }
+    // Keep at least a few columns of the left side, else cut the whole.
+    let right_w = right.width().min(width.saturating_sub(3 + 6));
+    let left_w = width.saturating_sub(3 + right_w);
+    if left_w < 6 {
+        return fit(&format!("{left} → {right}"), width);
+    }
+    format!("{} → {}", fit(left, left_w), fit(right, right_w))
+}
+
+/// Splits text into lines of at most `width` columns at spaces.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(10);
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for word in text.split(' ') {
+        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > width {
+            out.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
 /// `text` padded (or cut) to exactly `width` columns.
 pub fn pad(text: &str, width: usize) -> String {
     let t = fit(text, width);

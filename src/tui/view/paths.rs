@@ -9,10 +9,20 @@ use ratatui::widgets::Paragraph;
 use crate::sim::{Capacity, Cause, Status};
 use crate::tui::app::App;
 
-use super::{bar, line, pad};
+use super::{bar, fit, fit_pair, line, pad, wrap};
+
+/// Rows of the "why" pane under the list: on screens too narrow for the WHY
+/// column to say much, the selected path's reasons in full.
+fn why_height(body: Rect) -> u16 {
+    if body.width < 120 && body.height >= 12 {
+        5
+    } else {
+        0
+    }
+}
 
 pub fn visible_rows(body: Rect) -> usize {
-    body.height.saturating_sub(1) as usize
+    body.height.saturating_sub(1 + why_height(body)) as usize
 }
 
 pub fn first_row(body: Rect) -> u16 {
@@ -69,9 +79,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     };
     let t = &app.theme;
     let e = &engine.estate;
-    let label = |p: usize| {
+    let label = |p: usize, width: usize| {
         let spec = &engine.topo.paths()[p];
-        e.forwarding_label(spec.lb, spec.tg)
+        fit_pair(&e.resource(spec.lb).name, &e.resource(spec.tg).name, width)
     };
     // Precomputed: measuring every label would cost a pass over all paths per frame.
     let c = Columns::for_width(area.width as usize, engine.longest_path_label);
@@ -122,7 +132,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 ),
                 st,
             ),
-            (pad(&label(p), c.path) + " ", Style::new()),
+            (pad(&label(p, c.path), c.path) + " ", Style::new()),
         ];
         if c.account > 0 {
             spans.push((pad(&e.account(spec.account).name, c.account), t.dim()));
@@ -161,6 +171,79 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 .collect();
         }
         lines.push(line(spans));
+    }
+    let why = why_height(area);
+    let list = Rect::new(area.x, area.y, area.width, area.height - why);
+    frame.render_widget(Paragraph::new(lines), list);
+    if why > 0
+        && let Some(&p) = app.path_order.get(app.paths.cursor)
+    {
+        let pane = Rect::new(area.x, area.y + list.height, area.width, why);
+        render_why(app, p, frame, pane);
+    }
+}
+
+/// The selected path's reasons, as many as fit, under a rule naming the path.
+fn render_why(app: &App, p: usize, frame: &mut Frame, area: Rect) {
+    let (Some(engine), Some(verdict)) = (&app.engine, &app.verdict) else {
+        return;
+    };
+    let t = &app.theme;
+    let width = area.width as usize;
+    let pv = &verdict.paths[p];
+    let title = format!("── {} ", engine.path_label[p]);
+    let rule =
+        "─".repeat(width.saturating_sub(unicode_width::UnicodeWidthStr::width(title.as_str())));
+    let mut lines = vec![line(vec![(fit(&(title + &rule), width), t.dim())])];
+    let room = area.height.saturating_sub(1) as usize;
+    let reasons: Vec<String> = pv
+        .reasons
+        .iter()
+        .filter(|r| r.cause != Cause::NothingLost)
+        .map(|r| r.describe(&engine.estate))
+        .collect();
+    if reasons.is_empty() {
+        lines.push(line(vec![(
+            " nothing lost on this path".to_string(),
+            t.dim(),
+        )]));
+    }
+    // Each reason wrapped in full, as many as fit; the last row says what is left.
+    let mut rows: Vec<String> = Vec::new();
+    let mut shown = 0;
+    for r in &reasons {
+        let wrapped = wrap(r, width.saturating_sub(4));
+        let last = shown + 1 == reasons.len();
+        let limit = if last { room } else { room.saturating_sub(1) };
+        if rows.len() + wrapped.len() > limit {
+            if shown == 0 {
+                // Too long even alone: as much of it as fits.
+                for chunk in wrapped.into_iter().take(limit) {
+                    rows.push(format!("   {chunk}"));
+                }
+                if let Some(first) = rows.first_mut() {
+                    first.replace_range(..3, " • ");
+                }
+                shown = 1;
+            }
+            break;
+        }
+        for (k, chunk) in wrapped.into_iter().enumerate() {
+            rows.push(format!(" {} {chunk}", if k == 0 { "•" } else { " " }));
+        }
+        shown += 1;
+    }
+    for row in rows {
+        lines.push(line(vec![(fit(&row, width), Style::new())]));
+    }
+    if shown < reasons.len() {
+        lines.push(line(vec![(
+            format!(
+                " +{} more: enter shows every hop and reason",
+                reasons.len() - shown
+            ),
+            t.dim(),
+        )]));
     }
     frame.render_widget(Paragraph::new(lines), area);
 }
