@@ -330,7 +330,7 @@ pub struct FindingsArgs {
     #[arg(long, value_enum)]
     pub severity: Option<SeverityArg>,
 
-    /// Only findings with this code (repeat for several), e.g. db-single-az.
+    /// Only findings with this code (repeat, or separate with commas), e.g. db-single-az.
     #[arg(long = "code", value_name = "CODE")]
     pub codes: Vec<String>,
 

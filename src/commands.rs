@@ -268,7 +268,15 @@ pub fn check(args: &CheckArgs) -> Result<u8> {
 }
 
 pub fn findings(args: &FindingsArgs) -> Result<u8> {
-    for code in &args.codes {
+    // Codes are lower case; DB-SINGLE-AZ means db-single-az. Commas separate several.
+    let codes: Vec<String> = args
+        .codes
+        .iter()
+        .flat_map(|c| c.split(','))
+        .map(|c| c.trim().to_ascii_lowercase())
+        .filter(|c| !c.is_empty())
+        .collect();
+    for code in &codes {
         if findings::rule(code).is_none() {
             let known: Vec<&str> = findings::RULES.iter().map(|r| r.code).collect();
             bail!(
@@ -286,7 +294,7 @@ pub fn findings(args: &FindingsArgs) -> Result<u8> {
     let found: Vec<_> = findings::analyze(&a.estate, &a.topo, &a.matrix)
         .into_iter()
         .filter(|f| min.is_none_or(|m| f.severity <= m))
-        .filter(|f| args.codes.is_empty() || args.codes.iter().any(|c| c == f.code))
+        .filter(|f| codes.is_empty() || codes.iter().any(|c| c == f.code))
         .collect();
     let (format, color) = (format_of(&args.output), use_color(args.output.color));
     let text = report::findings(&a.report(), &found, format, color);

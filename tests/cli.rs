@@ -261,6 +261,21 @@ fn findings_json_lists_codes_and_filters_work() {
     let only = only["findings"].as_array().unwrap();
     assert_eq!(only.len(), 1);
     assert_eq!(only[0]["resources"][0]["kind"], "nat_gateway");
+    // Codes are case-insensitive, and commas list several.
+    let two = json(&[
+        "findings",
+        "--demo",
+        "--code",
+        "NAT-CROSS-AZ,db-single-az",
+        "--format",
+        "json",
+    ]);
+    let two = two["findings"].as_array().unwrap();
+    assert!(two.len() > 1);
+    assert!(
+        two.iter()
+            .all(|f| f["code"] == "nat-cross-az" || f["code"] == "db-single-az")
+    );
     let o = blastmap(&["findings", "--demo", "--code", "nat-everywhere"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(

@@ -42,10 +42,17 @@ pub enum SnapshotError {
     },
 
     #[error(
-        "{path} is not a blastmap snapshot: expected \"schema\": \"{SCHEMA}\"{}",
+        "{path} is not a blastmap snapshot: expected \"schema\": \"{SCHEMA}\"{}; \
+         `blastmap scan --out FILE` writes one",
         found.as_ref().map(|f| format!(", found {f:?}")).unwrap_or_default()
     )]
     NotASnapshot { path: String, found: Option<String> },
+
+    #[error(
+        "{path} is not a blastmap snapshot: it is {found}, and a snapshot is the JSON \
+         object `blastmap scan --out FILE` writes"
+    )]
+    NotAnObject { path: String, found: String },
 
     #[error(
         "{path} is snapshot version {version}, which this blastmap cannot read (it reads version {}); upgrade blastmap or re-scan",
@@ -54,7 +61,10 @@ pub enum SnapshotError {
     UnsupportedVersion { path: String, version: u64 },
 
     #[error("{path}: {error}")]
-    Model { path: String, error: ModelError },
+    Model {
+        path: String,
+        error: Box<ModelError>,
+    },
 
     #[error("cannot write {path}: {error}")]
     Write {

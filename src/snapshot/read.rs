@@ -48,6 +48,33 @@ pub fn from_slice(bytes: &[u8], origin: &str) -> Result<Estate, SnapshotError> {
             });
         }
     };
+    // Not JSON text of an object at all: say what the file is, not where parsing stopped.
+    match text.trim_start().chars().next() {
+        None => {
+            return Err(SnapshotError::NotAnObject {
+                path: origin.to_string(),
+                found: if text.is_empty() {
+                    "an empty file".to_string()
+                } else {
+                    "only whitespace".to_string()
+                },
+            });
+        }
+        Some('{') => {}
+        Some(c) => {
+            let what = match c {
+                '[' => "a JSON array".to_string(),
+                '"' => "a JSON string".to_string(),
+                '0'..='9' | '-' => "a JSON number".to_string(),
+                't' | 'f' | 'n' => "a JSON literal (true, false or null)".to_string(),
+                c => format!("text starting with {c:?}, not JSON"),
+            };
+            return Err(SnapshotError::NotAnObject {
+                path: origin.to_string(),
+                found: what,
+            });
+        }
+    }
     // One pass: the header is checked as it is read (writers put it first), and the
     // parse stops at a foreign schema or an unknown version.
     let mut header = Header::default();
@@ -72,7 +99,7 @@ pub fn from_slice(bytes: &[u8], origin: &str) -> Result<Estate, SnapshotError> {
     parsed.map_err(syntax)?;
     builder.build().map_err(|error| SnapshotError::Model {
         path: origin.to_string(),
-        error,
+        error: Box::new(error),
     })
 }
 

@@ -124,6 +124,25 @@ fn a_foreign_json_file_is_not_a_snapshot() {
     );
 }
 
+#[test]
+fn an_empty_file_or_other_json_says_what_it_is() {
+    for (text, what) in [
+        ("", "it is an empty file"),
+        ("\n  \n", "it is only whitespace"),
+        ("[1, 2]", "it is a JSON array"),
+        ("42", "it is a JSON number"),
+        ("null", "it is a JSON literal"),
+        ("schema: blastmap", "it is text starting with 's', not JSON"),
+    ] {
+        let err = load_str(text).unwrap_err().to_string();
+        assert!(
+            err.starts_with(&format!("test.json is not a blastmap snapshot: {what}")),
+            "{text:?}: {err}"
+        );
+        assert!(err.contains("blastmap scan --out FILE"), "{err}");
+    }
+}
+
 const MINIMAL: &str = r#"{"schema": "blastmap.snapshot", "version": 1,
 "accounts": [{"id": "1", "name": "prod", "zones": {"us-east-1": {"us-east-1a": "use1-az1"}}}],
 "resources": [
