@@ -13,4 +13,5 @@ pub mod report;
 pub mod sim;
 pub mod snapshot;
 pub mod synth;
+pub mod text;
 pub mod tui;

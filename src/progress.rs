@@ -8,6 +8,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::discover::{ScanEvent, ScanOutcome, UnitState};
 use crate::model::{CoverageStatus, Estate, Service};
+use crate::text::{count, verb};
 
 /// Shows scan events as they come.
 pub struct ScanProgress {
@@ -145,8 +146,9 @@ pub fn gap_summary(estate: &Estate) -> Option<String> {
         return None;
     }
     Some(format!(
-        "{} coverage gap(s): these were not read, which is not the same as empty:\n{}",
-        gaps.len(),
+        "{}: {} not read, which is not the same as empty:\n{}",
+        count(gaps.len(), "coverage gap", "coverage gaps"),
+        verb(gaps.len(), "this was", "these were"),
         gaps.join("\n")
     ))
 }
@@ -155,11 +157,11 @@ pub fn gap_summary(estate: &Estate) -> Option<String> {
 pub fn scan_summary(outcome: &ScanOutcome) -> String {
     let e = &outcome.estate;
     format!(
-        "scanned {} account(s) in {} Region(s): {} resources, {} API calls, {:.1}s",
-        e.accounts().len(),
-        e.regions().len(),
-        e.resources().len(),
-        outcome.api_calls,
+        "scanned {} in {}: {}, {}, {:.1}s",
+        count(e.accounts().len(), "account", "accounts"),
+        count(e.regions().len(), "Region", "Regions"),
+        count(e.resources().len(), "resource", "resources"),
+        count(outcome.api_calls, "API call", "API calls"),
         outcome.elapsed.as_secs_f64()
     )
 }

@@ -435,8 +435,10 @@ fn assemble(
     }
     if shared > 0 {
         ctx.note(format!(
-            "{shared} resource(s) (VPCs or subnets shared between accounts) were seen by more \
-             than one account: kept once"
+            "{} (VPCs or subnets shared between accounts) {} seen by more than one account: \
+             kept once",
+            crate::text::count(shared, "resource", "resources"),
+            crate::text::verb(shared, "was", "were")
         ));
     }
     let read_something = coverage

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use crate::model::{EdgeKind, Facts};
 
 use super::{Context, Finding, Rule, Severity, and_list, each};
+use crate::text::count;
 
 pub const RULE: Rule = Rule {
     code: "asg-imbalanced",
@@ -42,11 +43,16 @@ fn check(ctx: &Context) -> Vec<Finding> {
         let (name, n, spanned) = (ctx.name(r), members.len(), spans.len());
         let message = if used.is_empty() {
             format!(
-                "Auto Scaling group {name} spans {spanned} AZs but none of its {n} instance(s) sits in them"
+                "Auto Scaling group {name} spans {spanned} AZs but none of its {} sits in them",
+                count(n, "instance", "instances")
             )
         } else {
             format!(
-                "Auto Scaling group {name} spans {spanned} AZs but its {n} instance(s) all sit in {}",
+                "Auto Scaling group {name} spans {spanned} AZs but {} in {}",
+                match n {
+                    1 => "its one instance sits".to_string(),
+                    n => format!("its {n} instances all sit"),
+                },
                 and_list(&used)
             )
         };

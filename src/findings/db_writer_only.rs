@@ -36,7 +36,10 @@ fn check(ctx: &Context) -> Vec<Finding> {
         let what = if readers == 0 {
             "has no reader".to_string()
         } else {
-            format!("has its {readers} reader(s) in the writer's AZ")
+            match readers {
+                1 => "has its only reader in the writer's AZ".to_string(),
+                n => format!("has all {n} of its readers in the writer's AZ"),
+            }
         };
         Some(RULE.finding(
             vec![r],

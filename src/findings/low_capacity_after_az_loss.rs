@@ -38,7 +38,7 @@ fn check(ctx: &Context) -> Vec<Finding> {
                 ctx.name(spec.tg),
                 cell.after,
                 cap.before,
-                cap.unit.as_str(),
+                cap.unit.label(),
                 cell.after * 100 / cap.before,
                 ctx.estate.domain_name(m.domains[col])
             ),

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use crate::model::{EdgeKind, Facts, ResIdx};
 
 use super::{Context, Finding, Rule, Severity, and_list, each};
+use crate::text::{count, verb};
 
 pub const RULE: Rule = Rule {
     code: "nat-cross-az",
@@ -44,10 +45,12 @@ fn check(ctx: &Context) -> Vec<Finding> {
             RULE.finding(
                 resources,
                 format!(
-                    "{} subnet(s) in {} send internet egress through NAT gateway {} in {nat_az}: losing {nat_az} cuts their egress too",
-                    subnets.len(),
+                    "{} in {} {} internet egress through NAT gateway {} in {nat_az}: losing {nat_az} cuts {} egress too",
+                    count(subnets.len(), "subnet", "subnets"),
                     and_list(&azs),
-                    ctx.name(nat)
+                    verb(subnets.len(), "sends", "send"),
+                    ctx.name(nat),
+                    verb(subnets.len(), "its", "their")
                 ),
             )
         })

@@ -1,6 +1,7 @@
 //! `targets-outside-lb-azs`: targets in AZs the load balancer does not enable.
 
 use super::{Context, Finding, Rule, Severity, and_list};
+use crate::text::{count, verb};
 
 pub const RULE: Rule = Rule {
     code: "targets-outside-lb-azs",
@@ -23,15 +24,19 @@ fn check(ctx: &Context) -> Vec<Finding> {
         if outside.is_empty() {
             continue;
         }
-        let count: u32 = outside.iter().map(|z| z.tally.total).sum();
+        let n: u32 = outside.iter().map(|z| z.tally.total).sum();
         let azs: Vec<&str> = outside.iter().map(|z| e.az_id(z.az)).collect();
         out.push(RULE.finding(
             vec![spec.lb, spec.tg],
             format!(
-                "{count} target(s) of {} sit in {}, where {} has no node: they get no traffic and add no redundancy",
+                "{} of {} {} in {}, where {} has no node: {} no traffic and {} no redundancy",
+                count(n, "target", "targets"),
                 ctx.name(spec.tg),
+                verb(n, "sits", "sit"),
                 and_list(&azs),
-                ctx.name(spec.lb)
+                ctx.name(spec.lb),
+                verb(n, "it gets", "they get"),
+                verb(n, "adds", "add")
             ),
         ));
     }

@@ -82,8 +82,8 @@ const SHOWN_MISSING: usize = 10;
 
 fn missing_message(refs: &[MissingReference]) -> String {
     let mut out = format!(
-        "{} reference(s) point at resources that are not in the estate:",
-        refs.len()
+        "{} at resources that are not in the estate:",
+        crate::text::count(refs.len(), "reference points", "references point")
     );
     for r in refs.iter().take(SHOWN_MISSING) {
         out.push_str(&format!("\n  {r}"));

@@ -19,6 +19,7 @@ use crate::model::{
 use crate::sim::{Chain, Status, Tally, Topology, TopologyUnit, UnitIdx, Verdict};
 
 use super::Report;
+use crate::text::count;
 
 #[derive(Debug, Error)]
 pub enum DiagramError {
@@ -159,7 +160,7 @@ pub struct Group {
 
 #[derive(Debug, Clone)]
 pub struct Diagram {
-    /// "10 user-facing path(s), losing use1-az4"
+    /// "10 user-facing paths, losing use1-az4"
     pub title: String,
     pub graph: DiGraph<DiagramNode, DiagramEdge>,
     /// Accounts, each holding its Regions, each holding its AZs.
@@ -194,8 +195,8 @@ pub fn build(r: &Report, verdict: &Verdict, paths: &[usize], targets: Targets) -
     let groups = d.groups();
     Diagram {
         title: format!(
-            "{} user-facing path(s), losing {}",
-            paths.len(),
+            "{}, losing {}",
+            count(paths.len(), "user-facing path", "user-facing paths"),
             verdict.lost.describe(r.estate)
         ),
         graph: d.graph,
@@ -432,9 +433,9 @@ impl Drawer<'_> {
     fn targets_per_az(&mut self, c: &Chain, tg: NodeIndex) {
         let tg_res = self.estate.resource(c.tg);
         let (tg_name, account, region) = (tg_res.name.clone(), tg_res.account, tg_res.region);
-        let unit = c.unit.as_str();
+        let unit = c.unit.label();
         let describe = |t: &Tally| {
-            let mut s = format!("{} target(s)", t.total);
+            let mut s = count(t.total, "target", "targets");
             if t.serving != t.total {
                 s.push_str(&format!(", {} serving", t.serving));
             }

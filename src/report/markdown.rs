@@ -5,6 +5,7 @@ use crate::sim::{Cause, CheckResult, Matrix, Status, Verdict};
 use crate::snapshot::diff::{Change, EstateDiff, ResourceSummary};
 
 use super::{Report, capacity_text, summary_text};
+use crate::text::count;
 
 /// Escapes text for a Markdown table cell.
 pub fn cell(text: &str) -> String {
@@ -29,10 +30,10 @@ fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
 
 pub fn what_if(r: &Report, verdict: &Verdict, findings: &[Finding]) -> String {
     let mut out = format!(
-        "## What if we lose {}\n\n{} across {} user-facing path(s).\n\n",
+        "## What if we lose {}\n\n{} across {}.\n\n",
         verdict.lost.describe(r.estate),
         summary_text(verdict),
-        verdict.paths.len()
+        count(verdict.paths.len(), "user-facing path", "user-facing paths")
     );
     let mut rows: Vec<(Status, Vec<String>)> = verdict
         .paths
@@ -57,7 +58,8 @@ pub fn what_if(r: &Report, verdict: &Verdict, findings: &[Finding]) -> String {
             )
         })
         .collect();
-    rows.sort_by_key(|(s, _)| std::cmp::Reverse(*s));
+    // Worst first; ties by the path label, as the TUI lists them.
+    rows.sort_by(|(sa, a), (sb, b)| sb.cmp(sa).then_with(|| a[1].cmp(&b[1])));
     let rows: Vec<Vec<String>> = rows.into_iter().map(|(_, r)| r).collect();
     out.push_str(&table(
         &["Status", "Path", "Account", "Region", "Capacity", "Reasons"],

@@ -11,6 +11,7 @@ use crate::findings::Finding;
 use crate::model::Estate;
 use crate::sim::{Capacity, CheckResult, Matrix, PathSpec, Status, Subject, Topology, Verdict};
 use crate::snapshot::diff::{EstateDiff, ResourceChange};
+use crate::text::count;
 
 /// How a command prints its answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +56,7 @@ impl Report<'_> {
 
 /// `4/12 vcpu (8 after recovery)`
 pub fn capacity_text(c: &Capacity) -> String {
-    let mut s = format!("{}/{} {}", c.after, c.before, c.unit.as_str());
+    let mut s = format!("{}/{} {}", c.after, c.before, c.unit.label());
     if c.after_recovery != c.after {
         s.push_str(&format!(" ({} after recovery)", c.after_recovery));
     }
@@ -170,7 +171,7 @@ pub struct DiffSides {
     pub new: SnapshotLabel,
 }
 
-/// "REGRESSION: 2 matrix cell(s) got worse, …", or why there is none.
+/// "REGRESSION: 2 matrix cells got worse, …", or why there is none.
 pub fn diff_verdict(d: &EstateDiff) -> String {
     if d.is_empty() {
         return "No change that matters for fault isolation.".to_string();
@@ -181,12 +182,19 @@ pub fn diff_verdict(d: &EstateDiff) -> String {
     }
     let mut parts = Vec::new();
     if d.cells_worse() > 0 {
-        parts.push(format!("{} matrix cell(s) got worse", d.cells_worse()));
+        parts.push(format!(
+            "{} got worse",
+            count(d.cells_worse(), "matrix cell", "matrix cells")
+        ));
     }
     if d.high_findings_appeared() > 0 {
         parts.push(format!(
-            "{} high-severity finding(s) appeared",
-            d.high_findings_appeared()
+            "{} appeared",
+            count(
+                d.high_findings_appeared(),
+                "high-severity finding",
+                "high-severity findings"
+            )
         ));
     }
     format!("REGRESSION: {}.", parts.join(", "))

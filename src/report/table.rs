@@ -7,6 +7,7 @@ use crate::sim::{Cause, CheckResult, Matrix, Status, Verdict};
 use crate::snapshot::diff::{CellSubject, Change, EstateDiff, ResourceSummary};
 
 use super::{Report, capacity_text, summary_text};
+use crate::text::{count, verb};
 
 /// ANSI styling, or none.
 #[derive(Debug, Clone, Copy)]
@@ -138,15 +139,16 @@ fn plain(text: impl Into<String>) -> Cell {
 pub fn what_if(r: &Report, verdict: &Verdict, findings: &[Finding], color: bool) -> String {
     let paint = Paint { enabled: color };
     let mut out = format!(
-        "{} {}\n{} across {} user-facing path(s)\n\n",
+        "{} {}\n{} across {}\n\n",
         paint.paint(Style::Bold, "What if we lose:"),
         verdict.lost.describe(r.estate),
         summary_text(verdict),
-        verdict.paths.len()
+        count(verdict.paths.len(), "user-facing path", "user-facing paths")
     );
     let mut t = Table::new(&["STATUS", "PATH", "ACCOUNT", "REGION", "CAPACITY"]);
     let mut order: Vec<&crate::sim::PathVerdict> = verdict.paths.iter().collect();
-    order.sort_by_key(|pv| std::cmp::Reverse(pv.status));
+    // Worst first; ties by the path label, as the TUI lists them.
+    order.sort_by_cached_key(|pv| (std::cmp::Reverse(pv.status), r.path_label(pv.path)));
     for pv in order {
         let p = pv.path;
         let below = t.row(vec![
@@ -176,8 +178,9 @@ pub fn what_if(r: &Report, verdict: &Verdict, findings: &[Finding], color: bool)
     }
     if !findings.is_empty() {
         out.push_str(&format!(
-            "\n{} static finding(s): run `blastmap findings` to list them.\n",
-            findings.len()
+            "\n{}: run `blastmap findings` to list {}.\n",
+            count(findings.len(), "static finding", "static findings"),
+            verb(findings.len(), "it", "them")
         ));
     }
     out
@@ -200,10 +203,14 @@ pub fn matrix(r: &Report, m: &Matrix, color: bool) -> String {
         t.row(cells);
     }
     let mut out = format!(
-        "{} {} path(s) × {} single-domain loss(es)\n\n",
+        "{} {} × {}\n\n",
         paint.paint(Style::Bold, "Matrix:"),
-        r.topo.paths().len(),
-        m.domains.len()
+        count(r.topo.paths().len(), "path", "paths"),
+        count(
+            m.domains.len(),
+            "single-domain loss",
+            "single-domain losses"
+        )
     );
     out.push_str(&t.render(paint));
     if !r.topo.services().is_empty() {
@@ -269,10 +276,14 @@ pub fn check(r: &Report, result: &CheckResult, color: bool) -> String {
     let subjects: std::collections::BTreeSet<_> =
         result.offenders.iter().map(|o| o.subject).collect();
     let mut out = format!(
-        "{} {} service(s) or path(s) go down under a single {kind} loss ({} case(s) below)\n\n",
+        "{} {} down under a single {kind} loss ({} below)\n\n",
         paint.paint(Style::Down, "FAIL"),
-        subjects.len(),
-        result.offenders.len()
+        count(
+            subjects.len(),
+            "service or path goes",
+            "services or paths go"
+        ),
+        count(result.offenders.len(), "case", "cases")
     );
     let mut t = Table::new(&["LOST", "WHAT GOES DOWN"]);
     for o in &result.offenders {
@@ -329,7 +340,7 @@ pub fn diff(sides: &super::DiffSides, d: &EstateDiff, color: bool) -> String {
         section(
             &mut out,
             paint,
-            &format!("Matrix: {} cell(s) changed", d.cells.len()),
+            &format!("Matrix: {} changed", count(d.cells.len(), "cell", "cells")),
             &t,
         );
     }

@@ -5,6 +5,7 @@ use crate::model::{AzIdx, Estate, Facts};
 use super::evaluate::{launches, zone_capacity};
 use super::topology::{Topology, Unit, UnitIdx};
 use super::{Status, Verdict};
+use crate::text::{count, verb};
 
 /// One hop of a path, as a line of the detail view.
 #[derive(Debug, Clone, PartialEq)]
@@ -168,7 +169,10 @@ pub fn path_detail(estate: &Estate, topo: &Topology, path: usize, verdict: &Verd
                 Status::Ok
             },
             note: if launched > 0 {
-                format!("relaunches {launched} instance(s) in surviving AZs")
+                format!(
+                    "relaunches {} in surviving AZs",
+                    count(launched, "instance", "instances")
+                )
             } else {
                 "nothing to relaunch".to_string()
             },
@@ -179,10 +183,18 @@ pub fn path_detail(estate: &Estate, topo: &Topology, path: usize, verdict: &Verd
         hops.push(HopDetail {
             depth: 2,
             label: format!(
-                "depends on {} ({}{})",
-                dependency_label(estate, topo, d.unit),
-                if d.hard { "" } else { "soft, " },
-                if d.declared { "declared" } else { "inferred" }
+                "depends on {}",
+                dependency_described(
+                    estate,
+                    topo,
+                    d.unit,
+                    Some(match (d.hard, d.declared) {
+                        (true, true) => "declared",
+                        (true, false) => "inferred",
+                        (false, true) => "soft, declared",
+                        (false, false) => "soft, inferred",
+                    })
+                )
             ),
             status: o.status,
             note: o
@@ -208,7 +220,9 @@ pub fn path_detail(estate: &Estate, topo: &Topology, path: usize, verdict: &Verd
                 (true, true) => Status::Down,
             },
             note: format!(
-                "{users} target(s) use it{}",
+                "{} {} it{}",
+                count(users, "target", "targets"),
+                verb(users, "uses", "use"),
                 if e.hard { "; declared hard" } else { "" }
             ),
         });
@@ -238,20 +252,35 @@ fn az_label(estate: &Estate, account: crate::model::AccountIdx, az: AzIdx) -> St
 
 /// "orders-db (RDS instance, single-AZ)" and the like.
 pub fn dependency_label(estate: &Estate, topo: &Topology, unit: UnitIdx) -> String {
-    match topo.unit(unit) {
-        Unit::Rds(r) => format!(
-            "{} (RDS instance, {})",
-            estate.resource(r.db).name,
-            if r.multi_az { "Multi-AZ" } else { "single-AZ" }
+    dependency_described(estate, topo, unit, None)
+}
+
+/// `orders-db (RDS instance, Multi-AZ)`, with `more` ("declared", …) inside the
+/// parentheses: one pair, not two.
+fn dependency_described(
+    estate: &Estate,
+    topo: &Topology,
+    unit: UnitIdx,
+    more: Option<&str>,
+) -> String {
+    let (name, what) = match topo.unit(unit) {
+        Unit::Rds(r) => (
+            estate.resource(r.db).name.clone(),
+            format!(
+                "RDS instance, {}",
+                if r.multi_az { "Multi-AZ" } else { "single-AZ" }
+            ),
         ),
-        Unit::Cluster(c) => format!(
-            "{} ({}, {} reader(s))",
-            estate.resource(c.cluster).name,
-            match c.kind {
-                super::ClusterKind::Aurora => "Aurora cluster",
-                super::ClusterKind::MultiAz => "Multi-AZ DB cluster",
-            },
-            c.readers.len()
+        Unit::Cluster(c) => (
+            estate.resource(c.cluster).name.clone(),
+            format!(
+                "{}, {}",
+                match c.kind {
+                    super::ClusterKind::Aurora => "Aurora cluster",
+                    super::ClusterKind::MultiAz => "Multi-AZ DB cluster",
+                },
+                count(c.readers.len(), "reader", "readers")
+            ),
         ),
         Unit::Hop(h) => {
             let r = estate.resource(h.lb);
@@ -259,13 +288,21 @@ pub fn dependency_label(estate: &Estate, topo: &Topology, unit: UnitIdx) -> Stri
                 Facts::LoadBalancer(lb) if !lb.is_internet_facing() => "internal load balancer",
                 _ => "load balancer",
             };
-            format!("{} ({what})", r.name)
+            (r.name.clone(), what.to_string())
         }
-        Unit::Chain(ch) => estate.forwarding_label(ch.lb, ch.tg),
-        Unit::Placed(p) => format!(
-            "{} ({})",
-            estate.resource(p.res).name,
-            estate.resource(p.res).kind().label()
-        ),
+        Unit::Chain(ch) => (estate.forwarding_label(ch.lb, ch.tg), String::new()),
+        Unit::Placed(p) => {
+            let r = estate.resource(p.res);
+            (r.name.clone(), r.kind().label().to_string())
+        }
+    };
+    let inside: Vec<&str> = [what.as_str(), more.unwrap_or("")]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect();
+    if inside.is_empty() {
+        name
+    } else {
+        format!("{name} ({})", inside.join("; "))
     }
 }

@@ -3,6 +3,7 @@
 use crate::model::{AzIdx, Estate, RegionIdx, ResIdx};
 
 use super::{Status, Unit};
+use crate::text::{count, verb};
 
 /// One reason, with the status it implies on its own (`Ok` for a note).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -195,11 +196,12 @@ impl Reason {
                     Unit::Vcpu => format!(" ({units} vCPU)"),
                     Unit::Targets => String::new(),
                 };
-                format!(
-                    "{} lost {lost} of its {serving} healthy targets in {}{extra}",
-                    name(*tg),
-                    az(*a)
-                )
+                let what = match (lost, serving) {
+                    (1, 1) => "its only healthy target".to_string(),
+                    (l, s) if l == s => format!("all {s} of its healthy targets"),
+                    (l, s) => format!("{l} of its {s} healthy targets"),
+                };
+                format!("{} lost {what} in {}{extra}", name(*tg), az(*a))
             }
             Cause::EgressLost {
                 nat,
@@ -210,14 +212,19 @@ impl Reason {
                 target_azs,
             } => {
                 let place = a.map_or_else(|| region(*r).to_string(), |a| az(a).to_string());
-                let consequence = if *hard {
-                    "lose internet egress, which they need to serve (declared hard)"
-                } else {
-                    "lose internet egress"
+                let consequence = match (*hard, *targets == 1) {
+                    (true, true) => {
+                        "loses internet egress, which it needs to serve (declared hard)"
+                    }
+                    (true, false) => {
+                        "lose internet egress, which they need to serve (declared hard)"
+                    }
+                    (false, _) => verb(*targets, "loses internet egress", "lose internet egress"),
                 };
                 format!(
-                    "NAT gateway {} in {place} is lost: {targets} target(s) in {} {consequence}",
+                    "NAT gateway {} in {place} is lost: {} in {} {consequence}",
                     name(*nat),
+                    count(*targets, "target", "targets"),
                     azs(target_azs)
                 )
             }
@@ -274,8 +281,9 @@ impl Reason {
                 lost,
                 azs: lost_azs,
             } => format!(
-                "{} lost {lost} reader(s) in {}; its other instances keep serving",
+                "{} lost {} in {}; its other instances keep serving",
                 name(*cluster),
+                count(*lost, "reader", "readers"),
                 azs(lost_azs)
             ),
             Cause::ClusterNoWriter { cluster } => {
@@ -314,9 +322,11 @@ impl Reason {
                     estate.resource(*res).kind().label()
                 )
             }
-            Cause::TargetsUnread { tg, count } => format!(
-                "{count} registered target(s) of {} could not be read (a coverage gap) and are not counted",
-                name(*tg)
+            Cause::TargetsUnread { tg, count: n } => format!(
+                "{} of {} could not be read (a coverage gap) and {} not counted",
+                count(*n, "registered target", "registered targets"),
+                name(*tg),
+                verb(*n, "is", "are")
             ),
             Cause::CoverageGap { lb, services } => {
                 let r = estate.resource(*lb);

@@ -113,7 +113,7 @@ fn low_capacity_fires_when_an_az_loss_leaves_less_than_half() {
     );
     assert!(
         f.message
-            .contains("keeps only 2 of 8 vcpu (25%) when use1-az1 is lost"),
+            .contains("keeps only 2 of 8 vCPU (25%) when use1-az1 is lost"),
         "{}",
         f.message
     );
@@ -126,7 +126,7 @@ fn nat_cross_az_fires_when_subnets_egress_through_another_azs_nat() {
     let mut fixed = web(&[AZ1, AZ2], 1);
     fixed.nat_main("nat-r", None);
     let f = assert_fires_then_quiet("nat-cross-az", risky.build(), fixed.build());
-    assert!(f.message.starts_with("2 subnet(s) in use1-az2 and use1-az3 send internet egress through NAT gateway nat-1 in use1-az1"), "{}", f.message);
+    assert!(f.message.starts_with("2 subnets in use1-az2 and use1-az3 send internet egress through NAT gateway nat-1 in use1-az1: losing use1-az1 cuts their egress too"), "{}", f.message);
 }
 
 fn with_db(multi_az: bool) -> Estate {
@@ -163,7 +163,7 @@ fn db_writer_only_fires_for_aurora_without_a_reader_in_another_az() {
     };
     let f = assert_fires_then_quiet("db-writer-only", aurora(&[AZ1, AZ1]), aurora(&[AZ1, AZ2]));
     assert!(
-        f.message.contains("has its 1 reader(s) in the writer's AZ"),
+        f.message.contains("has its only reader in the writer's AZ"),
         "{}",
         f.message
     );
@@ -229,7 +229,7 @@ fn asg_imbalanced_counts_only_members_in_the_groups_own_azs() {
     assert!(
         found[0]
             .message
-            .ends_with("its 2 instance(s) all sit in use1-az1"),
+            .ends_with("its 2 instances all sit in use1-az1"),
         "{}",
         found[0].message
     );
@@ -345,7 +345,7 @@ fn targets_outside_lb_azs_fires_for_targets_where_the_lb_has_no_node() {
     );
     assert!(
         f.message
-            .starts_with("1 target(s) of t sit in use1-az3, where alb has no node"),
+            .starts_with("1 target of t sits in use1-az3, where alb has no node: it gets no traffic and adds no redundancy"),
         "{}",
         f.message
     );
@@ -364,6 +364,6 @@ fn asg_imbalanced_fires_when_instances_sit_in_fewer_azs_than_subnets() {
     let f = assert_fires_then_quiet("asg-imbalanced", asg(&[AZ1], 2), asg(&[AZ1, AZ2], 1));
     assert_eq!(
         f.message,
-        "Auto Scaling group asg spans 2 AZs but its 2 instance(s) all sit in use1-az1"
+        "Auto Scaling group asg spans 2 AZs but its 2 instances all sit in use1-az1"
     );
 }

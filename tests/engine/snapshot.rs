@@ -162,7 +162,7 @@ fn a_reference_to_a_missing_resource_says_which() {
     .unwrap_err();
     let msg = err.to_string();
     assert!(
-        msg.contains("1 reference(s) point at resources that are not in the estate"),
+        msg.contains("1 reference points at resources that are not in the estate"),
         "{msg}"
     );
     assert!(msg.contains("subnet-1 (vpc) -> vpc-404"), "{msg}");

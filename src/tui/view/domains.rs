@@ -144,7 +144,11 @@ fn resource_label(r: &Resource) -> String {
             db.engine,
             if db.multi_az { ", Multi-AZ" } else { "" }
         ),
-        Facts::DbCluster(c) => format!("{}, {} member(s)", c.engine, c.members.len()),
+        Facts::DbCluster(c) => format!(
+            "{}, {}",
+            c.engine,
+            crate::text::count(c.members.len(), "member", "members")
+        ),
         Facts::AutoScalingGroup(a) => format!("desired {} of {}..{}", a.desired, a.min, a.max),
         Facts::NatGateway(n) => format!("{:?}", n.mode).to_lowercase(),
         _ => String::new(),
