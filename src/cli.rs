@@ -9,14 +9,16 @@ goes away, what breaks for your users, and what capacity is left?";
 
 const MAIN_EXAMPLES: &str = "\
 Examples:
-  blastmap scan --region us-east-1 --out estate.json   # read your AWS estate (read-only)
-  blastmap demo                                   # the TUI on the embedded demo estate
-  blastmap what-if --demo --lose use1-az1         # what breaks if use1-az1 is lost
-  blastmap matrix --demo                          # every single-AZ and Region loss
-  blastmap check --snapshot estate.json           # CI gate: exit 1 if one AZ loss takes a path down
-  blastmap findings --demo --format json          # static risks, for scripts
+  blastmap demo                                 # the TUI on the demo estate
+  blastmap scan --region us-east-1 --out estate.json   # read-only scan
+  blastmap open estate.json                     # the TUI on a snapshot
+  blastmap what-if --demo --lose use1-az1       # what breaks without use1-az1
+  blastmap matrix --demo                        # every single AZ/Region loss
+  blastmap check --snapshot estate.json         # CI gate (exit 1 on a SPOF)
+  blastmap findings --demo --format json        # static risks, for scripts
 
-Exit codes: 0 success, 1 a check that fails, 2 bad input, 3 a scan that read nothing.";
+Exit codes: 0 success, 1 a check that fails, 2 bad input, 3 a scan that
+read nothing.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -44,7 +46,8 @@ Examples:
   blastmap demo
   NO_COLOR=1 blastmap demo         # statuses by glyph and style only
 
-Keys: ? shows them all. space loses the selected AZ or Region, tab switches screens, q quits.")]
+Keys: ? shows them all. space loses the selected AZ or Region, tab
+switches screens, q quits.")]
     Demo,
 
     /// Explore a snapshot file in the TUI.
@@ -62,19 +65,25 @@ Examples:
     #[command(after_help = "\
 Examples:
   blastmap scan --region us-east-1 --out estate.json
-  blastmap scan --profile prod --profile data --region eu-west-1 --out estate.json
-  blastmap scan --role-arn arn:aws:iam::222222222222:role/scan --all-regions --out org.json
-  blastmap scan --overlay overlay.toml -q --out e.json && blastmap check --snapshot e.json
+  blastmap scan --profile prod --profile data --region eu-west-1 \\
+                --out estate.json
+  blastmap scan --role-arn arn:aws:iam::222222222222:role/scan \\
+                --all-regions --out org.json
+  blastmap scan --overlay overlay.toml -q --out e.json && \\
+    blastmap check --snapshot e.json
 
-Accounts: one per --profile (the default credential chain when none is given), plus one per
---role-arn, assumed with the first profile's credentials. Regions: each --region, else the
-profile's Region; --all-regions reads every Region each account has enabled. The standard AWS
-environment applies (AWS_PROFILE, AWS_REGION, SSO, credential_process, AWS_ENDPOINT_URL).
+Accounts: one per --profile (the default credential chain when none is
+given), plus one per --role-arn, assumed with the first profile's
+credentials. Regions: each --region, else the profile's Region;
+--all-regions reads every Region each account has enabled. The standard
+AWS environment applies (AWS_PROFILE, AWS_REGION, SSO, credential_process,
+AWS_ENDPOINT_URL).
 
-Only Describe/List/Get calls are ever sent (assets/iam-policy.json is the policy it needs).
-What could not be read is recorded per account, Region and service and summarised at the
-end. Exit codes: 0 written (possibly with gaps), 2 bad input, 3 nothing could be read.
-Ctrl-C cancels and leaves an existing --out file untouched.")]
+Only Describe/List/Get calls are ever sent (assets/iam-policy.json is the
+policy it needs). What could not be read is recorded per account, Region
+and service and summarised at the end. Exit codes: 0 written (possibly
+with gaps), 2 bad input, 3 nothing could be read. Ctrl-C cancels and
+leaves an existing --out file untouched.")]
     Scan(ScanArgs),
 
     /// Say what breaks, and what capacity is left, when the given AZs or Regions are lost.
@@ -82,10 +91,13 @@ Ctrl-C cancels and leaves an existing --out file untouched.")]
 Examples:
   blastmap what-if --demo --lose use1-az1
   blastmap what-if --demo --lose use1-az1 --lose eu-west-1 --format markdown
-  blastmap what-if --snapshot estate.json --lose us-east-1 --format json | jq '.paths[] | select(.status == \"down\")'
-  blastmap what-if --region us-east-1 --lose use1-az1      # scan live first (see `blastmap scan`)
+  blastmap what-if --snapshot estate.json --lose us-east-1 --format json |
+    jq '.paths[] | select(.status == \"down\")'
+  # scan live first (flags as for `blastmap scan`):
+  blastmap what-if --region us-east-1 --lose use1-az1
 
-DOMAIN is an AZ ID (use1-az1), never an AZ name: us-east-1a is a different place in each account.")]
+DOMAIN is an AZ ID (use1-az1), never an AZ name: us-east-1a is a different
+place in each account.")]
     WhatIf(WhatIfArgs),
 
     /// Every single-AZ and single-Region loss × every user-facing path.
@@ -98,33 +110,37 @@ Examples:
     /// CI gate: exit 1 if some single loss takes a user-facing path or service down.
     #[command(after_help = "\
 Examples:
-  blastmap check --demo                       # must survive any single AZ loss
+  blastmap check --demo                   # must survive any single AZ loss
   blastmap check --snapshot estate.json --tolerate region --format table
 
-A service (load balancers sharing a blastmap:service tag) passes while any of its
-paths survives; a path outside any service must survive on its own.")]
+A service (load balancers sharing a blastmap:service tag) passes while any
+of its paths survives; a path outside any service must survive on its own.")]
     Check(CheckArgs),
 
     /// Static risks: single points of failure, shared fate, missing backups, ...
     #[command(after_help = "\
 Examples:
   blastmap findings --demo
-  blastmap findings --demo --severity high
-  blastmap findings --snapshot estate.json --format json | jq -r '.findings[].code' | sort | uniq -c")]
+  blastmap findings --demo --severity high --code spof-az,db-single-az
+  blastmap findings --snapshot estate.json --format json |
+    jq -r '.findings[].code' | sort | uniq -c")]
     Findings(FindingsArgs),
 
     /// Draw user-facing paths as Mermaid or Graphviz DOT, or write the Markdown report.
     #[command(after_help = "\
 Examples:
   blastmap export --demo --format mermaid --lose use1-az4 > paths.mmd
-  blastmap export --demo --format dot --out paths.dot && dot -Tsvg paths.dot > paths.svg
-  blastmap export --demo --format mermaid --path 111111111111/us-east-1/checkout-alb/checkout-web
-  blastmap export --snapshot estate.json --format markdown --lose use1-az2 --out retro.md
+  blastmap export --demo --format dot --out paths.dot &&
+    dot -Tsvg paths.dot > paths.svg
+  blastmap export --demo --format mermaid \\
+    --path 111111111111/us-east-1/checkout-alb/checkout-web
+  blastmap export --snapshot estate.json --format markdown --lose use1-az2 \\
+    --out retro.md
 
-Nodes are coloured by their status when the --lose domains are lost (ok, degraded,
-down, lost). Without --path, every path is drawn with its targets collapsed to one
-node per target group and AZ; --path draws the paths given (ids as in `what-if
---format json`) target by target.")]
+Nodes are coloured by their status when the --lose domains are lost (ok,
+degraded, down, lost). Without --path, every path is drawn with its
+targets collapsed to one node per target group and AZ; --path draws the
+paths given (ids as in `what-if --format json`) target by target.")]
     Export(ExportArgs),
 
     /// What changed between two snapshots that matters for fault isolation.
@@ -132,11 +148,13 @@ node per target group and AZ; --path draws the paths given (ids as in `what-if
 Examples:
   blastmap diff before.json after.json
   blastmap diff main.json branch.json --format markdown > diff.md
-  blastmap diff main.json branch.json --fail-on-regression   # CI: exit 1 if anything got worse
+  # CI: exit 1 if anything got worse
+  blastmap diff main.json branch.json --fail-on-regression
 
-Lists resources added, removed or changed in a fact the rules read (AZ, Multi-AZ,
-backups, enabled AZs, targets per AZ, …), paths added or removed, every matrix cell
-whose status changed, and findings that appeared or went away.")]
+Lists resources added, removed or changed in a fact the rules read (AZ,
+Multi-AZ, backups, enabled AZs, targets per AZ, …), paths added or
+removed, every matrix cell whose status changed, and findings that
+appeared or went away.")]
     Diff(DiffArgs),
 
     /// Replace account IDs, names, ARNs, IPs, CIDRs, DNS names and tag values with pseudonyms.
@@ -144,25 +162,28 @@ whose status changed, and findings that appeared or went away.")]
 Examples:
   blastmap redact estate.json --out estate-redacted.json
   blastmap redact estate.json --out shared.json --keep-tags team,env
-  blastmap redact before.json --out a.json --salt \"$SALT\" && blastmap redact after.json --out b.json --salt \"$SALT\"
+  # several files, the same pseudonyms:
+  blastmap redact before.json --out a.json --salt \"$SALT\"
+  blastmap redact after.json --out b.json --salt \"$SALT\"
 
-AZ IDs, Regions, kinds, engines, instance types, counts and every fact the rules read
-stay as they are: every what-if, matrix and finding of the output is the input's up to
-renaming. The same value always gets the same pseudonym in one file, and in every file
-redacted with the same --salt; without --salt a random one is used and thrown away.
-Keep a salt secret: with it, anyone can confirm a guessed account ID.")]
+AZ IDs, Regions, kinds, engines, instance types, counts and every fact the
+rules read stay as they are: every what-if, matrix and finding of the
+output is the input's up to renaming. The same value always gets the same
+pseudonym in one file, and in every file redacted with the same --salt;
+without --salt a random one is used and thrown away. Keep a salt secret:
+with it, anyone can confirm a guessed account ID.")]
     Redact(RedactArgs),
 
     /// Print a shell completion script.
     #[command(after_help = "\
 Examples:
-  blastmap completions bash > ~/.local/share/bash-completion/completions/blastmap
+  blastmap completions bash > \\
+    ~/.local/share/bash-completion/completions/blastmap
   blastmap completions zsh > ~/.zfunc/_blastmap
   blastmap completions fish > ~/.config/fish/completions/blastmap.fish")]
     Completions(CompletionsArgs),
 
     /// Print the man page (roff): `blastmap man > blastmap.1`; `--dir` writes one per command.
-    #[command(hide = true)]
     Man(ManArgs),
 }
 

@@ -332,12 +332,23 @@ pub fn export(args: &ExportArgs) -> Result<u8> {
             report::markdown::report(&r, &verdict, &found, &matrix)
         }
     };
+    if args.format == ExportFormatArg::Mermaid && text.len() > MERMAID_MAX_TEXT {
+        eprintln!(
+            "blastmap: warning: this Mermaid diagram is {} characters, and Mermaid renders at \
+             most {MERMAID_MAX_TEXT} by default (maxTextSize): GitHub and GitLab will show an \
+             error instead. Draw fewer paths with --path, or use --format dot.",
+            text.len()
+        );
+    }
     match &args.out {
         Some(path) => snapshot::write_atomic(path, text.as_bytes(), false)?,
         None => emit(&text)?,
     }
     Ok(0)
 }
+
+/// Mermaid's default `maxTextSize`: longer diagrams are refused, not drawn.
+const MERMAID_MAX_TEXT: usize = 50_000;
 
 pub fn diff(args: &DiffArgs) -> Result<u8> {
     let old = snapshot::load(&args.old)?;
@@ -370,10 +381,10 @@ pub fn redact(args: &RedactArgs) -> Result<u8> {
     let redacted = redact::redact(&estate, &salt, &args.keep_tags)?;
     snapshot::write_estate(&args.out, &redacted.estate)?;
     eprintln!(
-        "blastmap: wrote {} ({} resources in {} account(s), redacted{})",
+        "blastmap: wrote {} ({} resources in {}, redacted{})",
         args.out.display(),
         redacted.estate.resources().len(),
-        redacted.estate.accounts().len(),
+        crate::text::count(redacted.estate.accounts().len(), "account", "accounts"),
         if args.salt.is_some() {
             ""
         } else {

@@ -645,3 +645,49 @@ fn completions_for_every_shell_and_a_man_page() {
         "cannot write the man pages",
     );
 }
+
+#[test]
+fn help_examples_and_notes_fit_80_columns() {
+    use clap::CommandFactory;
+    let top = blastmap::cli::Cli::command();
+    let mut commands = vec![top.clone()];
+    commands.extend(top.get_subcommands().cloned());
+    for c in commands {
+        let text = c
+            .get_after_help()
+            .map(|t| t.to_string())
+            .unwrap_or_default();
+        for line in text.lines() {
+            assert!(
+                line.chars().count() <= 78,
+                "`blastmap {} --help` has a line clap would wrap at 80 columns: {line:?}",
+                c.get_name()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_mermaid_diagram_too_big_for_mermaid_to_render_is_written_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.json");
+    let estate = blastmap::synth::generate(&blastmap::synth::SynthConfig {
+        resources: 3_000,
+        seed: 7,
+        accounts: Some(2),
+        regions: 1,
+    });
+    snapshot::write_estate(&file, &estate).unwrap();
+    let snap = file.to_str().unwrap();
+    let o = blastmap(&["export", "--snapshot", snap, "--format", "mermaid"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.stdout.len() > 50_000, "the estate draws big");
+    assert!(
+        stderr(&o).contains("Mermaid renders at most 50000 by default"),
+        "{}",
+        stderr(&o)
+    );
+    // The demo's diagram is small: no warning.
+    let o = blastmap(&["export", "--demo", "--format", "mermaid"]);
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}
