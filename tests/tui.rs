@@ -488,7 +488,7 @@ fn a_live_scan_shows_progress_then_the_estate_with_its_gaps() {
         screen.contains("live, scanned 14:02:11") || screen.contains("live 14:02:11"),
         "{screen}"
     );
-    assert!(screen.contains("INCOMPLETE: 1 gap(s), :gaps"), "{screen}");
+    assert!(screen.contains("INCOMPLETE: 1 gap, :gaps"), "{screen}");
     h.command("gaps");
     let screen = h.screen();
     assert!(

@@ -58,22 +58,27 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             // Missing data must never pass for no resources: the badge comes first.
             let gaps = e.coverage_gaps().count();
             let badge = if gaps > 0 {
-                format!("INCOMPLETE: {gaps} gap(s), :gaps ")
+                format!(
+                    "INCOMPLETE: {}, :gaps ",
+                    crate::text::count(gaps, "gap", "gaps")
+                )
             } else {
                 String::new()
             };
             let origin = engine.origin_label();
             let counts =
                 format!("{a} accounts · {r} Regions · {z} AZs · {n} resources · {p} paths");
-            let fixed = 14 + badge.width();
+            // " blastmap ", "│ " and " │ " around the origin.
+            let fixed = 15 + badge.width();
             // Narrow terminals get the short form rather than a cut line.
+            let short = format!("{a} acct · {r} Reg · {z} AZ · {n} res · {p} paths");
+            let shortest = format!("{a} acct · {z} AZ · {p} paths");
             let (origin, counts) = if fixed + origin.width() + counts.width() <= width {
                 (origin, counts)
+            } else if fixed + engine.origin_short().width() + short.width() <= width {
+                (engine.origin_short(), short)
             } else {
-                (
-                    engine.origin_short(),
-                    format!("{a} acct · {r} Reg · {z} AZ · {n} res · {p} paths"),
-                )
+                (engine.origin_short(), shortest)
             };
             let room = width.saturating_sub(fixed + counts.width());
             vec![

@@ -65,9 +65,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 fn lines(app: &App) -> Vec<Line<'static>> {
     let t = &app.theme;
     let mut lines: Vec<Line> = Vec::new();
-    for scope in SCOPES {
+    // The screen in use first: its keys are what the reader is after.
+    let here = app.scope();
+    let order = std::iter::once(here).chain(SCOPES.iter().copied().filter(|s| *s != here));
+    for scope in order {
         lines.push(line(vec![(scope.title().to_string(), t.title())]));
-        for b in KEYMAP.iter().filter(|b| b.scope == *scope) {
+        for b in KEYMAP.iter().filter(|b| b.scope == scope) {
             lines.push(line(vec![
                 (format!("  {}", pad(b.shown, 14)), t.key()),
                 (b.does.to_string(), Style::new()),

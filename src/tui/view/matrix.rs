@@ -39,6 +39,13 @@ fn grid(app: &App, width: usize) -> Option<Grid> {
         .max(8)
         + 1;
     let label_w = (width / 3).clamp(16, 44);
+    // Whole words ("~ degraded") when every column fits at that width.
+    let long_w = col_w.max(LONG_CELL + 1);
+    let col_w = if label_w + n * long_w <= width {
+        long_w
+    } else {
+        col_w
+    };
     let cols = (width.saturating_sub(label_w) / col_w).max(1).min(n.max(1));
     let first_col = app.matrix_col.saturating_sub(cols - 1);
     Some(Grid {
@@ -49,12 +56,17 @@ fn grid(app: &App, width: usize) -> Option<Grid> {
     })
 }
 
-/// Status in at most six columns, so cells stay narrow.
-fn short(s: crate::sim::Status) -> &'static str {
-    match s {
-        crate::sim::Status::Ok => "ok",
-        crate::sim::Status::Degraded => "degr",
-        crate::sim::Status::Down => "DOWN",
+/// Width of the longest whole-word cell, "~ degraded".
+const LONG_CELL: usize = 10;
+
+/// A cell's status: whole words when the column is wide enough, else at most
+/// four columns, so cells stay narrow.
+fn word(s: crate::sim::Status, col_w: usize) -> &'static str {
+    match (s, col_w > LONG_CELL) {
+        (crate::sim::Status::Ok, _) => "ok",
+        (crate::sim::Status::Degraded, true) => "degraded",
+        (crate::sim::Status::Degraded, false) => "degr",
+        (crate::sim::Status::Down, _) => "DOWN",
     }
 }
 
@@ -76,25 +88,19 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let m = &engine.matrix;
     let shown = g.first_col..(g.first_col + g.cols).min(m.domains.len());
 
-    let mut head = vec![(
-        pad(
-            &format!(
-                "PATH × LOSS{}",
-                if shown.start > 0 || shown.end < m.domains.len() {
-                    format!(
-                        " ({}-{} of {})",
-                        shown.start + 1,
-                        shown.end,
-                        m.domains.len()
-                    )
-                } else {
-                    String::new()
-                }
-            ),
-            g.label_w,
-        ),
-        t.header(),
-    )];
+    // The title never runs into the first column: a shorter form when narrow.
+    let title = if shown.start > 0 || shown.end < m.domains.len() {
+        let (a, b, n) = (shown.start + 1, shown.end, m.domains.len());
+        let long = format!("PATH × LOSS ({a}-{b} of {n})");
+        if long.width() < g.label_w {
+            long
+        } else {
+            format!("PATH × LOSS {a}-{b}/{n}")
+        }
+    } else {
+        "PATH × LOSS".to_string()
+    };
+    let mut head = vec![(pad(&title, g.label_w - 1) + " ", t.header())];
     for c in shown.clone() {
         let d = m.domains[c];
         let mut style = if app.lost.contains(&d) {
@@ -129,7 +135,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         )];
         for c in shown.clone() {
             let cell = m.cell(p, c);
-            let text = format!("{} {}", cell.status.glyph(), short(cell.status));
+            let text = format!("{} {}", cell.status.glyph(), word(cell.status, g.col_w));
             let mut style = t.heat(cell.status);
             if row_selected && c == app.matrix_col {
                 style = style.add_modifier(Modifier::REVERSED | Modifier::BOLD);
