@@ -491,7 +491,13 @@ fn assemble(
             ));
         }
     }
-    let (declared, notes) = overlay.resolve(b.resources_named());
+    let (declared, notes) = {
+        let mut names = overlay::Names::new(b.resources_named());
+        let mut declared = overlay.resolve(&mut names);
+        let tagged = overlay::from_tags(b.resources_tagged(), &mut names);
+        overlay::merge(&mut declared, tagged);
+        (declared, names.notes)
+    };
     for n in notes {
         ctx.note(n);
     }

@@ -1,13 +1,13 @@
 //! The overlay: what AWS does not report, declared by a person in TOML
 //! (`docs/overlay.md`): dependencies, service names, hard egress, account names.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use serde::Deserialize;
 
 use super::error::DiscoverError;
-use crate::model::{Declared, DeclaredDependency};
+use crate::model::{DEPENDS_ON_SOFT_TAG, DEPENDS_ON_TAG, Declared, DeclaredDependency, EGRESS_TAG};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -79,49 +79,68 @@ pub fn parse(text: &str) -> Result<Overlay, String> {
     })
 }
 
-impl Overlay {
-    /// The declarations with every reference turned into a resource id. A reference
-    /// is an id, or a name that exactly one resource carries; what matches nothing
-    /// (or several) is left out, with a note saying so.
-    pub fn resolve<'a>(
-        &self,
-        resources: impl Iterator<Item = (&'a str, Option<&'a str>)>,
-    ) -> (Declared, Vec<String>) {
-        let mut ids: BTreeMap<&str, ()> = BTreeMap::new();
+/// Scanned resources by id and by name, turning references into ids; what matches
+/// nothing (or several) is noted.
+pub struct Names<'a> {
+    ids: HashSet<&'a str>,
+    by_name: BTreeMap<&'a str, Vec<&'a str>>,
+    /// What could not be resolved, and why.
+    pub notes: Vec<String>,
+}
+
+impl<'a> Names<'a> {
+    pub fn new(resources: impl Iterator<Item = (&'a str, Option<&'a str>)>) -> Names<'a> {
+        let mut ids = HashSet::new();
         let mut by_name: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for (id, name) in resources {
-            ids.insert(id, ());
+            ids.insert(id);
             if let Some(name) = name {
                 by_name.entry(name).or_default().push(id);
             }
         }
-        let mut notes = Vec::new();
-        let mut find = |reference: &str, field: &str| -> Option<String> {
-            if ids.contains_key(reference) {
-                return Some(reference.to_string());
+        Names {
+            ids,
+            by_name,
+            notes: Vec::new(),
+        }
+    }
+
+    /// The id `reference` means: itself if it is an id, else the one resource of
+    /// that name. `whose` says where the reference was written, for the note.
+    fn find(&mut self, reference: &str, whose: &dyn Fn() -> String) -> Option<String> {
+        if self.ids.contains(reference) {
+            return Some(reference.to_string());
+        }
+        match self.by_name.get(reference).map(Vec::as_slice) {
+            Some([only]) => Some(only.to_string()),
+            Some(several) => {
+                self.notes.push(format!(
+                    "{} {reference:?} names {} resources; use one's id (ARN): left out",
+                    whose(),
+                    several.len()
+                ));
+                None
             }
-            match by_name.get(reference).map(Vec::as_slice) {
-                Some([only]) => Some(only.to_string()),
-                Some(several) => {
-                    notes.push(format!(
-                        "overlay {field} {reference:?} names {} resources; use one's id (ARN): left out",
-                        several.len()
-                    ));
-                    None
-                }
-                None => {
-                    notes.push(format!(
-                        "overlay {field} {reference:?} matches no scanned resource: left out"
-                    ));
-                    None
-                }
+            None => {
+                self.notes.push(format!(
+                    "{} {reference:?} matches no scanned resource: left out",
+                    whose()
+                ));
+                None
             }
-        };
+        }
+    }
+}
+
+impl Overlay {
+    /// The declarations with every reference turned into a resource id.
+    pub fn resolve(&self, names: &mut Names) -> Declared {
+        let overlay = |field: &'static str| move || format!("overlay {field}");
         let mut declared = Declared::default();
         for d in &self.declared.dependencies {
             let (from, to) = (
-                find(&d.from, "dependency.from"),
-                find(&d.to, "dependency.to"),
+                names.find(&d.from, &overlay("dependency.from")),
+                names.find(&d.to, &overlay("dependency.to")),
             );
             if let (Some(from), Some(to)) = (from, to) {
                 declared.dependencies.push(DeclaredDependency {
@@ -133,16 +152,74 @@ impl Overlay {
             }
         }
         for (lb, service) in &self.declared.services {
-            if let Some(lb) = find(lb, "services") {
+            if let Some(lb) = names.find(lb, &overlay("services")) {
                 declared.services.insert(lb, service.clone());
             }
         }
         for id in &self.declared.hard_egress {
-            if let Some(id) = find(id, "hard_egress") {
+            if let Some(id) = names.find(id, &overlay("hard_egress")) {
                 declared.hard_egress.push(id);
             }
         }
-        (declared, notes)
+        declared
+    }
+}
+
+/// Declarations written as tags on the resources themselves (`docs/overlay.md`):
+/// `blastmap:depends-on` and `blastmap:depends-on-soft` list what a resource needs
+/// (ids or names, separated by spaces: AWS tag values cannot hold commas), and
+/// `blastmap:egress` = `hard` marks targets that cannot serve without NAT egress.
+/// `resources` are `(id, name, tags)`.
+pub fn from_tags<'a>(
+    resources: impl Iterator<Item = (&'a str, &'a str, &'a BTreeMap<String, String>)>,
+    names: &mut Names,
+) -> Declared {
+    let mut declared = Declared::default();
+    for (id, name, tags) in resources {
+        for (key, hard) in [(DEPENDS_ON_TAG, true), (DEPENDS_ON_SOFT_TAG, false)] {
+            let Some(value) = tags.get(key) else { continue };
+            let whose = || format!("tag {key} on {name}");
+            for reference in value.split_whitespace() {
+                if let Some(to) = names.find(reference, &whose) {
+                    declared.dependencies.push(DeclaredDependency {
+                        from: id.to_string(),
+                        to,
+                        hard,
+                        note: Some(format!("tag {key}")),
+                    });
+                }
+            }
+        }
+        match tags.get(EGRESS_TAG).map(|v| v.trim()) {
+            None => {}
+            Some(v) if v.eq_ignore_ascii_case("hard") => declared.hard_egress.push(id.to_string()),
+            Some(v) if v.eq_ignore_ascii_case("soft") => {}
+            Some(other) => names.notes.push(format!(
+                "tag {EGRESS_TAG} on {name} is {other:?}; it takes hard or soft: ignored"
+            )),
+        }
+    }
+    declared
+}
+
+/// What `extra` declares that `into` does not yet: the overlay's word comes first.
+pub fn merge(into: &mut Declared, extra: Declared) {
+    for d in extra.dependencies {
+        if !into
+            .dependencies
+            .iter()
+            .any(|e| e.from == d.from && e.to == d.to)
+        {
+            into.dependencies.push(d);
+        }
+    }
+    for (lb, service) in extra.services {
+        into.services.entry(lb).or_insert(service);
+    }
+    for id in extra.hard_egress {
+        if !into.hard_egress.contains(&id) {
+            into.hard_egress.push(id);
+        }
     }
 }
 
@@ -185,7 +262,9 @@ hard = false
     fn names_resolve_to_ids_and_ambiguous_names_are_left_out_with_a_note() {
         let overlay = parse(OVERLAY).unwrap();
         assert_eq!(overlay.account_names["222222222222"], "shop-eu");
-        let (declared, notes) = overlay.resolve(resources().into_iter());
+        let mut names = Names::new(resources().into_iter());
+        let declared = overlay.resolve(&mut names);
+        let notes = names.notes;
         assert_eq!(
             declared.dependencies,
             vec![DeclaredDependency {
@@ -212,5 +291,67 @@ hard = false
         let err = parse("[[dependency]]\nfrom = \"a\"\ntoo = \"b\"\n").unwrap_err();
         assert!(err.contains("line 3"), "{err}");
         assert!(err.contains("too"), "{err}");
+    }
+
+    #[test]
+    fn tags_declare_dependencies_and_hard_egress_and_the_overlay_wins_a_clash() {
+        let tagged = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let web = tagged(&[
+            (DEPENDS_ON_TAG, "orders-db  arn:db/search-a"),
+            (DEPENDS_ON_SOFT_TAG, "nowhere"),
+            (EGRESS_TAG, "HARD"),
+        ]);
+        let lb = tagged(&[(EGRESS_TAG, "sometimes")]);
+        let mut names = Names::new(resources().into_iter());
+        let from_tags = from_tags(
+            [
+                ("arn:tg/storefront-web", "storefront-web", &web),
+                ("arn:lb/storefront", "storefront-alb", &lb),
+            ]
+            .into_iter(),
+            &mut names,
+        );
+        let pairs: Vec<(&str, &str, bool)> = from_tags
+            .dependencies
+            .iter()
+            .map(|d| (d.from.as_str(), d.to.as_str(), d.hard))
+            .collect();
+        assert_eq!(
+            pairs,
+            vec![
+                ("arn:tg/storefront-web", "arn:db/orders", true),
+                ("arn:tg/storefront-web", "arn:db/search-a", true),
+            ]
+        );
+        assert_eq!(from_tags.hard_egress, vec!["arn:tg/storefront-web"]);
+        assert!(
+            names.notes.iter().any(|n| n
+                == "tag blastmap:depends-on-soft on storefront-web \"nowhere\" matches no scanned resource: left out"),
+            "{:?}",
+            names.notes
+        );
+        assert!(
+            names.notes.iter().any(|n| n.contains("takes hard or soft")),
+            "{:?}",
+            names.notes
+        );
+        // The overlay said orders-db is a note-carrying hard dependency: it stays as written.
+        let overlay = parse(OVERLAY).unwrap();
+        let mut declared = overlay.resolve(&mut names);
+        merge(&mut declared, from_tags);
+        let orders: Vec<&DeclaredDependency> = declared
+            .dependencies
+            .iter()
+            .filter(|d| d.to == "arn:db/orders")
+            .collect();
+        assert_eq!(orders.len(), 1);
+        assert_eq!(orders[0].note.as_deref(), Some("writes orders"));
+        assert_eq!(declared.dependencies.len(), 2);
+        assert_eq!(declared.hard_egress.len(), 2);
     }
 }

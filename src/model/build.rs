@@ -215,6 +215,16 @@ impl EstateBuilder {
         })
     }
 
+    /// Every resource added so far that has tags, as `(id, name, tags)`.
+    pub fn resources_tagged(
+        &self,
+    ) -> impl Iterator<Item = (&str, &str, &BTreeMap<String, String>)> {
+        self.resources
+            .iter()
+            .filter(|r| !r.tags.is_empty())
+            .map(|r| (r.id.as_str(), r.name.as_str(), &r.tags))
+    }
+
     pub fn coverage(&mut self, coverage: Coverage) {
         self.coverage.push(coverage);
     }

@@ -193,6 +193,11 @@ pub struct ResourceRef {
 
 /// The tag that groups load balancers into one service.
 pub const SERVICE_TAG: &str = "blastmap:service";
+/// Tags declaring what a resource needs: ids or names, separated by spaces.
+pub const DEPENDS_ON_TAG: &str = "blastmap:depends-on";
+pub const DEPENDS_ON_SOFT_TAG: &str = "blastmap:depends-on-soft";
+/// `hard` on a load balancer or target group: its targets cannot serve without NAT egress.
+pub const EGRESS_TAG: &str = "blastmap:egress";
 
 /// An AWS estate: accounts, Regions, AZs and resources, with their graph.
 #[derive(Debug, Clone)]

@@ -52,7 +52,7 @@ fn assert_only_gap(
         }
     }
     let err = scan.stderr();
-    assert!(err.contains("coverage gap(s)"), "{err}");
+    assert!(err.contains("coverage gaps: these were not read"), "{err}");
     assert!(err.contains(operation), "{err}");
 }
 

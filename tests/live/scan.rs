@@ -309,17 +309,20 @@ fn losing_the_first_az_takes_down_what_the_rules_predict() {
         checkout["reasons"].to_string().contains("catalog-db"),
         "{checkout}"
     );
+    // Down through a dependency: the surviving targets serve nothing.
     assert_eq!(
         checkout["capacity"],
-        json!({"unit": "vcpu", "before": 8, "after": 4, "after_recovery": 4})
+        json!({"unit": "vcpu", "before": 8, "after": 0, "after_recovery": 0})
     );
-    // moto launches every ASG instance in the first subnet: all of them are lost,
-    // and the group relaunches into its surviving AZ.
+    // moto launches every ASG instance in the first subnet: all of them are lost.
+    // The group relaunches into its surviving AZ, but the web tier also depends
+    // (by security groups) on catalog-db, lost without backups: nothing serves.
     let web = path(&doc, "/storefront-alb/storefront-web");
     assert_eq!(web["status"], "down");
+    assert!(web["reasons"].to_string().contains("catalog-db"), "{web}");
     assert_eq!(
         web["capacity"],
-        json!({"unit": "vcpu", "before": 4, "after": 0, "after_recovery": 4})
+        json!({"unit": "vcpu", "before": 4, "after": 0, "after_recovery": 0})
     );
     assert_eq!(
         path(&doc, "/storefront-eu-alb/storefront-eu-web")["status"],
@@ -398,7 +401,7 @@ fn scan_prints_progress_notes_and_a_summary_unless_quiet() {
     assert!(scan.output.status.success(), "{}", scan.stderr());
     let err = scan.stderr();
     assert!(err.contains("note: assuming role"), "{err}");
-    assert!(err.contains("scanned 2 account(s) in 2 Region(s)"), "{err}");
+    assert!(err.contains("scanned 2 accounts in 2 Regions"), "{err}");
     assert!(!err.contains("coverage gap"), "{err}");
 }
 
@@ -473,6 +476,38 @@ fn live_flags_work_for_what_if_and_conflict_with_a_snapshot() {
 }
 
 #[test]
+fn tags_on_resources_declare_dependencies_by_name() {
+    // Not quiet: the note about the name that matches nothing is on stderr.
+    let scan = scan_through(&moto().url, &[]);
+    assert!(scan.output.status.success(), "{}", scan.stderr());
+    let declared = &scan.snapshot()["declared"]["dependencies"];
+    assert_eq!(
+        declared,
+        &json!([{
+            "from": id("shop/canary_instance"),
+            "to": id("shop/orders_db"),
+            "hard": false,
+            "note": "tag blastmap:depends-on-soft"
+        }])
+    );
+    let err = scan.stderr();
+    assert!(
+        err.contains(
+            "tag blastmap:depends-on-soft on storefront-canary-1 \"ghost-db\" matches no scanned resource: left out"
+        ),
+        "{err}"
+    );
+    let estate = load(&scan);
+    let (from, to) = (id("shop/canary_instance"), id("shop/orders_db"));
+    assert!(
+        estate
+            .edges_from(estate.find(&from).unwrap())
+            .any(|(e, t)| t == estate.find(&to).unwrap() && e.declared && !e.hard),
+        "a declared soft edge"
+    );
+}
+
+#[test]
 fn an_overlay_declares_dependencies_services_and_account_names_by_name() {
     let sandbox = Sandbox::new();
     let overlay = sandbox.path("overlay.toml");
@@ -486,10 +521,12 @@ fn an_overlay_declares_dependencies_services_and_account_names_by_name() {
     let scan = scan_through(&moto().url, &["--quiet", "--overlay", &overlay]);
     assert!(scan.output.status.success(), "{}", scan.stderr());
     let declared = &scan.snapshot()["declared"];
+    // The overlay's declaration, then the tag's (tags_on_resources_declare_…).
     assert_eq!(
-        declared["dependencies"],
-        json!([{"from": id("shop/storefront_web"), "to": id("shop/orders_db"), "hard": false}])
+        declared["dependencies"][0],
+        json!({"from": id("shop/storefront_web"), "to": id("shop/orders_db"), "hard": false})
     );
+    assert_eq!(declared["dependencies"].as_array().unwrap().len(), 2);
     assert_eq!(declared["services"][id("shop/checkout_nlb")], "payments");
     let second = scan.snapshot()["accounts"]
         .as_array()
