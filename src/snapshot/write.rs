@@ -119,6 +119,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> Result<(), Snap
         path: path.to_path_buf(),
         error,
     };
+    // A symlink stays a symlink: the file it points at is what gets replaced.
+    let resolved;
+    let path = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            resolved = std::fs::canonicalize(path).map_err(err)?;
+            resolved.as_path()
+        }
+        _ => path,
+    };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -139,5 +148,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> Result<(), Snap
     tmp.write_all(bytes).map_err(err)?;
     tmp.as_file().sync_all().map_err(err)?;
     tmp.persist(path).map_err(|e| err(e.error))?;
+    // The rename is durable once the directory is synced too; a failure here
+    // (some filesystems refuse) leaves a complete file all the same.
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
     Ok(())
 }

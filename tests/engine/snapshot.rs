@@ -71,6 +71,32 @@ fn snapshots_are_written_atomically_and_privately() {
     assert_eq!(names.len(), 1, "{names:?}");
 }
 
+#[cfg(unix)]
+#[test]
+fn writing_through_a_symlink_keeps_the_link_and_replaces_its_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("snapshots");
+    std::fs::create_dir(&real).unwrap();
+    let target = real.join("estate-2026-11-28.json");
+    std::fs::write(&target, "old").unwrap();
+    let link = dir.path().join("latest.json");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    snapshot::write_estate(&link, &demo::estate().unwrap()).unwrap();
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link is still a link"
+    );
+    assert!(
+        snapshot::load(&target).is_ok(),
+        "its target is the new snapshot"
+    );
+    let left: Vec<_> = std::fs::read_dir(&real).unwrap().collect();
+    assert_eq!(left.len(), 1, "no temporary file next to the target");
+}
+
 #[test]
 fn a_write_replaces_the_file_whole_and_never_rewrites_it_in_place() {
     let dir = tempfile::tempdir().unwrap();
