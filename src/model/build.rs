@@ -293,6 +293,16 @@ impl EstateBuilder {
         if self.resources.is_empty() {
             return Err(ModelError::Empty);
         }
+        // Regions and AZs are numbered in 16 bits; AWS has a few hundred of either.
+        for (what, count) in [("Regions", self.regions.len()), ("AZs", self.azs.len())] {
+            if count > usize::from(u16::MAX) {
+                return Err(ModelError::TooMany {
+                    what,
+                    count,
+                    max: usize::from(u16::MAX),
+                });
+            }
+        }
         for r in self.resources.iter_mut().filter(|r| r.name.is_empty()) {
             r.name = r.id.clone();
         }

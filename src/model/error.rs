@@ -62,6 +62,16 @@ pub enum ModelError {
         value: String,
         why: String,
     },
+
+    #[error(
+        "the estate names {count} {what}, more than the {max} blastmap can tell apart; \
+         AWS has a few hundred: is the file generated wrongly?"
+    )]
+    TooMany {
+        what: &'static str,
+        count: usize,
+        max: usize,
+    },
 }
 
 /// A reference from one resource to an id that is not in the estate.

@@ -169,6 +169,28 @@ fn an_empty_file_or_other_json_says_what_it_is() {
     }
 }
 
+#[test]
+fn more_regions_than_the_model_can_number_are_refused_not_wrapped() {
+    let vpcs: Vec<String> = (0..=65_535)
+        .map(|i| {
+            format!(
+                r#"{{"kind": "vpc", "id": "vpc-{i}", "account": "1", "region": "r-{i}", "vpc": {{}}}}"#
+            )
+        })
+        .collect();
+    let text = format!(
+        r#"{{"schema": "blastmap.snapshot", "version": 1,
+"accounts": [{{"id": "1", "name": "prod", "zones": {{}}}}],
+"resources": [{}]}}"#,
+        vpcs.join(",\n")
+    );
+    let err = load_str(&text).unwrap_err().to_string();
+    assert!(
+        err.contains("the estate names 65536 Regions, more than the 65535 blastmap can tell apart"),
+        "{err}"
+    );
+}
+
 const MINIMAL: &str = r#"{"schema": "blastmap.snapshot", "version": 1,
 "accounts": [{"id": "1", "name": "prod", "zones": {"us-east-1": {"us-east-1a": "use1-az1"}}}],
 "resources": [
