@@ -197,7 +197,7 @@ impl Pseudonyms<'_> {
         &mut self,
         shape: &'static str,
         value: &str,
-        render: impl Fn(&[u8]) -> String,
+        render: impl Fn(&[u8], u32) -> String,
     ) -> String {
         if let Some(known) = self.given.get(&(shape, value.to_string())) {
             return known.clone();
@@ -211,7 +211,7 @@ impl Pseudonyms<'_> {
             if round > 0 {
                 h.update(round.to_le_bytes());
             }
-            let candidate = render(&h.finalize());
+            let candidate = render(&h.finalize(), round);
             match self.taken.get(&candidate) {
                 Some(other) if other != value => round += 1,
                 _ => break candidate,
@@ -225,7 +225,7 @@ impl Pseudonyms<'_> {
 
     /// `{prefix}-{12 hex}`: names, service names, tag values.
     fn named(&mut self, prefix: &'static str, value: &str) -> String {
-        self.draw(prefix, value, |d| format!("{prefix}-{}", hex(&d[..6])))
+        self.draw(prefix, value, |d, _| format!("{prefix}-{}", hex(&d[..6])))
     }
 
     fn account_id(&mut self, value: &str) -> String {
@@ -242,7 +242,7 @@ impl Pseudonyms<'_> {
             .map(|(p, _)| p)
             .and_then(|p| AWS_ID_PREFIXES.iter().find(|k| **k == p).copied())
             .unwrap_or("id");
-        self.draw(prefix, value, |d| format!("{prefix}-{}", hex(&d[..9])))
+        self.draw(prefix, value, |d, _| format!("{prefix}-{}", hex(&d[..9])))
     }
 
     fn ids(&mut self, values: &mut [String]) {
@@ -254,7 +254,7 @@ impl Pseudonyms<'_> {
     fn arn(&mut self, arn: &str) -> String {
         let fields: Vec<&str> = arn.splitn(6, ':').collect();
         let [_, partition, service, region, account, resource] = fields[..] else {
-            return self.draw("id", arn, |d| format!("id-{}", hex(&d[..9])));
+            return self.draw("id", arn, |d, _| format!("id-{}", hex(&d[..9])));
         };
         let partition = ARN_PARTITIONS
             .iter()
@@ -285,7 +285,7 @@ impl Pseudonyms<'_> {
             .next()
             .and_then(|k| ARN_RESOURCE_TYPES.iter().find(|t| **t == k).copied())
             .unwrap_or("resource");
-        self.draw("arn", arn, |d| {
+        self.draw("arn", arn, |d, _| {
             format!(
                 "arn:{partition}:{service}:{region}:{account}:{kind}/{}",
                 hex(&d[..9])
@@ -294,7 +294,7 @@ impl Pseudonyms<'_> {
     }
 
     /// An IP address that still reads as one, from ranges no VPC uses, so it never equals
-    /// an original: 198.18.0.0/15 (benchmarking, RFC 2544) and fd00::/8.
+    /// an original: 198.18.0.0/15 (benchmarking, RFC 2544; then 240.0.0.0/4) and fd00::/8.
     fn ip(&mut self, value: &str) -> String {
         match value.parse::<IpAddr>() {
             Ok(addr) => self.ip_addr(addr).to_string(),
@@ -304,11 +304,19 @@ impl Pseudonyms<'_> {
 
     fn ip_addr(&mut self, addr: IpAddr) -> IpAddr {
         let drawn = match addr {
-            IpAddr::V4(_) => self.draw("ipv4", &addr.to_string(), |d| {
-                let offset = u32::from_be_bytes([0, d[0] & 1, d[1], d[2]]);
-                Ipv4Addr::from(u32::from(Ipv4Addr::new(198, 18, 0, 0)) + offset).to_string()
+            IpAddr::V4(_) => self.draw("ipv4", &addr.to_string(), |d, round| {
+                // 198.18.0.0/15 holds 131,072 addresses: an estate with more (or
+                // unlucky draws) goes on in 240.0.0.0/4, reserved and never routed,
+                // rather than drawing forever.
+                if round < 16 {
+                    let offset = u32::from_be_bytes([0, d[0] & 1, d[1], d[2]]);
+                    Ipv4Addr::from(u32::from(Ipv4Addr::new(198, 18, 0, 0)) + offset).to_string()
+                } else {
+                    let offset = u32::from_be_bytes([d[0] & 0x0f, d[1], d[2], d[3]]);
+                    Ipv4Addr::from(u32::from(Ipv4Addr::new(240, 0, 0, 0)) + offset).to_string()
+                }
             }),
-            IpAddr::V6(_) => self.draw("ipv6", &addr.to_string(), |d| {
+            IpAddr::V6(_) => self.draw("ipv6", &addr.to_string(), |d, _| {
                 let mut bytes = [0u8; 16];
                 bytes[0] = 0xfd;
                 bytes[1..].copy_from_slice(&d[..15]);
@@ -345,7 +353,7 @@ impl Pseudonyms<'_> {
 
     fn dns(&mut self, value: &str) -> String {
         // `.invalid` can never resolve (RFC 2606).
-        self.draw("dns", value, |d| format!("{}.invalid", hex(&d[..9])))
+        self.draw("dns", value, |d, _| format!("{}.invalid", hex(&d[..9])))
     }
 
     fn facts(&mut self, facts: &mut Facts) {
@@ -425,4 +433,34 @@ impl Pseudonyms<'_> {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn more_ipv4_addresses_than_the_first_range_holds_still_get_distinct_pseudonyms() {
+        let regions = Vec::new();
+        let mut p = Pseudonyms {
+            salt: b"salt",
+            regions: &regions,
+            given: HashMap::new(),
+            taken: HashMap::new(),
+        };
+        let n = 140_000u32;
+        let mut seen = std::collections::HashSet::new();
+        for i in 0..n {
+            let original = Ipv4Addr::from(u32::from(Ipv4Addr::new(10, 0, 0, 0)) + i);
+            let drawn = p.ip(&original.to_string());
+            let addr: Ipv4Addr = drawn.parse().expect("still an IPv4 address");
+            let in_first =
+                (u32::from(addr) >> 17) == (u32::from(Ipv4Addr::new(198, 18, 0, 0)) >> 17);
+            let in_reserved = addr.octets()[0] >= 240;
+            assert!(in_first || in_reserved, "{addr} is in neither range");
+            assert!(seen.insert(addr), "{addr} drawn twice");
+        }
+        // Redrawing gives the same pseudonym.
+        assert_eq!(p.ip("10.0.0.7"), p.ip("10.0.0.7"));
+    }
 }
