@@ -50,7 +50,9 @@ pub fn path_detail(estate: &Estate, topo: &Topology, path: usize, verdict: &Verd
         Facts::LoadBalancer(f) => f.lb_type.short(),
         _ => "load balancer",
     };
-    let nodes_alive = c.lb_azs.iter().filter(|a| !lost.az(**a)).count();
+    // A lost Region takes every AZ in it, whether or not each AZ is named.
+    let az_lost = |az: AzIdx| region_lost || lost.az(az);
+    let nodes_alive = c.lb_azs.iter().filter(|a| !az_lost(**a)).count();
     hops.push(HopDetail {
         depth: 0,
         label: format!(
@@ -70,7 +72,7 @@ pub fn path_detail(estate: &Estate, topo: &Topology, path: usize, verdict: &Verd
     let mut lb_azs = c.lb_azs.clone();
     lb_azs.sort_by_key(|a| estate.az_id(*a));
     for az in lb_azs {
-        let down = lost.az(az);
+        let down = az_lost(az);
         hops.push(HopDetail {
             depth: 1,
             label: format!("node in {}", az_label(estate, lb.account, az)),
@@ -110,7 +112,7 @@ pub fn path_detail(estate: &Estate, topo: &Topology, path: usize, verdict: &Verd
             )
         } else if before == 0 {
             (Status::Ok, "none healthy")
-        } else if after == 0 && (lost.az(z.az) || region_lost) {
+        } else if after == 0 && az_lost(z.az) {
             (Status::Down, "lost")
         } else if after == 0 {
             (Status::Down, "cannot serve: their NAT egress is lost")
@@ -163,12 +165,19 @@ pub fn path_detail(estate: &Estate, topo: &Topology, path: usize, verdict: &Verd
                 "Auto Scaling group {} (desired {}, min {min}, max {max})",
                 r.name, a.target
             ),
-            status: if launched > 0 {
+            status: if region_lost {
+                Status::Down
+            } else if launched > 0 {
                 Status::Degraded
             } else {
                 Status::Ok
             },
-            note: if launched > 0 {
+            note: if region_lost {
+                format!(
+                    "lost with {}: nothing left to relaunch into",
+                    estate.region_name(c.region)
+                )
+            } else if launched > 0 {
                 format!(
                     "relaunches {} in surviving AZs",
                     count(launched, "instance", "instances")
@@ -214,15 +223,20 @@ pub fn path_detail(estate: &Estate, topo: &Topology, path: usize, verdict: &Verd
         hops.push(HopDetail {
             depth: 2,
             label: format!("egress via NAT gateway {} {place}", nat.name),
-            status: match (nat_lost, e.hard) {
+            status: match (nat_lost, e.hard || region_lost) {
                 (false, _) => Status::Ok,
                 (true, false) => Status::Degraded,
                 (true, true) => Status::Down,
             },
             note: format!(
-                "{} {} it{}",
+                "{}{} {} it{}",
+                if nat_lost { "lost: " } else { "" },
                 count(users, "target", "targets"),
-                verb(users, "uses", "use"),
+                if nat_lost {
+                    verb(users, "loses egress through", "lose egress through")
+                } else {
+                    verb(users, "uses", "use")
+                },
                 if e.hard { "; declared hard" } else { "" }
             ),
         });
@@ -232,7 +246,7 @@ pub fn path_detail(estate: &Estate, topo: &Topology, path: usize, verdict: &Verd
         .into_iter()
         .map(|z| AzCapacity {
             az: z.az,
-            lost: lost.az(z.az) || region_lost,
+            lost: az_lost(z.az),
             lb_node: c.lb_azs.contains(&z.az),
             before: z.before,
             after: z.after,

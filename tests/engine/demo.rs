@@ -119,3 +119,39 @@ fn every_status_occurs_in_the_demo_matrix() {
         .collect();
     assert_eq!(seen.len(), 3, "{seen:?}");
 }
+
+#[test]
+fn a_lost_region_leaves_no_hop_of_its_paths_standing_in_the_detail() {
+    use blastmap::sim::{LostDomains, path_detail, what_if};
+    let e = demo::estate().unwrap();
+    let topo = Topology::build(&e);
+    let region = e.parse_domain("us-east-1").unwrap();
+    let verdict = what_if(&topo, &LostDomains::new(&e, &[region]));
+    let auth = topo
+        .paths()
+        .iter()
+        .position(|p| p.id == "333333333333/us-east-1/auth-alb/auth")
+        .unwrap();
+    let detail = path_detail(&e, &topo, auth, &verdict);
+    for hop in &detail.hops {
+        let standing = hop.status != Status::Down;
+        let harmless = hop.note.contains("none healthy") || hop.note.contains("gets no traffic");
+        assert!(
+            !standing || harmless,
+            "{} is {:?} ({}) though us-east-1 is lost",
+            hop.label,
+            hop.status,
+            hop.note
+        );
+    }
+    let notes: Vec<&str> = detail.hops.iter().map(|h| h.note.as_str()).collect();
+    assert!(
+        notes.iter().any(|n| n.starts_with("lost with us-east-1")),
+        "the Auto Scaling group says why it cannot relaunch: {notes:?}"
+    );
+    assert!(
+        notes.iter().any(|n| n.starts_with("lost: ")),
+        "the NAT gateway is lost: {notes:?}"
+    );
+    assert!(detail.per_az.iter().all(|z| z.lost));
+}
