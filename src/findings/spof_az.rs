@@ -34,19 +34,22 @@ fn check(ctx: &Context) -> Vec<Finding> {
         }
         let spec = &ctx.topo.paths()[p];
         let mut resources = vec![spec.lb, spec.tg];
-        // Each AZ that takes the path down, with the first reason it does.
+        // Each AZ that takes the path down, with every reason it does: one alone may
+        // only degrade the path (3 of 4 targets lost) and read as no reason at all.
         let mut whys: Vec<String> = Vec::new();
         for &col in &killers {
-            let reason = m.down_reasons(p, col).first();
-            if let Some(c) = reason.and_then(|r| r.culprit())
-                && !resources.contains(&c)
-            {
-                resources.push(c);
+            let reasons = m.down_reasons(p, col);
+            for c in reasons.iter().filter_map(|r| r.culprit()) {
+                if !resources.contains(&c) {
+                    resources.push(c);
+                }
             }
             let az = ctx.estate.domain_name(m.domains[col]);
-            whys.push(match reason {
-                Some(r) => format!("when {az} is lost: {}", r.describe(ctx.estate)),
-                None => format!("when {az} is lost"),
+            let described: Vec<String> = reasons.iter().map(|r| r.describe(ctx.estate)).collect();
+            whys.push(if described.is_empty() {
+                format!("when {az} is lost")
+            } else {
+                format!("when {az} is lost: {}", described.join("; "))
             });
         }
         out.push(RULE.finding(

@@ -155,3 +155,30 @@ fn a_lost_region_leaves_no_hop_of_its_paths_standing_in_the_detail() {
     );
     assert!(detail.per_az.iter().all(|z| z.lost));
 }
+
+#[test]
+fn a_spof_finding_gives_every_cause_of_each_az_that_takes_its_path_down() {
+    let e = demo::estate().unwrap();
+    let topo = Topology::build(&e);
+    let matrix = Matrix::build(&e, &topo);
+    let found = findings::analyze(&e, &topo, &matrix);
+    let checkout = found
+        .iter()
+        .find(|f| f.code == "spof-az" && f.message.starts_with("checkout-alb → checkout-web"))
+        .expect("checkout's spof-az finding");
+    // Losing 3 of 4 targets alone only degrades it; the lost hard NAT egress is what
+    // takes it down in use1-az4, so the finding must say so and name the NAT gateway.
+    assert!(
+        checkout
+            .message
+            .contains("NAT gateway shop-use1-nat-a in use1-az4 is lost"),
+        "{}",
+        checkout.message
+    );
+    let nat = e
+        .resources()
+        .iter()
+        .position(|r| r.name == "shop-use1-nat-a")
+        .unwrap();
+    assert!(checkout.resources.iter().any(|r| r.index() == nat));
+}
