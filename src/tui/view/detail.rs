@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use crate::sim::{Cause, path_detail};
 use crate::tui::app::App;
 
-use super::{bar, fit, line, pad, wrap};
+use super::{bar, line, pad, wrap};
 
 /// The detail's lines: (left, right, drawn side by side).
 struct Columns {
@@ -132,14 +132,32 @@ fn columns(app: &App, area: Rect) -> Option<Columns> {
     left.push(Line::raw(""));
     left.push(line(vec![("Hops".to_string(), t.title())]));
     for h in &detail.hops {
-        let indent = "  ".repeat(h.depth as usize);
-        let head = format!("{indent}{} {}", h.status.glyph(), h.label);
-        let room = left_w.saturating_sub(head.chars().count() + 3);
-        left.push(line(vec![
-            (format!("{indent}{} ", h.status.glyph()), t.status(h.status)),
-            (h.label.clone(), Style::new()),
-            (format!("  {}", fit(&h.note, room)), t.dim()),
-        ]));
+        // glyph, label and note on one line when they fit; else the label wraps and the
+        // note follows on lines of its own, so no reason is ever cut off.
+        let lead = format!("{}{} ", "  ".repeat(h.depth as usize), h.status.glyph());
+        let lead_w = lead.chars().count();
+        let one_line = lead_w + h.label.chars().count() + 2 + h.note.chars().count();
+        if one_line <= left_w {
+            left.push(line(vec![
+                (lead, t.status(h.status)),
+                (h.label.clone(), Style::new()),
+                (format!("  {}", h.note), t.dim()),
+            ]));
+            continue;
+        }
+        let room = left_w.saturating_sub(lead_w);
+        for (k, chunk) in wrap(&h.label, room).into_iter().enumerate() {
+            let head = if k == 0 {
+                (lead.clone(), t.status(h.status))
+            } else {
+                (" ".repeat(lead_w), Style::new())
+            };
+            left.push(line(vec![head, (chunk, Style::new())]));
+        }
+        let note_lead = " ".repeat(lead_w + 2);
+        for chunk in wrap(&h.note, room.saturating_sub(2)) {
+            left.push(line(vec![(format!("{note_lead}{chunk}"), t.dim())]));
+        }
     }
 
     let mut right: Vec<Line> = Vec::new();
