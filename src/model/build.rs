@@ -125,7 +125,14 @@ impl EstateBuilder {
             }
             return Ok(idx);
         }
-        let idx = AzIdx(self.azs.len() as u16);
+        let Ok(n) = u16::try_from(self.azs.len()) else {
+            return Err(ModelError::TooMany {
+                what: "AZs",
+                count: self.azs.len() + 1,
+                max: usize::from(u16::MAX),
+            });
+        };
+        let idx = AzIdx(n);
         self.azs.push(Az {
             id: id.to_string(),
             region,
@@ -293,7 +300,14 @@ impl EstateBuilder {
         if self.resources.is_empty() {
             return Err(ModelError::Empty);
         }
+        for r in self.resources.iter_mut().filter(|r| r.name.is_empty()) {
+            r.name = r.id.clone();
+        }
+        let by_id = IdIndex::build(&self.resources)
+            .map_err(|id| ModelError::DuplicateId { id: id.to_string() })?;
+        self.intern_fact_azs()?;
         // Regions and AZs are numbered in 16 bits; AWS has a few hundred of either.
+        // Counted after the AZs named only in facts (load balancer zones, targets) are in.
         for (what, count) in [("Regions", self.regions.len()), ("AZs", self.azs.len())] {
             if count > usize::from(u16::MAX) {
                 return Err(ModelError::TooMany {
@@ -303,12 +317,6 @@ impl EstateBuilder {
                 });
             }
         }
-        for r in self.resources.iter_mut().filter(|r| r.name.is_empty()) {
-            r.name = r.id.clone();
-        }
-        let by_id = IdIndex::build(&self.resources)
-            .map_err(|id| ModelError::DuplicateId { id: id.to_string() })?;
-        self.intern_fact_azs()?;
         self.check_azs()?;
         let links = self.links(&by_id);
         if !links.missing.is_empty() {

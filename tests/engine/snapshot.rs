@@ -312,3 +312,22 @@ fn an_az_name_or_an_az_the_account_does_not_have_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn more_azs_than_the_model_can_number_are_refused_even_when_only_a_load_balancer_names_them() {
+    let zones: Vec<String> = (0..=65_540)
+        .map(|i| format!(r#"{{"az": "use1-az{i}"}}"#))
+        .collect();
+    let text = format!(
+        r#"{{"schema": "blastmap.snapshot", "version": 1,
+"accounts": [{{"id": "1", "name": "prod", "zones": {{}}}}],
+"resources": [{{"kind": "load_balancer", "id": "lb", "account": "1", "region": "us-east-1",
+ "load_balancer": {{"type": "application", "scheme": "internet-facing", "zones": [{}]}}}}]}}"#,
+        zones.join(",")
+    );
+    let err = load_str(&text).unwrap_err().to_string();
+    assert!(
+        err.contains("more than the 65535 blastmap can tell apart"),
+        "{err}"
+    );
+}
