@@ -318,9 +318,13 @@ impl EstateBuilder {
             }
         }
         self.check_azs()?;
+        self.check_facts()?;
         let links = self.links(&by_id);
         if !links.missing.is_empty() {
             return Err(ModelError::MissingReferences(links.missing));
+        }
+        if !links.misplaced.is_empty() {
+            return Err(ModelError::Misplaced(links.misplaced));
         }
         let graph = EstateGraph::from_edges(self.resources.len(), &links.edges);
         Ok(Estate {
@@ -338,6 +342,23 @@ impl EstateBuilder {
 
     /// Every AZ a resource names must be an AZ ID, and one its account has in that
     /// Region when the snapshot says which AZs the account has.
+    /// Facts no real resource has, which would make answers contradict themselves.
+    fn check_facts(&self) -> Result<(), ModelError> {
+        for r in &self.resources {
+            if let Facts::Instance(i) = &r.facts
+                && i.vcpus == Some(0)
+            {
+                return Err(ModelError::Invalid {
+                    what: format!("the vcpus of {}", r.id),
+                    value: "0".to_string(),
+                    why: "an instance has at least 1 vCPU; leave vcpus out when it is not known"
+                        .to_string(),
+                });
+            }
+        }
+        Ok(())
+    }
+
     fn check_azs(&self) -> Result<(), ModelError> {
         // Per account and Region, the AZs the account's mapping lists.
         let mut known: HashMap<(AccountIdx, RegionIdx), Vec<AzIdx>> = HashMap::new();
@@ -451,6 +472,7 @@ impl EstateBuilder {
             resources: &self.resources,
             accounts: &self.accounts,
             regions: &self.regions,
+            azs: &self.azs,
             coverage: &self.coverage,
             declared: &self.declared,
             index,

@@ -14,6 +14,9 @@ pub enum ModelError {
     #[error("{}", missing_message(.0))]
     MissingReferences(Vec<MissingReference>),
 
+    #[error("{}", misplaced_message(.0))]
+    Misplaced(Vec<Misplaced>),
+
     #[error(
         "AZ {az} is placed in Region {first} by one resource and in {second} by another ({resource})"
     )]
@@ -86,6 +89,44 @@ impl fmt::Display for MissingReference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} ({}) -> {}", self.from, self.field, self.to)
     }
+}
+
+/// A reference between resources that cannot be where the file puts them: a
+/// subnet in another Region, an instance in another AZ than its subnet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Misplaced {
+    pub from: String,
+    pub field: &'static str,
+    pub to: String,
+    pub why: String,
+}
+
+impl fmt::Display for Misplaced {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} ({}) -> {}: {}",
+            self.from, self.field, self.to, self.why
+        )
+    }
+}
+
+fn misplaced_message(refs: &[Misplaced]) -> String {
+    let mut out = format!(
+        "{} resources that AWS cannot place that way:",
+        crate::text::count(refs.len(), "reference joins", "references join")
+    );
+    for r in refs.iter().take(SHOWN_MISSING) {
+        out.push_str(&format!("\n  {r}"));
+    }
+    if refs.len() > SHOWN_MISSING {
+        out.push_str(&format!("\n  … and {} more", refs.len() - SHOWN_MISSING));
+    }
+    out.push_str(
+        "\na scan never writes these: fix the Region or AZ of the resources named, \
+         or scan again",
+    );
+    out
 }
 
 const SHOWN_MISSING: usize = 10;

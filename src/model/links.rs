@@ -7,14 +7,15 @@ use rayon::prelude::*;
 use super::graph::{Edge, EdgeKind};
 use super::index::IdIndex;
 use super::{
-    Account, Coverage, CoverageStatus, Declared, Facts, Kind, MissingReference, Resource, Service,
-    TargetType,
+    Account, Az, Coverage, CoverageStatus, Declared, Facts, Kind, Misplaced, MissingReference,
+    Resource, Service, TargetType,
 };
 
 /// The edges the references make, and the references that resolve to nothing.
 pub(super) struct Links {
     pub edges: Vec<(u32, u32, Edge)>,
     pub missing: Vec<MissingReference>,
+    pub misplaced: Vec<Misplaced>,
 }
 
 /// What the builder knows, borrowed.
@@ -22,6 +23,7 @@ pub(super) struct Sources<'a> {
     pub resources: &'a [Resource],
     pub accounts: &'a [Account],
     pub regions: &'a [String],
+    pub azs: &'a [Az],
     pub coverage: &'a [Coverage],
     pub declared: &'a Declared,
     pub index: &'a IdIndex,
@@ -66,10 +68,12 @@ pub(super) fn resolve(s: &Sources) -> Links {
     let mut links = Links {
         edges: Vec::with_capacity(parts.iter().map(|p| p.edges.len()).sum::<usize>() * 5 / 4),
         missing: Vec::new(),
+        misplaced: Vec::new(),
     };
     for part in parts {
         links.edges.extend(part.edges);
         links.missing.extend(part.missing);
+        links.misplaced.extend(part.misplaced);
     }
     declared(s, &mut links);
     egress(s, &mut links.edges);
@@ -86,6 +90,7 @@ fn resolve_chunk(
     let mut links = Links {
         edges: Vec::with_capacity(chunk.len() * 3),
         missing: Vec::new(),
+        misplaced: Vec::new(),
     };
     use EdgeKind::*;
     for (i, r) in chunk.iter().enumerate() {
@@ -97,6 +102,40 @@ fn resolve_chunk(
                 .index
                 .get(s.resources, to)
                 .filter(|t| kinds.contains(&s.resources[t.index()].kind()));
+            // What a resource refers to is in its Region (AWS references do not cross
+            // Regions), and a resource in a subnet is in that subnet's AZ.
+            if let Some(t) = found {
+                let other = &s.resources[t.index()];
+                let why = if other.region != r.region {
+                    Some(format!(
+                        "{} is in {region}, {} in {}",
+                        r.id,
+                        other.id,
+                        s.regions[other.region.index()]
+                    ))
+                } else {
+                    match (r.az, other.az) {
+                        (Some(a), Some(b)) if a != b && other.kind() == Kind::Subnet => {
+                            Some(format!(
+                                "{} is in {}, its subnet {} in {}",
+                                r.id,
+                                s.azs[a.index()].id,
+                                other.id,
+                                s.azs[b.index()].id
+                            ))
+                        }
+                        _ => None,
+                    }
+                };
+                if let Some(why) = why {
+                    links.misplaced.push(Misplaced {
+                        from: r.id.clone(),
+                        field,
+                        to: to.to_string(),
+                        why,
+                    });
+                }
+            }
             match (found, join) {
                 (Some(t), Join::Out(e)) => links.edges.push((from, t.0, e)),
                 (Some(t), Join::In(e)) => links.edges.push((t.0, from, e)),

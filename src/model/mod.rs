@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 pub use build::{EstateBuilder, EstateParts};
-pub use error::{MissingReference, ModelError};
+pub use error::{Misplaced, MissingReference, ModelError};
 pub use graph::{Edge, EdgeKind};
 pub use resource::*;
 

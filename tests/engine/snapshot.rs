@@ -331,3 +331,43 @@ fn more_azs_than_the_model_can_number_are_refused_even_when_only_a_load_balancer
         "{err}"
     );
 }
+
+#[test]
+fn an_instance_in_another_az_than_its_subnet_is_refused() {
+    let err = load_str(&MINIMAL.replace(
+        "RESOURCE",
+        r#"{"kind": "subnet", "id": "subnet-1", "account": "1", "region": "us-east-1", "az": "use1-az1", "subnet": {"vpc": "vpc-1"}},
+ {"kind": "instance", "id": "i-1", "account": "1", "region": "us-east-1", "az": "use1-az2", "instance": {"subnet": "subnet-1", "instance_type": "m5.large", "security_groups": [], "state": "running"}}"#,
+    ).replace(r#""us-east-1a": "use1-az1""#, r#""us-east-1a": "use1-az1", "us-east-1b": "use1-az2""#))
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains(
+            "i-1 (subnet) -> subnet-1: i-1 is in use1-az2, its subnet subnet-1 in use1-az1"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_reference_across_regions_is_refused() {
+    let err = with_resource(
+        r#"{"kind": "subnet", "id": "subnet-1", "account": "1", "region": "eu-west-1", "az": "euw1-az1", "subnet": {"vpc": "vpc-1"}}"#,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("subnet-1 (vpc) -> vpc-1: subnet-1 is in eu-west-1, vpc-1 in us-east-1"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_instance_with_zero_vcpus_is_refused() {
+    let err = with_resource(
+        r#"{"kind": "instance", "id": "i-1", "account": "1", "region": "us-east-1", "az": "use1-az1", "instance": {"instance_type": "m5.large", "vcpus": 0, "security_groups": [], "state": "running"}}"#,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("the vcpus of i-1 \"0\" is not valid"), "{err}");
+}
