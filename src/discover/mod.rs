@@ -32,7 +32,7 @@ pub use call::CallFailure;
 pub use error::{DiscoverError, EXIT_BAD_INPUT, EXIT_NOTHING_READ};
 pub use region::REGIONAL_SERVICES;
 
-use crate::model::{Coverage, CoverageStatus, Estate, EstateBuilder, Meta, Service};
+use crate::model::{Coverage, CoverageStatus, Estate, EstateBuilder, Kind, Meta, Service};
 use call::Caller;
 use readonly::ReadOnly;
 use region::{RegionRead, ScanContext};
@@ -496,7 +496,10 @@ fn assemble(
         let mut declared = overlay.resolve(&mut names);
         let tagged = overlay::from_tags(b.resources_tagged(), &mut names);
         overlay::merge(&mut declared, tagged);
-        (declared, names.notes)
+        let mut notes = names.notes;
+        let kinds: foldhash::HashMap<&str, Kind> = b.resources_kinds().collect();
+        notes.extend(declared.retain_declarable(|id| kinds.get(id).copied()));
+        (declared, notes)
     };
     for n in notes {
         ctx.note(n);

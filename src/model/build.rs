@@ -222,6 +222,11 @@ impl EstateBuilder {
         })
     }
 
+    /// Every resource added so far, as `(id, kind)`.
+    pub fn resources_kinds(&self) -> impl Iterator<Item = (&str, super::Kind)> {
+        self.resources.iter().map(|r| (r.id.as_str(), r.kind()))
+    }
+
     /// Every resource added so far that has tags, as `(id, name, tags)`.
     pub fn resources_tagged(
         &self,

@@ -113,7 +113,7 @@ impl fmt::Display for Misplaced {
 
 fn misplaced_message(refs: &[Misplaced]) -> String {
     let mut out = format!(
-        "{} resources that AWS cannot place that way:",
+        "{} resources that cannot be joined that way:",
         crate::text::count(refs.len(), "reference joins", "references join")
     );
     for r in refs.iter().take(SHOWN_MISSING) {
@@ -123,8 +123,7 @@ fn misplaced_message(refs: &[Misplaced]) -> String {
         out.push_str(&format!("\n  … and {} more", refs.len() - SHOWN_MISSING));
     }
     out.push_str(
-        "\na scan never writes these: fix the Region or AZ of the resources named, \
-         or scan again",
+        "\na scan never writes these: fix the resources or declarations named, or scan again",
     );
     out
 }

@@ -246,16 +246,28 @@ fn resolve_chunk(
     links
 }
 
-/// Declared dependencies become edges; every id a declaration names must exist.
+/// Declared dependencies become edges; every id a declaration names must exist,
+/// and be of a kind that declaration can name.
 fn declared(s: &Sources, links: &mut Links) {
     let mut find = |field: &'static str, id: &str| {
         let found = s.index.get(s.resources, id);
-        if found.is_none() {
-            links.missing.push(MissingReference {
+        match found {
+            None => links.missing.push(MissingReference {
                 from: "declared".to_string(),
                 field,
                 to: id.to_string(),
-            });
+            }),
+            Some(t) => {
+                let kind = s.resources[t.index()].kind();
+                if let Some(why) = Declared::wrong_kind(field, kind) {
+                    links.misplaced.push(Misplaced {
+                        from: "declared".to_string(),
+                        field,
+                        to: id.to_string(),
+                        why: format!("{}, but {why}", kind.label()),
+                    });
+                }
+            }
         }
         found
     };

@@ -164,6 +164,50 @@ pub struct Declared {
     pub hard_egress: Vec<String>,
 }
 
+impl Declared {
+    /// Why a declaration in `field` cannot name a resource of `kind`, if it cannot:
+    /// only these kinds start a dependency, carry a service name or have targets.
+    pub fn wrong_kind(field: &str, kind: Kind) -> Option<&'static str> {
+        use Kind::*;
+        let (allowed, say): (&[Kind], _) = match field {
+            "dependencies.from" => (
+                &[LoadBalancer, TargetGroup, AutoScalingGroup, Instance],
+                "a dependency starts at a load balancer, target group, Auto Scaling group or instance",
+            ),
+            "services" => (&[LoadBalancer], "a service is named on a load balancer"),
+            "hard_egress" => (
+                &[LoadBalancer, TargetGroup],
+                "hard egress is declared on a load balancer or target group",
+            ),
+            _ => return None,
+        };
+        (!allowed.contains(&kind)).then_some(say)
+    }
+
+    /// Drops the declarations that name a resource of a kind they cannot, and says
+    /// which (`kind_of` gives a resource's kind by id; unknown ids are kept).
+    pub fn retain_declarable(&mut self, kind_of: impl Fn(&str) -> Option<Kind>) -> Vec<String> {
+        let mut notes = Vec::new();
+        let mut fits = |field: &str, id: &str| match kind_of(id)
+            .and_then(|k| Self::wrong_kind(field, k).map(|why| (k, why)))
+        {
+            Some((k, why)) => {
+                notes.push(format!(
+                    "declared {field} {id:?} ({}): {why}; left out",
+                    k.label()
+                ));
+                false
+            }
+            None => true,
+        };
+        self.dependencies
+            .retain(|d| fits("dependencies.from", &d.from));
+        self.services.retain(|lb, _| fits("services", lb));
+        self.hard_egress.retain(|id| fits("hard_egress", id));
+        notes
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeclaredDependency {

@@ -371,3 +371,65 @@ fn an_instance_with_zero_vcpus_is_refused() {
     .to_string();
     assert!(err.contains("the vcpus of i-1 \"0\" is not valid"), "{err}");
 }
+
+#[test]
+fn a_declaration_naming_a_resource_of_the_wrong_kind_is_refused() {
+    let text = MINIMAL
+        .replace("RESOURCE", r#"{"kind": "subnet", "id": "subnet-1", "account": "1", "region": "us-east-1", "az": "use1-az1", "subnet": {"vpc": "vpc-1"}}"#)
+        .replace(
+            r#""resources": ["#,
+            r#""declared": {"dependencies": [{"from": "subnet-1", "to": "vpc-1"}], "services": {"vpc-1": "shop"}},
+"resources": ["#,
+        );
+    let err = load_str(&text).unwrap_err().to_string();
+    assert!(err.contains("2 references join"), "{err}");
+    assert!(
+        err.contains("declared (dependencies.from) -> subnet-1: subnet, but a dependency starts at a load balancer"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "declared (services) -> vpc-1: VPC, but a service is named on a load balancer"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_scan_leaves_out_declarations_of_the_wrong_kind_with_a_note() {
+    use blastmap::model::{Declared, DeclaredDependency, Kind};
+    let mut d = Declared {
+        dependencies: vec![
+            DeclaredDependency {
+                from: "db-1".to_string(),
+                to: "lb-1".to_string(),
+                hard: true,
+                note: None,
+            },
+            DeclaredDependency {
+                from: "lb-1".to_string(),
+                to: "db-1".to_string(),
+                hard: true,
+                note: None,
+            },
+        ],
+        services: [("db-1".to_string(), "shop".to_string())].into(),
+        hard_egress: vec!["lb-1".to_string()],
+    };
+    let notes = d.retain_declarable(|id| match id {
+        "db-1" => Some(Kind::DbInstance),
+        "lb-1" => Some(Kind::LoadBalancer),
+        _ => None,
+    });
+    assert_eq!(d.dependencies.len(), 1);
+    assert_eq!(d.dependencies[0].from, "lb-1");
+    assert!(d.services.is_empty());
+    assert_eq!(d.hard_egress, ["lb-1"]);
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(
+        notes[0].starts_with(
+            "declared dependencies.from \"db-1\" (RDS instance): a dependency starts at"
+        ),
+        "{notes:?}"
+    );
+}
