@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::tui::app::App;
 
-use super::{fit, line, pad};
+use super::{fit, fit_pair, line, pad};
 
 pub fn visible_rows(body: Rect) -> usize {
     body.height.saturating_sub(2) as usize
@@ -123,7 +123,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .take(visible_rows(area))
     {
         let spec = &engine.topo.paths()[p];
-        let label = e.forwarding_label(spec.lb, spec.tg);
+        // Cut like the Paths screen: the load balancer first, the target group in the middle.
+        let label = fit_pair(
+            &e.resource(spec.lb).name,
+            &e.resource(spec.tg).name,
+            g.label_w - 1,
+        );
         let row_selected = i == app.matrix.cursor;
         let mut spans = vec![(
             pad(&label, g.label_w - 1) + " ",

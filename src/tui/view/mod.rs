@@ -176,7 +176,29 @@ pub fn fit_pair(left: &str, right: &str, width: usize) -> String {
     if left_w < 6 {
         return fit(&format!("{left} → {right}"), width);
     }
-    format!("{} → {}", fit(left, left_w), fit(right, right_w))
+    format!("{} → {}", fit(left, left_w), fit_middle(right, right_w))
+}
+
+/// `text` cut to `width` columns in the middle, keeping its start and its end:
+/// target groups often differ only at the end (`storefront-api`, `storefront-web`).
+pub fn fit_middle(text: &str, width: usize) -> String {
+    if text.width() <= width || width < 5 {
+        return fit(text, width);
+    }
+    let tail_w = (width - 1) / 2;
+    let mut tail: Vec<char> = Vec::new();
+    let mut used = 0;
+    for ch in text.chars().rev() {
+        let w = unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0);
+        if used + w > tail_w {
+            break;
+        }
+        used += w;
+        tail.push(ch);
+    }
+    let tail: String = tail.into_iter().rev().collect();
+    // `fit` leaves room for its own ellipsis: the head takes what the tail does not.
+    format!("{}{tail}", fit(text, width - used))
 }
 
 /// Splits text into lines of at most `width` columns at spaces.
@@ -228,4 +250,28 @@ pub fn line(spans: Vec<(String, Style)>) -> Line<'static> {
             .map(|(t, s)| Span::styled(t, s))
             .collect::<Vec<_>>(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{fit_middle, fit_pair};
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn cut_labels_keep_what_tells_target_groups_apart() {
+        assert_eq!(fit_middle("storefront-api", 10), "store…-api");
+        assert_eq!(fit_middle("storefront-web", 10), "store…-web");
+        assert_eq!(fit_middle("short", 10), "short");
+        let a = fit_pair("storefront-alb", "storefront-api", 19);
+        let b = fit_pair("storefront-alb", "storefront-web", 19);
+        assert_ne!(a, b);
+        assert!(a.width() <= 19 && b.width() <= 19, "{a} {b}");
+        for w in 0..40 {
+            assert!(fit_middle("storefront-api", w).width() <= w.max(1), "{w}");
+            assert!(
+                fit_pair("storefront-alb", "storefront-api", w).width() <= w.max(1),
+                "{w}"
+            );
+        }
+    }
 }
