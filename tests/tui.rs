@@ -736,3 +736,24 @@ fn open_and_export_take_file_names_with_spaces_and_a_home_tilde() {
         h.screen()
     );
 }
+
+#[test]
+fn lose_and_restore_say_what_they_did_not_do() {
+    let mut h = Harness::demo(120, 32);
+    h.command("restore use1-az6");
+    assert_eq!(h.app.flash.as_ref().unwrap().text, "use1-az6 is not lost");
+    assert!(h.app.lost.is_empty());
+    h.command("lose use1-az4");
+    h.command("lose use1-az4,use1-az1");
+    assert_eq!(
+        h.app.flash.as_ref().unwrap().text,
+        "lost use1-az1; use1-az4 is already lost"
+    );
+    assert_eq!(h.app.lost.len(), 2);
+    h.command("restore use1-az1 eu-west-1");
+    assert_eq!(
+        h.app.flash.as_ref().unwrap().text,
+        "restored use1-az1; eu-west-1 is not lost"
+    );
+    assert_eq!(h.app.lost.len(), 1);
+}

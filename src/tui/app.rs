@@ -258,6 +258,13 @@ impl App {
         })
     }
 
+    /// A domain as the estate names it (empty before an estate is loaded).
+    fn domain_name(&self, d: Domain) -> String {
+        self.engine
+            .as_ref()
+            .map_or(String::new(), |e| e.estate.domain_name(d).to_string())
+    }
+
     fn flash(&mut self, text: impl Into<String>, error: bool) {
         self.flash = Some(Flash {
             text: text.into(),
@@ -1007,22 +1014,26 @@ impl App {
             "lose" => match parse(&args) {
                 Ok(ds) => {
                     let mut lost = self.lost.clone();
+                    let (mut added, mut already) = (Vec::new(), Vec::new());
                     for d in ds {
-                        if !lost.contains(&d) {
+                        let name = self.domain_name(d);
+                        if lost.contains(&d) {
+                            already.push(name);
+                        } else {
                             lost.push(d);
+                            added.push(name);
                         }
                     }
-                    self.flash(format!("lost {}", args.join(" ")), false);
-                    return self.set_lost(lost);
+                    self.flash(said("lost", &added, "already lost", &already), added.is_empty());
+                    if !added.is_empty() {
+                        return self.set_lost(lost);
+                    }
                 }
                 Err(e) => self.flash(e, true),
             },
             "restore" if args.is_empty() => match self.lost.last().copied() {
                 Some(d) => {
-                    let name = engine
-                        .as_ref()
-                        .map_or("", |e| e.estate.domain_name(d))
-                        .to_string();
+                    let name = self.domain_name(d);
                     self.flash(format!("restored {name}"), false);
                     let mut lost = self.lost.clone();
                     lost.pop();
@@ -1032,14 +1043,28 @@ impl App {
             },
             "restore" => match parse(&args) {
                 Ok(ds) => {
+                    let (mut restored, mut not_lost) = (Vec::new(), Vec::new());
+                    for &d in &ds {
+                        let name = self.domain_name(d);
+                        if self.lost.contains(&d) {
+                            restored.push(name);
+                        } else {
+                            not_lost.push(name);
+                        }
+                    }
                     let lost = self
                         .lost
                         .iter()
                         .copied()
                         .filter(|d| !ds.contains(d))
                         .collect();
-                    self.flash(format!("restored {}", args.join(" ")), false);
-                    return self.set_lost(lost);
+                    self.flash(
+                        said("restored", &restored, "not lost", &not_lost),
+                        restored.is_empty(),
+                    );
+                    if !restored.is_empty() {
+                        return self.set_lost(lost);
+                    }
                 }
                 Err(e) => self.flash(e, true),
             },
@@ -1155,6 +1180,19 @@ fn short_domain_error(e: &ModelError) -> String {
         }
         other => first_line(&other.to_string()),
     }
+}
+
+/// "lost use1-az1; use1-az2 is already lost": what a command did, and what it did not.
+fn said(done: &str, did: &[String], not: &str, skipped: &[String]) -> String {
+    let mut parts = Vec::new();
+    if !did.is_empty() {
+        parts.push(format!("{done} {}", did.join(", ")));
+    }
+    if !skipped.is_empty() {
+        let verb = if skipped.len() == 1 { "is" } else { "are" };
+        parts.push(format!("{} {verb} {not}", skipped.join(", ")));
+    }
+    parts.join("; ")
 }
 
 /// `~` and `~/…` mean the home directory, as in a shell.
