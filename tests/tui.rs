@@ -757,3 +757,55 @@ fn lose_and_restore_say_what_they_did_not_do() {
     );
     assert_eq!(h.app.lost.len(), 1);
 }
+
+#[test]
+fn thousands_of_coverage_gaps_scroll_in_their_popup() {
+    // ~400 accounts × 17 Regions × 5 services, all denied: a realistic failed scan.
+    let gaps: Vec<String> = (0..40_000)
+        .map(|i| {
+            format!(
+                r#"{{"account": "{:012}", "region": "us-east-1", "service": "rds", "status": "denied", "message": "AccessDenied {i}"}}"#,
+                i
+            )
+        })
+        .collect();
+    let text = blastmap::demo::DEMO_JSON.replacen(
+        r#""coverage": ["#,
+        &format!(r#""coverage": [{},"#, gaps.join(",")),
+        1,
+    );
+    let estate = blastmap::snapshot::from_slice(text.as_bytes(), "scan").unwrap();
+    let mut h = Harness::demo(80, 24);
+    h.dispatch(Action::Loaded {
+        generation: h.app.load_generation,
+        result: Ok(Box::new(tui::Loaded::new(
+            estate,
+            tui::Origin::Live {
+                scanned_at: "14:02:11".into(),
+            },
+        ))),
+    });
+    h.command("gaps");
+    let screen = h.screen();
+    assert!(screen.contains("coverage gaps 1–21 of 40000"), "{screen}");
+    assert!(screen.contains("accessdenied 0"), "{screen}");
+    h.press("G");
+    let screen = h.screen();
+    assert!(screen.contains("accessdenied 39999"), "{screen}");
+    h.press("home");
+    assert_eq!(h.app.gaps_scroll, 0);
+    h.press("esc");
+    assert!(!h.app.gaps);
+}
+
+#[test]
+fn end_and_home_scroll_the_help_to_its_ends() {
+    let mut h = Harness::demo(80, 24);
+    h.press("?");
+    h.press("G");
+    assert!(h.app.help_scroll > 0, "the help is longer than 80×24");
+    let screen = h.screen();
+    assert!(screen.contains("Mouse"), "{screen}");
+    h.press("home");
+    assert_eq!(h.app.help_scroll, 0);
+}

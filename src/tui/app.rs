@@ -161,6 +161,8 @@ pub struct App {
     pub scan_notes: Vec<String>,
     /// The coverage gaps popup (`:gaps`).
     pub gaps: bool,
+    /// The first gap shown in it.
+    pub gaps_scroll: usize,
     /// The latest load asked for (the first, from the command line, is 0): older
     /// results are dropped.
     pub load_generation: u64,
@@ -208,6 +210,7 @@ impl App {
             scan_units: BTreeMap::new(),
             scan_notes: Vec::new(),
             gaps: false,
+            gaps_scroll: 0,
             load_generation: 0,
             scan_generation: None,
             fatal: None,
@@ -305,6 +308,7 @@ impl App {
                             | Command::PageUp
                             | Command::PageDown
                             | Command::Top
+                            | Command::Bottom
                     )
                 })
                 .map(Action::Command);
@@ -699,6 +703,7 @@ impl App {
                 Command::Down => self.help_scroll + 1,
                 Command::PageUp => self.help_scroll.saturating_sub(10),
                 Command::PageDown => self.help_scroll + 10,
+                Command::Bottom => max,
                 _ => 0,
             }
             .min(max);
@@ -707,6 +712,23 @@ impl App {
         if self.gaps && c == Command::Back {
             self.gaps = false;
             return Vec::new();
+        }
+        if self.gaps {
+            let max = view::gaps::max_scroll(self);
+            let page = usize::from(self.area.height.saturating_sub(4)).max(1);
+            let scrolled = match c {
+                Command::Up => Some(self.gaps_scroll.saturating_sub(1)),
+                Command::Down => Some(self.gaps_scroll + 1),
+                Command::PageUp => Some(self.gaps_scroll.saturating_sub(page)),
+                Command::PageDown => Some(self.gaps_scroll + page),
+                Command::Top => Some(0),
+                Command::Bottom => Some(max),
+                _ => None,
+            };
+            if let Some(s) = scrolled {
+                self.gaps_scroll = s.min(max);
+                return Vec::new();
+            }
         }
         if c == Command::Rescan {
             return self.rescan();
@@ -1095,7 +1117,10 @@ impl App {
                 ),
             },
             "gaps" => match &self.engine {
-                Some(e) if e.estate.coverage_gaps().next().is_some() => self.gaps = true,
+                Some(e) if e.estate.coverage_gaps().next().is_some() => {
+                    self.gaps = true;
+                    self.gaps_scroll = 0;
+                }
                 Some(_) => self.flash(
                     "no coverage gaps: every account, Region and service was read",
                     false,

@@ -36,14 +36,25 @@ pub fn progress_lines(app: &App) -> Vec<Line<'static>> {
         .collect()
 }
 
+/// How far the gaps list can scroll: one step per gap, the last one stays in view.
+pub fn max_scroll(app: &App) -> usize {
+    app.engine
+        .as_ref()
+        .map_or(0, |e| e.estate.coverage_gaps().count().saturating_sub(1))
+}
+
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let Some(engine) = &app.engine else { return };
     let t = &app.theme;
+    let total = engine.estate.coverage_gaps().count();
+    let scroll = app.gaps_scroll.min(max_scroll(app));
     let mut lines = vec![line(vec![(
         "These could not be read: what they hold is unknown, not absent.".to_string(),
         t.header(),
     )])];
-    for g in engine.estate.coverage_gaps() {
+    // Only the gaps that can be in view: a failed scan of many accounts has thousands.
+    let room = usize::from(area.height.saturating_sub(3));
+    for g in engine.estate.coverage_gaps().skip(scroll).take(room) {
         lines.push(line(vec![
             (
                 format!("{} {} {}: ", g.account, g.region, g.service.name()),
@@ -64,10 +75,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         ]));
     }
     let width = area.width.saturating_sub(4).min(100);
-    let height = area
-        .height
-        .saturating_sub(2)
-        .min(lines.len() as u16 * 2 + 2);
+    // Room for each line to wrap once, within the screen.
+    let wanted = lines.len().saturating_mul(2).saturating_add(2);
+    let height = usize::from(area.height.saturating_sub(2)).min(wanted) as u16;
     let popup = Rect::new(
         area.x + (area.width - width) / 2,
         area.y + (area.height - height) / 2,
@@ -75,9 +85,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         height,
     );
     frame.render_widget(Clear, popup);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(" coverage gaps (esc closes) ");
+    let title = if total > room {
+        format!(
+            " coverage gaps {}–{} of {total} (j/k scroll, esc closes) ",
+            scroll + 1,
+            (scroll + room).min(total)
+        )
+    } else {
+        " coverage gaps (esc closes) ".to_string()
+    };
+    let block = Block::default().borders(Borders::ALL).title(title);
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
