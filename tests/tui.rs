@@ -628,11 +628,18 @@ fn a_narrow_paths_screen_shows_the_selected_paths_reasons_below() {
     // Moving the cursor changes the pane.
     h.press("j");
     assert!(h.screen().contains("── auth-alb → auth ──"));
-    // Wide screens have room for the WHY column and no pane.
+    // Wide screens show the pane where the list leaves the rows free anyway,
+    // and give every row to the list where it does not.
     let mut wide = Harness::demo(160, 40);
     wide.command("lose use1-az4");
     wide.press("2");
-    assert!(!wide.screen().contains("── checkout-alb"));
+    assert!(wide.screen().contains("── checkout-alb"));
+    let mut short = Harness::demo(160, 16);
+    short.command("lose use1-az4");
+    short.press("2");
+    let screen = short.screen();
+    assert!(!screen.contains("── checkout-alb"), "{screen}");
+    assert!(screen.contains("webhooks-alb"), "{screen}");
 }
 
 #[test]

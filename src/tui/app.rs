@@ -404,7 +404,7 @@ impl App {
         let cursor = current
             .and_then(|c| self.path_order.iter().position(|p| *p == c))
             .unwrap_or(0);
-        let h = view::paths::visible_rows(self.body());
+        let h = view::paths::visible_rows(self.body(), self.path_order.len());
         self.paths.set(cursor, self.path_order.len(), h);
     }
 
@@ -532,7 +532,10 @@ impl App {
                 self.tree.as_ref().map_or(0, |t| t.rows.len()),
                 view::domains::visible_rows(body),
             ),
-            Screen::Paths => (self.path_order.len(), view::paths::visible_rows(body)),
+            Screen::Paths => (
+                self.path_order.len(),
+                view::paths::visible_rows(body, self.path_order.len()),
+            ),
             Screen::Matrix => (self.matrix_order.len(), view::matrix::visible_rows(body)),
             Screen::Findings => (self.finding_order.len(), view::findings::visible_rows(body)),
         }

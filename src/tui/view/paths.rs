@@ -11,18 +11,22 @@ use crate::tui::app::App;
 
 use super::{bar, fit, fit_pair, line, pad, wrap};
 
-/// Rows of the "why" pane under the list: on screens too narrow for the WHY
-/// column to say much, the selected path's reasons in full.
-fn why_height(body: Rect) -> u16 {
-    if body.width < 120 && body.height >= 12 {
-        5
+/// Rows of the "why" pane under the list: the selected path's reasons in full, on
+/// screens too narrow for the WHY column to say much, and on any screen whose
+/// `rows` paths leave the room free anyway.
+fn why_height(body: Rect, rows: usize) -> u16 {
+    const PANE: u16 = 5;
+    let room_left = usize::from(body.height.saturating_sub(1 + PANE)) >= rows;
+    if body.height >= 12 && (body.width < 120 || room_left) {
+        PANE
     } else {
         0
     }
 }
 
-pub fn visible_rows(body: Rect) -> usize {
-    body.height.saturating_sub(1 + why_height(body)) as usize
+/// List rows in view when the list holds `rows` paths.
+pub fn visible_rows(body: Rect, rows: usize) -> usize {
+    body.height.saturating_sub(1 + why_height(body, rows)) as usize
 }
 
 pub fn first_row(body: Rect) -> u16 {
@@ -119,7 +123,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .iter()
         .enumerate()
         .skip(app.paths.offset)
-        .take(visible_rows(area))
+        .take(visible_rows(area, app.path_order.len()))
     {
         let pv = &verdict.paths[p];
         let spec = &engine.topo.paths()[p];
@@ -172,7 +176,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         }
         lines.push(line(spans));
     }
-    let why = why_height(area);
+    let why = why_height(area, app.path_order.len());
     let list = Rect::new(area.x, area.y, area.width, area.height - why);
     frame.render_widget(Paragraph::new(lines), list);
     if why > 0
