@@ -102,7 +102,58 @@ pub enum ScanEvent {
 pub enum UnitState {
     Pending,
     Running,
+    /// Read (`Ok`), or a coverage gap of this status.
     Done(CoverageStatus),
+    /// Not read, for a reason plainer than its coverage status.
+    Failed(UnitFailure),
+}
+
+impl UnitState {
+    /// Finished, read or not.
+    pub fn is_done(self) -> bool {
+        matches!(self, UnitState::Done(_) | UnitState::Failed(_))
+    }
+
+    /// Finished and read.
+    pub fn is_read(self) -> bool {
+        self == UnitState::Done(CoverageStatus::Ok)
+    }
+}
+
+/// Why a unit was not read, where its coverage status alone would mislead: missing
+/// credentials are recorded as `denied`, an unreachable endpoint as `error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitFailure {
+    NoCredentials,
+    CredentialsRejected,
+    CredentialsExpired,
+    /// AWS never answered (DNS, connection, time limit).
+    Unreachable,
+}
+
+impl UnitFailure {
+    /// A few words for progress displays.
+    pub fn label(self) -> &'static str {
+        match self {
+            UnitFailure::NoCredentials => "no credentials",
+            UnitFailure::CredentialsRejected => "credentials rejected",
+            UnitFailure::CredentialsExpired => "credentials expired",
+            UnitFailure::Unreachable => "unreachable",
+        }
+    }
+
+    /// The failure a scan-ending problem stands for, if it is one of these.
+    fn of(problem: &DiscoverError) -> Option<UnitFailure> {
+        match problem {
+            DiscoverError::NoCredentials { .. } => Some(UnitFailure::NoCredentials),
+            DiscoverError::BadCredentials { .. } => Some(UnitFailure::CredentialsRejected),
+            DiscoverError::ExpiredSso { .. } | DiscoverError::ExpiredCredentials { .. } => {
+                Some(UnitFailure::CredentialsExpired)
+            }
+            DiscoverError::Unreachable { .. } => Some(UnitFailure::Unreachable),
+            _ => None,
+        }
+    }
 }
 
 /// A finished scan.
@@ -284,7 +335,11 @@ async fn read_account(
                 }
                 Some(p) => (CoverageStatus::Denied, p.to_string()),
             };
-            ctx.unit(&label, &home, Service::Sts, UnitState::Done(status));
+            let state = match problem.as_ref().and_then(UnitFailure::of) {
+                Some(f) => UnitState::Failed(f),
+                None => UnitState::Done(status),
+            };
+            ctx.unit(&label, &home, Service::Sts, state);
             return AccountRead {
                 id: source.role_account().map(str::to_string),
                 name: label.clone(),
