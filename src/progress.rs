@@ -75,11 +75,7 @@ impl ScanProgress {
                         }
                     });
                 entry.states.insert(service, state);
-                let done = entry
-                    .states
-                    .values()
-                    .filter(|s| matches!(s, UnitState::Done(_)))
-                    .count();
+                let done = entry.states.values().filter(|s| s.is_done()).count();
                 entry.bar.set_length(entry.states.len() as u64);
                 entry.bar.set_position(done as u64);
                 entry.bar.set_message(describe_units(&entry.states));
@@ -107,6 +103,7 @@ fn describe_units(states: &BTreeMap<Service, UnitState>) -> String {
                 UnitState::Pending => "·",
                 UnitState::Running => "…",
                 UnitState::Done(s) => status_word(*s),
+                UnitState::Failed(f) => f.label(),
             };
             format!("{} {state}", service.name())
         })

@@ -461,9 +461,12 @@ fn a_live_scan_shows_progress_then_the_estate_with_its_gaps() {
     let screen = h.screen();
     assert!(screen.contains("scanning AWS (read-only)"), "{screen}");
     assert!(
-        screen.contains("2 of 3 account/Region/service units read"),
+        screen.contains("1 of 3 account/Region/service units read, 1 could not be"),
         "{screen}"
     );
+    assert!(screen.lines().nth(2) == Some(" scanning…"), "{screen}");
+    // Only keys that work before there is an estate; r waits for the scan to end.
+    assert!(screen.lines().any(|l| l == " q quit │ ? help"), "{screen}");
     assert!(
         screen.contains("ec2 ✓") && screen.contains("rds ✗ denied"),
         "{screen}"
@@ -514,6 +517,54 @@ fn a_live_scan_shows_progress_then_the_estate_with_its_gaps() {
     });
     assert!(!h.app.scanning);
     assert!(h.screen().contains("lost: use1-az4 │ 1 down"));
+}
+
+#[test]
+fn a_scan_without_credentials_says_so_and_offers_only_the_keys_that_work() {
+    use blastmap::discover::{DiscoverError, ScanEvent, UnitFailure, UnitState};
+    use blastmap::model::Service;
+    let mut h = Harness {
+        app: App::live(Theme::new(false), Rect::new(0, 0, 100, 30)),
+        term: Terminal::new(TestBackend::new(100, 30)).unwrap(),
+    };
+    h.dispatch(Action::Scan(ScanEvent::Unit {
+        account: "default".into(),
+        region: "us-east-1".into(),
+        service: Service::Sts,
+        state: UnitState::Failed(UnitFailure::NoCredentials),
+    }));
+    let why = DiscoverError::NoCredentials {
+        who: "the default credential chain".into(),
+    };
+    // As the runtime words a failed scan.
+    h.dispatch(Action::Loaded {
+        generation: 0,
+        result: Err(format!(
+            "{why}\n\nPress r to scan again or q to quit. `blastmap demo` runs without AWS."
+        )),
+    });
+    let screen = h.screen();
+    assert!(!screen.contains("loading…"), "{screen}");
+    assert!(!screen.contains("denied"), "{screen}");
+    assert!(!screen.contains("space"), "{screen}");
+    insta::assert_snapshot!("live_scan_without_credentials", screen);
+    // Keys that need an estate say what works instead.
+    h.press("space");
+    assert!(
+        h.screen()
+            .contains("the scan failed: r scans again, q quits"),
+        "{}",
+        h.screen()
+    );
+    // r scans again (the runtime scans; here the effect is left undone).
+    let effects = h
+        .app
+        .update(Action::Command(blastmap::tui::keymap::Command::Rescan));
+    assert_eq!(effects, vec![tui::Effect::Rescan { generation: 1 }]);
+    assert!(h.app.scanning);
+    let screen = h.screen();
+    assert!(screen.lines().nth(2) == Some(" scanning…"), "{screen}");
+    assert!(!screen.contains("r rescan"), "{screen}");
 }
 
 #[test]

@@ -8,7 +8,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use aws_smithy_async::future::pagination_stream::PaginationStream;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use tokio::sync::Semaphore;
 
@@ -55,6 +54,9 @@ pub struct CallFailure {
     /// The AWS error code, when the service answered with one.
     pub code: Option<String>,
     pub message: String,
+    /// Set when AWS was never reached (DNS, connection, time limit): the short cause,
+    /// e.g. `DNS: failed to lookup address information`.
+    pub unreachable: Option<String>,
 }
 
 impl CallFailure {
@@ -62,7 +64,7 @@ impl CallFailure {
     pub fn from_sdk<E, R>(operation: &'static str, err: &SdkError<E, R>) -> CallFailure
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
+        R: std::fmt::Debug + 'static,
     {
         let code = err.code().map(str::to_string);
         let status = match code.as_deref() {
@@ -70,19 +72,19 @@ impl CallFailure {
             Some(c) if THROTTLING_CODES.contains(&c) => CoverageStatus::Throttled,
             _ => CoverageStatus::Error,
         };
-        let message = match (&code, err.message()) {
-            (Some(code), Some(msg)) => format!("{code}: {msg}"),
-            (Some(code), None) => code.clone(),
-            _ => match err {
-                SdkError::TimeoutError(_) => "timed out".to_string(),
-                _ => DisplayErrorContext(err).to_string(),
-            },
+        let unreachable = unreachable_cause(err);
+        let message = match (&code, err.message(), &unreachable) {
+            (Some(code), Some(msg), _) => format!("{code}: {msg}"),
+            (Some(code), None, _) => code.clone(),
+            (None, _, Some(cause)) => format!("cannot reach AWS ({cause})"),
+            (None, _, None) => error_chain(err),
         };
         CallFailure {
             operation,
             status,
             code,
             message,
+            unreachable,
         }
     }
 
@@ -93,12 +95,81 @@ impl CallFailure {
             status: CoverageStatus::Error,
             code: None,
             message,
+            unreachable: None,
         }
     }
 
     /// `Operation: message`, the form coverage messages use.
     pub fn describe(&self) -> String {
         format!("{}: {}", self.operation, self.message)
+    }
+}
+
+/// Why a request got no answer at all, in a few words: `DNS: …`, `network: …` or
+/// `timeout: …`; `None` when AWS answered, or the request failed for another reason.
+fn unreachable_cause<E, R>(err: &SdkError<E, R>) -> Option<String>
+where
+    E: std::error::Error + 'static,
+    R: std::fmt::Debug + 'static,
+{
+    let kind = match err {
+        SdkError::TimeoutError(_) => "timeout",
+        SdkError::DispatchFailure(d) if d.is_timeout() => "timeout",
+        SdkError::DispatchFailure(d) if d.is_io() => {
+            // hyper names a failed lookup "dns error" somewhere down the chain.
+            if causes(err).any(|e| e.to_string().starts_with("dns error")) {
+                "DNS"
+            } else {
+                "network"
+            }
+        }
+        _ => return None,
+    };
+    let root = causes(err)
+        .last()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    // The SDK's "operation attempt timeout (single attempt) occurred after 20s".
+    if let (true, Some((_, after))) = (kind == "timeout", root.rsplit_once(" occurred after ")) {
+        return Some(format!("timeout: no answer within {after}"));
+    }
+    Some(format!("{kind}: {}", plain(&root)))
+}
+
+/// The error and each of its sources, outermost first.
+fn causes<'a>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(err), |e| e.source())
+}
+
+/// `outer: inner: root` from each cause's Display (never Debug), each said once.
+fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for e in causes(err) {
+        let text = e.to_string();
+        if !text.is_empty() && !parts.last().is_some_and(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+    }
+    parts.join(": ")
+}
+
+/// `Connection refused (os error 111)` → `connection refused`: reads on in a sentence,
+/// and the OS error number adds nothing for the reader.
+fn plain(text: &str) -> String {
+    let text = match text.rfind(" (os error ") {
+        Some(i) if text.ends_with(')') => &text[..i],
+        _ => text,
+    };
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        // Lower-case a capitalised word, not an acronym (`DNS`).
+        (Some(first), Some(second)) if first.is_uppercase() && second.is_lowercase() => first
+            .to_lowercase()
+            .chain(text[first.len_utf8()..].chars())
+            .collect(),
+        _ => text.to_string(),
     }
 }
 
@@ -166,7 +237,7 @@ impl Caller {
     ) -> Result<T, CallFailure>
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
+        R: std::fmt::Debug + 'static,
     {
         let _permit = self.in_flight.acquire().await;
         request
@@ -215,6 +286,7 @@ mod tests {
             status,
             code: None,
             message: "m".to_string(),
+            unreachable: None,
         }
     }
 
@@ -230,6 +302,40 @@ mod tests {
             message.as_deref(),
             Some("DescribeVpcs: m; DescribeNatGateways: m")
         );
+    }
+
+    #[test]
+    fn os_errors_read_as_words_in_a_sentence() {
+        assert_eq!(
+            plain("Connection refused (os error 111)"),
+            "connection refused"
+        );
+        assert_eq!(plain("DNS lookup failed"), "DNS lookup failed");
+        assert_eq!(plain(""), "");
+    }
+
+    #[test]
+    fn an_error_chain_says_each_cause_once_without_debug() {
+        #[derive(Debug)]
+        struct Layer(&'static str, Option<Box<Layer>>);
+        impl std::fmt::Display for Layer {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.0)
+            }
+        }
+        impl std::error::Error for Layer {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                self.1.as_deref().map(|l| l as _)
+            }
+        }
+        let err = Layer(
+            "dispatch failure",
+            Some(Box::new(Layer(
+                "io error: refused",
+                Some(Box::new(Layer("refused", None))),
+            ))),
+        );
+        assert_eq!(error_chain(&err), "dispatch failure: io error: refused");
     }
 
     #[test]

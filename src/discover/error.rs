@@ -53,10 +53,13 @@ pub enum DiscoverError {
     Overlay { path: PathBuf, message: String },
 
     #[error(
-        "nothing could be read: {gaps}; check the credentials' permissions \
-         (assets/iam-policy.json) and the Regions, then scan again"
+        "cannot reach {target} ({cause}): check the network connection and any proxy \
+         (HTTPS_PROXY), or AWS_ENDPOINT_URL if it is set, then scan again"
     )]
-    NothingRead { gaps: String },
+    Unreachable { target: String, cause: String },
+
+    #[error("nothing could be read: {gaps}; {advice}")]
+    NothingRead { gaps: String, advice: &'static str },
 
     #[error(
         "the scan read {scanned} but found no load balancers, instances or databases to model; \
@@ -85,6 +88,7 @@ impl DiscoverError {
             | DiscoverError::BadCredentials { .. }
             | DiscoverError::ExpiredCredentials { .. }
             | DiscoverError::NoCredentials { .. }
+            | DiscoverError::Unreachable { .. }
             | DiscoverError::NothingRead { .. }
             | DiscoverError::NoResources { .. }
             | DiscoverError::Model(_) => EXIT_NOTHING_READ,

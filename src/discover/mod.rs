@@ -102,7 +102,58 @@ pub enum ScanEvent {
 pub enum UnitState {
     Pending,
     Running,
+    /// Read (`Ok`), or a coverage gap of this status.
     Done(CoverageStatus),
+    /// Not read, for a reason plainer than its coverage status.
+    Failed(UnitFailure),
+}
+
+impl UnitState {
+    /// Finished, read or not.
+    pub fn is_done(self) -> bool {
+        matches!(self, UnitState::Done(_) | UnitState::Failed(_))
+    }
+
+    /// Finished and read.
+    pub fn is_read(self) -> bool {
+        self == UnitState::Done(CoverageStatus::Ok)
+    }
+}
+
+/// Why a unit was not read, where its coverage status alone would mislead: missing
+/// credentials are recorded as `denied`, an unreachable endpoint as `error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitFailure {
+    NoCredentials,
+    CredentialsRejected,
+    CredentialsExpired,
+    /// AWS never answered (DNS, connection, time limit).
+    Unreachable,
+}
+
+impl UnitFailure {
+    /// A few words for progress displays.
+    pub fn label(self) -> &'static str {
+        match self {
+            UnitFailure::NoCredentials => "no credentials",
+            UnitFailure::CredentialsRejected => "credentials rejected",
+            UnitFailure::CredentialsExpired => "credentials expired",
+            UnitFailure::Unreachable => "unreachable",
+        }
+    }
+
+    /// The failure a scan-ending problem stands for, if it is one of these.
+    fn of(problem: &DiscoverError) -> Option<UnitFailure> {
+        match problem {
+            DiscoverError::NoCredentials { .. } => Some(UnitFailure::NoCredentials),
+            DiscoverError::BadCredentials { .. } => Some(UnitFailure::CredentialsRejected),
+            DiscoverError::ExpiredSso { .. } | DiscoverError::ExpiredCredentials { .. } => {
+                Some(UnitFailure::CredentialsExpired)
+            }
+            DiscoverError::Unreachable { .. } => Some(UnitFailure::Unreachable),
+            _ => None,
+        }
+    }
 }
 
 /// A finished scan.
@@ -249,6 +300,11 @@ async fn read_account(
         .filter(|_| plan.regions.is_empty())
         .unwrap_or_else(|| plan.home.clone());
     ctx.unit(&label, &home, Service::Sts, UnitState::Running);
+    // Read now: `base` moves into the identity when it is found.
+    let sts_target = match sts::sts_endpoint_override(&base) {
+        Some(url) => format!("AWS STS at {url}"),
+        None => format!("AWS STS in {home}"),
+    };
     let identity = match &source {
         Source::Profile(_) => sts::identify(&ctx.caller, &ctx.guard, &base, &home)
             .await
@@ -264,16 +320,26 @@ async fn read_account(
     let (id, config) = match identity {
         Ok(found) => found,
         Err(failure) => {
-            let problem = sts::credential_problem(&source, sso, &failure);
-            let status = match &problem {
-                Some(_) => CoverageStatus::Denied,
-                None => failure.status,
+            let problem = sts::credential_problem(&source, sso, &failure).or_else(|| {
+                let cause = failure.unreachable.clone()?;
+                Some(DiscoverError::Unreachable {
+                    target: sts_target,
+                    cause,
+                })
+            });
+            // Credential problems are recorded as denied, with the sentence that says
+            // what to do; an unreachable endpoint stays an error, with the short cause.
+            let (status, message) = match &problem {
+                Some(DiscoverError::Unreachable { .. }) | None => {
+                    (failure.status, failure.describe())
+                }
+                Some(p) => (CoverageStatus::Denied, p.to_string()),
             };
-            ctx.unit(&label, &home, Service::Sts, UnitState::Done(status));
-            let message = match &problem {
-                Some(p) => p.to_string(),
-                None => failure.describe(),
+            let state = match problem.as_ref().and_then(UnitFailure::of) {
+                Some(f) => UnitState::Failed(f),
+                None => UnitState::Done(status),
             };
+            ctx.unit(&label, &home, Service::Sts, state);
             return AccountRead {
                 id: source.role_account().map(str::to_string),
                 name: label.clone(),
@@ -461,12 +527,23 @@ fn assemble(
                 )
             })
             .collect();
+        let failed = || coverage.iter().filter(|c| c.status != CoverageStatus::Ok);
+        // Permissions advice only where AWS said "denied".
+        let advice = if failed().any(|c| c.status == CoverageStatus::Denied) {
+            "check the credentials' permissions (assets/iam-policy.json) and the Regions, \
+             then scan again"
+        } else if failed().count() > 0 && failed().all(|c| c.status == CoverageStatus::Throttled) {
+            "AWS throttled every call: scan again later, or with a lower --max-requests"
+        } else {
+            "check the Regions, the network and any proxy or AWS_ENDPOINT_URL, then scan again"
+        };
         return Err(DiscoverError::NothingRead {
             gaps: if gaps.is_empty() {
                 "no account was reachable".to_string()
             } else {
                 gaps.join("; ")
             },
+            advice,
         });
     }
     // Other accounts were read: a source whose credentials failed is a gap, said once.

@@ -8,7 +8,7 @@ use aws_types::SdkConfig;
 
 use super::call::{CallFailure, Caller, coverage_of};
 use super::readonly::ReadOnly;
-use super::{ScanEvent, UnitState, autoscaling, clients, ec2, elbv2, rds};
+use super::{ScanEvent, UnitFailure, UnitState, autoscaling, clients, ec2, elbv2, rds};
 use crate::model::{Coverage, Facts, Service};
 
 /// A resource read in one account and Region, before it joins the estate.
@@ -179,7 +179,13 @@ pub async fn read(
     };
     let mut record = |service: Service, failures: Vec<CallFailure>, found: Vec<Found>| {
         let (status, message) = coverage_of(&failures);
-        ctx.unit(&label, &region, service, UnitState::Done(status));
+        let unreachable = !failures.is_empty() && failures.iter().all(|f| f.unreachable.is_some());
+        let state = if unreachable {
+            UnitState::Failed(UnitFailure::Unreachable)
+        } else {
+            UnitState::Done(status)
+        };
+        ctx.unit(&label, &region, service, state);
         out.coverage.push(Coverage {
             account: account_id.clone(),
             region: region.clone(),

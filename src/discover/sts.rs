@@ -11,6 +11,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_sdk_sts::config::{Credentials, SharedCredentialsProvider};
 use aws_types::SdkConfig;
 use aws_types::os_shim_internal::{Env, Fs};
+use aws_types::service_config::ServiceConfigKey;
 
 use super::call::{CallFailure, Caller};
 use super::clients;
@@ -125,6 +126,22 @@ pub async fn load_config(profile: Option<&str>, policy: CallPolicy) -> SdkConfig
     loader.load().await
 }
 
+/// Where STS requests go when the configuration overrides the endpoint
+/// (`AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, a profile's `endpoint_url`), resolved
+/// in the order the SDK's STS client resolves them.
+pub fn sts_endpoint_override(config: &SdkConfig) -> Option<String> {
+    let key = ServiceConfigKey::builder()
+        .service_id("STS")
+        .env("AWS_ENDPOINT_URL")
+        .profile("endpoint_url")
+        .build()
+        .ok()?;
+    config
+        .service_config()
+        .and_then(|c| c.load_config(key))
+        .or_else(|| config.endpoint_url().map(str::to_string))
+}
+
 /// The account id the configuration's credentials belong to.
 pub async fn identify(
     caller: &Caller,
@@ -223,6 +240,10 @@ pub fn credential_problem(
     sso: bool,
     failure: &CallFailure,
 ) -> Option<DiscoverError> {
+    if failure.unreachable.is_some() {
+        // AWS never answered: nothing is known about the credentials.
+        return None;
+    }
     let who = source.describe();
     let profile = source.profile_name();
     let sso_expired = || DiscoverError::ExpiredSso {
@@ -262,6 +283,7 @@ mod tests {
             status: CoverageStatus::Denied,
             code: code.map(str::to_string),
             message: message.to_string(),
+            unreachable: None,
         }
     }
 
@@ -283,6 +305,15 @@ mod tests {
         assert!(rejected.is_some_and(|e| e.to_string().contains("aws configure")));
         let denied = credential_problem(&prod, false, &failure(Some("AccessDenied"), "no"));
         assert!(denied.is_none(), "a permission problem is a coverage gap");
+        let unreachable = CallFailure {
+            status: CoverageStatus::Error,
+            unreachable: Some("DNS: no such host".into()),
+            ..failure(None, "cannot reach AWS (DNS: no token service host)")
+        };
+        assert!(
+            credential_problem(&prod, false, &unreachable).is_none(),
+            "AWS never answered: nothing is known about the credentials"
+        );
     }
 
     #[test]

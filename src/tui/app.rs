@@ -233,7 +233,7 @@ impl App {
         let (mut done, mut total) = (0, 0);
         for s in all {
             total += 1;
-            if matches!(s, UnitState::Done(_)) {
+            if s.is_done() {
                 done += 1;
             }
         }
@@ -741,6 +741,8 @@ impl App {
                 "the scan is still running: the estate shows when it is done"
             } else if self.loading.is_some() && !self.live && self.load_generation == 0 {
                 "still loading the estate"
+            } else if self.live {
+                "the scan failed: r scans again, q quits"
             } else {
                 "no estate is loaded yet: :open FILE opens a snapshot"
             };

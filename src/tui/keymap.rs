@@ -297,7 +297,8 @@ pub const KEYMAP: &[Binding] = &[
         "r",
         "scan again (live estates only)",
         C::Rescan,
-    ),
+    )
+    .hint("r", "rescan"),
     bind(S::Global, &[Char('?')], "?", "this help", C::Help).hint("?", "help"),
     bind(
         S::Global,
@@ -331,7 +332,25 @@ pub fn lookup(scope: Scope, ev: &KeyEvent) -> Option<Command> {
 pub fn hints(scope: Scope) -> impl Iterator<Item = (&'static str, &'static str)> {
     let own = KEYMAP.iter().filter(move |b| b.scope == scope);
     let global = KEYMAP.iter().filter(|b| b.scope == Scope::Global);
-    own.chain(global).filter_map(|b| b.hint)
+    // `r` is hinted where it is the way on: the screen of a failed scan.
+    own.chain(global)
+        .filter(|b| b.command != Command::Rescan)
+        .filter_map(|b| b.hint)
+}
+
+/// The only commands that do something while there is no estate yet.
+const WITHOUT_ESTATE: &[Command] = &[Command::Rescan, Command::Help, Command::Quit];
+
+/// Footer hints while there is no estate (loading, scanning, or a failed scan):
+/// only the keys that work there; `r` only when a scan can be started.
+pub fn hints_without_estate(
+    can_rescan: bool,
+) -> impl Iterator<Item = (&'static str, &'static str)> {
+    KEYMAP
+        .iter()
+        .filter(|b| b.scope == Scope::Global && WITHOUT_ESTATE.contains(&b.command))
+        .filter(move |b| can_rescan || b.command != Command::Rescan)
+        .filter_map(|b| b.hint)
 }
 
 /// Every scope, in help order.

@@ -8,3 +8,4 @@ mod harness;
 mod policy;
 mod proxy;
 mod scan;
+mod unreachable;

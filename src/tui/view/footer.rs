@@ -19,7 +19,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     // "? help" always shows, at the end.
     let help_hint = " ? help ";
     let mut used = help_hint.width() + 1;
-    for (keys, does) in keymap::hints(app.scope()).filter(|(k, _)| *k != "?") {
+    let shown: Vec<(&str, &str)> = match &app.engine {
+        Some(_) => keymap::hints(app.scope()).collect(),
+        None => keymap::hints_without_estate(super::scan_failed(app)).collect(),
+    };
+    for (keys, does) in shown.into_iter().filter(|(k, _)| *k != "?") {
         let piece = format!(" {keys} {does} ");
         let w = piece.width() + 1;
         if used + w > width {

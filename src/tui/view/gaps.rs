@@ -24,12 +24,18 @@ pub fn progress_lines(app: &App) -> Vec<Line<'static>> {
                     UnitState::Pending => ("·", t.dim()),
                     UnitState::Running => ("…", t.dim()),
                     UnitState::Done(CoverageStatus::Ok) => ("✓", t.info()),
-                    UnitState::Done(CoverageStatus::Denied) => ("✗ denied", t.error()),
-                    UnitState::Done(CoverageStatus::Throttled) => ("✗ throttled", t.error()),
-                    UnitState::Done(CoverageStatus::Error) => ("✗ error", t.error()),
+                    UnitState::Done(CoverageStatus::Denied) => ("denied", t.error()),
+                    UnitState::Done(CoverageStatus::Throttled) => ("throttled", t.error()),
+                    UnitState::Done(CoverageStatus::Error) => ("error", t.error()),
+                    UnitState::Failed(f) => (f.label(), t.error()),
                 };
                 spans.push((format!(" {} ", service.name()), t.dim()));
-                spans.push((mark.to_string(), style));
+                let mark = if state.is_done() && !state.is_read() {
+                    format!("✗ {mark}")
+                } else {
+                    mark.to_string()
+                };
+                spans.push((mark, style));
             }
             line(spans)
         })

@@ -134,6 +134,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 scenario.push((format!("{ok} ok"), t.status(Status::Ok)));
             }
         }
+        _ if super::scan_failed(app) => scenario.push((" scan failed".to_string(), t.error())),
+        _ if app.scanning => scenario.push((" scanning…".to_string(), t.dim())),
         _ => scenario.push((" loading…".to_string(), t.dim())),
     }
     if app.scanning && app.engine.is_some() {

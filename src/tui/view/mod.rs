@@ -86,12 +86,22 @@ fn render_loading(app: &App, frame: &mut Frame, area: Rect) {
     let text = app.loading.as_deref().unwrap_or("loading…");
     let mut lines: Vec<Line> = text.lines().map(|l| Line::raw(l.to_string())).collect();
     if !app.scan_units.is_empty() {
-        let (done, total) = app.scan_counts();
+        let units = app.scan_units.values().flat_map(|m| m.values());
+        let (mut read, mut failed, mut total) = (0, 0, 0);
+        for u in units {
+            total += 1;
+            if u.is_read() {
+                read += 1;
+            } else if u.is_done() {
+                failed += 1;
+            }
+        }
+        let mut count = format!("{read} of {total} account/Region/service units read");
+        if failed > 0 {
+            count.push_str(&format!(", {failed} could not be"));
+        }
         lines.push(Line::raw(""));
-        lines.push(line(vec![(
-            format!("{done} of {total} account/Region/service units read"),
-            t.header(),
-        )]));
+        lines.push(line(vec![(count, t.header())]));
         lines.extend(gaps::progress_lines(app));
     }
     if !app.scan_notes.is_empty() {
@@ -102,6 +112,11 @@ fn render_loading(app: &App, frame: &mut Frame, area: Rect) {
         }
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+/// A live scan ended without an estate: its screen says why, and `r` scans again.
+pub fn scan_failed(app: &App) -> bool {
+    app.engine.is_none() && app.live && !app.scanning
 }
 
 /// The list row (index into the screen's list) under a click, if any.
