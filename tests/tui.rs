@@ -495,7 +495,7 @@ fn a_live_scan_shows_progress_then_the_estate_with_its_gaps() {
     h.command("gaps");
     let screen = h.screen();
     assert!(
-        screen.contains("111111111111 us-east-1 rds: denied — accessdenied"),
+        screen.contains("111111111111 us-east-1 rds: denied — AccessDenied"),
         "{screen}"
     );
     h.press("esc");
@@ -846,10 +846,10 @@ fn thousands_of_coverage_gaps_scroll_in_their_popup() {
     h.command("gaps");
     let screen = h.screen();
     assert!(screen.contains("coverage gaps 1–21 of 40000"), "{screen}");
-    assert!(screen.contains("accessdenied 0"), "{screen}");
+    assert!(screen.contains("AccessDenied 0"), "{screen}");
     h.press("G");
     let screen = h.screen();
-    assert!(screen.contains("accessdenied 39999"), "{screen}");
+    assert!(screen.contains("AccessDenied 39999"), "{screen}");
     h.press("home");
     assert_eq!(h.app.gaps_scroll, 0);
     h.press("esc");

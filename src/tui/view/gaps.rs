@@ -67,15 +67,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 t.error(),
             ),
             (
+                // The status in lower case; the message as AWS or the scan wrote it.
                 format!(
-                    "{:?}{}",
-                    g.status,
+                    "{}{}",
+                    format!("{:?}", g.status).to_lowercase(),
                     g.message
                         .as_deref()
                         .map(|m| format!(" — {m}"))
                         .unwrap_or_default()
-                )
-                .to_lowercase(),
+                ),
                 Style::new(),
             ),
         ]));
