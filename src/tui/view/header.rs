@@ -147,6 +147,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn breadcrumbs(app: &App) -> String {
+    // Nothing to be in before an estate is loaded.
+    if app.engine.is_none() {
+        return String::new();
+    }
     let mut parts = vec![app.screen.title().to_string()];
     match app.screen {
         Screen::Domains => parts.push(app.grouping.label().to_string()),
