@@ -647,6 +647,63 @@ fn completions_for_every_shell_and_a_man_page() {
 }
 
 #[test]
+fn man_pages_keep_examples_as_written_and_are_replaced_atomically() {
+    let o = blastmap(&["man"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = stdout(&o);
+    // The examples and notes are preformatted: roff would run them into one paragraph.
+    let extra = &page[page.find(".SH EXTRA\n").expect("an EXTRA section")..];
+    assert!(extra.starts_with(".SH EXTRA\n.nf\nExamples:\n"), "{extra}");
+    assert!(extra.contains("\n.fi\n.SH VERSION"), "{extra}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("blastmap.1");
+    std::fs::write(&file, &page).unwrap();
+    if let Ok(o) = Command::new("man")
+        .args(["-l", path_str(&file)])
+        .env("MANWIDTH", "80")
+        .env("MAN_KEEP_FORMATTING", "")
+        .output()
+    {
+        let text = String::from_utf8_lossy(&o.stdout);
+        if o.status.success() && !text.is_empty() {
+            assert!(
+                text.contains(
+                    "  blastmap what-if --demo --lose use1-az1       # what breaks without use1-az1\n"
+                ),
+                "man -l reflowed the examples: {text}"
+            );
+        }
+    }
+
+    // --dir replaces each page by a rename: a hard link to the old page keeps it.
+    let pages = dir.path().join("man");
+    std::fs::create_dir(&pages).unwrap();
+    let elsewhere = dir.path().join("kept.1");
+    std::fs::write(&elsewhere, "old page").unwrap();
+    std::fs::hard_link(&elsewhere, pages.join("blastmap.1")).unwrap();
+    let o = blastmap(&["man", "--dir", path_str(&pages)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&elsewhere).unwrap(), "old page");
+    let written = std::fs::read_to_string(pages.join("blastmap.1")).unwrap();
+    assert!(written.contains(".SH EXTRA\n.nf\n"), "{written}");
+    let names: Vec<String> = std::fs::read_dir(&pages)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .all(|n| n.starts_with("blastmap") && n.ends_with(".1")),
+        "no temporary files left: {names:?}"
+    );
+    // A file where the directory should be.
+    assert_bad_input(
+        &["man", "--dir", path_str(&elsewhere)],
+        &format!("{} is not a directory", path_str(&elsewhere)),
+    );
+}
+
+#[test]
 fn help_examples_and_notes_fit_80_columns() {
     use clap::CommandFactory;
     let top = blastmap::cli::Cli::command();
