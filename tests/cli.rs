@@ -480,6 +480,20 @@ fn export_writes_stdout_or_a_file_and_refuses_bad_input() {
         "AZ name",
     );
     assert_bad_input(&["export", "--demo", "--format", "svg"], "invalid value");
+    // A bad --out names the user's path and its directory, not a temporary file.
+    let o = blastmap(&[
+        "export",
+        "--demo",
+        "--format",
+        "markdown",
+        "--out",
+        "/nonexistent/d/x.md",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: cannot write /nonexistent/d/x.md: directory /nonexistent/d does not exist\n"
+    );
 }
 
 /// Two snapshots in a temporary directory: the demo, and the demo with a change.

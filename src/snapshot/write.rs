@@ -1,5 +1,5 @@
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -127,11 +127,34 @@ pub fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> Result<(), Snap
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    // Errors name the user's path and its directory, never the temporary file's
+    // random name, which the user has not heard of and which no longer exists.
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            return Err(err(io::Error::new(
+                io::ErrorKind::NotADirectory,
+                format!("{} is not a directory", dir.display()),
+            )));
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(err(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("directory {} does not exist", dir.display()),
+            )));
+        }
+        Err(e) => return Err(err(e)),
+    }
     let mut tmp = tempfile::Builder::new()
         .prefix(".blastmap-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(err)?;
+        .map_err(|e| {
+            err(io::Error::new(
+                e.kind(),
+                format!("cannot create a file in {}: {}", dir.display(), e.kind()),
+            ))
+        })?;
     #[cfg(unix)]
     if !private {
         use std::os::unix::fs::PermissionsExt;
@@ -140,7 +163,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> Result<(), Snap
             .set_permissions(std::fs::Permissions::from_mode(0o644))
             .map_err(err)?;
     }
-    tmp.write_all(bytes).map_err(err)?;
+    // Through the File: NamedTempFile's own Write adds the temporary path to errors.
+    tmp.as_file_mut().write_all(bytes).map_err(err)?;
     tmp.as_file().sync_all().map_err(err)?;
     tmp.persist(path).map_err(|e| err(e.error))?;
     // The rename is durable once the directory is synced too; a failure here
@@ -215,5 +239,46 @@ mod tests {
                 .contains("too many levels of symbolic links"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_missing_directory_is_named_and_the_temporary_file_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("d/x.md");
+        let err = write_atomic(&out, b"x", false).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            format!(
+                "cannot write {}: directory {} does not exist",
+                out.display(),
+                dir.path().join("d").display()
+            )
+        );
+        std::fs::write(dir.path().join("f"), "").unwrap();
+        let out = dir.path().join("f/x.md");
+        let err = write_atomic(&out, b"x", false).unwrap_err().to_string();
+        assert!(err.ends_with("/f is not a directory"), "{err}");
+        assert!(!err.contains(".blastmap-"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_unwritable_directory_is_named_and_the_temporary_file_is_not() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let ro = dir.path().join("ro");
+        std::fs::create_dir(&ro).unwrap();
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o500)).unwrap();
+        let result = write_atomic(&ro.join("x.md"), b"x", false);
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o700)).unwrap();
+        // Root writes anywhere: then there is nothing to report.
+        if let Err(err) = result {
+            let err = err.to_string();
+            assert!(
+                err.contains(&format!("cannot create a file in {}", ro.display())),
+                "{err}"
+            );
+            assert!(!err.contains(".blastmap-"), "{err}");
+        }
     }
 }
