@@ -373,6 +373,14 @@ pub fn diff(args: &DiffArgs) -> Result<u8> {
 }
 
 pub fn redact(args: &RedactArgs) -> Result<u8> {
+    // Writing over the input would replace what may be the only unredacted copy.
+    if same_file(&args.input, &args.out) {
+        bail!(
+            "--out {} is the snapshot being redacted: choose another --out, so that the \
+             original is kept",
+            args.out.display()
+        );
+    }
     let estate = snapshot::load(&args.input)?;
     let salt = match &args.salt {
         Some(secret) => Salt::given(secret)?,
@@ -392,6 +400,26 @@ pub fn redact(args: &RedactArgs) -> Result<u8> {
         }
     );
     Ok(0)
+}
+
+/// Whether two paths name one existing file (through links, `.`, `..`, hard links).
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        (x.dev(), x.ino()) == (y.dev(), y.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (x, y);
+        matches!(
+            (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+            (Ok(p), Ok(q)) if p == q
+        )
+    }
 }
 
 pub fn completions(args: &CompletionsArgs) -> Result<u8> {

@@ -496,6 +496,35 @@ fn export_writes_stdout_or_a_file_and_refuses_bad_input() {
     );
 }
 
+#[test]
+fn redact_refuses_to_write_over_its_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("estate.json");
+    snapshot::write_estate(&input, &demo::estate().unwrap()).unwrap();
+    let original = std::fs::read(&input).unwrap();
+    let link = dir.path().join("link.json");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("estate.json", &link).unwrap();
+    // The same file, however it is spelled.
+    let spellings = [
+        input.clone(),
+        dir.path().join(".").join("estate.json"),
+        #[cfg(unix)]
+        link,
+    ];
+    for out in &spellings {
+        assert_bad_input(
+            &["redact", path_str(&input), "--out", path_str(out)],
+            "is the snapshot being redacted: choose another --out",
+        );
+    }
+    assert_eq!(
+        std::fs::read(&input).unwrap(),
+        original,
+        "the only copy is untouched"
+    );
+}
+
 /// Two snapshots in a temporary directory: the demo, and the demo with a change.
 fn demo_pair(change: impl FnOnce(&mut Facts)) -> (tempfile::TempDir, String, String) {
     let dir = tempfile::tempdir().unwrap();
