@@ -62,11 +62,16 @@ pub fn from_slice(bytes: &[u8], origin: &str) -> Result<Estate, SnapshotError> {
         }
         Some('{') => {}
         Some(c) => {
+            let start = text.trim_start();
+            let literal = ["true", "false", "null"]
+                .iter()
+                .any(|l| start.starts_with(l));
             let what = match c {
                 '[' => "a JSON array".to_string(),
                 '"' => "a JSON string".to_string(),
                 '0'..='9' | '-' => "a JSON number".to_string(),
-                't' | 'f' | 'n' => "a JSON literal (true, false or null)".to_string(),
+                // `not json` starts with an n too.
+                _ if literal => "a JSON literal (true, false or null)".to_string(),
                 c => format!("text starting with {c:?}, not JSON"),
             };
             return Err(SnapshotError::NotAnObject {
@@ -448,8 +453,28 @@ mod tests {
 
     fn error_of(text: &str) -> String {
         match super::from_slice(text.as_bytes(), "demo.json") {
-            Ok(_) => panic!("a snapshot with a repeated key was read"),
+            Ok(_) => panic!("read as a snapshot"),
             Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn only_true_false_and_null_are_called_literals() {
+        for (text, what) in [
+            ("not json", "text starting with 'n', not JSON"),
+            ("fals", "text starting with 'f', not JSON"),
+            ("this is text", "text starting with 't', not JSON"),
+            ("  null\n", "a JSON literal (true, false or null)"),
+            ("true", "a JSON literal (true, false or null)"),
+            ("false", "a JSON literal (true, false or null)"),
+        ] {
+            let err = error_of(text);
+            assert!(
+                err.starts_with(&format!(
+                    "demo.json is not a blastmap snapshot: it is {what}"
+                )),
+                "{text:?}: {err}"
+            );
         }
     }
 
