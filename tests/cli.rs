@@ -525,6 +525,27 @@ fn redact_refuses_to_write_over_its_input() {
     );
 }
 
+#[test]
+fn open_reports_a_missing_file_before_the_missing_terminal() {
+    // stdout is a pipe here: the file's problem comes first all the same.
+    assert_bad_input(
+        &["open", "/nonexistent/missing.json"],
+        "cannot read /nonexistent/missing.json: No such file or directory",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    assert_bad_input(
+        &["open", path_str(dir.path())],
+        "is a directory, not a snapshot file",
+    );
+    let o = blastmap(&["open", "assets/demo-estate.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("the TUI needs a terminal"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 /// Two snapshots in a temporary directory: the demo, and the demo with a change.
 fn demo_pair(change: impl FnOnce(&mut Facts)) -> (tempfile::TempDir, String, String) {
     let dir = tempfile::tempdir().unwrap();
