@@ -57,7 +57,7 @@ Examples:
   blastmap scan --out estate.json && blastmap open estate.json")]
     Open {
         /// A snapshot written by `blastmap scan` (docs/snapshot.md).
-        #[arg(value_name = "FILE")]
+        #[arg(value_name = "FILE", value_parser = readable_file)]
         file: PathBuf,
     },
 
@@ -185,6 +185,18 @@ Examples:
 
     /// Print the man page (roff): `blastmap man > blastmap.1`; `--dir` writes one per command.
     Man(ManArgs),
+}
+
+/// A file that can be opened for reading. Checked while parsing the arguments, so that
+/// `blastmap open missing.json > out` reports the file, not the missing terminal; the
+/// snapshot itself is read later (it may be hundreds of megabytes).
+fn readable_file(value: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(value);
+    match std::fs::File::open(&path).and_then(|f| f.metadata()) {
+        Ok(m) if m.is_dir() => Err(format!("{value} is a directory, not a snapshot file")),
+        Ok(_) => Ok(path),
+        Err(e) => Err(format!("cannot read {value}: {e}")),
+    }
 }
 
 /// Where the estate comes from: the demo, a snapshot, or a live scan.

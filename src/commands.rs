@@ -373,6 +373,14 @@ pub fn diff(args: &DiffArgs) -> Result<u8> {
 }
 
 pub fn redact(args: &RedactArgs) -> Result<u8> {
+    // Writing over the input would replace what may be the only unredacted copy.
+    if same_file(&args.input, &args.out) {
+        bail!(
+            "--out {} is the snapshot being redacted: choose another --out, so that the \
+             original is kept",
+            args.out.display()
+        );
+    }
     let estate = snapshot::load(&args.input)?;
     let salt = match &args.salt {
         Some(secret) => Salt::given(secret)?,
@@ -394,6 +402,26 @@ pub fn redact(args: &RedactArgs) -> Result<u8> {
     Ok(0)
 }
 
+/// Whether two paths name one existing file (through links, `.`, `..`, hard links).
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        (x.dev(), x.ino()) == (y.dev(), y.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (x, y);
+        matches!(
+            (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+            (Ok(p), Ok(q)) if p == q
+        )
+    }
+}
+
 pub fn completions(args: &CompletionsArgs) -> Result<u8> {
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut Cli::command(), "blastmap", &mut script);
@@ -403,16 +431,53 @@ pub fn completions(args: &CompletionsArgs) -> Result<u8> {
 
 /// The man page, as roff: `blastmap man > blastmap.1`, or every page into a directory.
 pub fn man(args: &ManArgs) -> Result<u8> {
-    if let Some(dir) = &args.dir {
-        std::fs::create_dir_all(dir)
-            .and_then(|_| clap_mangen::generate_to(Cli::command(), dir))
-            .with_context(|| format!("cannot write the man pages into {}", dir.display()))?;
-        return Ok(0);
+    let Some(dir) = &args.dir else {
+        return emit(&man_page(Cli::command())?).map(|()| 0);
+    };
+    if dir.exists() && !dir.is_dir() {
+        bail!(
+            "{} is not a directory: --dir names the directory to write the man pages into",
+            dir.display()
+        );
     }
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot write the man pages into {}", dir.display()))?;
+    // blastmap.1, then a page per command (as clap_mangen::generate_to names them), each
+    // written atomically: a page is either the old one or the new one, never half.
+    let mut cmd = Cli::command().disable_help_subcommand(true);
+    cmd.build();
+    let mut pending = vec![cmd];
+    while let Some(cmd) = pending.pop() {
+        pending.extend(cmd.get_subcommands().filter(|s| !s.is_hide_set()).cloned());
+        let file = dir.join(clap_mangen::Man::new(cmd.clone()).get_filename());
+        snapshot::write_atomic(&file, man_page(cmd)?.as_bytes(), false)
+            .with_context(|| format!("cannot write the man pages into {}", dir.display()))?;
+    }
+    Ok(0)
+}
+
+/// One man page. The after-help text (examples lined up with their comments, notes
+/// already wrapped for 80 columns) is set as preformatted text (`.nf`), which roff
+/// would otherwise reflow into one paragraph.
+fn man_page(cmd: clap::Command) -> Result<String> {
     let mut page = Vec::new();
-    clap_mangen::Man::new(Cli::command())
+    clap_mangen::Man::new(cmd)
         .render(&mut page)
         .context("cannot render the man page")?;
-    emit(&String::from_utf8(page).context("the man page is not UTF-8")?)?;
-    Ok(0)
+    let page = String::from_utf8(page).context("the man page is not UTF-8")?;
+    let Some(start) = page
+        .find("\n.SH EXTRA\n")
+        .map(|i| i + "\n.SH EXTRA\n".len())
+    else {
+        return Ok(page);
+    };
+    let end = page[start..]
+        .find("\n.SH ")
+        .map_or(page.len(), |i| start + i + 1);
+    let body = page[start..end].trim_end_matches('\n');
+    Ok(format!(
+        "{}.nf\n{body}\n.fi\n{}",
+        &page[..start],
+        &page[end..]
+    ))
 }

@@ -480,6 +480,70 @@ fn export_writes_stdout_or_a_file_and_refuses_bad_input() {
         "AZ name",
     );
     assert_bad_input(&["export", "--demo", "--format", "svg"], "invalid value");
+    // A bad --out names the user's path and its directory, not a temporary file.
+    let o = blastmap(&[
+        "export",
+        "--demo",
+        "--format",
+        "markdown",
+        "--out",
+        "/nonexistent/d/x.md",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: cannot write /nonexistent/d/x.md: directory /nonexistent/d does not exist\n"
+    );
+}
+
+#[test]
+fn redact_refuses_to_write_over_its_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("estate.json");
+    snapshot::write_estate(&input, &demo::estate().unwrap()).unwrap();
+    let original = std::fs::read(&input).unwrap();
+    let link = dir.path().join("link.json");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("estate.json", &link).unwrap();
+    // The same file, however it is spelled.
+    let spellings = [
+        input.clone(),
+        dir.path().join(".").join("estate.json"),
+        #[cfg(unix)]
+        link,
+    ];
+    for out in &spellings {
+        assert_bad_input(
+            &["redact", path_str(&input), "--out", path_str(out)],
+            "is the snapshot being redacted: choose another --out",
+        );
+    }
+    assert_eq!(
+        std::fs::read(&input).unwrap(),
+        original,
+        "the only copy is untouched"
+    );
+}
+
+#[test]
+fn open_reports_a_missing_file_before_the_missing_terminal() {
+    // stdout is a pipe here: the file's problem comes first all the same.
+    assert_bad_input(
+        &["open", "/nonexistent/missing.json"],
+        "cannot read /nonexistent/missing.json: No such file or directory",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    assert_bad_input(
+        &["open", path_str(dir.path())],
+        "is a directory, not a snapshot file",
+    );
+    let o = blastmap(&["open", "assets/demo-estate.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("the TUI needs a terminal"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 /// Two snapshots in a temporary directory: the demo, and the demo with a change.
@@ -643,6 +707,63 @@ fn completions_for_every_shell_and_a_man_page() {
     assert_bad_input(
         &["man", "--dir", path_str(&under_a_file)],
         "cannot write the man pages",
+    );
+}
+
+#[test]
+fn man_pages_keep_examples_as_written_and_are_replaced_atomically() {
+    let o = blastmap(&["man"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = stdout(&o);
+    // The examples and notes are preformatted: roff would run them into one paragraph.
+    let extra = &page[page.find(".SH EXTRA\n").expect("an EXTRA section")..];
+    assert!(extra.starts_with(".SH EXTRA\n.nf\nExamples:\n"), "{extra}");
+    assert!(extra.contains("\n.fi\n.SH VERSION"), "{extra}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("blastmap.1");
+    std::fs::write(&file, &page).unwrap();
+    if let Ok(o) = Command::new("man")
+        .args(["-l", path_str(&file)])
+        .env("MANWIDTH", "80")
+        .env("MAN_KEEP_FORMATTING", "")
+        .output()
+    {
+        let text = String::from_utf8_lossy(&o.stdout);
+        if o.status.success() && !text.is_empty() {
+            assert!(
+                text.contains(
+                    "  blastmap what-if --demo --lose use1-az1       # what breaks without use1-az1\n"
+                ),
+                "man -l reflowed the examples: {text}"
+            );
+        }
+    }
+
+    // --dir replaces each page by a rename: a hard link to the old page keeps it.
+    let pages = dir.path().join("man");
+    std::fs::create_dir(&pages).unwrap();
+    let elsewhere = dir.path().join("kept.1");
+    std::fs::write(&elsewhere, "old page").unwrap();
+    std::fs::hard_link(&elsewhere, pages.join("blastmap.1")).unwrap();
+    let o = blastmap(&["man", "--dir", path_str(&pages)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&elsewhere).unwrap(), "old page");
+    let written = std::fs::read_to_string(pages.join("blastmap.1")).unwrap();
+    assert!(written.contains(".SH EXTRA\n.nf\n"), "{written}");
+    let names: Vec<String> = std::fs::read_dir(&pages)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .all(|n| n.starts_with("blastmap") && n.ends_with(".1")),
+        "no temporary files left: {names:?}"
+    );
+    // A file where the directory should be.
+    assert_bad_input(
+        &["man", "--dir", path_str(&elsewhere)],
+        &format!("{} is not a directory", path_str(&elsewhere)),
     );
 }
 

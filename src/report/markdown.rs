@@ -246,9 +246,19 @@ pub fn diff(sides: &super::DiffSides, d: &EstateDiff) -> String {
         }
     }
     let f = &d.findings;
-    if !f.appeared.is_empty() || !f.resolved.is_empty() {
+    if !f.appeared.is_empty() || !f.resolved.is_empty() || !f.changed.is_empty() {
         out.push_str("\n### Findings\n\n");
         let mut rows = Vec::new();
+        for c in &f.changed {
+            let names: Vec<&str> = c.new.resources.iter().map(|r| r.name.as_str()).collect();
+            rows.push(vec![
+                "changed".to_string(),
+                c.new.severity.as_str().to_string(),
+                format!("`{}`", c.code),
+                cell(&names.join(", ")),
+                cell(&format!("{} → {}", c.old.message, c.new.message)),
+            ]);
+        }
         for (sign, list) in [("appeared", &f.appeared), ("resolved", &f.resolved)] {
             for finding in list.iter() {
                 let names: Vec<&str> = finding.resources.iter().map(|r| r.name.as_str()).collect();

@@ -197,6 +197,12 @@ pub fn diff_verdict(d: &EstateDiff) -> String {
             )
         ));
     }
+    if d.findings_more_severe() > 0 {
+        parts.push(format!(
+            "{} more severe",
+            count(d.findings_more_severe(), "finding got", "findings got")
+        ));
+    }
     format!("REGRESSION: {}.", parts.join(", "))
 }
 

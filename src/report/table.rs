@@ -367,8 +367,22 @@ pub fn diff(sides: &super::DiffSides, d: &EstateDiff, color: bool) -> String {
         section(&mut out, paint, &title, &t);
     }
     let f = &d.findings;
-    if !f.appeared.is_empty() || !f.resolved.is_empty() {
+    if !f.appeared.is_empty() || !f.resolved.is_empty() || !f.changed.is_empty() {
         let mut t = Table::new(&["", "SEVERITY", "CODE", "RESOURCES"]);
+        for c in &f.changed {
+            let names: Vec<&str> = c.new.resources.iter().map(|r| r.name.as_str()).collect();
+            let below = t.row(vec![
+                plain("~"),
+                (
+                    c.new.severity.as_str().to_string(),
+                    Some(Style::of_severity(c.new.severity)),
+                ),
+                plain(c.code),
+                plain(names.join(", ")),
+            ]);
+            below.push(format!("was: {}", c.old.message));
+            below.push(format!("now: {}", c.new.message));
+        }
         for (sign, list) in [("+", &f.appeared), ("-", &f.resolved)] {
             for finding in list.iter() {
                 let names: Vec<&str> = finding.resources.iter().map(|r| r.name.as_str()).collect();
@@ -385,9 +399,10 @@ pub fn diff(sides: &super::DiffSides, d: &EstateDiff, color: bool) -> String {
             }
         }
         let title = format!(
-            "Findings: {} appeared, {} resolved",
+            "Findings: {} appeared, {} resolved, {} changed",
             f.appeared.len(),
-            f.resolved.len()
+            f.resolved.len(),
+            f.changed.len()
         );
         section(&mut out, paint, &title, &t);
     }

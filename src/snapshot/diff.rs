@@ -4,11 +4,12 @@
 //! away. Pure: two estates in, a value out.
 //!
 //! Resources are matched by id, paths by path id, services by name, findings by
-//! code and the ids of the resources they name. Instances of Auto Scaling groups
-//! come and go all the time: they are not listed one by one; their groups' and
-//! target groups' per-AZ counts say what matters.
+//! code and their subject (the resources they are about, which rules name first): a
+//! finding about the same subject with another message or other resources changed.
+//! Instances of Auto Scaling groups come and go all the time: they are not listed one
+//! by one; their groups' and target groups' per-AZ counts say what matters.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
 use serde::Serialize;
 
@@ -124,6 +125,26 @@ impl CellChange {
 pub struct FindingChanges {
     pub appeared: Vec<FindingSummary>,
     pub resolved: Vec<FindingSummary>,
+    /// Findings about the same subject in both estates whose message or resources differ:
+    /// a single-AZ path that now also depends on another database is one finding changed,
+    /// not one resolved and one new.
+    pub changed: Vec<FindingChange>,
+}
+
+/// One finding as it was and as it is: same code, same subject (`finding_subject`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FindingChange {
+    pub code: &'static str,
+    pub old: FindingSummary,
+    pub new: FindingSummary,
+}
+
+impl FindingChange {
+    /// Whether the finding is now more severe than it was.
+    pub fn more_severe(&self) -> bool {
+        // Severity orders High first: "more severe" is "less".
+        self.new.severity < self.old.severity
+    }
 }
 
 impl EstateDiff {
@@ -144,9 +165,20 @@ impl EstateDiff {
             .count()
     }
 
-    /// Some cell got worse, or a high-severity finding appeared: what fails a CI gate.
+    /// Findings that changed and are now more severe than they were.
+    pub fn findings_more_severe(&self) -> usize {
+        (self.findings.changed.iter())
+            .filter(|c| c.more_severe())
+            .count()
+    }
+
+    /// Some cell got worse, a high-severity finding appeared, or a finding became more
+    /// severe: what fails a CI gate. A finding that changed at the same severity (a
+    /// single-AZ path that now names one more resource) is not one.
     pub fn is_regression(&self) -> bool {
-        self.cells_worse() > 0 || self.high_findings_appeared() > 0
+        self.cells_worse() > 0
+            || self.high_findings_appeared() > 0
+            || self.findings_more_severe() > 0
     }
 }
 
@@ -207,12 +239,20 @@ impl<'e> Side<'e> {
         out
     }
 
-    /// `(code, sorted resource ids)`: how a finding is recognised across estates.
-    fn finding_key(&self, f: &Finding) -> (&'static str, Vec<String>) {
+    /// `(code, sorted resource ids, message)`: a finding unchanged across estates.
+    fn finding_key(&self, f: &Finding) -> (&'static str, Vec<String>, String) {
         let mut ids: Vec<String> = (f.resources.iter())
             .map(|r| self.estate.resource(*r).id.clone())
             .collect();
         ids.sort();
+        (f.code, ids, f.message.clone())
+    }
+
+    /// `(code, ids of its subject)`: the same finding across estates, changed or not.
+    fn finding_subject(&self, f: &Finding) -> (&'static str, Vec<String>) {
+        let ids = (f.resources.iter().take(subject_len(f.code)))
+            .map(|r| self.estate.resource(*r).id.clone())
+            .collect();
         (f.code, ids)
     }
 }
@@ -361,21 +401,67 @@ fn cell_changes(a: &Side, b: &Side) -> Vec<CellChange> {
     out
 }
 
-fn finding_changes(a: &Side, b: &Side) -> FindingChanges {
-    let keys = |s: &Side| -> HashSet<(&'static str, Vec<String>)> {
-        s.findings.iter().map(|f| s.finding_key(f)).collect()
-    };
-    let (in_a, in_b) = (keys(a), keys(b));
-    let only = |s: &Side, other: &HashSet<(&'static str, Vec<String>)>| -> Vec<FindingSummary> {
-        (s.findings.iter())
-            .filter(|f| !other.contains(&s.finding_key(f)))
-            .map(|f| f.summary(s.estate))
-            .collect()
-    };
-    FindingChanges {
-        appeared: only(b, &in_a),
-        resolved: only(a, &in_b),
+/// How many of a finding's first resources say what it is about. Rules name their
+/// subject first: a path's load balancer and target group (`spof-az`,
+/// `lb-az-without-targets`, `low-capacity-after-az-loss`, `targets-outside-lb-azs`), else
+/// one resource: the database, the NAT gateway, the group, the load balancer.
+fn subject_len(code: &str) -> usize {
+    match code {
+        "spof-az"
+        | "lb-az-without-targets"
+        | "low-capacity-after-az-loss"
+        | "targets-outside-lb-azs" => 2,
+        _ => 1,
     }
+}
+
+/// Findings in both estates unchanged are left out; of the rest, a finding of the old
+/// estate and one of the new with the same subject are one finding changed (paired in
+/// order when a subject has several), and the others resolved or appeared.
+fn finding_changes(a: &Side, b: &Side) -> FindingChanges {
+    // Unchanged: the same code, resources and message on both sides. A rule may report
+    // one subject more than once, so each old finding matches one new finding at most.
+    let mut old_by_key: HashMap<(&'static str, Vec<String>, String), Vec<usize>> = HashMap::new();
+    for (i, f) in a.findings.iter().enumerate().rev() {
+        old_by_key.entry(a.finding_key(f)).or_default().push(i);
+    }
+    let mut old_taken = vec![false; a.findings.len()];
+    let mut new_left: Vec<&Finding> = Vec::new();
+    for f in &b.findings {
+        match old_by_key.get_mut(&b.finding_key(f)).and_then(|l| l.pop()) {
+            Some(i) => old_taken[i] = true,
+            None => new_left.push(f),
+        }
+    }
+    // Changed: what is left of each side, paired by subject, in order.
+    let mut old_by_subject: HashMap<(&'static str, Vec<String>), VecDeque<usize>> = HashMap::new();
+    for (i, f) in a.findings.iter().enumerate() {
+        if !old_taken[i] {
+            old_by_subject
+                .entry(a.finding_subject(f))
+                .or_default()
+                .push_back(i);
+        }
+    }
+    let mut out = FindingChanges::default();
+    for f in new_left {
+        match (old_by_subject.get_mut(&b.finding_subject(f))).and_then(|l| l.pop_front()) {
+            Some(i) => {
+                old_taken[i] = true;
+                out.changed.push(FindingChange {
+                    code: f.code,
+                    old: a.findings[i].summary(a.estate),
+                    new: f.summary(b.estate),
+                });
+            }
+            None => out.appeared.push(f.summary(b.estate)),
+        }
+    }
+    out.resolved = (a.findings.iter().zip(&old_taken))
+        .filter(|(_, taken)| !**taken)
+        .map(|(f, _)| f.summary(a.estate))
+        .collect();
+    out
 }
 
 fn yes_no(b: bool) -> String {

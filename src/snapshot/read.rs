@@ -62,11 +62,16 @@ pub fn from_slice(bytes: &[u8], origin: &str) -> Result<Estate, SnapshotError> {
         }
         Some('{') => {}
         Some(c) => {
+            let start = text.trim_start();
+            let literal = ["true", "false", "null"]
+                .iter()
+                .any(|l| start.starts_with(l));
             let what = match c {
                 '[' => "a JSON array".to_string(),
                 '"' => "a JSON string".to_string(),
                 '0'..='9' | '-' => "a JSON number".to_string(),
-                't' | 'f' | 'n' => "a JSON literal (true, false or null)".to_string(),
+                // `not json` starts with an n too.
+                _ if literal => "a JSON literal (true, false or null)".to_string(),
                 c => format!("text starting with {c:?}, not JSON"),
             };
             return Err(SnapshotError::NotAnObject {
@@ -178,6 +183,24 @@ impl<'de> Deserialize<'de> for Text<'de> {
     }
 }
 
+/// The fields of one object already read, by their index in its field list: a key
+/// seen twice is refused. A bitset, not a set of strings: one resource after another,
+/// a million times.
+#[derive(Default)]
+struct Seen(u32);
+
+impl Seen {
+    /// Marks field `index` (`name`) read; an error if it was read before.
+    fn first<E: de::Error>(&mut self, index: usize, name: &'static str) -> Result<(), E> {
+        let bit = 1u32 << index;
+        if self.0 & bit != 0 {
+            return Err(E::duplicate_field(name));
+        }
+        self.0 |= bit;
+        Ok(())
+    }
+}
+
 const FILE_FIELDS: &[&str] = &[
     "schema",
     "version",
@@ -221,7 +244,12 @@ impl<'de> Visitor<'de> for FileSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let b = self.builder;
         let header = self.header;
+        let mut seen = Seen::default();
         while let Some(key) = map.next_key::<Text>()? {
+            // A repeated key is an error, never "the last one wins" (nor, for lists, "append").
+            if let Some(field) = FILE_FIELDS.iter().position(|f| *f == key.0) {
+                seen.first(field, FILE_FIELDS[field])?;
+            }
             match key.0.as_ref() {
                 "schema" => {
                     header.schema = Some(map.next_value()?);
@@ -319,17 +347,43 @@ impl<'de> Visitor<'de> for ResourceSeed<'_> {
         let mut az: Option<Text<'de>> = None;
         let mut tags: BTreeMap<String, String> = BTreeMap::new();
         let mut facts: Option<Facts> = None;
+        let mut seen = Seen::default();
         while let Some(key) = map.next_key::<Text>()? {
+            // Each arm marks its field (its index in RESOURCE_FIELDS) before reading it.
             match key.0.as_ref() {
-                "kind" => kind = Some(map.next_value()?),
-                "id" => id = Some(map.next_value()?),
-                "name" => name = Some(map.next_value()?),
-                "account" => account = Some(map.next_value()?),
-                "region" => region = Some(map.next_value()?),
-                "az" => az = map.next_value::<Option<Text>>()?,
-                "tags" => tags = map.next_value()?,
+                "kind" => {
+                    seen.first::<A::Error>(0, "kind")?;
+                    kind = Some(map.next_value()?);
+                }
+                "id" => {
+                    seen.first::<A::Error>(1, "id")?;
+                    id = Some(map.next_value()?);
+                }
+                "name" => {
+                    seen.first::<A::Error>(2, "name")?;
+                    name = Some(map.next_value()?);
+                }
+                "account" => {
+                    seen.first::<A::Error>(3, "account")?;
+                    account = Some(map.next_value()?);
+                }
+                "region" => {
+                    seen.first::<A::Error>(4, "region")?;
+                    region = Some(map.next_value()?);
+                }
+                "az" => {
+                    seen.first::<A::Error>(5, "az")?;
+                    az = map.next_value::<Option<Text>>()?;
+                }
+                "tags" => {
+                    seen.first::<A::Error>(6, "tags")?;
+                    tags = map.next_value()?;
+                }
                 other => match Kind::from_key(other) {
                     Some(k) if facts.is_none() => facts = Some(Facts::next_value_of(k, &mut map)?),
+                    Some(k) if facts.as_ref().is_some_and(|f| f.kind() == k) => {
+                        return Err(de::Error::duplicate_field(k.key()));
+                    }
                     Some(_) => {
                         return Err(de::Error::custom(format!(
                             "a resource holds the facts of one kind only, found a second: `{other}`"
@@ -384,5 +438,106 @@ impl<'de> Visitor<'de> for ResourceSeed<'_> {
             facts,
         });
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::demo::DEMO_JSON;
+
+    /// The demo snapshot with `insert` put right after the first occurrence of `after`.
+    fn demo_with(after: &str, insert: &str) -> String {
+        let at = DEMO_JSON.find(after).expect("the demo holds it") + after.len();
+        format!("{}{insert}{}", &DEMO_JSON[..at], &DEMO_JSON[at..])
+    }
+
+    fn error_of(text: &str) -> String {
+        match super::from_slice(text.as_bytes(), "demo.json") {
+            Ok(_) => panic!("read as a snapshot"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn only_true_false_and_null_are_called_literals() {
+        for (text, what) in [
+            ("not json", "text starting with 'n', not JSON"),
+            ("fals", "text starting with 'f', not JSON"),
+            ("this is text", "text starting with 't', not JSON"),
+            ("  null\n", "a JSON literal (true, false or null)"),
+            ("true", "a JSON literal (true, false or null)"),
+            ("false", "a JSON literal (true, false or null)"),
+        ] {
+            let err = error_of(text);
+            assert!(
+                err.starts_with(&format!(
+                    "demo.json is not a blastmap snapshot: it is {what}"
+                )),
+                "{text:?}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_demo_loads_as_it_is() {
+        assert!(super::from_slice(DEMO_JSON.as_bytes(), "demo.json").is_ok());
+    }
+
+    #[test]
+    fn a_repeated_top_level_key_is_refused_with_its_name_and_place() {
+        // A second `declared` would silently drop the real one's dependencies.
+        let declared_line = DEMO_JSON
+            .lines()
+            .position(|l| l.starts_with("\"declared\""));
+        let err = error_of(&demo_with("\n\"declared\": ", "{},\n\"declared\": "));
+        assert!(err.contains("duplicate field `declared`"), "{err}");
+        let line = declared_line.unwrap() + 2;
+        assert!(err.starts_with(&format!("demo.json:{line}:")), "{err}");
+        // A second `resources` would append to the first.
+        let text =
+            DEMO_JSON.trim_end().strip_suffix('}').unwrap().to_string() + ",\"resources\": []}";
+        let err = error_of(&text);
+        assert!(err.contains("duplicate field `resources`"), "{err}");
+        let err = error_of(&demo_with("\"version\": 1,", "\"version\": 1,"));
+        assert!(err.contains("duplicate field `version`"), "{err}");
+    }
+
+    #[test]
+    fn a_repeated_resource_key_is_refused_with_its_name() {
+        const ACCOUNT: &str = "\"name\": \"shop-use1-public-a\", \"account\": \"111111111111\", ";
+        const TAGS: &str = "\"tags\": {\"Name\": \"shop-use1-public-a\"}, ";
+        for (after, insert, key) in [
+            ("\"az\": \"use1-az4\", ", "\"az\": \"use1-az6\", ", "az"),
+            (
+                "\"id\": \"subnet-755a4926d701e5a16\", ",
+                "\"id\": \"subnet-1\", ",
+                "id",
+            ),
+            ("{\"kind\": \"subnet\", ", "\"kind\": \"subnet\", ", "kind"),
+            (
+                "\"name\": \"shop-use1-public-a\", ",
+                "\"name\": \"x\", ",
+                "name",
+            ),
+            (ACCOUNT, "\"account\": \"1\", ", "account"),
+            (
+                &format!("{ACCOUNT}\"region\": \"us-east-1\", "),
+                "\"region\": \"us-east-1\", ",
+                "region",
+            ),
+            (TAGS, "\"tags\": {}, ", "tags"),
+            (
+                "\"cidr\": \"10.10.0.0/24\"}",
+                ", \"subnet\": {\"vpc\": \"vpc-e0c6a7e1e105b65b8\", \"cidr\": \"10.10.0.0/24\"}",
+                "subnet",
+            ),
+        ] {
+            let err = error_of(&demo_with(after, insert));
+            assert!(
+                err.contains(&format!("duplicate field `{key}`")),
+                "{key}: {err}"
+            );
+            assert!(err.starts_with("demo.json:37:"), "{key}: {err}");
+        }
     }
 }

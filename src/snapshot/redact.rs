@@ -8,7 +8,7 @@
 //! inside ids (`subnet-`, `nat-`, an ARN's service and resource type), so every
 //! what-if, matrix and finding of the redacted estate is the original's up to
 //! renaming. The `blastmap:service` tag value is pseudonymised like a declared
-//! service name, so services still group.
+//! service name, so services still group; keeping the tag keeps both.
 //!
 //! A pseudonym is a keyed hash (SHA-256 of the salt and the value): the same value
 //! gets the same pseudonym everywhere in a file, and in every file redacted with
@@ -103,9 +103,19 @@ pub fn redact(
             dep.note = Some(REDACTED_TEXT.to_string());
         }
     }
+    // A declared service name and a `blastmap:service` tag value name the same thing:
+    // kept together or pseudonymised together, else one service would become two.
+    let keep_services = keep_tags.iter().any(|k| k == SERVICE_TAG);
     d.services = std::mem::take(&mut d.services)
         .into_iter()
-        .map(|(lb, service)| (p.id(&lb), p.named("service", &service)))
+        .map(|(lb, service)| {
+            let service = if keep_services {
+                service
+            } else {
+                p.named("service", &service)
+            };
+            (p.id(&lb), service)
+        })
         .collect();
     p.ids(&mut d.hard_egress);
     for r in &mut parts.resources {

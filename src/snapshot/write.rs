@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::Path;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use serde::ser::SerializeMap;
@@ -119,24 +119,42 @@ pub fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> Result<(), Snap
         path: path.to_path_buf(),
         error,
     };
-    // A symlink stays a symlink: the file it points at is what gets replaced.
-    let resolved;
-    let path = match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => {
-            resolved = std::fs::canonicalize(path).map_err(err)?;
-            resolved.as_path()
-        }
-        _ => path,
-    };
+    // A symlink stays a symlink: the file it points at is what gets replaced (or
+    // created, when the link dangles).
+    let resolved = follow_links(path).map_err(err)?;
+    let path = resolved.as_path();
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    // Errors name the user's path and its directory, never the temporary file's
+    // random name, which the user has not heard of and which no longer exists.
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            return Err(err(io::Error::new(
+                io::ErrorKind::NotADirectory,
+                format!("{} is not a directory", dir.display()),
+            )));
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(err(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("directory {} does not exist", dir.display()),
+            )));
+        }
+        Err(e) => return Err(err(e)),
+    }
     let mut tmp = tempfile::Builder::new()
         .prefix(".blastmap-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(err)?;
+        .map_err(|e| {
+            err(io::Error::new(
+                e.kind(),
+                format!("cannot create a file in {}: {}", dir.display(), e.kind()),
+            ))
+        })?;
     #[cfg(unix)]
     if !private {
         use std::os::unix::fs::PermissionsExt;
@@ -145,7 +163,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> Result<(), Snap
             .set_permissions(std::fs::Permissions::from_mode(0o644))
             .map_err(err)?;
     }
-    tmp.write_all(bytes).map_err(err)?;
+    // Through the File: NamedTempFile's own Write adds the temporary path to errors.
+    tmp.as_file_mut().write_all(bytes).map_err(err)?;
     tmp.as_file().sync_all().map_err(err)?;
     tmp.persist(path).map_err(|e| err(e.error))?;
     // The rename is durable once the directory is synced too; a failure here
@@ -155,4 +174,111 @@ pub fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> Result<(), Snap
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// Where writing to `path` lands: `path` itself, or the file its symlinks lead to
+/// (each relative target taken from its link's directory), whether or not it exists.
+fn follow_links(path: &Path) -> std::io::Result<PathBuf> {
+    let mut path = path.to_path_buf();
+    // As many links as Linux follows before giving up with ELOOP.
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let target = std::fs::read_link(&path)?;
+                // An absolute target replaces the directory; a relative one is under it.
+                path = match path.parent() {
+                    Some(dir) => dir.join(target),
+                    None => target,
+                };
+            }
+            _ => return Ok(path),
+        }
+    }
+    Err(std::io::Error::other("too many levels of symbolic links"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_atomic;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_dangling_symlink_gets_its_target_created_and_stays_a_link() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir(d.join("sub")).unwrap();
+        // Relative targets are taken from the link's directory, not the current one.
+        symlink("target.md", d.join("sub/dl")).unwrap();
+        write_atomic(&d.join("sub/dl"), b"one", false).unwrap();
+        assert_eq!(std::fs::read(d.join("sub/target.md")).unwrap(), b"one");
+        assert!(
+            std::fs::symlink_metadata(d.join("sub/dl"))
+                .unwrap()
+                .is_symlink()
+        );
+        // A chain of links, the last one dangling and absolute.
+        symlink("sub/dl2", d.join("first")).unwrap();
+        symlink(d.join("end.md"), d.join("sub/dl2")).unwrap();
+        write_atomic(&d.join("first"), b"two", true).unwrap();
+        assert_eq!(std::fs::read(d.join("end.md")).unwrap(), b"two");
+        assert!(
+            std::fs::symlink_metadata(d.join("first"))
+                .unwrap()
+                .is_symlink()
+        );
+        // A link that exists is replaced through, as before.
+        write_atomic(&d.join("sub/dl"), b"three", false).unwrap();
+        assert_eq!(std::fs::read(d.join("sub/target.md")).unwrap(), b"three");
+        // A loop is an error, not a hang.
+        symlink("loop-b", d.join("loop-a")).unwrap();
+        symlink("loop-a", d.join("loop-b")).unwrap();
+        let err = write_atomic(&d.join("loop-a"), b"x", false).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("too many levels of symbolic links"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_missing_directory_is_named_and_the_temporary_file_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("d/x.md");
+        let err = write_atomic(&out, b"x", false).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            format!(
+                "cannot write {}: directory {} does not exist",
+                out.display(),
+                dir.path().join("d").display()
+            )
+        );
+        std::fs::write(dir.path().join("f"), "").unwrap();
+        let out = dir.path().join("f/x.md");
+        let err = write_atomic(&out, b"x", false).unwrap_err().to_string();
+        assert!(err.ends_with("/f is not a directory"), "{err}");
+        assert!(!err.contains(".blastmap-"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_unwritable_directory_is_named_and_the_temporary_file_is_not() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let ro = dir.path().join("ro");
+        std::fs::create_dir(&ro).unwrap();
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o500)).unwrap();
+        let result = write_atomic(&ro.join("x.md"), b"x", false);
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o700)).unwrap();
+        // Root writes anywhere: then there is nothing to report.
+        if let Err(err) = result {
+            let err = err.to_string();
+            assert!(
+                err.contains(&format!("cannot create a file in {}", ro.display())),
+                "{err}"
+            );
+            assert!(!err.contains(".blastmap-"), "{err}");
+        }
+    }
 }

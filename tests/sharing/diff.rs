@@ -335,7 +335,165 @@ fn a_fleet_squeezed_into_one_az_is_a_regression_in_every_format() {
     for key in ["added", "removed", "changed"] {
         assert!(json["resources"][key].is_array());
     }
-    for key in ["appeared", "resolved"] {
+    for key in ["appeared", "resolved", "changed"] {
         assert!(json["findings"][key].is_array());
     }
+}
+
+/// The demo with orders-db single-AZ and its backups off.
+fn demo_with_orders_db_single_az() -> (Estate, Estate) {
+    let old = blastmap::demo::estate().unwrap();
+    let mut parts = old.clone().into_parts();
+    let db = (parts.resources.iter_mut())
+        .find(|r| r.name == "orders-db")
+        .expect("the demo has orders-db");
+    let Facts::DbInstance(f) = &mut db.facts else {
+        panic!("orders-db is an RDS instance")
+    };
+    f.multi_az = false;
+    f.secondary_az = None;
+    f.backup_retention_days = 0;
+    let new = blastmap::model::EstateBuilder::from_parts(parts)
+        .build()
+        .unwrap();
+    (old, new)
+}
+
+#[test]
+fn a_finding_that_got_worse_is_one_finding_changed_not_resolved_and_new() {
+    let (old, new) = demo_with_orders_db_single_az();
+    let d = diff(&old, &new);
+    let names = |f: &blastmap::findings::FindingSummary| -> Vec<String> {
+        f.resources.iter().map(|r| r.name.clone()).collect()
+    };
+    // checkout's path was single-AZ through ledger-db; now through orders-db as well.
+    let checkout: Vec<_> = (d.findings.changed.iter())
+        .filter(|c| c.code == "spof-az")
+        .collect();
+    assert_eq!(checkout.len(), 1, "{:?}", d.findings.changed);
+    let c = checkout[0];
+    assert_eq!(names(&c.old), ["checkout-alb", "checkout-web", "ledger-db"]);
+    assert_eq!(
+        names(&c.new),
+        ["checkout-alb", "checkout-web", "ledger-db", "orders-db"]
+    );
+    assert!(c.new.message.contains("orders-db") && !c.old.message.contains("orders-db"));
+    assert!(!c.more_severe());
+    for list in [&d.findings.appeared, &d.findings.resolved] {
+        assert!(
+            !list
+                .iter()
+                .any(|f| names(f).contains(&"checkout-alb".to_string())),
+            "checkout's finding is neither new nor resolved: {list:?}"
+        );
+    }
+    // Still a regression (cells got worse; db-single-az appeared), but the changed
+    // finding is not counted as a new high one.
+    let appeared = codes(&d.findings.appeared);
+    assert_eq!(d.high_findings_appeared(), appeared.len());
+    assert!(!appeared.is_empty());
+    assert_eq!(
+        (d.findings.appeared.iter())
+            .filter(|f| f.code == "spof-az")
+            .map(names)
+            .collect::<Vec<_>>(),
+        [["storefront-alb", "storefront-api", "orders-db"]],
+        "storefront's path is newly single-AZ: that one is new"
+    );
+    assert!(d.is_regression());
+
+    // Every format says so.
+    let sides = DiffSides {
+        old: SnapshotLabel {
+            file: "old.json".into(),
+            captured_at: None,
+        },
+        new: SnapshotLabel {
+            file: "new.json".into(),
+            captured_at: None,
+        },
+    };
+    let table = report::diff(&sides, &d, Format::Table, false);
+    assert!(
+        table.contains("REGRESSION: 3 matrix cells got worse, 3 high-severity findings appeared."),
+        "{table}"
+    );
+    assert!(
+        table.contains("Findings: 3 appeared, 1 resolved, 1 changed"),
+        "{table}"
+    );
+    assert!(
+        table.contains("~  high      spof-az                     checkout-alb, checkout-web, ledger-db, orders-db"),
+        "{table}"
+    );
+    assert!(
+        table.contains("   was: checkout-alb → checkout-web goes down"),
+        "{table}"
+    );
+    let markdown = report::diff(&sides, &d, Format::Markdown, false);
+    assert!(
+        markdown.contains("| changed | high | `spof-az` | checkout-alb, checkout-web, ledger-db, orders-db | checkout-alb"),
+        "{markdown}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&report::diff(&sides, &d, Format::Json, false)).unwrap();
+    let changed = &json["findings"]["changed"][0];
+    assert_eq!(changed["code"], "spof-az");
+    assert_eq!(changed["old"]["resources"].as_array().unwrap().len(), 3);
+    assert_eq!(changed["new"]["resources"].as_array().unwrap().len(), 4);
+    assert_eq!(changed["new"]["severity"], "high");
+}
+
+#[test]
+fn a_changed_finding_alone_is_no_regression() {
+    // Backups off on ledger-db, already single-AZ: its spof-az findings say "cannot be
+    // restored" now, at the same severity; no-backups appears (high) and is the only
+    // regression; reverting it leaves the changed findings and no regression.
+    let old = blastmap::demo::estate().unwrap();
+    let mut parts = old.clone().into_parts();
+    let db = (parts.resources.iter_mut())
+        .find(|r| r.name == "ledger-db")
+        .expect("the demo has ledger-db");
+    let Facts::DbInstance(f) = &mut db.facts else {
+        panic!("ledger-db is an RDS instance")
+    };
+    f.backup_retention_days = 0;
+    let new = blastmap::model::EstateBuilder::from_parts(parts)
+        .build()
+        .unwrap();
+    let d = diff(&old, &new);
+    assert!(!d.findings.changed.is_empty(), "{:?}", d.findings);
+    assert_eq!(codes(&d.findings.appeared), ["no-backups"]);
+    let back = diff(&new, &old);
+    assert_eq!(back.findings.changed.len(), d.findings.changed.len());
+    assert_eq!(codes(&back.findings.resolved), ["no-backups"]);
+    assert!(back.findings.appeared.is_empty() && back.cells.is_empty());
+    assert!(!back.is_regression());
+}
+
+#[test]
+fn a_changed_finding_that_got_more_severe_is_a_regression() {
+    use blastmap::findings::{FindingSummary, Severity};
+    use blastmap::snapshot::diff::FindingChange;
+    let at = |severity| FindingSummary {
+        code: "spof-az",
+        severity,
+        message: "m".into(),
+        resources: Vec::new(),
+    };
+    let mut d = EstateDiff::default();
+    d.findings.changed.push(FindingChange {
+        code: "spof-az",
+        old: at(Severity::Medium),
+        new: at(Severity::Medium),
+    });
+    assert!(!d.is_regression());
+    d.findings.changed[0].new.severity = Severity::High;
+    assert!(d.is_regression());
+    assert_eq!(
+        report::diff_verdict(&d),
+        "REGRESSION: 1 finding got more severe."
+    );
+    d.findings.changed[0].new.severity = Severity::Low;
+    assert!(!d.is_regression());
 }

@@ -337,3 +337,26 @@ fn redaction_keeps_the_aws_vocabulary_the_rules_read() {
     }
     assert!(nat_routes > 0 && default_groups > 0);
 }
+
+#[test]
+fn a_kept_service_tag_keeps_declared_service_names_too() {
+    // The demo with storefront-eu-alb's service declared rather than tagged: one
+    // service, storefront, named both ways.
+    let demo = demo::estate().unwrap();
+    let mut parts = demo.into_parts();
+    let lb = (parts.resources.iter_mut())
+        .find(|r| r.name == "storefront-eu-alb")
+        .expect("the demo has storefront-eu-alb");
+    let service = lb.tags.remove(SERVICE_TAG).expect("tagged in the demo");
+    parts.declared.services.insert(lb.id.clone(), service);
+    let estate = blastmap::model::EstateBuilder::from_parts(parts)
+        .build()
+        .unwrap();
+    let r = redacted(&estate, "demo-salt", &[SERVICE_TAG]);
+    assert_eq!(
+        r.estate.declared.services.values().collect::<Vec<_>>(),
+        ["storefront"],
+        "the declared name is kept like the tag's value"
+    );
+    assert_same_answers_up_to_renaming(&estate, &r);
+}
