@@ -372,10 +372,24 @@ fn a_finding_that_got_worse_is_one_finding_changed_not_resolved_and_new() {
         .collect();
     assert_eq!(checkout.len(), 1, "{:?}", d.findings.changed);
     let c = checkout[0];
-    assert_eq!(names(&c.old), ["checkout-alb", "checkout-web", "ledger-db"]);
+    assert_eq!(
+        names(&c.old),
+        [
+            "checkout-alb",
+            "checkout-web",
+            "ledger-db",
+            "shop-use1-nat-a"
+        ]
+    );
     assert_eq!(
         names(&c.new),
-        ["checkout-alb", "checkout-web", "ledger-db", "orders-db"]
+        [
+            "checkout-alb",
+            "checkout-web",
+            "ledger-db",
+            "shop-use1-nat-a",
+            "orders-db"
+        ]
     );
     assert!(c.new.message.contains("orders-db") && !c.old.message.contains("orders-db"));
     assert!(!c.more_severe());
@@ -423,7 +437,7 @@ fn a_finding_that_got_worse_is_one_finding_changed_not_resolved_and_new() {
         "{table}"
     );
     assert!(
-        table.contains("~  high      spof-az                     checkout-alb, checkout-web, ledger-db, orders-db"),
+        table.contains("~  high      spof-az                     checkout-alb, checkout-web, ledger-db, shop-use1-nat-a, orders-db"),
         "{table}"
     );
     assert!(
@@ -432,15 +446,15 @@ fn a_finding_that_got_worse_is_one_finding_changed_not_resolved_and_new() {
     );
     let markdown = report::diff(&sides, &d, Format::Markdown, false);
     assert!(
-        markdown.contains("| changed | high | `spof-az` | checkout-alb, checkout-web, ledger-db, orders-db | checkout-alb"),
+        markdown.contains("| changed | high | `spof-az` | checkout-alb, checkout-web, ledger-db, shop-use1-nat-a, orders-db | checkout-alb"),
         "{markdown}"
     );
     let json: serde_json::Value =
         serde_json::from_str(&report::diff(&sides, &d, Format::Json, false)).unwrap();
     let changed = &json["findings"]["changed"][0];
     assert_eq!(changed["code"], "spof-az");
-    assert_eq!(changed["old"]["resources"].as_array().unwrap().len(), 3);
-    assert_eq!(changed["new"]["resources"].as_array().unwrap().len(), 4);
+    assert_eq!(changed["old"]["resources"].as_array().unwrap().len(), 4);
+    assert_eq!(changed["new"]["resources"].as_array().unwrap().len(), 5);
     assert_eq!(changed["new"]["severity"], "high");
 }
 
