@@ -433,3 +433,24 @@ fn a_scan_leaves_out_declarations_of_the_wrong_kind_with_a_note() {
         "{notes:?}"
     );
 }
+
+#[test]
+fn a_large_file_is_read_like_a_small_one() {
+    // Past 16 MB a snapshot is mapped rather than copied: same estate, same errors.
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.json");
+    let padding = "\n".repeat(17 << 20);
+    std::fs::write(&big, format!("{}{padding}", demo::DEMO_JSON)).unwrap();
+    let original = demo::estate().unwrap();
+    let again = snapshot::load(&big).unwrap();
+    assert_eq!(original.resources(), again.resources());
+    assert_eq!(edges(&original), edges(&again));
+
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, format!("{padding}{{\"schema\": ")).unwrap();
+    let err = snapshot::load(&broken).unwrap_err().to_string();
+    assert!(
+        err.starts_with(&format!("{}:{}:", broken.display(), (17 << 20) + 1)),
+        "{err}"
+    );
+}
