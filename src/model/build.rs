@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
+
 use super::graph::EstateGraph;
 use super::index::IdIndex;
 use super::links::{self, Links, Sources};
@@ -349,19 +351,19 @@ impl EstateBuilder {
     /// Region when the snapshot says which AZs the account has.
     /// Facts no real resource has, which would make answers contradict themselves.
     fn check_facts(&self) -> Result<(), ModelError> {
-        for r in &self.resources {
-            if let Facts::Instance(i) = &r.facts
-                && i.vcpus == Some(0)
-            {
-                return Err(ModelError::Invalid {
-                    what: format!("the vcpus of {}", r.id),
-                    value: "0".to_string(),
-                    why: "an instance has at least 1 vCPU; leave vcpus out when it is not known"
-                        .to_string(),
-                });
-            }
+        let zero_vcpus = self
+            .resources
+            .par_iter()
+            .find_first(|r| matches!(&r.facts, Facts::Instance(i) if i.vcpus == Some(0)));
+        match zero_vcpus {
+            Some(r) => Err(ModelError::Invalid {
+                what: format!("the vcpus of {}", r.id),
+                value: "0".to_string(),
+                why: "an instance has at least 1 vCPU; leave vcpus out when it is not known"
+                    .to_string(),
+            }),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     fn check_azs(&self) -> Result<(), ModelError> {
@@ -375,54 +377,66 @@ impl EstateBuilder {
                     .push(az);
             }
         }
-        for r in &self.resources {
-            let mut named: Vec<&str> = Vec::new();
-            if let Some(az) = r.az {
-                named.push(&self.azs[az.index()].id);
+        // Each resource checks on its own: in parallel, the first error in file order wins.
+        match self
+            .resources
+            .par_iter()
+            .find_map_first(|r| self.check_resource_azs(r, &known).err())
+        {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
+
+    fn check_resource_azs(
+        &self,
+        r: &Resource,
+        known: &HashMap<(AccountIdx, RegionIdx), Vec<AzIdx>>,
+    ) -> Result<(), ModelError> {
+        let mut named: Vec<&str> = Vec::new();
+        if let Some(az) = r.az {
+            named.push(&self.azs[az.index()].id);
+        }
+        match &r.facts {
+            Facts::LoadBalancer(lb) => named.extend(lb.zones.iter().map(|z| z.az.as_str())),
+            Facts::TargetGroup(tg) => named.extend(tg.targets.iter().filter_map(|t| t.zonal_az())),
+            Facts::AutoScalingGroup(asg) => named.extend(asg.azs.iter().map(String::as_str)),
+            Facts::DbInstance(db) => named.extend(db.secondary_az.as_deref()),
+            _ => {}
+        }
+        let account = &self.accounts[r.account.index()];
+        let region = &self.regions[r.region.index()];
+        for name in named {
+            // AZ names read `us-east-1b`; AZ IDs `use1-az2`.
+            if name.starts_with(region.as_str()) {
+                let meaning = account
+                    .az_names
+                    .iter()
+                    .find(|(_, n)| n.as_str() == name)
+                    .map(|(az, _)| self.azs[az.index()].id.clone());
+                return Err(ModelError::AzNameNotId {
+                    resource: r.id.clone(),
+                    given: name.to_string(),
+                    meaning,
+                });
             }
-            match &r.facts {
-                Facts::LoadBalancer(lb) => named.extend(lb.zones.iter().map(|z| z.az.as_str())),
-                Facts::TargetGroup(tg) => {
-                    named.extend(tg.targets.iter().filter_map(|t| t.zonal_az()))
-                }
-                Facts::AutoScalingGroup(asg) => named.extend(asg.azs.iter().map(String::as_str)),
-                Facts::DbInstance(db) => named.extend(db.secondary_az.as_deref()),
-                _ => {}
-            }
-            let account = &self.accounts[r.account.index()];
-            let region = &self.regions[r.region.index()];
-            for name in named {
-                // AZ names read `us-east-1b`; AZ IDs `use1-az2`.
-                if name.starts_with(region.as_str()) {
-                    let meaning = account
-                        .az_names
-                        .iter()
-                        .find(|(_, n)| n.as_str() == name)
-                        .map(|(az, _)| self.azs[az.index()].id.clone());
-                    return Err(ModelError::AzNameNotId {
-                        resource: r.id.clone(),
-                        given: name.to_string(),
-                        meaning,
-                    });
-                }
-                let Some(list) = known.get(&(r.account, r.region)) else {
-                    continue;
-                };
-                let listed = self.az_by_id.get(name).is_some_and(|az| list.contains(az));
-                if !listed {
-                    let mut ids: Vec<String> = list
-                        .iter()
-                        .map(|az| self.azs[az.index()].id.clone())
-                        .collect();
-                    ids.sort();
-                    return Err(ModelError::AzNotInAccount {
-                        resource: r.id.clone(),
-                        az: name.to_string(),
-                        account: account.id.clone(),
-                        region: region.clone(),
-                        known: ids,
-                    });
-                }
+            let Some(list) = known.get(&(r.account, r.region)) else {
+                continue;
+            };
+            let listed = self.az_by_id.get(name).is_some_and(|az| list.contains(az));
+            if !listed {
+                let mut ids: Vec<String> = list
+                    .iter()
+                    .map(|az| self.azs[az.index()].id.clone())
+                    .collect();
+                ids.sort();
+                return Err(ModelError::AzNotInAccount {
+                    resource: r.id.clone(),
+                    az: name.to_string(),
+                    account: account.id.clone(),
+                    region: region.clone(),
+                    known: ids,
+                });
             }
         }
         Ok(())
@@ -430,42 +444,58 @@ impl EstateBuilder {
 
     /// Every AZ ID named inside facts must sit in the resource's Region.
     fn intern_fact_azs(&mut self) -> Result<(), ModelError> {
-        let mut named: Vec<(String, RegionIdx, String)> = Vec::new();
-        for r in &self.resources {
-            let zonal_kind = match &r.facts {
-                Facts::Subnet(_) | Facts::Instance(_) | Facts::DbInstance(_) => true,
-                Facts::NatGateway(n) => n.mode == NatMode::Zonal,
-                _ => false,
-            };
-            if zonal_kind && r.az.is_none() {
-                return Err(ModelError::ZonalWithoutAz {
-                    resource: r.id.clone(),
-                    kind: r.kind().key().to_string(),
-                });
-            }
-            // Known AZs in the right Region need nothing; the rest are interned (or refused) below.
-            let known = &self.az_by_id;
-            let azs = &self.azs;
-            let mut note = |az: &str| {
-                let fine = known
-                    .get(az)
-                    .is_some_and(|&i| azs[i.index()].region == r.region);
-                if !fine {
-                    named.push((az.to_string(), r.region, r.id.clone()));
+        // Resources look on their own (in parallel, in file order); the few AZs not yet
+        // known are then interned (or refused) one by one, in that order.
+        let known = &self.az_by_id;
+        let azs = &self.azs;
+        let per_resource: Vec<(&Resource, Vec<&str>)> = self
+            .resources
+            .par_iter()
+            .map(|r| -> Result<Option<(&Resource, Vec<&str>)>, ModelError> {
+                let zonal_kind = match &r.facts {
+                    Facts::Subnet(_) | Facts::Instance(_) | Facts::DbInstance(_) => true,
+                    Facts::NatGateway(n) => n.mode == NatMode::Zonal,
+                    _ => false,
+                };
+                if zonal_kind && r.az.is_none() {
+                    return Err(ModelError::ZonalWithoutAz {
+                        resource: r.id.clone(),
+                        kind: r.kind().key().to_string(),
+                    });
                 }
-            };
-            match &r.facts {
-                Facts::LoadBalancer(lb) => lb.zones.iter().for_each(|z| note(&z.az)),
-                Facts::TargetGroup(tg) => tg
-                    .targets
-                    .iter()
-                    .filter_map(|t| t.zonal_az())
-                    .for_each(&mut note),
-                Facts::AutoScalingGroup(asg) => asg.azs.iter().for_each(|a| note(a)),
-                Facts::DbInstance(db) => db.secondary_az.iter().for_each(|a| note(a)),
-                _ => {}
-            }
-        }
+                // Known AZs in the right Region need nothing.
+                let fine = |az: &&str| {
+                    known
+                        .get(*az)
+                        .is_some_and(|&i| azs[i.index()].region == r.region)
+                };
+                let unknown: Vec<&str> = match &r.facts {
+                    Facts::LoadBalancer(lb) => lb.zones.iter().map(|z| z.az.as_str()).collect(),
+                    Facts::TargetGroup(tg) => {
+                        tg.targets.iter().filter_map(|t| t.zonal_az()).collect()
+                    }
+                    Facts::AutoScalingGroup(asg) => asg.azs.iter().map(String::as_str).collect(),
+                    Facts::DbInstance(db) => db.secondary_az.iter().map(String::as_str).collect(),
+                    _ => Vec::new(),
+                }
+                .into_iter()
+                .filter(|az| !fine(az))
+                .collect();
+                Ok((!unknown.is_empty()).then_some((r, unknown)))
+            })
+            .filter_map(Result::transpose)
+            // Collected in order first, so the error reported is the first in the file.
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect::<Result<Vec<_>, ModelError>>()?;
+        let named: Vec<(String, RegionIdx, String)> = per_resource
+            .into_iter()
+            .flat_map(|(r, unknown)| {
+                unknown
+                    .into_iter()
+                    .map(move |az| (az.to_string(), r.region, r.id.clone()))
+            })
+            .collect();
         for (az, region, by) in named {
             self.az(&az, region, &by)?;
         }

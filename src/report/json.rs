@@ -1,8 +1,10 @@
 //! The JSON contract (`docs/json.md`): schemas `blastmap.what-if/v1`,
 //! `blastmap.matrix/v1`, `blastmap.findings/v1`, `blastmap.check/v1`.
 
+use rayon::prelude::*;
 use serde::Serialize;
 use serde::ser::SerializeMap;
+use serde_json::value::RawValue;
 
 use crate::findings::{Finding, FindingSummary};
 use crate::sim::{Capacity, CheckResult, Matrix, PathSummary, Status, Subject, Verdict};
@@ -18,6 +20,12 @@ pub fn to_string<T: Serialize>(value: &T) -> String {
     value.serialize(&mut ser).expect("reports always serialize");
     out.push(b'\n');
     String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// `value` as [`ItemPerLine`] writes an item on a line of its own: compact.
+fn one_line<T: Serialize>(value: &T) -> Box<RawValue> {
+    let text = serde_json::to_string(value).expect("reports always serialize");
+    RawValue::from_string(text).expect("serde_json writes valid JSON")
 }
 
 /// Breaks lines inside the top two levels of nesting only.
@@ -201,7 +209,9 @@ impl Serialize for StatusByDomain<'_> {
 pub struct MatrixJson<'a> {
     pub schema: &'static str,
     pub domains: &'a [String],
-    pub paths: Vec<MatrixPath<'a>>,
+    /// Each a [`MatrixPath`], rendered ahead (on every core: a million-resource
+    /// estate has tens of thousands, 50 MB of JSON).
+    pub paths: Vec<Box<RawValue>>,
     pub services: Vec<MatrixService<'a>>,
 }
 
@@ -235,9 +245,12 @@ pub fn matrix<'a>(r: &Report, m: &Matrix, domains: &'a [String]) -> MatrixJson<'
     MatrixJson {
         schema: "blastmap.matrix/v1",
         paths: (0..r.topo.paths().len())
-            .map(|p| MatrixPath {
-                path: r.topo.path_summary(r.estate, p),
-                status: by_domain(&|c| m.cell(p, c).status),
+            .into_par_iter()
+            .map(|p| {
+                one_line(&MatrixPath {
+                    path: r.topo.path_summary(r.estate, p),
+                    status: by_domain(&|c| m.cell(p, c).status),
+                })
             })
             .collect(),
         services: r
