@@ -3,6 +3,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
@@ -42,13 +43,6 @@ pub fn load(path: &Path) -> Result<Estate, SnapshotError> {
 
 /// Parses snapshot JSON; `origin` names it in messages (a path, `demo`, …).
 pub fn from_slice(bytes: &[u8], origin: &str) -> Result<Estate, SnapshotError> {
-    let syntax = |e: serde_json::Error| SnapshotError::Syntax {
-        path: origin.to_string(),
-        line: e.line(),
-        column: e.column(),
-        message: strip_position(&e.to_string()),
-    };
-
     // UTF-8 checked once for the whole file, not string by string while parsing.
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
@@ -101,21 +95,31 @@ pub fn from_slice(bytes: &[u8], origin: &str) -> Result<Estate, SnapshotError> {
             });
         }
     }
+    if text.len() >= PARALLEL_FROM
+        && let Some(estate) = in_parallel(text, origin)
+    {
+        return estate;
+    }
+    sequentially(text, origin)
+}
+
+/// Files from this size on are parsed on every core when they have the layout
+/// blastmap writes (one resource per line, resources last).
+const PARALLEL_FROM: usize = 8 << 20;
+
+/// One pass over the whole text, resources and all.
+fn sequentially(text: &str, origin: &str) -> Result<Estate, SnapshotError> {
+    let syntax = |e: serde_json::Error| SnapshotError::Syntax {
+        path: origin.to_string(),
+        line: e.line(),
+        column: e.column(),
+        message: strip_position(&e.to_string()),
+    };
     // One pass: the header is checked as it is read (writers put it first), and the
     // parse stops at a foreign schema or an unknown version.
     let mut header = Header::default();
-    let mut builder = EstateBuilder::new(Meta::default());
-    // Written snapshots take about 350 bytes a resource: growing the list once, not twenty times.
-    builder.reserve(bytes.len() / 400);
-    let parsed = {
-        let mut de = serde_json::Deserializer::from_str(text);
-        FileSeed {
-            builder: &mut builder,
-            header: &mut header,
-        }
-        .deserialize(&mut de)
-        .and_then(|()| de.end())
-    };
+    let mut builder = new_builder(text);
+    let parsed = parse_file(text, &mut builder, &mut header);
     // A file that failed before its header was read: read just the header, so that a
     // newer or foreign file gets the right message rather than a syntax error.
     if parsed.is_err() && (header.schema.is_none() || header.version.is_none()) {
@@ -123,10 +127,113 @@ pub fn from_slice(bytes: &[u8], origin: &str) -> Result<Estate, SnapshotError> {
     }
     header.check(origin)?;
     parsed.map_err(syntax)?;
+    build(builder, origin)
+}
+
+fn new_builder(text: &str) -> EstateBuilder {
+    let mut builder = EstateBuilder::new(Meta::default());
+    // Written snapshots take about 350 bytes a resource: growing the list once, not twenty times.
+    builder.reserve(text.len() / 400);
+    builder
+}
+
+fn parse_file(
+    text: &str,
+    builder: &mut EstateBuilder,
+    header: &mut Header,
+) -> Result<(), serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    FileSeed { builder, header }
+        .deserialize(&mut de)
+        .and_then(|()| de.end())
+}
+
+fn build(builder: EstateBuilder, origin: &str) -> Result<Estate, SnapshotError> {
     builder.build().map_err(|error| SnapshotError::Model {
         path: origin.to_string(),
         error: Box::new(error),
     })
+}
+
+/// Where a written snapshot's resources start: its last field, one per line.
+const RESOURCES_OPEN: &str = "\n\"resources\": [\n";
+const RESOURCES_CLOSE: &str = "\n]\n}";
+
+/// The text as blastmap writes it, parsed with the resources split across cores:
+/// the rest of the file first (as `"resources": []`), then every resource line on
+/// its own, then each interned in file order, so the estate is the one
+/// [`sequentially`] builds. `None` when the layout differs or anything fails to
+/// parse: [`sequentially`] then reads it and says precisely where it is wrong.
+fn in_parallel(text: &str, origin: &str) -> Option<Result<Estate, SnapshotError>> {
+    let body_end = text.trim_end().strip_suffix(RESOURCES_CLOSE)?.len();
+    // Raw newlines never occur inside JSON strings: this is a key at a line start.
+    let body_start = text.find(RESOURCES_OPEN)? + RESOURCES_OPEN.len();
+    if body_start >= body_end {
+        return None;
+    }
+    let body = &text[body_start..body_end];
+    let resources: Vec<Vec<Parsed>> = pieces(body)
+        .par_iter()
+        .map(|&(piece, last)| parse_lines(piece, last))
+        .collect::<Option<Vec<_>>>()?;
+    // The head parses as a whole file only if the cut was at the top level.
+    let head = format!("{}]}}", &text[..body_start]);
+    let mut header = Header::default();
+    let mut builder = new_builder(text);
+    parse_file(&head, &mut builder, &mut header).ok()?;
+    header.check(origin).ok()?;
+    for r in resources.into_iter().flatten() {
+        r.add_to::<serde_json::Error>(&mut builder).ok()?;
+    }
+    Some(build(builder, origin))
+}
+
+/// `body` cut at line ends into pieces for the cores, each with whether it is the last.
+fn pieces(body: &str) -> Vec<(&str, bool)> {
+    let n = (body.len() / (1 << 20)).clamp(1, 256);
+    let mut out = Vec::with_capacity(n);
+    let mut start = 0;
+    for k in 1..=n {
+        let end = if k == n {
+            body.len()
+        } else {
+            let at = (body.len() * k / n).max(start);
+            match body[at..].find('\n') {
+                Some(i) => at + i + 1,
+                None => body.len(),
+            }
+        };
+        if end > start {
+            out.push((&body[start..end], end == body.len()));
+        }
+        start = end;
+        if start == body.len() {
+            break;
+        }
+    }
+    out
+}
+
+/// Each line of `piece` a resource followed by a comma (but the file's last).
+fn parse_lines(piece: &str, last: bool) -> Option<Vec<Parsed<'_>>> {
+    let lines: Vec<&str> = piece
+        .strip_suffix('\n')
+        .unwrap_or(piece)
+        .split('\n')
+        .collect();
+    let mut out = Vec::with_capacity(lines.len());
+    for (i, line) in lines.iter().enumerate() {
+        let line = if last && i + 1 == lines.len() {
+            *line
+        } else {
+            line.strip_suffix(',')?
+        };
+        let mut de = serde_json::Deserializer::from_str(line);
+        let parsed = ParsedSeed.deserialize(&mut de).ok()?;
+        de.end().ok()?;
+        out.push(parsed);
+    }
+    Some(out)
 }
 
 /// The `schema` and `version` of a file, as far as they were read.
@@ -359,7 +466,61 @@ impl<'de> Visitor<'de> for ResourceSeed<'_> {
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a resource object")
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        ParsedSeed.visit_map(map)?.add_to(self.builder)
+    }
+}
+
+/// A resource as read, before its account, Region and AZ are interned.
+struct Parsed<'de> {
+    id: String,
+    name: Option<String>,
+    account: Text<'de>,
+    region: Text<'de>,
+    az: Option<Text<'de>>,
+    tags: BTreeMap<String, String>,
+    facts: Facts,
+}
+
+impl Parsed<'_> {
+    /// Interns the resource's account, Region and AZ, in file order, and adds it.
+    fn add_to<E: de::Error>(self, b: &mut EstateBuilder) -> Result<(), E> {
+        let account = b.account_idx(&self.account.0);
+        let region = b.region(&self.region.0);
+        let az = match self.az {
+            Some(a) => Some(b.az(&a.0, region, &self.id).map_err(E::custom)?),
+            None => None,
+        };
+        b.push(Resource {
+            name: self.name.unwrap_or_default(),
+            id: self.id,
+            account,
+            region,
+            az,
+            tags: self.tags,
+            facts: self.facts,
+        });
+        Ok(())
+    }
+}
+
+/// Reads one resource object into a [`Parsed`], needing no builder (so many can be
+/// read at once).
+struct ParsedSeed;
+
+impl<'de> DeserializeSeed<'de> for ParsedSeed {
+    type Value = Parsed<'de>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Parsed<'de>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ParsedSeed {
+    type Value = Parsed<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a resource object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Parsed<'de>, A::Error> {
         let mut kind: Option<Kind> = None;
         let mut id: Option<String> = None;
         let mut name: Option<String> = None;
@@ -442,23 +603,15 @@ impl<'de> Visitor<'de> for ResourceSeed<'_> {
         };
         let account = account.ok_or_else(|| de::Error::missing_field("account"))?;
         let region = region.ok_or_else(|| de::Error::missing_field("region"))?;
-        let b = self.builder;
-        let account = b.account_idx(&account.0);
-        let region = b.region(&region.0);
-        let az = match az {
-            Some(a) => Some(b.az(&a.0, region, &id).map_err(de::Error::custom)?),
-            None => None,
-        };
-        b.push(Resource {
-            name: name.unwrap_or_default(),
+        Ok(Parsed {
             id,
+            name,
             account,
             region,
             az,
             tags,
             facts,
-        });
-        Ok(())
+        })
     }
 }
 
@@ -560,5 +713,70 @@ mod tests {
             );
             assert!(err.starts_with("demo.json:37:"), "{key}: {err}");
         }
+    }
+}
+
+#[cfg(test)]
+mod parallel_tests {
+    use super::{in_parallel, pieces, sequentially};
+    use crate::model::Estate;
+    use crate::synth::{SynthConfig, generate};
+
+    fn same(a: &Estate, b: &Estate) {
+        assert_eq!(a.resources(), b.resources());
+        assert_eq!(a.accounts(), b.accounts());
+        assert_eq!(a.regions(), b.regions());
+        assert_eq!(a.azs(), b.azs());
+        assert_eq!(a.coverage, b.coverage);
+        assert_eq!(a.declared, b.declared);
+        assert_eq!(a.meta, b.meta);
+        let edges = |e: &Estate| e.edges().collect::<Vec<_>>();
+        assert_eq!(edges(a), edges(b));
+    }
+
+    #[test]
+    fn resources_read_on_every_core_make_the_estate_one_pass_makes() {
+        let estate = generate(&SynthConfig {
+            resources: 20_000,
+            seed: 3,
+            ..Default::default()
+        });
+        let text = crate::snapshot::to_string(&estate);
+        let body = text.len() - text.find("\"resources\"").unwrap();
+        assert!(
+            pieces(&text[text.len() - body..]).len() > 4,
+            "several pieces"
+        );
+        let fast = in_parallel(&text, "synth")
+            .expect("the layout blastmap writes")
+            .unwrap();
+        same(&fast, &sequentially(&text, "synth").unwrap());
+        let demo = crate::snapshot::to_string(&crate::demo::estate().unwrap());
+        let fast = in_parallel(&demo, "demo").unwrap().unwrap();
+        same(&fast, &sequentially(&demo, "demo").unwrap());
+    }
+
+    #[test]
+    fn other_layouts_and_any_error_are_left_to_the_one_pass_reader() {
+        let text = crate::snapshot::to_string(&crate::demo::estate().unwrap());
+        // Pretty-printed: resources over many lines.
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert!(in_parallel(&serde_json::to_string_pretty(&value).unwrap(), "x").is_none());
+        // A broken resource, a missing comma, an AZ in two Regions: all read again in one
+        // pass, which says where.
+        let lines: Vec<&str> = text.lines().collect();
+        let at = lines.len() - 5;
+        for broken in [
+            lines[at].replacen("\"id\"", "\"idd\"", 1),
+            lines[at].trim_end_matches(',').to_string(),
+        ] {
+            let mut copy = lines.clone();
+            copy[at] = &broken;
+            assert!(in_parallel(&copy.join("\n"), "x").is_none(), "{broken}");
+        }
+        let moved = text.replacen("\"az\":\"euw1-az1\"", "\"az\":\"use1-az1\"", 1);
+        assert_ne!(moved, text);
+        assert!(in_parallel(&moved, "x").is_none());
+        assert!(sequentially(&moved, "x").is_err());
     }
 }
