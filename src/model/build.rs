@@ -32,11 +32,12 @@ pub struct EstateParts {
 pub struct EstateBuilder {
     meta: Meta,
     accounts: Vec<Account>,
-    account_by_id: HashMap<String, AccountIdx>,
+    // Looked up once or more per resource while reading: a fast hash, not SipHash.
+    account_by_id: foldhash::HashMap<String, AccountIdx>,
     regions: Vec<String>,
-    region_by_name: HashMap<String, RegionIdx>,
+    region_by_name: foldhash::HashMap<String, RegionIdx>,
     azs: Vec<Az>,
-    az_by_id: HashMap<String, AzIdx>,
+    az_by_id: foldhash::HashMap<String, AzIdx>,
     resources: Vec<Resource>,
     coverage: Vec<Coverage>,
     declared: Declared,
