@@ -239,14 +239,15 @@ impl Topology {
                 });
             }
         }
+        // Keys borrow from the estate: no string is copied to sort.
         let sort_key = |p: &PathSpec| {
             let lb = estate.resource(p.lb);
             (
-                estate.service_of(p.lb).unwrap_or(&lb.name).to_string(),
-                estate.region_name(p.region).to_string(),
-                estate.account(p.account).name.clone(),
-                lb.name.clone(),
-                estate.resource(p.tg).name.clone(),
+                estate.service_of(p.lb).unwrap_or(&lb.name),
+                estate.region_name(p.region),
+                estate.account(p.account).name.as_str(),
+                lb.name.as_str(),
+                estate.resource(p.tg).name.as_str(),
             )
         };
         paths.sort_by_cached_key(sort_key);
@@ -386,13 +387,19 @@ fn linked(estate: &Estate, from: ResIdx, edge: EdgeKind, kind: Kind) -> Option<R
 }
 
 fn dedup_ids(paths: &mut [PathSpec]) {
-    let mut seen: HashMap<String, u32> = HashMap::default();
-    for p in paths.iter_mut() {
-        let n = seen.entry(p.id.clone()).or_insert(0);
+    // Ids are unique but where two load balancers share a name in one account and
+    // Region: find those without copying every id, then number the repeats.
+    let mut seen: HashMap<&str, u32> = HashMap::default();
+    let mut repeats: Vec<(usize, u32)> = Vec::new();
+    for (i, p) in paths.iter().enumerate() {
+        let n = seen.entry(p.id.as_str()).or_insert(0);
         *n += 1;
         if *n > 1 {
-            p.id = format!("{}#{}", p.id, n);
+            repeats.push((i, *n));
         }
+    }
+    for (i, n) in repeats {
+        paths[i].id = format!("{}#{}", paths[i].id, n);
     }
 }
 
