@@ -81,6 +81,12 @@ pub fn path_detail(estate: &Estate, topo: &Topology, path: usize, verdict: &Verd
         });
     }
 
+    // A hard dependency that is down leaves the targets nothing to serve with.
+    let dependency_down = c
+        .deps
+        .iter()
+        .find(|d| d.hard && outcomes[d.unit as usize].status == Status::Down)
+        .map(|d| dependency_name(estate, topo, d.unit));
     let tg = estate.resource(c.tg);
     hops.push(HopDetail {
         depth: 1,
@@ -108,21 +114,29 @@ pub fn path_detail(estate: &Estate, topo: &Topology, path: usize, verdict: &Verd
         let (status, note) = if !z.enabled {
             (
                 Status::Ok,
-                "no load balancer node in this AZ: gets no traffic",
+                "no load balancer node in this AZ: gets no traffic".to_string(),
             )
         } else if before == 0 {
-            (Status::Ok, "none healthy")
+            (Status::Down, "none healthy".to_string())
         } else if after == 0 && az_lost(z.az) {
-            (Status::Down, "lost")
+            (Status::Down, "lost".to_string())
+        } else if let Some(dep) = &dependency_down {
+            (
+                Status::Down,
+                format!("cannot serve: {dep}, which they need, is down"),
+            )
         } else if after == 0 {
-            (Status::Down, "cannot serve: their NAT egress is lost")
+            (
+                Status::Down,
+                "cannot serve: their NAT egress is lost".to_string(),
+            )
         } else if after < before {
             (
                 Status::Degraded,
-                "some cannot serve: their NAT egress is lost",
+                "some cannot serve: their NAT egress is lost".to_string(),
             )
         } else {
-            (Status::Ok, "serving")
+            (Status::Ok, "serving".to_string())
         };
         hops.push(HopDetail {
             depth: 2,
@@ -134,7 +148,7 @@ pub fn path_detail(estate: &Estate, topo: &Topology, path: usize, verdict: &Verd
                 z.tally.units
             ),
             status,
-            note: note.to_string(),
+            note,
         });
     }
     if c.nonzonal.total > 0 {
@@ -177,6 +191,11 @@ pub fn path_detail(estate: &Estate, topo: &Topology, path: usize, verdict: &Verd
                     "lost with {}: nothing left to relaunch into",
                     estate.region_name(c.region)
                 )
+            } else if launched > 0 && pv.capacity.after_recovery == 0 {
+                format!(
+                    "relaunches {} in surviving AZs, but they cannot serve either",
+                    count(launched, "instance", "instances")
+                )
             } else if launched > 0 {
                 format!(
                     "relaunches {} in surviving AZs",
@@ -216,13 +235,21 @@ pub fn path_detail(estate: &Estate, topo: &Topology, path: usize, verdict: &Verd
         let nat = estate.resource(e.nat);
         let nat_lost = lost.placement(e.region, e.nat_az);
         let users: u32 = e.users.iter().map(|(_, t)| t.total).sum();
-        let place = e.nat_az.map_or_else(
-            || format!("regional in {}", estate.region_name(e.region)),
-            |az| format!("in {}", az_label(estate, nat.account, az)),
-        );
+        let label = match e.nat_az {
+            None => format!(
+                "egress via regional NAT gateway {} ({})",
+                nat.name,
+                estate.region_name(e.region)
+            ),
+            Some(az) => format!(
+                "egress via NAT gateway {} in {}",
+                nat.name,
+                az_label(estate, nat.account, az)
+            ),
+        };
         hops.push(HopDetail {
             depth: 2,
-            label: format!("egress via NAT gateway {} {place}", nat.name),
+            label,
             status: match (nat_lost, e.hard || region_lost) {
                 (false, _) => Status::Ok,
                 (true, false) => Status::Degraded,
@@ -249,8 +276,17 @@ pub fn path_detail(estate: &Estate, topo: &Topology, path: usize, verdict: &Verd
             lost: az_lost(z.az),
             lb_node: c.lb_azs.contains(&z.az),
             before: z.before,
-            after: z.after,
-            after_recovery: z.after + z.relaunched,
+            // Targets with a hard dependency down serve nothing, now or once relaunched.
+            after: if dependency_down.is_some() {
+                0
+            } else {
+                z.after
+            },
+            after_recovery: if dependency_down.is_some() && pv.capacity.after_recovery == 0 {
+                0
+            } else {
+                z.after + z.relaunched
+            },
         })
         .collect();
     per_az.sort_by_key(|z| estate.az_id(z.az));
@@ -277,7 +313,26 @@ fn dependency_described(
     unit: UnitIdx,
     more: Option<&str>,
 ) -> String {
-    let (name, what) = match topo.unit(unit) {
+    let (name, what) = named(estate, topo, unit);
+    let inside: Vec<&str> = [what.as_str(), more.unwrap_or("")]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect();
+    if inside.is_empty() {
+        name
+    } else {
+        format!("{name} ({})", inside.join("; "))
+    }
+}
+
+/// A dependency's name alone: `orders-db`.
+fn dependency_name(estate: &Estate, topo: &Topology, unit: UnitIdx) -> String {
+    named(estate, topo, unit).0
+}
+
+/// A dependency's name, and what it is.
+fn named(estate: &Estate, topo: &Topology, unit: UnitIdx) -> (String, String) {
+    match topo.unit(unit) {
         Unit::Rds(r) => (
             estate.resource(r.db).name.clone(),
             format!(
@@ -309,14 +364,5 @@ fn dependency_described(
             let r = estate.resource(p.res);
             (r.name.clone(), r.kind().label().to_string())
         }
-    };
-    let inside: Vec<&str> = [what.as_str(), more.unwrap_or("")]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect();
-    if inside.is_empty() {
-        name
-    } else {
-        format!("{name} ({})", inside.join("; "))
     }
 }

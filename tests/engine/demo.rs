@@ -182,3 +182,42 @@ fn a_spof_finding_gives_every_cause_of_each_az_that_takes_its_path_down() {
         .unwrap();
     assert!(checkout.resources.iter().any(|r| r.index() == nat));
 }
+
+#[test]
+fn a_down_dependency_leaves_the_targets_nothing_to_serve_in_the_detail() {
+    use blastmap::sim::{LostDomains, path_detail, what_if};
+    let e = demo::estate().unwrap();
+    let topo = Topology::build(&e);
+    let az = e.parse_domain("use1-az2").unwrap();
+    let verdict = what_if(&topo, &LostDomains::new(&e, &[az]));
+    let p = topo
+        .paths()
+        .iter()
+        .position(|p| p.id == "222222222222/us-east-1/payments-nlb/payments-api")
+        .unwrap();
+    assert_eq!(verdict.paths[p].status, Status::Down);
+    assert_eq!(verdict.paths[p].capacity.after_recovery, 0);
+    let detail = path_detail(&e, &topo, p, &verdict);
+    // ledger-db is down: targets elsewhere are up but cannot serve, and the chart agrees.
+    let serving: Vec<_> = detail
+        .hops
+        .iter()
+        .filter(|h| h.label.starts_with("targets in") && h.status != Status::Down)
+        .map(|h| (&h.label, &h.note))
+        .collect();
+    assert!(serving.is_empty(), "{serving:?}");
+    assert!(
+        detail
+            .hops
+            .iter()
+            .any(|h| h.note == "cannot serve: ledger-db, which they need, is down"),
+        "{:?}",
+        detail.hops
+    );
+    assert!(
+        detail
+            .per_az
+            .iter()
+            .all(|z| z.after == 0 && z.after_recovery == 0)
+    );
+}
