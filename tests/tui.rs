@@ -867,3 +867,21 @@ fn end_and_home_scroll_the_help_to_its_ends() {
     h.press("home");
     assert_eq!(h.app.help_scroll, 0);
 }
+
+#[test]
+fn an_az_lost_with_its_region_is_said_so() {
+    let mut h = Harness::demo(120, 32);
+    h.command("lose us-east-1");
+    h.command("lose use1-az2");
+    assert_eq!(
+        h.app.flash.as_ref().unwrap().text,
+        "use1-az2 (with us-east-1) is already lost"
+    );
+    assert_eq!(h.app.lost.len(), 1);
+    h.command("restore use1-az4");
+    assert_eq!(
+        h.app.flash.as_ref().unwrap().text,
+        "use1-az4 is lost with us-east-1: :restore us-east-1 brings it back"
+    );
+    assert_eq!(h.app.lost.len(), 1);
+}

@@ -261,6 +261,16 @@ impl App {
         })
     }
 
+    /// The lost Region an AZ is lost with, if it is.
+    fn lost_region_of(&self, d: Domain) -> Option<String> {
+        let Domain::Az(az) = d else { return None };
+        let engine = self.engine.as_ref()?;
+        let region = engine.estate.az(az).region;
+        self.lost
+            .contains(&Domain::Region(region))
+            .then(|| engine.estate.region_name(region).to_string())
+    }
+
     /// A domain as the estate names it (empty before an estate is loaded).
     fn domain_name(&self, d: Domain) -> String {
         self.engine
@@ -1046,6 +1056,8 @@ impl App {
                         let name = self.domain_name(d);
                         if lost.contains(&d) {
                             already.push(name);
+                        } else if let Some(region) = self.lost_region_of(d) {
+                            already.push(format!("{name} (with {region})"));
                         } else {
                             lost.push(d);
                             added.push(name);
@@ -1071,12 +1083,18 @@ impl App {
             "restore" => match parse(&args) {
                 Ok(ds) => {
                     let (mut restored, mut not_lost) = (Vec::new(), Vec::new());
+                    let mut with_region = Vec::new();
                     for &d in &ds {
                         let name = self.domain_name(d);
-                        if self.lost.contains(&d) {
-                            restored.push(name);
-                        } else {
-                            not_lost.push(name);
+                        let with = self.lost_region_of(d);
+                        match (self.lost.contains(&d), with) {
+                            (true, None) => restored.push(name),
+                            (true, Some(r)) => {
+                                restored.push(format!("{name} (still lost with {r})"))
+                            }
+                            (false, Some(r)) => with_region
+                                .push(format!("{name} is lost with {r}: :restore {r} brings it back")),
+                            (false, None) => not_lost.push(name),
                         }
                     }
                     let lost = self
@@ -1085,10 +1103,14 @@ impl App {
                         .copied()
                         .filter(|d| !ds.contains(d))
                         .collect();
-                    self.flash(
-                        said("restored", &restored, "not lost", &not_lost),
-                        restored.is_empty(),
-                    );
+                    let mut message = said("restored", &restored, "not lost", &not_lost);
+                    for m in with_region {
+                        if !message.is_empty() {
+                            message.push_str("; ");
+                        }
+                        message.push_str(&m);
+                    }
+                    self.flash(message, restored.is_empty());
                     if !restored.is_empty() {
                         return self.set_lost(lost);
                     }
