@@ -10,6 +10,7 @@ mod graph;
 mod index;
 mod links;
 mod resource;
+mod unique;
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -19,6 +20,7 @@ pub use build::{EstateBuilder, EstateParts};
 pub use error::{Misplaced, MissingReference, ModelError};
 pub use graph::{Edge, EdgeKind};
 pub use resource::*;
+pub use unique::{UniqueMap, unique_map};
 
 /// Index of a resource in [`Estate::resources`] (and of its graph node).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -157,7 +159,11 @@ pub struct Declared {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dependencies: Vec<DeclaredDependency>,
     /// Service name per load balancer id (overrides the `blastmap:service` tag).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "unique_map"
+    )]
     pub services: BTreeMap<String, String>,
     /// Load balancers or target groups whose targets need NAT egress to serve at all.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -7,7 +7,9 @@ use rayon::prelude::*;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
-use crate::model::{Coverage, Declared, Estate, EstateBuilder, Facts, Kind, Meta, Resource};
+use crate::model::{
+    Coverage, Declared, Estate, EstateBuilder, Facts, Kind, Meta, Resource, UniqueMap,
+};
 
 use super::{SCHEMA, SUPPORTED_VERSIONS, SnapshotError};
 
@@ -354,7 +356,7 @@ struct AccountRecord {
     name: String,
     /// Region → AZ name → AZ ID, as this account sees them.
     #[serde(default)]
-    zones: BTreeMap<String, BTreeMap<String, String>>,
+    zones: UniqueMap<UniqueMap<String>>,
 }
 
 impl<'de> DeserializeSeed<'de> for FileSeed<'_> {
@@ -397,8 +399,8 @@ impl<'de> Visitor<'de> for FileSeed<'_> {
                 "accounts" => {
                     for a in map.next_value::<Vec<AccountRecord>>()? {
                         let idx = b.account(&a.id, &a.name);
-                        for (region, zones) in &a.zones {
-                            for (name, id) in zones {
+                        for (region, zones) in &a.zones.0 {
+                            for (name, id) in &zones.0 {
                                 b.az_name(idx, region, name, id)
                                     .map_err(de::Error::custom)?;
                             }
@@ -559,7 +561,7 @@ impl<'de> Visitor<'de> for ParsedSeed {
                 }
                 "tags" => {
                     seen.first::<A::Error>(6, "tags")?;
-                    tags = map.next_value()?;
+                    tags = map.next_value::<UniqueMap<String>>()?.0;
                 }
                 other => match Kind::from_key(other) {
                     Some(k) if facts.is_none() => facts = Some(Facts::next_value_of(k, &mut map)?),
@@ -630,6 +632,31 @@ mod tests {
             Ok(_) => panic!("read as a snapshot"),
             Err(e) => e.to_string(),
         }
+    }
+
+    #[test]
+    fn a_key_given_twice_in_tags_zones_or_services_is_refused() {
+        let tags = demo_with(r#""tags": {"Name": "orders-db""#, r#", "Name": "other""#);
+        let err = error_of(&tags);
+        assert!(err.contains("key \"Name\" given twice"), "{err}");
+        assert!(
+            err.starts_with("demo.json:"),
+            "with its line and column: {err}"
+        );
+        let zones = demo_with(
+            r#""us-east-1c": "use1-az1""#,
+            r#", "us-east-1c": "use1-az2""#,
+        );
+        let err = error_of(&zones);
+        assert!(err.contains("key \"us-east-1c\" given twice"), "{err}");
+        let services = DEMO_JSON.replacen(
+            r#""declared": {"#,
+            r#""declared": {"services": {"a": "x", "a": "y"}, "#,
+            1,
+        );
+        assert_ne!(services, DEMO_JSON);
+        let err = error_of(&services);
+        assert!(err.contains("key \"a\" given twice"), "{err}");
     }
 
     #[test]
