@@ -885,3 +885,17 @@ fn an_az_lost_with_its_region_is_said_so() {
     );
     assert_eq!(h.app.lost.len(), 1);
 }
+
+#[test]
+fn a_long_message_takes_both_footer_lines_so_its_end_shows() {
+    let mut h = Harness::demo(80, 24);
+    h.command("lose us-east-1a");
+    let screen = h.screen();
+    assert!(screen.contains("use1-az1 in payments-prod"), "{screen}");
+    assert!(screen.contains("us-east-1a is an AZ name"), "{screen}");
+    // Once it fades, the key hints are back.
+    for _ in 0..12 {
+        h.dispatch(Action::Tick);
+    }
+    assert!(h.screen().contains("? help"));
+}
