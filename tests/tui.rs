@@ -899,3 +899,47 @@ fn a_long_message_takes_both_footer_lines_so_its_end_shows() {
     }
     assert!(h.screen().contains("? help"));
 }
+
+#[test]
+fn paths_of_one_label_say_where_they_are_in_the_matrix() {
+    use blastmap::synth::{SynthConfig, generate};
+    // Services that run in two Regions have the same names in both.
+    let estate = generate(&SynthConfig {
+        resources: 4_000,
+        seed: 7,
+        ..Default::default()
+    });
+    let mut h = Harness::demo(200, 50);
+    h.dispatch(Action::Loaded {
+        generation: h.app.load_generation,
+        result: Ok(Box::new(tui::Loaded::new(estate, tui::Origin::Demo))),
+    });
+    let engine = h.app.engine.clone().unwrap();
+    let shared: Vec<usize> = (0..engine.path_label.len())
+        .filter(|&p| engine.path_where[p].is_some())
+        .collect();
+    assert!(
+        shared.len() >= 2,
+        "the synthetic estate has multi-Region services"
+    );
+    let p = shared[0];
+    let twin = shared
+        .iter()
+        .copied()
+        .find(|&q| q != p && engine.path_label[q] == engine.path_label[p])
+        .unwrap();
+    assert_ne!(engine.path_label_placed(p), engine.path_label_placed(twin));
+    h.press("3");
+    h.command(&format!(
+        "lose {}",
+        engine.estate.region_name(engine.topo.paths()[p].region)
+    ));
+    h.press("3");
+    let screen = h.screen();
+    let placed = format!(
+        "{} {}",
+        engine.path_label[p],
+        engine.path_where[p].as_deref().unwrap()
+    );
+    assert!(screen.contains(&placed), "{placed}\n{screen}");
+}

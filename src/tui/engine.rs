@@ -33,6 +33,9 @@ pub struct Engine {
     pub path_rank: Vec<usize>,
     /// Width of the longest of them.
     pub longest_path_label: usize,
+    /// Where a path is, for paths whose label another path shares (the same service
+    /// in two Regions or accounts): its Region, or account and Region.
+    pub path_where: Vec<Option<String>>,
 }
 
 impl Engine {
@@ -65,6 +68,7 @@ impl Engine {
         for (rank, p) in by_label.into_iter().enumerate() {
             path_rank[p] = rank;
         }
+        let path_where = where_when_shared(&estate, &topo, &path_label, &path_rank);
         let longest_path_label = path_label
             .iter()
             .map(|l| unicode_width::UnicodeWidthStr::width(l.as_str()))
@@ -80,6 +84,15 @@ impl Engine {
             path_label,
             path_rank,
             longest_path_label,
+            path_where,
+        }
+    }
+
+    /// A path's label, with where it is when another path has the same label.
+    pub fn path_label_placed(&self, p: usize) -> String {
+        match &self.path_where[p] {
+            Some(w) => format!("{} ({w})", self.path_label[p]),
+            None => self.path_label[p].clone(),
         }
     }
 
@@ -148,4 +161,46 @@ impl Loaded {
             baseline,
         }
     }
+}
+
+/// For each path whose label another path shares: its Region, or its account and
+/// Region when that is not enough. Paths of one label are adjacent in `rank` order.
+fn where_when_shared(
+    estate: &Estate,
+    topo: &Topology,
+    label: &[String],
+    rank: &[usize],
+) -> Vec<Option<String>> {
+    let n = label.len();
+    let mut by_rank = vec![0; n];
+    for (p, &r) in rank.iter().enumerate() {
+        by_rank[r] = p;
+    }
+    let mut out = vec![None; n];
+    let mut start = 0;
+    while start < n {
+        let mut end = start + 1;
+        while end < n && label[by_rank[end]] == label[by_rank[start]] {
+            end += 1;
+        }
+        if end - start > 1 {
+            let group = &by_rank[start..end];
+            let region = |p: usize| estate.region_name(topo.paths()[p].region).to_string();
+            let regions: std::collections::BTreeSet<String> =
+                group.iter().map(|&p| region(p)).collect();
+            for &p in group {
+                out[p] = Some(if regions.len() == group.len() {
+                    region(p)
+                } else {
+                    format!(
+                        "{} {}",
+                        estate.account(topo.paths()[p].account).name,
+                        region(p)
+                    )
+                });
+            }
+        }
+        start = end;
+    }
+    out
 }

@@ -123,11 +123,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .take(visible_rows(area))
     {
         let spec = &engine.topo.paths()[p];
-        // Cut like the Paths screen: the load balancer first, the target group in the middle.
-        let label = fit_pair(
-            &e.resource(spec.lb).name,
-            &e.resource(spec.tg).name,
-            g.label_w - 1,
+        // Cut like the Paths screen: the load balancer first, the target group in the
+        // middle; where the path is stays when another path has the same label.
+        let place = engine.path_where[p]
+            .as_deref()
+            .map_or(String::new(), |w| format!(" {w}"));
+        let room = (g.label_w - 1).saturating_sub(place.width()).max(8);
+        let label = format!(
+            "{}{place}",
+            fit_pair(&e.resource(spec.lb).name, &e.resource(spec.tg).name, room)
         );
         let row_selected = i == app.matrix.cursor;
         let mut spans = vec![(
@@ -167,12 +171,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         app.matrix_order.get(app.matrix.cursor),
         m.domains.get(app.matrix_col),
     ) {
-        let spec = &engine.topo.paths()[p];
         let cell = m.cell(p, app.matrix_col);
         let text = format!(
-            " {} → {} when {} is lost: {} ({} of {} left) — enter applies this loss, space adds it",
-            e.resource(spec.lb).name,
-            e.resource(spec.tg).name,
+            " {} when {} is lost: {} ({} of {} left) — enter applies this loss, space adds it",
+            engine.path_label_placed(p),
             e.domain_name(d),
             cell.status.as_str(),
             cell.after,

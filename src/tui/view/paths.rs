@@ -195,7 +195,7 @@ fn render_why(app: &App, p: usize, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let width = area.width as usize;
     let pv = &verdict.paths[p];
-    let title = format!("── {} ", engine.path_label[p]);
+    let title = format!("── {} ", engine.path_label_placed(p));
     let rule =
         "─".repeat(width.saturating_sub(unicode_width::UnicodeWidthStr::width(title.as_str())));
     let mut lines = vec![line(vec![(fit(&(title + &rule), width), t.dim())])];
