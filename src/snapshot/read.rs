@@ -114,7 +114,7 @@ fn sequentially(text: &str, origin: &str) -> Result<Estate, SnapshotError> {
     let syntax = |e: serde_json::Error| SnapshotError::Syntax {
         path: origin.to_string(),
         line: e.line(),
-        column: e.column(),
+        column: char_column(text, e.line(), e.column()),
         message: strip_position(&e.to_string()),
     };
     // One pass: the header is checked as it is read (writers put it first), and the
@@ -130,6 +130,19 @@ fn sequentially(text: &str, origin: &str) -> Result<Estate, SnapshotError> {
     header.check(origin)?;
     parsed.map_err(syntax)?;
     build(builder, origin)
+}
+
+/// serde_json counts columns in bytes; editors count characters (`é` is two bytes).
+fn char_column(text: &str, line: usize, byte_column: usize) -> usize {
+    let start = match line {
+        0 | 1 => 0,
+        n => match text.match_indices('\n').nth(n - 2) {
+            Some((i, _)) => i + 1,
+            None => return byte_column,
+        },
+    };
+    text.get(start..(start + byte_column).min(text.len()))
+        .map_or(byte_column, |s| s.chars().count())
 }
 
 fn new_builder(text: &str) -> EstateBuilder {
@@ -632,6 +645,28 @@ mod tests {
             Ok(_) => panic!("read as a snapshot"),
             Err(e) => e.to_string(),
         }
+    }
+
+    #[test]
+    fn error_columns_count_characters_not_bytes() {
+        // Three é (two bytes each) before the error: an editor puts it 3 columns earlier.
+        let text = demo_with(
+            r#""tags": {"Name": "orders-db""#,
+            r#", "x": "ééé", "zzz": 1"#,
+        );
+        let err = error_of(&text);
+        let line = text[..text.find("\"zzz\"").unwrap()].lines().count();
+        let line_text = text.lines().nth(line - 1).unwrap();
+        let col = line_text[..line_text.find("\"zzz\"").unwrap()]
+            .chars()
+            .count();
+        // serde reports the column where it stopped: within the value after "zzz".
+        let at = err.split(':').nth(2).unwrap().parse::<usize>().unwrap();
+        assert!(
+            (col + 1..=col + 8).contains(&at),
+            "column {at}, the key starts at {}: {err}",
+            col + 1
+        );
     }
 
     #[test]
