@@ -51,11 +51,13 @@ pub fn from_slice(bytes: &[u8], origin: &str) -> Result<Estate, SnapshotError> {
         Err(e) => {
             let before = &bytes[..e.valid_up_to()];
             let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-            let column = before.len()
-                - before
-                    .iter()
-                    .rposition(|b| *b == b'\n')
-                    .map_or(0, |i| i + 1)
+            let line_start = before
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1);
+            // What precedes the bad byte is valid UTF-8: count its characters.
+            let column = std::str::from_utf8(&before[line_start..])
+                .map_or(before.len() - line_start, |s| s.chars().count())
                 + 1;
             return Err(SnapshotError::Syntax {
                 path: origin.to_string(),
@@ -141,8 +143,12 @@ fn char_column(text: &str, line: usize, byte_column: usize) -> usize {
             None => return byte_column,
         },
     };
-    text.get(start..(start + byte_column).min(text.len()))
-        .map_or(byte_column, |s| s.chars().count())
+    // Characters starting before the byte column (serde may stop inside one).
+    text.get(start..).map_or(byte_column, |rest| {
+        rest.char_indices()
+            .take_while(|(i, _)| *i < byte_column)
+            .count()
+    })
 }
 
 fn new_builder(text: &str) -> EstateBuilder {
@@ -180,7 +186,12 @@ const RESOURCES_CLOSE: &str = "\n]\n}";
 /// [`sequentially`] builds. `None` when the layout differs or anything fails to
 /// parse: [`sequentially`] then reads it and says precisely where it is wrong.
 fn in_parallel(text: &str, origin: &str) -> Option<Result<Estate, SnapshotError>> {
-    let body_end = text.trim_end().strip_suffix(RESOURCES_CLOSE)?.len();
+    // Only JSON's whitespace may follow: `trim_end` would also take Unicode spaces,
+    // which the one-pass reader rightly refuses.
+    let body_end = text
+        .trim_end_matches([' ', '\t', '\n', '\r'])
+        .strip_suffix(RESOURCES_CLOSE)?
+        .len();
     // Raw newlines never occur inside JSON strings: this is a key at a line start.
     let body_start = text.find(RESOURCES_OPEN)? + RESOURCES_OPEN.len();
     if body_start >= body_end {
@@ -212,8 +223,9 @@ fn pieces(body: &str) -> Vec<(&str, bool)> {
         let end = if k == n {
             body.len()
         } else {
+            // A byte offset may fall inside a character: look for the newline in bytes.
             let at = (body.len() * k / n).max(start);
-            match body[at..].find('\n') {
+            match body.as_bytes()[at..].iter().position(|&b| b == b'\n') {
                 Some(i) => at + i + 1,
                 None => body.len(),
             }
@@ -670,6 +682,18 @@ mod tests {
     }
 
     #[test]
+    fn an_error_at_a_wide_character_is_placed_by_characters() {
+        // serde stops inside the `é` after `"x": `: still the column an editor shows.
+        let text = demo_with(r#""tags": {"Name": "orders-db""#, r#", "y": "ééé", "x": é"#);
+        let err = error_of(&text);
+        let line_no: usize = err.split(':').nth(1).unwrap().parse().unwrap();
+        let col: usize = err.split(':').nth(2).unwrap().parse().unwrap();
+        let line = text.lines().nth(line_no - 1).unwrap();
+        let expected = line[..line.find(r#""x": é"#).unwrap()].chars().count() + 6;
+        assert_eq!(col, expected, "{err}");
+    }
+
+    #[test]
     fn a_key_given_twice_in_tags_zones_or_services_is_refused() {
         let tags = demo_with(r#""tags": {"Name": "orders-db""#, r#", "Name": "other""#);
         let err = error_of(&tags);
@@ -819,6 +843,17 @@ mod parallel_tests {
     }
 
     #[test]
+    fn pieces_cut_at_line_ends_whatever_the_characters() {
+        // Two-byte characters everywhere: a byte offset often falls inside one.
+        let body = format!("{},\n", "é".repeat(999)).repeat(2_000);
+        let body = body.trim_end_matches(",\n");
+        let cut = pieces(body);
+        assert!(cut.len() > 1);
+        assert_eq!(cut.iter().map(|(p, _)| *p).collect::<String>(), body);
+        assert!(cut.last().unwrap().1 && cut.iter().filter(|(_, last)| *last).count() == 1);
+    }
+
+    #[test]
     fn other_layouts_and_any_error_are_left_to_the_one_pass_reader() {
         let text = crate::snapshot::to_string(&crate::demo::estate().unwrap());
         // Pretty-printed: resources over many lines.
@@ -835,6 +870,12 @@ mod parallel_tests {
             let mut copy = lines.clone();
             copy[at] = &broken;
             assert!(in_parallel(&copy.join("\n"), "x").is_none(), "{broken}");
+        }
+        // Only JSON whitespace may follow the document.
+        for tail in ["\u{c}", "\u{a0}", "\u{3000}", "x"] {
+            let trailing = format!("{text}{tail}");
+            assert!(in_parallel(&trailing, "x").is_none(), "{tail:?}");
+            assert!(sequentially(&trailing, "x").is_err(), "{tail:?}");
         }
         let moved = text.replacen("\"az\":\"euw1-az1\"", "\"az\":\"use1-az1\"", 1);
         assert_ne!(moved, text);
