@@ -943,3 +943,20 @@ fn paths_of_one_label_say_where_they_are_in_the_matrix() {
     );
     assert!(screen.contains(&placed), "{placed}\n{screen}");
 }
+
+#[test]
+fn an_az_named_with_its_region_in_one_command_is_lost_with_it() {
+    let mut h = Harness::demo(120, 32);
+    h.command("lose use1-az1 us-east-1 us-east-1");
+    assert_eq!(
+        h.app.flash.as_ref().unwrap().text,
+        "lost us-east-1; use1-az1 (with us-east-1) is already lost"
+    );
+    assert_eq!(h.app.lost.len(), 1);
+    h.command("restore us-east-1 use1-az1");
+    assert_eq!(
+        h.app.flash.as_ref().unwrap().text,
+        "restored us-east-1; use1-az1 is not lost"
+    );
+    assert!(h.app.lost.is_empty());
+}

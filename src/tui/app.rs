@@ -262,12 +262,12 @@ impl App {
     }
 
     /// The lost Region an AZ is lost with, if it is.
-    fn lost_region_of(&self, d: Domain) -> Option<String> {
+    /// The Region in `lost` that AZ `d` is lost with, if any.
+    fn lost_region_of(&self, d: Domain, lost: &[Domain]) -> Option<String> {
         let Domain::Az(az) = d else { return None };
         let engine = self.engine.as_ref()?;
         let region = engine.estate.az(az).region;
-        self.lost
-            .contains(&Domain::Region(region))
+        lost.contains(&Domain::Region(region))
             .then(|| engine.estate.region_name(region).to_string())
     }
 
@@ -1052,11 +1052,21 @@ impl App {
                 Ok(ds) => {
                     let mut lost = self.lost.clone();
                     let (mut added, mut already) = (Vec::new(), Vec::new());
+                    // An AZ named with its Region in one command is lost with it.
+                    let mut with_regions = lost.clone();
+                    with_regions.extend(ds.iter().filter(|d| matches!(d, Domain::Region(_))));
+                    let mut ds = ds;
+                    let mut once = Vec::new();
+                    ds.retain(|d| {
+                        let first = !once.contains(d);
+                        once.push(*d);
+                        first
+                    });
                     for d in ds {
                         let name = self.domain_name(d);
                         if lost.contains(&d) {
                             already.push(name);
-                        } else if let Some(region) = self.lost_region_of(d) {
+                        } else if let Some(region) = self.lost_region_of(d, &with_regions) {
                             already.push(format!("{name} (with {region})"));
                         } else {
                             lost.push(d);
@@ -1081,12 +1091,22 @@ impl App {
                 None => self.flash("nothing is lost", false),
             },
             "restore" => match parse(&args) {
-                Ok(ds) => {
+                Ok(mut ds) => {
+                    ds.sort();
+                    ds.dedup();
                     let (mut restored, mut not_lost) = (Vec::new(), Vec::new());
                     let mut with_region = Vec::new();
                     for &d in &ds {
                         let name = self.domain_name(d);
-                        let with = self.lost_region_of(d);
+                        // What stays lost after this command: a Region restored with
+                        // it does not hold the AZ.
+                        let remaining: Vec<Domain> = self
+                            .lost
+                            .iter()
+                            .copied()
+                            .filter(|x| !ds.contains(x))
+                            .collect();
+                        let with = self.lost_region_of(d, &remaining);
                         match (self.lost.contains(&d), with) {
                             (true, None) => restored.push(name),
                             (true, Some(r)) => {
