@@ -123,25 +123,17 @@ pub fn what_if(topo: &Topology, lost: &LostDomains) -> Verdict {
     for (u, o) in scenario.changed {
         outcomes[u as usize] = o;
     }
-    let paths: Vec<PathVerdict> = topo
-        .paths
-        .iter()
-        .enumerate()
-        .map(|(i, p)| path_verdict(i, &outcomes[p.chain as usize]))
-        .collect();
-    let services = service_verdicts(topo, |p| paths[p].status);
-    Verdict {
-        lost: lost.clone(),
-        paths,
-        services,
-        evaluation: Evaluation { outcomes },
-    }
+    verdict(topo, lost, outcomes)
 }
 
 /// The reference evaluation: every unit from scratch, without skipping the units a
 /// loss does not touch. [`what_if`] must always agree with it (the tests check).
 pub fn what_if_exhaustive(topo: &Topology, lost: &LostDomains) -> Verdict {
-    let outcomes = baseline(topo, lost);
+    verdict(topo, lost, baseline(topo, lost))
+}
+
+/// Every path's and service's verdict, from every unit's outcome.
+fn verdict(topo: &Topology, lost: &LostDomains, outcomes: Vec<Outcome>) -> Verdict {
     let paths: Vec<PathVerdict> = topo
         .paths
         .iter()
