@@ -186,12 +186,7 @@ impl EstateBuilder {
         az: Option<&str>,
         facts: Facts,
     ) -> Result<ResIdx, ModelError> {
-        let account = self.account_idx(account);
-        let region = self.region(region);
-        let az = match az {
-            Some(az) => Some(self.az(az, region, id)?),
-            None => None,
-        };
+        let (account, region, az) = self.place(account, region, az, id)?;
         Ok(self.push(Resource {
             id: id.to_string(),
             name: name.to_string(),
@@ -201,6 +196,23 @@ impl EstateBuilder {
             tags: BTreeMap::new(),
             facts,
         }))
+    }
+
+    /// Interns where resource `id` is: its account, Region and (if zonal) AZ ID.
+    pub fn place(
+        &mut self,
+        account: &str,
+        region: &str,
+        az: Option<&str>,
+        id: &str,
+    ) -> Result<(AccountIdx, RegionIdx, Option<AzIdx>), ModelError> {
+        let account = self.account_idx(account);
+        let region = self.region(region);
+        let az = match az {
+            Some(az) => Some(self.az(az, region, id)?),
+            None => None,
+        };
+        Ok((account, region, az))
     }
 
     /// Sets a tag on a resource already added.

@@ -512,12 +512,14 @@ struct Parsed<'de> {
 impl Parsed<'_> {
     /// Interns the resource's account, Region and AZ, in file order, and adds it.
     fn add_to<E: de::Error>(self, b: &mut EstateBuilder) -> Result<(), E> {
-        let account = b.account_idx(&self.account.0);
-        let region = b.region(&self.region.0);
-        let az = match self.az {
-            Some(a) => Some(b.az(&a.0, region, &self.id).map_err(E::custom)?),
-            None => None,
-        };
+        let (account, region, az) = b
+            .place(
+                &self.account.0,
+                &self.region.0,
+                self.az.as_ref().map(|a| a.0.as_ref()),
+                &self.id,
+            )
+            .map_err(E::custom)?;
         b.push(Resource {
             name: self.name.unwrap_or_default(),
             id: self.id,
