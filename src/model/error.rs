@@ -112,36 +112,41 @@ impl fmt::Display for Misplaced {
 }
 
 fn misplaced_message(refs: &[Misplaced]) -> String {
-    let mut out = format!(
-        "{} resources that cannot be joined that way:",
-        crate::text::count(refs.len(), "reference joins", "references join")
-    );
-    for r in refs.iter().take(SHOWN_MISSING) {
-        out.push_str(&format!("\n  {r}"));
-    }
-    if refs.len() > SHOWN_MISSING {
-        out.push_str(&format!("\n  … and {} more", refs.len() - SHOWN_MISSING));
-    }
-    out.push_str(
-        "\na scan never writes these: fix the resources or declarations named, or scan again",
-    );
-    out
+    listed(
+        format!(
+            "{} resources that cannot be joined that way:",
+            crate::text::count(refs.len(), "reference joins", "references join")
+        ),
+        refs,
+        "a scan never writes these: fix the resources or declarations named, or scan again",
+    )
 }
 
-const SHOWN_MISSING: usize = 10;
-
 fn missing_message(refs: &[MissingReference]) -> String {
-    let mut out = format!(
-        "{} at resources that are not in the estate:",
-        crate::text::count(refs.len(), "reference points", "references point")
-    );
-    for r in refs.iter().take(SHOWN_MISSING) {
+    listed(
+        format!(
+            "{} at resources that are not in the estate:",
+            crate::text::count(refs.len(), "reference points", "references point")
+        ),
+        refs,
+        "add the missing resources, or fix the ids that point at them",
+    )
+}
+
+/// References shown at most in this number; the rest are counted.
+const SHOWN: usize = 10;
+
+/// `head`, the first references one a line, how many more, then what to do.
+fn listed(head: String, refs: &[impl fmt::Display], advice: &str) -> String {
+    let mut out = head;
+    for r in refs.iter().take(SHOWN) {
         out.push_str(&format!("\n  {r}"));
     }
-    if refs.len() > SHOWN_MISSING {
-        out.push_str(&format!("\n  … and {} more", refs.len() - SHOWN_MISSING));
+    if refs.len() > SHOWN {
+        out.push_str(&format!("\n  … and {} more", refs.len() - SHOWN));
     }
-    out.push_str("\nadd the missing resources, or fix the ids that point at them");
+    out.push('\n');
+    out.push_str(advice);
     out
 }
 
