@@ -64,11 +64,11 @@ impl Engine {
         // Sorting by label once here keeps re-sorting per scenario to integer compares.
         let mut by_label: Vec<usize> = (0..path_label.len()).collect();
         by_label.sort_by(|a, b| path_label[*a].cmp(&path_label[*b]).then(a.cmp(b)));
+        let path_where = where_when_shared(&estate, &topo, &path_label, &by_label);
         let mut path_rank = vec![0; path_label.len()];
         for (rank, p) in by_label.into_iter().enumerate() {
             path_rank[p] = rank;
         }
-        let path_where = where_when_shared(&estate, &topo, &path_label, &path_rank);
         let longest_path_label = path_label
             .iter()
             .map(|l| unicode_width::UnicodeWidthStr::width(l.as_str()))
@@ -164,18 +164,15 @@ impl Loaded {
 }
 
 /// For each path whose label another path shares: its Region, or its account and
-/// Region when that is not enough. Paths of one label are adjacent in `rank` order.
+/// Region when that is not enough. `by_rank` lists the paths in label order, so
+/// paths of one label are adjacent in it.
 fn where_when_shared(
     estate: &Estate,
     topo: &Topology,
     label: &[String],
-    rank: &[usize],
+    by_rank: &[usize],
 ) -> Vec<Option<String>> {
     let n = label.len();
-    let mut by_rank = vec![0; n];
-    for (p, &r) in rank.iter().enumerate() {
-        by_rank[r] = p;
-    }
     let mut out = vec![None; n];
     let mut start = 0;
     while start < n {
