@@ -48,32 +48,33 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ("▏".to_string(), t.dim()),
         ]),
         InputMode::Normal => match &app.flash {
-            // A message too long for one line takes the hints' line as well while it
-            // shows: its end (which AZ ID an AZ name is) is what the user needs.
-            Some(f) if f.text.width() + 1 > width => {
-                let style = if f.error { t.error() } else { t.info() };
-                let mut rows = super::wrap(&f.text, width.saturating_sub(1));
-                let room = (area.height as usize).max(1);
-                if rows.len() > room {
-                    // The last row holds the rest, cut with an ellipsis.
-                    let rest = rows.split_off(room - 1).join(" ");
-                    rows.push(rest);
-                }
-                let rows: Vec<Line> = rows
-                    .into_iter()
-                    .map(|row| line(vec![(fit(&format!(" {row}"), width), style)]))
-                    .collect();
-                let first = area.height.saturating_sub(rows.len() as u16);
-                let mut lines = vec![line(hints); first as usize];
-                lines.extend(rows);
-                frame.render_widget(Paragraph::new(lines), area);
-                return;
-            }
-            Some(f) => line(vec![(
-                fit(&format!(" {}", f.text), width),
-                if f.error { t.error() } else { t.info() },
-            )]),
             None => Line::raw(""),
+            Some(f) => {
+                let style = if f.error { t.error() } else { t.info() };
+                if f.text.width() < width {
+                    line(vec![(format!(" {}", f.text), style)])
+                } else {
+                    // A message too long for one line takes the hints' line as well
+                    // while it shows: its end (which AZ ID an AZ name is) is what the
+                    // user needs.
+                    let mut rows = super::wrap(&f.text, width.saturating_sub(1));
+                    let room = (area.height as usize).max(1);
+                    if rows.len() > room {
+                        // The last row holds the rest, cut with an ellipsis.
+                        let rest = rows.split_off(room - 1).join(" ");
+                        rows.push(rest);
+                    }
+                    let rows: Vec<Line> = rows
+                        .into_iter()
+                        .map(|row| line(vec![(fit(&format!(" {row}"), width), style)]))
+                        .collect();
+                    let first = area.height.saturating_sub(rows.len() as u16);
+                    let mut lines = vec![line(hints); first as usize];
+                    lines.extend(rows);
+                    frame.render_widget(Paragraph::new(lines), area);
+                    return;
+                }
+            }
         },
     };
     frame.render_widget(Paragraph::new(vec![line(hints), second]), area);

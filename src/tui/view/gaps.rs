@@ -53,7 +53,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let Some(engine) = &app.engine else { return };
     let t = &app.theme;
     let total = engine.estate.coverage_gaps().count();
-    let scroll = app.gaps_scroll.min(max_scroll(app));
+    let scroll = app.gaps_scroll.min(total.saturating_sub(1));
     let mut lines = vec![line(vec![(
         "These could not be read: what they hold is unknown, not absent.".to_string(),
         t.header(),
