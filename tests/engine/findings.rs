@@ -4,7 +4,7 @@ use blastmap::findings::{self, Finding, RULES};
 use blastmap::model::*;
 use blastmap::sim::{Matrix, Topology};
 
-use crate::fixture::Fx;
+use crate::fixture::{Fx, registered};
 
 const AZ1: &str = "use1-az1";
 const AZ2: &str = "use1-az2";
@@ -239,13 +239,7 @@ fn asg_imbalanced_counts_only_members_in_the_groups_own_azs() {
 fn lb_az_without_targets_stays_quiet_when_targets_outside_any_az_serve_every_node() {
     let mut fx = Fx::new();
     let t = fx.fleet("t", &[AZ1], 1, &[]);
-    let mut targets: Vec<Target> = t
-        .iter()
-        .map(|id| Target {
-            id: id.clone(),
-            ..Default::default()
-        })
-        .collect();
+    let mut targets = registered(&t);
     targets.push(Target {
         id: "203.0.113.9".into(),
         az: Some("all".into()),

@@ -6,6 +6,16 @@ use blastmap::sim::{self, LostDomains, PathVerdict, Status, Topology, Verdict};
 pub const ACCOUNT: &str = "111111111111";
 pub const REGION: &str = "us-east-1";
 
+/// Targets registered by these ids, with the default (healthy) state.
+pub fn registered(ids: &[String]) -> Vec<Target> {
+    ids.iter()
+        .map(|id| Target {
+            id: id.clone(),
+            ..Default::default()
+        })
+        .collect()
+}
+
 /// Builds an estate in one account and Region (`us-east-1a/b/c` → `use1-az1/2/3`)
 /// with one VPC, a subnet per AZ used, and whatever the test adds.
 pub struct Fx {
@@ -144,13 +154,7 @@ impl Fx {
             id,
             TargetType::Instance,
             CrossZone::Inherit,
-            targets
-                .iter()
-                .map(|t| Target {
-                    id: t.clone(),
-                    ..Default::default()
-                })
-                .collect(),
+            registered(targets),
         )
     }
 

@@ -3,7 +3,7 @@
 use blastmap::model::*;
 use blastmap::sim::{Status, Unit};
 
-use crate::fixture::{Fx, Sim};
+use crate::fixture::{Fx, Sim, registered};
 
 const AZ1: &str = "use1-az1";
 const AZ2: &str = "use1-az2";
@@ -736,12 +736,8 @@ fn the_cross_zone_setting_changes_no_verdict_under_whole_az_losses() {
         let mut fx = Fx::new();
         let mut t = fx.fleet("t", &[AZ1], 3, &[]);
         t.extend(fx.fleet("t", &[AZ2], 1, &[]));
-        let targets: Vec<Target> = t
-            .iter()
-            .map(|id| Target {
-                id: id.clone(),
-                ..Default::default()
-            })
+        let targets: Vec<Target> = registered(&t)
+            .into_iter()
             .chain(std::iter::once(Target {
                 id: "203.0.113.9".into(),
                 az: Some("all".into()),
@@ -900,13 +896,7 @@ fn recovery_brings_capacity_back_to_where_it_was_not_beyond() {
 fn targets_a_scan_could_not_read_are_not_counted_and_the_gap_is_said() {
     let mut fx = Fx::new();
     let t = fx.fleet("t", &[AZ1], 1, &[]);
-    let mut targets: Vec<Target> = t
-        .iter()
-        .map(|id| Target {
-            id: id.clone(),
-            ..Default::default()
-        })
-        .collect();
+    let mut targets = registered(&t);
     // Registered, but EC2 could not be read for it: where it is, nobody knows.
     targets.push(Target {
         id: "i-unread".into(),
