@@ -6,7 +6,7 @@ use std::sync::{Mutex, OnceLock};
 use blastmap::model::{Domain, Estate};
 use blastmap::sim::Topology;
 use blastmap::snapshot;
-use blastmap::synth::{SynthConfig, generate};
+use blastmap_core::synth::{SynthConfig, generate};
 
 /// 1k, 10k, 100k and 1M resources.
 pub const SIZES: &[usize] = &[1_000, 10_000, 100_000, 1_000_000];

@@ -15,7 +15,7 @@ use crate::model::{Domain, Estate};
 use crate::progress::{self, ScanProgress};
 use crate::report::{self, Format, Report};
 use crate::sim::{self, LostDomains, Matrix, Tolerance, Topology};
-use crate::{demo, snapshot};
+use crate::{compare, demo, snapshot};
 
 use clap::CommandFactory as _;
 
@@ -353,7 +353,7 @@ const MERMAID_MAX_TEXT: usize = 50_000;
 pub fn diff(args: &DiffArgs) -> Result<u8> {
     let old = snapshot::load(&args.old)?;
     let new = snapshot::load(&args.new)?;
-    let changes = snapshot::diff::diff(&old, &new);
+    let changes = compare::diff(&old, &new);
     let sides = report::DiffSides {
         old: report::SnapshotLabel::of(&args.old, &old),
         new: report::SnapshotLabel::of(&args.new, &new),

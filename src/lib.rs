@@ -1,17 +1,15 @@
 //! blastmap: explore AWS fault isolation boundaries.
 //!
 //! Data flows one way: discover → model → (snapshot) → sim/findings → report or tui.
+//! The engine lives in `blastmap-core`, live discovery in `blastmap-aws`; this crate
+//! is the command line, the report formats and the TUI.
+
+pub use blastmap_aws as discover;
+pub use blastmap_core::{compare, findings, model, overlay, sim, snapshot, text};
 
 pub mod cli;
 pub mod commands;
 pub mod demo;
-pub mod discover;
-pub mod findings;
-pub mod model;
 pub mod progress;
 pub mod report;
-pub mod sim;
-pub mod snapshot;
-pub mod synth;
-pub mod text;
 pub mod tui;

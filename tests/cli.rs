@@ -792,7 +792,7 @@ fn help_examples_and_notes_fit_80_columns() {
 fn a_mermaid_diagram_too_big_for_mermaid_to_render_is_written_with_a_warning() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("big.json");
-    let estate = blastmap::synth::generate(&blastmap::synth::SynthConfig {
+    let estate = blastmap_core::synth::generate(&blastmap_core::synth::SynthConfig {
         resources: 3_000,
         seed: 7,
         accounts: Some(2),

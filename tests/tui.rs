@@ -902,7 +902,7 @@ fn a_long_message_takes_both_footer_lines_so_its_end_shows() {
 
 #[test]
 fn paths_of_one_label_say_where_they_are_in_the_matrix() {
-    use blastmap::synth::{SynthConfig, generate};
+    use blastmap_core::synth::{SynthConfig, generate};
     // Services that run in two Regions have the same names in both.
     let estate = generate(&SynthConfig {
         resources: 4_000,

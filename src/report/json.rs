@@ -329,13 +329,10 @@ pub struct DiffJson<'a> {
     pub new: &'a super::SnapshotLabel,
     pub regression: bool,
     #[serde(flatten)]
-    pub changes: &'a crate::snapshot::diff::EstateDiff,
+    pub changes: &'a crate::compare::EstateDiff,
 }
 
-pub fn diff<'a>(
-    sides: &'a super::DiffSides,
-    d: &'a crate::snapshot::diff::EstateDiff,
-) -> DiffJson<'a> {
+pub fn diff<'a>(sides: &'a super::DiffSides, d: &'a crate::compare::EstateDiff) -> DiffJson<'a> {
     DiffJson {
         schema: "blastmap.diff/v1",
         old: &sides.old,

@@ -1,8 +1,8 @@
 //! Markdown, ready to paste into a design doc or an incident retrospective.
 
+use crate::compare::{Change, EstateDiff, ResourceSummary};
 use crate::findings::Finding;
 use crate::sim::{Cause, CheckResult, Matrix, Status, Verdict};
-use crate::snapshot::diff::{Change, EstateDiff, ResourceSummary};
 
 use super::{Report, capacity_text, summary_text};
 use crate::text::count;

@@ -7,10 +7,10 @@ pub mod markdown;
 pub mod mermaid;
 pub mod table;
 
+use crate::compare::{EstateDiff, ResourceChange};
 use crate::findings::Finding;
 use crate::model::Estate;
 use crate::sim::{Capacity, CheckResult, Matrix, PathSpec, Status, Subject, Topology, Verdict};
-use crate::snapshot::diff::{EstateDiff, ResourceChange};
 use crate::text::count;
 
 /// How a command prints its answer.

@@ -2,9 +2,9 @@
 
 use unicode_width::UnicodeWidthStr;
 
+use crate::compare::{CellSubject, Change, EstateDiff, ResourceSummary};
 use crate::findings::{Finding, Severity};
 use crate::sim::{Cause, CheckResult, Matrix, Status, Verdict};
-use crate::snapshot::diff::{CellSubject, Change, EstateDiff, ResourceSummary};
 
 use super::{Report, capacity_text, summary_text};
 use crate::text::{count, verb};

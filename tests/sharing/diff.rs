@@ -1,9 +1,9 @@
 //! Snapshot diffs: hand-made pairs of estates, one kind of change each.
 
+use blastmap::compare::{CellSubject, Change, EstateDiff, diff};
 use blastmap::model::{CrossZone, Estate, Facts, LbType, Scheme, TargetType};
 use blastmap::report::{self, DiffSides, Format, SnapshotLabel};
 use blastmap::sim::Status;
-use blastmap::snapshot::diff::{CellSubject, Change, EstateDiff, diff};
 
 use crate::fixture::Fx;
 
@@ -143,7 +143,7 @@ fn standalone_resources_added_and_removed_are_listed_but_auto_scaling_churn_is_n
         ..Shop::default()
     };
     let d = between(old, new);
-    let ids = |list: &[blastmap::snapshot::diff::ResourceSummary]| -> Vec<String> {
+    let ids = |list: &[blastmap::compare::ResourceSummary]| -> Vec<String> {
         list.iter().map(|r| r.resource.id.clone()).collect()
     };
     assert_eq!(ids(&d.resources.added), ["i-bastion-new"]);
@@ -487,8 +487,8 @@ fn a_changed_finding_alone_is_no_regression() {
 
 #[test]
 fn a_changed_finding_that_got_more_severe_is_a_regression() {
+    use blastmap::compare::FindingChange;
     use blastmap::findings::{FindingSummary, Severity};
-    use blastmap::snapshot::diff::FindingChange;
     let at = |severity| FindingSummary {
         code: "spof-az",
         severity,

@@ -1,18 +1,19 @@
 //! Redaction: every answer of a redacted estate is the original's up to renaming,
 //! and nothing identifying survives in the file.
 
+use blastmap::compare as diff;
 use blastmap::demo;
 use blastmap::findings;
 use blastmap::model::{Domain, Estate, Facts, SERVICE_TAG, TargetType};
 use blastmap::sim::{self, LostDomains, Matrix, Topology};
 use blastmap::snapshot::{
-    self, diff,
+    self,
     redact::{self, Redaction, Salt},
 };
 
 /// A generated estate (`blastmap::synth`) in three accounts and two Regions.
 fn generated(seed: u64, resources: usize) -> Estate {
-    blastmap::synth::generate(&blastmap::synth::SynthConfig {
+    blastmap_core::synth::generate(&blastmap_core::synth::SynthConfig {
         resources,
         seed,
         accounts: Some(3),

@@ -275,7 +275,7 @@ pub fn credential_problem(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::CoverageStatus;
+    use blastmap_core::model::CoverageStatus;
 
     fn failure(code: Option<&str>, message: &str) -> CallFailure {
         CallFailure {

@@ -4,9 +4,9 @@
 
 mod common;
 
-use blastmap::findings;
-use blastmap::sim::{LostDomains, Matrix, Topology, what_if};
-use blastmap::snapshot;
+use blastmap_core::findings;
+use blastmap_core::sim::{LostDomains, Matrix, Topology, what_if};
+use blastmap_core::snapshot;
 use common::{SIZES, fixture};
 use divan::Bencher;
 

@@ -1,8 +1,8 @@
 //! One test per finding code: it fires on the risky estate and stays quiet on the fixed one.
 
-use blastmap::findings::{self, Finding, RULES};
-use blastmap::model::*;
-use blastmap::sim::{Matrix, Topology};
+use blastmap_core::findings::{self, Finding, RULES};
+use blastmap_core::model::*;
+use blastmap_core::sim::{Matrix, Topology};
 
 use crate::fixture::{Fx, registered};
 

@@ -4,7 +4,6 @@
 //! resources straight into the model. Writing is atomic: a temporary file in
 //! the same directory, synced, then renamed over the target.
 
-pub mod diff;
 mod read;
 pub mod redact;
 mod write;

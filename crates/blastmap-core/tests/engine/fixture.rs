@@ -1,7 +1,7 @@
 //! Small hand-built estates for the rule and finding tests.
 
-use blastmap::model::*;
-use blastmap::sim::{self, LostDomains, PathVerdict, Status, Topology, Verdict};
+use blastmap_core::model::*;
+use blastmap_core::sim::{self, LostDomains, PathVerdict, Status, Topology, Verdict};
 
 pub const ACCOUNT: &str = "111111111111";
 pub const REGION: &str = "us-east-1";

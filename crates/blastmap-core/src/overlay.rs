@@ -6,7 +6,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::error::DiscoverError;
+use thiserror::Error;
+
 use crate::model::{DEPENDS_ON_SOFT_TAG, DEPENDS_ON_TAG, Declared, DeclaredDependency, EGRESS_TAG};
 
 #[derive(Debug, Default, Deserialize)]
@@ -45,13 +46,21 @@ pub struct Overlay {
     pub declared: Declared,
 }
 
+/// An overlay file that cannot be used, with what to do about it.
+#[derive(Debug, Error)]
+#[error("overlay {}: {message}; fix the file (docs/overlay.md describes it)", path.display())]
+pub struct OverlayError {
+    pub path: std::path::PathBuf,
+    pub message: String,
+}
+
 /// Reads and parses an overlay file.
-pub fn load(path: &Path) -> Result<Overlay, DiscoverError> {
-    let text = std::fs::read_to_string(path).map_err(|e| DiscoverError::Overlay {
+pub fn load(path: &Path) -> Result<Overlay, OverlayError> {
+    let text = std::fs::read_to_string(path).map_err(|e| OverlayError {
         path: path.to_path_buf(),
         message: format!("cannot read it: {e}"),
     })?;
-    parse(&text).map_err(|message| DiscoverError::Overlay {
+    parse(&text).map_err(|message| OverlayError {
         path: path.to_path_buf(),
         message,
     })

@@ -2,10 +2,10 @@
 
 use std::collections::BTreeSet;
 
-use blastmap::demo;
-use blastmap::findings::{self, RULES};
-use blastmap::model::*;
-use blastmap::sim::{Matrix, Status, Topology};
+use crate::embedded as demo;
+use blastmap_core::findings::{self, RULES};
+use blastmap_core::model::*;
+use blastmap_core::sim::{Matrix, Status, Topology};
 
 #[test]
 fn the_demo_estate_spans_accounts_regions_and_paths() {
@@ -122,7 +122,7 @@ fn every_status_occurs_in_the_demo_matrix() {
 
 #[test]
 fn a_lost_region_leaves_no_hop_of_its_paths_standing_in_the_detail() {
-    use blastmap::sim::{LostDomains, path_detail, what_if};
+    use blastmap_core::sim::{LostDomains, path_detail, what_if};
     let e = demo::estate().unwrap();
     let topo = Topology::build(&e);
     let region = e.parse_domain("us-east-1").unwrap();
@@ -185,7 +185,7 @@ fn a_spof_finding_gives_every_cause_of_each_az_that_takes_its_path_down() {
 
 #[test]
 fn a_down_dependency_leaves_the_targets_nothing_to_serve_in_the_detail() {
-    use blastmap::sim::{LostDomains, path_detail, what_if};
+    use blastmap_core::sim::{LostDomains, path_detail, what_if};
     let e = demo::estate().unwrap();
     let topo = Topology::build(&e);
     let az = e.parse_domain("use1-az2").unwrap();

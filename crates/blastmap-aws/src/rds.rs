@@ -9,7 +9,7 @@ use aws_sdk_rds::types::{DbCluster as SdkCluster, DbInstance as SdkInstance, Tag
 
 use super::call::{CallFailure, Caller, Outcome, or_record};
 use super::region::{Found, Named, Placement};
-use crate::model::{ClusterMember, DbCluster, DbInstance, Facts};
+use blastmap_core::model::{ClusterMember, DbCluster, DbInstance, Facts};
 
 #[derive(Debug, Default)]
 pub struct RdsRead {

@@ -2,10 +2,10 @@
 
 use std::collections::BTreeSet;
 
-use blastmap::demo;
-use blastmap::model::Estate;
-use blastmap::sim::{Matrix, Topology};
-use blastmap::snapshot::{self, SnapshotError};
+use crate::embedded as demo;
+use blastmap_core::model::Estate;
+use blastmap_core::sim::{Matrix, Topology};
+use blastmap_core::snapshot::{self, SnapshotError};
 
 fn edges(e: &Estate) -> BTreeSet<(String, String, String, bool, bool)> {
     e.edges()
@@ -285,7 +285,7 @@ fn duplicate_ids_are_refused() {
 
 #[test]
 fn an_az_name_or_an_az_the_account_does_not_have_is_refused() {
-    let text = blastmap::demo::DEMO_JSON;
+    let text = crate::embedded::DEMO_JSON;
     let i = text.find("\"name\": \"orders-db\"").unwrap();
     let j = i + text[i..].find("\"az\": \"use1-az6\"").unwrap();
     let with = |az: &str| {
@@ -397,7 +397,7 @@ fn a_declaration_naming_a_resource_of_the_wrong_kind_is_refused() {
 
 #[test]
 fn a_scan_leaves_out_declarations_of_the_wrong_kind_with_a_note() {
-    use blastmap::model::{Declared, DeclaredDependency, Kind};
+    use blastmap_core::model::{Declared, DeclaredDependency, Kind};
     let mut d = Declared {
         dependencies: vec![
             DeclaredDependency {

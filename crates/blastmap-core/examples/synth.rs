@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use blastmap::snapshot;
-use blastmap::synth::{SynthConfig, generate};
+use blastmap_core::snapshot;
+use blastmap_core::synth::{SynthConfig, generate};
 
 const USAGE: &str = "usage: synth --resources N [--seed S] [--accounts A] [--regions R] --out FILE";
 

@@ -9,7 +9,7 @@ use aws_types::SdkConfig;
 use super::call::{CallFailure, Caller, coverage_of};
 use super::readonly::ReadOnly;
 use super::{ScanEvent, UnitFailure, UnitState, autoscaling, clients, ec2, elbv2, rds};
-use crate::model::{Coverage, Facts, Service};
+use blastmap_core::model::{Coverage, Facts, Service};
 
 /// A resource read in one account and Region, before it joins the estate.
 #[derive(Debug, Clone, PartialEq)]

@@ -11,7 +11,7 @@ use aws_sdk_ec2::types::{
 
 use super::call::{CallFailure, Caller, Outcome, or_record};
 use super::region::{Found, Named, Placement};
-use crate::model::{
+use blastmap_core::model::{
     Facts, Instance, NatGateway, NatMode, Route, RouteTable, SecurityGroup, Subnet, Vpc,
 };
 

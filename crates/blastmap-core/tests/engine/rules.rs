@@ -1,7 +1,7 @@
 //! One test per rule of `domain.md` §1–§4, on small hand-built estates.
 
-use blastmap::model::*;
-use blastmap::sim::{Status, Unit};
+use blastmap_core::model::*;
+use blastmap_core::sim::{Status, Unit};
 
 use crate::fixture::{Fx, Sim, registered};
 

@@ -11,7 +11,7 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use tokio::sync::Semaphore;
 
-use crate::model::CoverageStatus;
+use blastmap_core::model::CoverageStatus;
 
 /// Error codes AWS services use for throttling (after the SDK's own retries gave up).
 const THROTTLING_CODES: &[&str] = &[

@@ -21,7 +21,7 @@ use tokio::task::JoinSet;
 
 use super::call::{CallFailure, Caller, Outcome, Pages, or_record};
 use super::region::{Found, Named, Placement};
-use crate::model::{
+use blastmap_core::model::{
     CrossZone, Facts, LbType, LbZone, Listener, LoadBalancer, Scheme, Target, TargetGroup,
     TargetHealth, TargetType,
 };

@@ -1,8 +1,7 @@
-use std::path::PathBuf;
-
 use thiserror::Error;
 
-use crate::model::ModelError;
+use blastmap_core::model::ModelError;
+use blastmap_core::overlay::OverlayError;
 
 /// Why a scan produced no estate: each says what to run next.
 #[derive(Debug, Error)]
@@ -49,8 +48,8 @@ pub enum DiscoverError {
     )]
     BadRoleArn { arn: String },
 
-    #[error("overlay {path}: {message}; fix the file (docs/overlay.md describes it)")]
-    Overlay { path: PathBuf, message: String },
+    #[error("{0}")]
+    Overlay(#[from] OverlayError),
 
     #[error(
         "cannot reach {target} ({cause}): check the network connection and any proxy \
@@ -83,7 +82,7 @@ impl DiscoverError {
             DiscoverError::UnknownProfile { .. }
             | DiscoverError::NoRegion
             | DiscoverError::BadRoleArn { .. }
-            | DiscoverError::Overlay { .. } => EXIT_BAD_INPUT,
+            | DiscoverError::Overlay(_) => EXIT_BAD_INPUT,
             DiscoverError::ExpiredSso { .. }
             | DiscoverError::BadCredentials { .. }
             | DiscoverError::ExpiredCredentials { .. }

@@ -9,7 +9,7 @@ use aws_sdk_autoscaling::types::{AutoScalingGroup as SdkGroup, LifecycleState};
 
 use super::call::{CallFailure, Caller, Outcome, or_record};
 use super::region::{Found, Named, Placement};
-use crate::model::{AutoScalingGroup, Facts};
+use blastmap_core::model::{AutoScalingGroup, Facts};
 
 pub async fn read(caller: Arc<Caller>, client: Client) -> Outcome<Vec<SdkGroup>> {
     let pages = caller

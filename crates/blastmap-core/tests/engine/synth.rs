@@ -2,10 +2,10 @@
 
 use std::collections::BTreeSet;
 
-use blastmap::findings::{self, RULES};
-use blastmap::sim::{Matrix, Topology};
-use blastmap::snapshot;
-use blastmap::synth::{SynthConfig, generate};
+use blastmap_core::findings::{self, RULES};
+use blastmap_core::sim::{Matrix, Topology};
+use blastmap_core::snapshot;
+use blastmap_core::synth::{SynthConfig, generate};
 
 fn config(resources: usize, seed: u64) -> SynthConfig {
     SynthConfig {
@@ -52,8 +52,8 @@ fn the_generator_is_deterministic_from_its_seed() {
 
 #[test]
 fn evaluating_only_what_a_loss_touches_agrees_with_evaluating_everything() {
-    use blastmap::model::Domain;
-    use blastmap::sim::{LostDomains, what_if, what_if_exhaustive};
+    use blastmap_core::model::Domain;
+    use blastmap_core::sim::{LostDomains, what_if, what_if_exhaustive};
     for seed in [1, 2, 3] {
         let estate = generate(&config(2_500, seed));
         let topo = Topology::build(&estate);

@@ -12,7 +12,6 @@ pub mod clients;
 mod ec2;
 mod elbv2;
 mod error;
-pub mod overlay;
 mod rds;
 pub mod readonly;
 mod region;
@@ -32,7 +31,8 @@ pub use call::CallFailure;
 pub use error::{DiscoverError, EXIT_BAD_INPUT, EXIT_NOTHING_READ};
 pub use region::REGIONAL_SERVICES;
 
-use crate::model::{Coverage, CoverageStatus, Estate, EstateBuilder, Kind, Meta, Service};
+use blastmap_core::model::{Coverage, CoverageStatus, Estate, EstateBuilder, Kind, Meta, Service};
+use blastmap_core::overlay;
 use call::Caller;
 use readonly::ReadOnly;
 use region::{RegionRead, ScanContext};
@@ -503,8 +503,8 @@ fn assemble(
         ctx.note(format!(
             "{} (VPCs or subnets shared between accounts) {} seen by more than one account: \
              kept once",
-            crate::text::count(shared, "resource", "resources"),
-            crate::text::verb(shared, "was", "were")
+            blastmap_core::text::count(shared, "resource", "resources"),
+            blastmap_core::text::verb(shared, "was", "were")
         ));
     }
     let read_something = coverage

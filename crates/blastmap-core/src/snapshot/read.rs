@@ -804,7 +804,7 @@ mod tests {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "synth"))]
 mod parallel_tests {
     use super::{in_parallel, pieces, sequentially};
     use crate::model::Estate;

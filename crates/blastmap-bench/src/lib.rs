@@ -1,0 +1,1 @@
+//! Nothing here: the engine benchmarks are in `benches/` (`cargo bench -p blastmap-bench`).

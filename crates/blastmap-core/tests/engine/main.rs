@@ -1,0 +1,20 @@
+//! Engine tests: the failure rules, the findings, snapshots. One binary, several modules.
+
+mod demo;
+mod findings;
+mod fixture;
+mod rules;
+mod snapshot;
+mod synth;
+
+/// The demo estate the binary embeds (`assets/demo-estate.json` at the top level).
+mod embedded {
+    use blastmap_core::model::Estate;
+    use blastmap_core::snapshot::{self, SnapshotError};
+
+    pub const DEMO_JSON: &str = include_str!("../../../../assets/demo-estate.json");
+
+    pub fn estate() -> Result<Estate, SnapshotError> {
+        snapshot::from_slice(DEMO_JSON.as_bytes(), "the embedded demo estate")
+    }
+}
