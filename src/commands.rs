@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result, bail};
 
+use crate::analysis::Analysis;
 use crate::cli::{
     CheckArgs, ColorArg, FindingsArgs, FormatArg, LiveArgs, MatrixArgs, OutputArgs, ScanArgs,
     SeverityArg, SourceArgs, TolerateArg, WhatIfArgs,
@@ -14,7 +15,7 @@ use crate::findings::{self, Severity};
 use crate::model::{Domain, Estate};
 use crate::progress::{self, ScanProgress};
 use crate::report::{self, Format, Report};
-use crate::sim::{self, LostDomains, Matrix, Tolerance, Topology};
+use crate::sim::{self, LostDomains, Tolerance};
 use crate::{compare, demo, snapshot};
 
 use clap::CommandFactory as _;
@@ -196,29 +197,18 @@ pub fn parse_domains(estate: &Estate, values: &[String]) -> Result<Vec<Domain>> 
     Ok(domains)
 }
 
-/// An estate with its topology and matrix: what the analysis commands start from.
-struct Analysis {
-    estate: Estate,
-    topo: Topology,
-    matrix: Matrix,
-}
+/// The analysis the commands start from, loaded from `--demo`, `--snapshot` or a live scan.
+struct Loaded(Analysis);
 
-impl Analysis {
-    fn load(source: &SourceArgs) -> Result<Analysis> {
-        let estate = load_estate(source)?;
-        let topo = Topology::build(&estate);
-        let matrix = Matrix::build(&estate, &topo);
-        Ok(Analysis {
-            estate,
-            topo,
-            matrix,
-        })
+impl Loaded {
+    fn load(source: &SourceArgs) -> Result<Loaded> {
+        Ok(Loaded(Analysis::new(load_estate(source)?)))
     }
 
     fn report(&self) -> Report<'_> {
         Report {
-            estate: &self.estate,
-            topo: &self.topo,
+            estate: &self.0.estate,
+            topo: &self.0.topo,
         }
     }
 
@@ -231,19 +221,26 @@ impl Analysis {
     }
 }
 
+impl std::ops::Deref for Loaded {
+    type Target = Analysis;
+
+    fn deref(&self) -> &Analysis {
+        &self.0
+    }
+}
+
 pub fn what_if(args: &WhatIfArgs) -> Result<u8> {
-    let a = Analysis::load(&args.source)?;
+    let a = Loaded::load(&args.source)?;
     let domains = parse_domains(&a.estate, &args.lose)?;
-    let verdict = sim::what_if(&a.topo, &LostDomains::new(&a.estate, &domains));
-    let found = findings::analyze(&a.estate, &a.topo, &a.matrix);
+    let verdict = a.what_if(&LostDomains::new(&a.estate, &domains));
     let (format, color) = (format_of(&args.output), use_color(args.output.color));
-    let text = report::what_if(&a.report(), &verdict, &found, format, color);
+    let text = report::what_if(&a.report(), &verdict, a.findings(), format, color);
     a.emit(&text)?;
     Ok(0)
 }
 
 pub fn matrix(args: &MatrixArgs) -> Result<u8> {
-    let a = Analysis::load(&args.source)?;
+    let a = Loaded::load(&args.source)?;
     let (format, color) = (format_of(&args.output), use_color(args.output.color));
     let text = report::matrix(&a.report(), &a.matrix, format, color);
     a.emit(&text)?;
@@ -251,7 +248,7 @@ pub fn matrix(args: &MatrixArgs) -> Result<u8> {
 }
 
 pub fn check(args: &CheckArgs) -> Result<u8> {
-    let a = Analysis::load(&args.source)?;
+    let a = Loaded::load(&args.source)?;
     let tolerate = match args.tolerate {
         TolerateArg::Az => Tolerance::Az,
         TolerateArg::Region => Tolerance::Region,
@@ -285,16 +282,16 @@ pub fn findings(args: &FindingsArgs) -> Result<u8> {
             );
         }
     }
-    let a = Analysis::load(&args.source)?;
+    let a = Loaded::load(&args.source)?;
     let min = args.severity.map(|s| match s {
         SeverityArg::High => Severity::High,
         SeverityArg::Medium => Severity::Medium,
         SeverityArg::Low => Severity::Low,
     });
-    let found: Vec<_> = findings::analyze(&a.estate, &a.topo, &a.matrix)
-        .into_iter()
+    let found: Vec<_> = (a.findings().iter())
         .filter(|f| min.is_none_or(|m| f.severity <= m))
         .filter(|f| codes.is_empty() || codes.iter().any(|c| c == f.code))
+        .cloned()
         .collect();
     let (format, color) = (format_of(&args.output), use_color(args.output.color));
     let text = report::findings(&a.report(), &found, format, color);
@@ -309,27 +306,21 @@ pub fn export(args: &ExportArgs) -> Result<u8> {
              (drop --path, or use --format mermaid or dot)"
         );
     }
-    let estate = load_estate(&args.source)?;
-    let domains = parse_domains(&estate, &args.lose)?;
-    let topo = Topology::build(&estate);
+    let a = Loaded::load(&args.source)?;
+    let domains = parse_domains(&a.estate, &args.lose)?;
     let paths = match args.paths.as_slice() {
         [] => None,
-        ids => Some(select_paths(&topo, ids)?),
+        ids => Some(select_paths(&a.topo, ids)?),
     };
-    let verdict = sim::what_if(&topo, &LostDomains::new(&estate, &domains));
-    let r = Report {
-        estate: &estate,
-        topo: &topo,
-    };
+    let verdict = a.what_if(&LostDomains::new(&a.estate, &domains));
+    let r = a.report();
     let text = match args.format {
         ExportFormatArg::Mermaid => {
             report::diagram(&r, &verdict, paths.as_deref(), DiagramFormat::Mermaid)
         }
         ExportFormatArg::Dot => report::diagram(&r, &verdict, paths.as_deref(), DiagramFormat::Dot),
         ExportFormatArg::Markdown => {
-            let matrix = Matrix::build(&estate, &topo);
-            let found = findings::analyze(&estate, &topo, &matrix);
-            report::markdown::report(&r, &verdict, &found, &matrix)
+            report::markdown::report(&r, &verdict, a.findings(), &a.matrix)
         }
     };
     if args.format == ExportFormatArg::Mermaid && text.len() > MERMAID_MAX_TEXT {

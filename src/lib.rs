@@ -5,7 +5,7 @@
 //! is the command line, the report formats and the TUI.
 
 pub use blastmap_aws as discover;
-pub use blastmap_core::{compare, findings, model, overlay, sim, snapshot, text};
+pub use blastmap_core::{analysis, compare, findings, model, overlay, sim, snapshot, text};
 
 pub mod cli;
 pub mod commands;

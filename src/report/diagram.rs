@@ -16,7 +16,7 @@ use thiserror::Error;
 use crate::model::{
     AccountIdx, AzIdx, EdgeKind, Estate, Facts, Kind, RegionIdx, ResIdx, TargetType,
 };
-use crate::sim::{Chain, Status, Tally, Topology, TopologyUnit, UnitIdx, Verdict};
+use crate::sim::{Part, PartId, PathParts, Status, Tally, Topology, Verdict};
 
 use super::Report;
 use crate::text::count;
@@ -190,7 +190,7 @@ pub fn build(r: &Report, verdict: &Verdict, paths: &[usize], targets: Targets) -
         chains: HashMap::new(),
     };
     for &p in paths {
-        d.chain(r.topo.paths()[p].chain);
+        d.chain(r.topo.path_part(p));
     }
     let groups = d.groups();
     Diagram {
@@ -249,8 +249,8 @@ struct Drawer<'a> {
     nodes: HashMap<NodeKey, NodeIndex>,
     edges: HashSet<(NodeIndex, NodeIndex, DiagramEdge)>,
     ids: Ids,
-    /// Chains drawn: unit → (load balancer node, target group node).
-    chains: HashMap<UnitIdx, (NodeIndex, NodeIndex)>,
+    /// Chains drawn: part → (load balancer node, target group node).
+    chains: HashMap<PartId, (NodeIndex, NodeIndex)>,
 }
 
 impl Drawer<'_> {
@@ -267,8 +267,8 @@ impl Drawer<'_> {
         self.verdict.lost.placement(place.region, place.az)
     }
 
-    fn status_of(&self, unit: UnitIdx) -> Status {
-        self.verdict.evaluation.outcomes[unit as usize].status
+    fn status_of(&self, part: PartId) -> Status {
+        self.verdict.outcome(part).status
     }
 
     /// The node for `key`, added on first use; its id is made of `prefix` and its first
@@ -331,7 +331,7 @@ impl Drawer<'_> {
         )
     }
 
-    fn load_balancer(&mut self, c: &Chain) -> NodeIndex {
+    fn load_balancer(&mut self, c: &PathParts) -> NodeIndex {
         let res = self.estate.resource(c.lb);
         let kind = match &res.facts {
             Facts::LoadBalancer(f) => format!(
@@ -371,17 +371,18 @@ impl Drawer<'_> {
 
     /// A load balancer forwarding to a target group, with its targets, egress and
     /// dependencies; drawn once per chain.
-    fn chain(&mut self, unit: UnitIdx) -> Option<(NodeIndex, NodeIndex)> {
+    fn chain(&mut self, unit: PartId) -> Option<(NodeIndex, NodeIndex)> {
         if let Some(&drawn) = self.chains.get(&unit) {
             return Some(drawn);
         }
         let topo = self.topo;
-        let TopologyUnit::Chain(c) = topo.unit(unit) else {
+        let Part::Path(c) = topo.part(unit) else {
             return None;
         };
+        let c = &c;
         let lb = self.load_balancer(c);
         let place = self.place_of(c.tg);
-        let outcome = &self.verdict.evaluation.outcomes[unit as usize];
+        let outcome = self.verdict.outcome(unit);
         let mut lines = vec![
             self.estate.resource(c.tg).name.clone(),
             "target group".to_string(),
@@ -411,8 +412,8 @@ impl Drawer<'_> {
                 Targets::OneByOne => self.targets_one_by_one(c, tg),
             }
         }
-        for dep in &c.deps {
-            let Some(to) = self.dependency(dep.unit) else {
+        for dep in &c.dependencies {
+            let Some(to) = self.dependency(dep.part) else {
                 continue;
             };
             // An ALB registered as a target is forwarded to, not depended upon.
@@ -430,7 +431,7 @@ impl Drawer<'_> {
         Some((lb, tg))
     }
 
-    fn targets_per_az(&mut self, c: &Chain, tg: NodeIndex) {
+    fn targets_per_az(&mut self, c: &PathParts, tg: NodeIndex) {
         let tg_res = self.estate.resource(c.tg);
         let (tg_name, account, region) = (tg_res.name.clone(), tg_res.account, tg_res.region);
         let unit = c.unit.label();
@@ -482,7 +483,7 @@ impl Drawer<'_> {
         }
         for u in &c.egress {
             let nat = self.nat(u.nat);
-            for (az, _) in &u.users {
+            for az in &u.user_azs {
                 if let Some(&from) = self.nodes.get(&NodeKey::TargetsIn(c.tg, Some(*az))) {
                     self.egress(from, nat, u.hard);
                 }
@@ -490,7 +491,7 @@ impl Drawer<'_> {
         }
     }
 
-    fn targets_one_by_one(&mut self, c: &Chain, tg: NodeIndex) {
+    fn targets_one_by_one(&mut self, c: &PathParts, tg: NodeIndex) {
         let estate = self.estate;
         for (inst, health) in estate.target_instances(c.tg) {
             let r = estate.resource(inst);
@@ -578,37 +579,37 @@ impl Drawer<'_> {
     }
 
     /// The node a dependency unit is drawn as (a hop: its load balancer, with its chains).
-    fn dependency(&mut self, unit: UnitIdx) -> Option<NodeIndex> {
+    fn dependency(&mut self, unit: PartId) -> Option<NodeIndex> {
         let topo = self.topo;
         let estate = self.estate;
         let status = self.status_of(unit);
-        match topo.unit(unit) {
-            TopologyUnit::Chain(_) => self.chain(unit).map(|(lb, _)| lb),
-            TopologyUnit::Hop(h) => {
+        match topo.part(unit) {
+            Part::Path(_) => self.chain(unit).map(|(lb, _)| lb),
+            Part::LoadBalancer { paths, .. } => {
                 let mut lb = None;
-                for &c in &h.chains {
+                for &c in &paths {
                     if let Some((n, _)) = self.chain(c) {
                         lb = Some(n);
                     }
                 }
                 lb
             }
-            TopologyUnit::Rds(db) => {
-                let r = estate.resource(db.db);
+            Part::Database { db, standby, .. } => {
+                let r = estate.resource(db);
                 let Facts::DbInstance(f) = &r.facts else {
                     return None;
                 };
-                let detail = match (f.multi_az, db.standby) {
+                let detail = match (f.multi_az, standby) {
                     (true, Some(s)) => {
                         format!("RDS {}, Multi-AZ, standby in {}", f.engine, estate.az_id(s))
                     }
                     (true, None) => format!("RDS {}, Multi-AZ", f.engine),
                     (false, _) => format!("RDS {}, single-AZ", f.engine),
                 };
-                let place = self.place_of(db.db);
+                let place = self.place_of(db);
                 let status = NodeStatus::of(status, self.is_lost(place));
                 Some(self.node(
-                    NodeKey::Resource(db.db),
+                    NodeKey::Resource(db),
                     "db",
                     place,
                     Shape::Database,
@@ -616,37 +617,36 @@ impl Drawer<'_> {
                     vec![r.name.clone(), detail],
                 ))
             }
-            TopologyUnit::Cluster(cl) => {
-                let r = estate.resource(cl.cluster);
+            Part::Cluster { cluster, members } => {
+                let r = estate.resource(cluster);
                 let engine = match &r.facts {
                     Facts::DbCluster(f) => f.engine.as_str(),
                     _ => "DB",
                 };
-                let place = self.place_of(cl.cluster);
+                let place = self.place_of(cluster);
                 let status = NodeStatus::of(status, self.is_lost(place));
                 let n = self.node(
-                    NodeKey::Resource(cl.cluster),
+                    NodeKey::Resource(cluster),
                     "cluster",
                     place,
                     Shape::Database,
                     status,
                     vec![r.name.clone(), format!("{engine} cluster")],
                 );
-                let members = (cl.writer.iter().map(|(m, _)| (*m, "writer")))
-                    .chain(cl.readers.iter().map(|(m, _)| (*m, "reader")));
-                for (m, role) in members {
+                for (m, writer) in members {
+                    let role = if writer { "writer" } else { "reader" };
                     let member = self.plain(m, "db", Shape::Database, role.to_string());
                     self.edge(member, n, DiagramEdge::of(EdgeKind::MemberOf));
                 }
                 Some(n)
             }
-            TopologyUnit::Placed(p) => {
-                let kind = estate.resource(p.res).kind();
+            Part::Resource { res } => {
+                let kind = estate.resource(res).kind();
                 let shape = match kind {
                     Kind::DbInstance | Kind::DbCluster => Shape::Database,
                     _ => Shape::Box,
                 };
-                Some(self.plain(p.res, "res", shape, kind.label().to_string()))
+                Some(self.plain(res, "res", shape, kind.label().to_string()))
             }
         }
     }

@@ -437,7 +437,7 @@ impl App {
         };
         let filter = self.filters[Screen::Findings.index()].to_lowercase();
         self.finding_order = engine
-            .findings
+            .findings()
             .iter()
             .enumerate()
             .filter(|(_, f)| {
@@ -931,7 +931,7 @@ impl App {
                 let finding = self
                     .finding_order
                     .get(self.findings.cursor)
-                    .map(|&f| &engine.findings[f]);
+                    .map(|&f| &engine.findings()[f]);
                 if let Some(&res) = finding.and_then(|f| f.resources.first()) {
                     self.switch_to(Screen::Domains);
                     self.reveal(res);

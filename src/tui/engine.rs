@@ -4,9 +4,9 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::findings::{self, Finding};
+use crate::analysis::Analysis;
 use crate::model::{Domain, Estate};
-use crate::sim::{self, LostDomains, Matrix, Topology, Verdict};
+use crate::sim::{LostDomains, Topology, Verdict};
 
 /// Where the estate shown came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,11 +19,10 @@ pub enum Origin {
     },
 }
 
+/// The analysis (estate, topology, matrix, findings: `Deref`s to it), with what the
+/// screens index once per estate.
 pub struct Engine {
-    pub estate: Estate,
-    pub topo: Topology,
-    pub matrix: Matrix,
-    pub findings: Vec<Finding>,
+    pub analysis: Analysis,
     pub origin: Origin,
     /// Lower-cased text each path is filtered on: names, id, load balancer tags.
     pub path_text: Vec<String>,
@@ -40,9 +39,8 @@ pub struct Engine {
 
 impl Engine {
     pub fn new(estate: Estate, origin: Origin) -> Engine {
-        let topo = Topology::build(&estate);
-        let matrix = Matrix::build(&estate, &topo);
-        let findings = findings::analyze(&estate, &topo, &matrix);
+        let analysis = Analysis::new(estate).with_findings();
+        let (estate, topo) = (&analysis.estate, &analysis.topo);
         let path_text = topo
             .paths()
             .iter()
@@ -64,7 +62,7 @@ impl Engine {
         // Sorting by label once here keeps re-sorting per scenario to integer compares.
         let mut by_label: Vec<usize> = (0..path_label.len()).collect();
         by_label.sort_by(|a, b| path_label[*a].cmp(&path_label[*b]).then(a.cmp(b)));
-        let path_where = where_when_shared(&estate, &topo, &path_label, &by_label);
+        let path_where = where_when_shared(estate, topo, &path_label, &by_label);
         let mut path_rank = vec![0; path_label.len()];
         for (rank, p) in by_label.into_iter().enumerate() {
             path_rank[p] = rank;
@@ -75,10 +73,7 @@ impl Engine {
             .max()
             .unwrap_or(20);
         Engine {
-            estate,
-            topo,
-            matrix,
-            findings,
+            analysis,
             origin,
             path_text,
             path_label,
@@ -98,7 +93,7 @@ impl Engine {
 
     /// Evaluates a scenario.
     pub fn simulate(&self, lost: &[Domain]) -> Verdict {
-        sim::what_if(&self.topo, &LostDomains::new(&self.estate, lost))
+        self.what_if(&LostDomains::new(&self.estate, lost))
     }
 
     /// "demo estate", "snapshot estate.json", "live, scanned 14:02:11", with the capture time.
@@ -133,6 +128,14 @@ impl Engine {
             ),
             Origin::Live { scanned_at } => format!("live {scanned_at}"),
         }
+    }
+}
+
+impl std::ops::Deref for Engine {
+    type Target = Analysis;
+
+    fn deref(&self) -> &Analysis {
+        &self.analysis
     }
 }
 

@@ -299,7 +299,7 @@ pub fn perform(effect: Effect, engine: Option<Arc<Engine>>) -> Option<Action> {
                 estate: &engine.estate,
                 topo: &engine.topo,
             };
-            let text = markdown::report(&r, &verdict, &engine.findings, &engine.matrix);
+            let text = markdown::report(&r, &verdict, engine.findings(), &engine.matrix);
             Some(
                 match snapshot::write_atomic(&path, text.as_bytes(), false) {
                     Ok(()) => Action::Flash {

@@ -3,6 +3,7 @@
 //!
 //! Data flows one way: (discover →) model → (snapshot) → sim/findings → (report or TUI).
 
+pub mod analysis;
 pub mod compare;
 pub mod findings;
 pub mod model;

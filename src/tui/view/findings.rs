@@ -38,7 +38,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     head.push(("MESSAGE".to_string(), t.header()));
     let mut lines: Vec<Line> = vec![line(head)];
     if app.finding_order.is_empty() {
-        let msg = if engine.findings.is_empty() {
+        let msg = if engine.findings().is_empty() {
             "no findings: no static risk found".to_string()
         } else {
             format!(
@@ -55,7 +55,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .skip(app.findings.offset)
         .take(visible_rows(area))
     {
-        let finding = &engine.findings[f];
+        let finding = &engine.findings()[f];
         let names: Vec<&str> = finding
             .resources
             .iter()
@@ -95,7 +95,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         ..area
     };
     if let Some(&f) = app.finding_order.get(app.findings.cursor) {
-        let finding = &engine.findings[f];
+        let finding = &engine.findings()[f];
         let names: Vec<String> = finding
             .resources
             .iter()

@@ -14,7 +14,7 @@ fn check(ctx: &Context) -> Vec<Finding> {
     let e = ctx.estate;
     let mut out = Vec::new();
     for (p, spec) in ctx.topo.paths().iter().enumerate() {
-        let c = ctx.topo.chain(p);
+        let c = ctx.topo.path_parts(p);
         // Targets outside any AZ (an IP outside the VPC) are served from every node.
         if c.cross_zone || c.nonzonal.serving > 0 {
             continue;

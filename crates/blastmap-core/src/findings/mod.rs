@@ -14,12 +14,13 @@ mod spof_az;
 mod spof_region;
 mod targets_outside_lb_azs;
 
-use foldhash::{HashMap, HashSet};
+use foldhash::HashMap;
+use rayon::prelude::*;
 
 use serde::Serialize;
 
 use crate::model::{Estate, Facts, ResIdx, ResourceRef};
-use crate::sim::{Matrix, Topology, TopologyUnit, UnitIdx};
+use crate::sim::{Matrix, Topology};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -123,7 +124,7 @@ impl<'a> Context<'a> {
             estate,
             topo,
             matrix,
-            depended: depended_resources(topo),
+            depended: topo.depended_resources(),
         }
     }
 
@@ -142,38 +143,14 @@ impl<'a> Context<'a> {
     }
 }
 
-/// Resources behind the dependency units user-facing paths reach.
-fn depended_resources(topo: &Topology) -> HashMap<ResIdx, bool> {
-    // (unit, reached through hard dependencies only): each pair is visited once.
-    let mut seen: HashSet<(UnitIdx, bool)> = HashSet::default();
-    let mut stack: Vec<(UnitIdx, bool)> = topo.paths().iter().map(|p| (p.chain, true)).collect();
-    let mut out: HashMap<ResIdx, bool> = HashMap::default();
-    let mut reach = |res: ResIdx, hard: bool| {
-        let e = out.entry(res).or_insert(false);
-        *e |= hard;
-    };
-    while let Some((u, hard)) = stack.pop() {
-        if !seen.insert((u, hard)) {
-            continue;
-        }
-        match topo.unit(u) {
-            TopologyUnit::Chain(c) => stack.extend(c.deps.iter().map(|d| (d.unit, hard && d.hard))),
-            TopologyUnit::Hop(h) => {
-                reach(h.lb, hard);
-                stack.extend(h.chains.iter().map(|&c| (c, hard)));
-            }
-            TopologyUnit::Rds(r) => reach(r.db, hard),
-            TopologyUnit::Cluster(c) => reach(c.cluster, hard),
-            TopologyUnit::Placed(p) => reach(p.res, hard),
-        }
-    }
-    out
-}
-
 /// Runs every rule. Sorted by severity, then code, then message.
 pub fn analyze(estate: &Estate, topo: &Topology, matrix: &Matrix) -> Vec<Finding> {
     let ctx = Context::new(estate, topo, matrix);
-    let mut out: Vec<Finding> = RULES.iter().flat_map(|r| (r.check)(&ctx)).collect();
+    // Rules are independent: each runs on its own core; their lists join in rule order.
+    let mut out: Vec<Finding> = RULES
+        .par_iter()
+        .flat_map_iter(|r| (r.check)(&ctx))
+        .collect();
     // Stable: within a code, findings keep the order their rule found them in (estate order).
     out.sort_by_key(|f| (f.severity, f.code));
     out

@@ -15,7 +15,7 @@ fn check(ctx: &Context) -> Vec<Finding> {
     let e = ctx.estate;
     let mut out = Vec::new();
     for (p, spec) in ctx.topo.paths().iter().enumerate() {
-        let c = ctx.topo.chain(p);
+        let c = ctx.topo.path_parts(p);
         let outside: Vec<_> = c
             .zones
             .iter()

@@ -7,10 +7,12 @@
 mod check;
 mod detail;
 mod evaluate;
+mod kinds;
 mod lost;
 mod matrix;
 mod reason;
 mod topology;
+mod view;
 
 use serde::Serialize;
 
@@ -20,13 +22,15 @@ pub use evaluate::{
     Evaluation, Outcome, PathVerdict, Scenario, ServiceVerdict, Verdict, what_if,
     what_if_exhaustive,
 };
+pub use kinds::target_group::{Tally, ZoneTargets};
 pub use lost::LostDomains;
 pub use matrix::{Cell, Matrix};
-pub use reason::{Cause, DbKind, Reason};
-pub use topology::{
-    AsgRecovery, Chain, Cluster, ClusterKind, DepRef, EgressUse, Hop, PathSpec, PathSummary,
-    Placed, Rds, ServiceSpec, Tally, Topology, Unit as TopologyUnit, UnitIdx, ZoneTargets,
+pub use reason::{
+    Cause, ClusterCause, ClusterKind, EgressCause, LbCause, PlacedCause, RdsCause, Reason,
+    TargetCause,
 };
+pub use topology::{PathSpec, PathSummary, ServiceSpec, Topology};
+pub use view::{DependencyRef, EgressRef, Part, PartId, PathParts};
 
 /// The status of a path, a service or a hop under a scenario. Ordered by severity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

@@ -80,7 +80,7 @@ fn the_demo_estate_holds_every_kind_of_resource_the_story_needs() {
     assert!(aurora_readers.contains(&0) && aurora_readers.iter().any(|&n| n > 0));
     // ASG-backed and plain-instance target groups on user-facing paths.
     let asg_backed = (0..topo.paths().len())
-        .filter(|&p| !topo.chain(p).asgs.is_empty())
+        .filter(|&p| !topo.path_parts(p).recovery.is_empty())
         .count();
     assert!(asg_backed > 0 && asg_backed < topo.paths().len());
     // Internal load balancers never start a path.

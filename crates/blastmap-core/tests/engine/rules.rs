@@ -225,7 +225,7 @@ fn alb_is_cross_zone_even_when_its_attribute_says_false() {
         &[],
     );
     let s = Sim::new(fx.build());
-    assert!(s.topo.chain(0).cross_zone);
+    assert!(s.topo.path_parts(0).cross_zone);
 }
 
 #[test]
@@ -262,7 +262,12 @@ fn nlb_is_not_cross_zone_unless_its_target_group_or_attribute_says_so() {
     );
     let s = Sim::new(fx.build());
     let cz: Vec<(String, bool)> = (0..s.topo.paths().len())
-        .map(|p| (s.topo.paths()[p].id.clone(), s.topo.chain(p).cross_zone))
+        .map(|p| {
+            (
+                s.topo.paths()[p].id.clone(),
+                s.topo.path_parts(p).cross_zone,
+            )
+        })
         .collect();
     assert!(
         cz.contains(&("111111111111/us-east-1/nlb/inherit".into(), false)),
@@ -318,7 +323,7 @@ fn surviving_nodes_without_targets_of_their_own_serve_nothing() {
         &[],
     );
     let s = Sim::new(fx.build());
-    assert!(!s.topo.chain(0).cross_zone);
+    assert!(!s.topo.path_parts(0).cross_zone);
     assert_eq!(s.status(&[AZ1], "nlb"), Status::Degraded);
     // The AZ3 node survives but has no targets of its own: nothing serves.
     assert_eq!(s.status(&[AZ1, AZ2], "nlb"), Status::Down);
@@ -758,7 +763,7 @@ fn the_cross_zone_setting_changes_no_verdict_under_whole_az_losses() {
         Sim::new(fx.build())
     };
     let (on, off) = (build(CrossZone::On), build(CrossZone::Off));
-    assert!(on.topo.chain(0).cross_zone && !off.topo.chain(0).cross_zone);
+    assert!(on.topo.path_parts(0).cross_zone && !off.topo.path_parts(0).cross_zone);
     for lost in [
         &[AZ1][..],
         &[AZ2],
