@@ -23,7 +23,7 @@ pub use evaluate::{
     what_if_exhaustive,
 };
 pub use kinds::target_group::{Tally, ZoneTargets};
-pub use lost::LostDomains;
+pub use lost::{Lose, LostDomains, Restore};
 pub use matrix::{Cell, Matrix};
 pub use reason::{
     Cause, ClusterCause, ClusterKind, EgressCause, LbCause, PlacedCause, RdsCause, Reason,
