@@ -333,16 +333,30 @@ fn egress(s: &Sources, edges: &mut Vec<(u32, u32, Edge)>) {
 
 /// Security-group inference: an instance depends on a database or internal load
 /// balancer whose security group admits one of the instance's groups. Self-references
-/// and default groups admit everything: they say nothing about use.
+/// and default groups admit everything: they say nothing about use. A read replica
+/// admits what its source admits by default, and paths write to the source: a replica
+/// is a dependency only of instances its groups admit and its source's do not
+/// (`../shared/domain.md` §2).
 fn inferred_dependencies(s: &Sources, edges: &mut Vec<(u32, u32, Edge)>) {
     let kind = |i: u32| s.resources[i as usize].kind();
+    let replica_source = |i: u32| match &s.resources[i as usize].facts {
+        Facts::DbInstance(db) => db
+            .read_replica_source
+            .as_deref()
+            .and_then(|src| s.index.get(s.resources, src))
+            .map(|r| r.0),
+        _ => None,
+    };
     let guards = |i: u32| match &s.resources[i as usize].facts {
-        // A read replica admits what its source admits, but paths write to the source.
-        Facts::DbInstance(db) => db.cluster.is_none() && db.read_replica_source.is_none(),
+        Facts::DbInstance(db) => db.cluster.is_none(),
         Facts::DbCluster(_) => true,
         Facts::LoadBalancer(lb) => !lb.is_internet_facing(),
         _ => false,
     };
+    // Sources of replicas: what they admit decides whether a replica is needed.
+    let sources: HashSet<u32> = (0..s.resources.len() as u32)
+        .filter_map(replica_source)
+        .collect();
     // Source group → resources whose groups admit it.
     let mut admitted_by: HashMap<u32, Vec<u32>> = HashMap::default();
     let mut memberships: Vec<(u32, u32)> = Vec::new();
@@ -353,7 +367,7 @@ fn inferred_dependencies(s: &Sources, edges: &mut Vec<(u32, u32, Edge)>) {
         if kind(from) == Kind::Instance {
             memberships.push((from, to));
         }
-        if !guards(from) {
+        if !guards(from) && !sources.contains(&from) {
             continue;
         }
         let Facts::SecurityGroup(group) = &s.resources[to as usize].facts else {
@@ -386,6 +400,10 @@ fn inferred_dependencies(s: &Sources, edges: &mut Vec<(u32, u32, Edge)>) {
         .collect();
     pairs.sort_unstable();
     pairs.dedup();
+    let admits: HashSet<(u32, u32)> = pairs.iter().copied().collect();
+    pairs.retain(|&(inst, g)| {
+        guards(g) && replica_source(g).is_none_or(|source| !admits.contains(&(inst, source)))
+    });
     edges.extend(
         pairs
             .into_iter()
