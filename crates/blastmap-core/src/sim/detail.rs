@@ -46,25 +46,28 @@ pub fn path_detail(estate: &Estate, topo: &Topology, path: usize, verdict: &Verd
     let az_lost = |az: AzIdx| region_lost || lost.az(az);
 
     load_balancer::detail(estate, c, lost, &mut hops);
-    // A hard dependency that is down leaves the targets nothing to serve with.
-    let dependency_down = c
-        .deps
-        .iter()
-        .find(|d| d.hard && outcomes[d.unit as usize].status == Status::Down)
-        .map(|d| topo.unit(d.unit).named(estate).0);
+    // A hard dependency that is down leaves the targets that need it nothing to serve with.
+    let blocked = target_group::Blocked::of(c, |u| &outcomes[u as usize]);
     target_group::detail(
         estate,
         c,
         lost,
         (pv.status, pv.capacity),
-        dependency_down.as_deref(),
+        &blocked,
         &mut hops,
     );
     for a in &c.asgs {
         let serves = pv.capacity.after_recovery > 0;
         hops.push(auto_scaling::detail(estate, a, lost, c.region, serves));
     }
-    for d in &c.deps {
+    let total = c.zones.iter().map(|z| z.tally.total).sum::<u32>() + c.nonzonal.total;
+    let shared = c.deps.iter().map(|d| (d, String::new()));
+    let own = (c.cohorts.iter()).flat_map(|co| {
+        co.deps
+            .iter()
+            .map(move |d| (d, format!(", for {} of {total} targets", co.targets)))
+    });
+    for (d, whose) in shared.chain(own) {
         let o = &outcomes[d.unit as usize];
         let how = match (d.hard, d.declared) {
             (true, true) => "declared",
@@ -72,11 +75,12 @@ pub fn path_detail(estate: &Estate, topo: &Topology, path: usize, verdict: &Verd
             (false, true) => "soft, declared",
             (false, false) => "soft, inferred",
         };
+        let how = format!("{how}{whose}");
         hops.push(HopDetail {
             depth: 2,
             label: format!(
                 "depends on {}",
-                kinds::described(estate, topo, d.unit, Some(how))
+                kinds::described(estate, topo, d.unit, Some(&how))
             ),
             status: o.status,
             note: o
@@ -87,24 +91,16 @@ pub fn path_detail(estate: &Estate, topo: &Topology, path: usize, verdict: &Verd
     }
     nat::detail(estate, c, lost, &mut hops);
 
-    let mut per_az: Vec<AzCapacity> = target_group::zone_capacity(c, lost)
+    // Targets with a hard dependency down serve nothing, now or once relaunched.
+    let mut per_az: Vec<AzCapacity> = target_group::zone_capacity(c, lost, &blocked)
         .into_iter()
         .map(|z| AzCapacity {
             az: z.az,
             lost: az_lost(z.az),
             lb_node: c.lb_azs.contains(&z.az),
             before: z.before,
-            // Targets with a hard dependency down serve nothing, now or once relaunched.
-            after: if dependency_down.is_some() {
-                0
-            } else {
-                z.after
-            },
-            after_recovery: if dependency_down.is_some() && pv.capacity.after_recovery == 0 {
-                0
-            } else {
-                z.after + z.relaunched
-            },
+            after: z.after,
+            after_recovery: z.after + z.relaunched,
         })
         .collect();
     per_az.sort_by_key(|z| estate.az_id(z.az));

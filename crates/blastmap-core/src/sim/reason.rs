@@ -34,6 +34,8 @@ pub enum Cause {
         via: ResIdx,
         hard: bool,
         declared: bool,
+        /// Held by some targets only: how many of how many.
+        holders: Option<(u32, u32)>,
         inner: Box<Reason>,
     },
     LoadBalancer(LbCause),
@@ -47,6 +49,17 @@ pub enum Cause {
 impl Reason {
     pub fn new(effect: Status, cause: Cause) -> Self {
         Reason { effect, cause }
+    }
+
+    /// A note that the verdict rests on an assumption about a fact AWS did not
+    /// report (`../shared/domain.md` §3): said wherever the verdict is.
+    pub fn is_assumption(&self) -> bool {
+        match &self.cause {
+            Cause::Rds(RdsCause::StandbyUnknown { .. })
+            | Cause::Cluster(ClusterCause::WriterUnread { .. }) => true,
+            Cause::Dependency { inner, .. } => inner.is_assumption(),
+            _ => false,
+        }
     }
 
     /// The resource that failed, looking through dependencies.
@@ -77,6 +90,7 @@ impl Reason {
                 via,
                 hard,
                 declared,
+                holders,
                 inner,
             } => {
                 let origin = if *declared {
@@ -85,8 +99,11 @@ impl Reason {
                     "inferred from security groups"
                 };
                 let strength = if *hard { "" } else { "soft, " };
+                let whose = holders.map_or_else(String::new, |(n, of)| {
+                    format!(", for {n} of its {} targets", of)
+                });
                 format!(
-                    "depends on {} ({strength}{origin}): {}",
+                    "depends on {} ({strength}{origin}{whose}): {}",
                     estate.resource(*via).name,
                     inner.describe(estate)
                 )

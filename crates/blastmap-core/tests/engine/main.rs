@@ -6,6 +6,7 @@ mod fixture;
 mod rules;
 mod snapshot;
 mod synth;
+mod truth;
 
 /// The demo estate the binary embeds (`assets/demo-estate.json` at the top level).
 mod embedded {

@@ -25,6 +25,8 @@ pub(crate) struct AsgRecovery {
     pub unit_per_instance: u64,
     /// Per AZ of its subnets, where that subnet's NAT egress lives (`None`: a regional NAT).
     pub egress: Vec<(AzIdx, Option<AzIdx>, RegionIdx)>,
+    /// The chain's cohort its relaunches join: they need what its members need.
+    pub cohort: Option<u16>,
 }
 
 impl AsgRecovery {
@@ -122,6 +124,7 @@ pub(crate) fn compile(
         members: per_az,
         unit_per_instance,
         egress,
+        cohort: None,
     })
 }
 

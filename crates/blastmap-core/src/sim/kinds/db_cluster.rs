@@ -39,6 +39,9 @@ pub struct Cluster {
     pub(crate) readers: Vec<(ResIdx, AzIdx)>,
     /// Other clusters of the same global database: cluster, Region, whether it has a writer.
     pub(crate) global_peers: Vec<(ResIdx, RegionIdx, bool)>,
+    /// The writer is a member the scan could not read (a coverage gap): where it is,
+    /// and so whether it survives, is unknown.
+    pub(crate) writer_unread: bool,
 }
 
 /// What losing AZs or Regions does to a cluster.
@@ -69,6 +72,10 @@ pub enum ClusterCause {
     NoWriter {
         cluster: ResIdx,
     },
+    /// A note: the writer could not be read, and the verdict assumes it survives.
+    WriterUnread {
+        cluster: ResIdx,
+    },
     /// Lost with its Region; its global database can fail over to `to`.
     GlobalFailover {
         cluster: ResIdx,
@@ -91,6 +98,7 @@ impl ClusterCause {
             | ClusterCause::WriterLost { cluster, .. }
             | ClusterCause::ReadersLost { cluster, .. }
             | ClusterCause::NoWriter { cluster }
+            | ClusterCause::WriterUnread { cluster }
             | ClusterCause::GlobalFailover { cluster, .. }
             | ClusterCause::GlobalPrimaryLost { cluster, .. } => *cluster,
         }
@@ -135,6 +143,10 @@ impl ClusterCause {
             ClusterCause::NoWriter { cluster } => {
                 format!("{} has no writer instance", name(*cluster))
             }
+            ClusterCause::WriterUnread { cluster } => format!(
+                "{}'s writer could not be read (a coverage gap): assuming it is not in a lost AZ",
+                name(*cluster)
+            ),
             ClusterCause::GlobalFailover {
                 cluster,
                 region: r,
@@ -189,10 +201,12 @@ pub(crate) fn compile(c: &mut Compiler, res: ResIdx) -> Option<UnitIdx> {
         return Some(super::placed::compile(c, res));
     }
     let mut writer = None;
+    let mut writer_unread = false;
     let mut readers = Vec::new();
     let mut touches = vec![c.key_region(r.region)];
     for m in &f.members {
         let Some(inst) = estate.find(&m.instance) else {
+            writer_unread |= m.writer;
             continue;
         };
         let Some(az) = estate.resource(inst).az else {
@@ -227,6 +241,7 @@ pub(crate) fn compile(c: &mut Compiler, res: ResIdx) -> Option<UnitIdx> {
         writer,
         readers,
         global_peers,
+        writer_unread,
     };
     Some(c.push(Unit::Cluster(unit), touches))
 }
@@ -325,6 +340,13 @@ impl Cluster {
                     None
                 }
             }
+            None if self.writer_unread && !lost_readers.is_empty() => Some(readers_lost()),
+            None if self.writer_unread => Some((
+                Status::Ok,
+                ClusterCause::WriterUnread {
+                    cluster: self.cluster,
+                },
+            )),
             None => Some((
                 Status::Down,
                 ClusterCause::NoWriter {

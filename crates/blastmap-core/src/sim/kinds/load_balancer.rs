@@ -195,7 +195,8 @@ impl Rule for Hop {
         let mut reasons = Vec::new();
         for &c in &self.chains {
             let o = needed(c);
-            reasons.extend(o.reasons.iter().filter(|r| r.effect != Status::Ok).cloned());
+            let said = |r: &&Reason| r.effect != Status::Ok || r.is_assumption();
+            reasons.extend(o.reasons.iter().filter(said).cloned());
         }
         if reasons.is_empty() {
             return Outcome::ok();

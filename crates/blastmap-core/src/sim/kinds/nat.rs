@@ -26,6 +26,8 @@ pub(crate) struct EgressUse {
     pub hard: bool,
     /// Users per AZ.
     pub users: Vec<(AzIdx, Tally)>,
+    /// Serving capacity of users that belong to a cohort, per cohort and AZ.
+    pub cohort_units: Vec<(u16, AzIdx, u64)>,
 }
 
 /// Targets that lost their internet egress with a NAT gateway.
@@ -68,12 +70,13 @@ impl EgressCause {
 pub(crate) fn compile(
     c: &Compiler,
     entries: &[TargetEntry],
+    cohort_of: &[Option<u16>],
     hard: bool,
     units_of: impl Fn(&TargetEntry) -> u64,
 ) -> Vec<EgressUse> {
     let estate = c.estate;
     let mut egress: Vec<EgressUse> = Vec::new();
-    for e in entries {
+    for (e, cohort) in entries.iter().zip(cohort_of) {
         let (Some(inst), Some(az)) = (e.instance, e.az) else {
             continue;
         };
@@ -94,6 +97,7 @@ pub(crate) fn compile(
                         region: nat_res.region,
                         hard,
                         users: Vec::new(),
+                        cohort_units: Vec::new(),
                     });
                     egress.last_mut().expect("just pushed")
                 }
@@ -106,6 +110,12 @@ pub(crate) fn compile(
                 }
             };
             tally.add(e.serves, units_of(e));
+            if let (Some(k), true) = (cohort, e.serves) {
+                match (use_.cohort_units.iter_mut()).find(|(c, a, _)| c == k && *a == az) {
+                    Some((_, _, units)) => *units += units_of(e),
+                    None => use_.cohort_units.push((*k, az, units_of(e))),
+                }
+            }
         }
     }
     egress
@@ -123,14 +133,21 @@ impl EgressUse {
     }
 }
 
-/// Capacity in `az` that cannot serve because its hard egress is lost.
-pub(crate) fn hard_loss_in(c: &Chain, az: AzIdx, lost: &LostDomains) -> u64 {
-    c.egress
-        .iter()
-        .filter(|e| e.is_lost(lost))
-        .flat_map(|e| e.users.iter().filter(|(a, _)| *a == az))
-        .map(|(_, tally)| tally.units)
-        .sum()
+/// Capacity in `az` that cannot serve because its hard egress is lost, leaving out
+/// the cohorts in `blocked` (they cannot serve anyway: not counted twice).
+pub(crate) fn hard_loss_in(c: &Chain, az: AzIdx, lost: &LostDomains, blocked: &[bool]) -> u64 {
+    let mut loss = 0;
+    for e in c.egress.iter().filter(|e| e.is_lost(lost)) {
+        let users: u64 = (e.users.iter().filter(|(a, _)| *a == az))
+            .map(|(_, tally)| tally.units)
+            .sum();
+        let cannot_anyway: u64 = (e.cohort_units.iter())
+            .filter(|(k, a, _)| *a == az && blocked.get(*k as usize) == Some(&true))
+            .map(|(_, _, units)| units)
+            .sum();
+        loss += users.saturating_sub(cannot_anyway);
+    }
+    loss
 }
 
 /// A reason per lost NAT gateway that surviving, serving targets of the chain use.

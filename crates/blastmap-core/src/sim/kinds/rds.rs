@@ -25,6 +25,9 @@ pub struct Rds {
     pub(crate) multi_az: bool,
     pub(crate) standby: Option<AzIdx>,
     pub(crate) backups: bool,
+    /// For a Multi-AZ instance whose standby AZ AWS did not report: the other AZs of
+    /// its Region the standby may be in.
+    pub(crate) standby_could_be: Vec<AzIdx>,
 }
 
 /// What losing AZs does to an RDS instance.
@@ -36,11 +39,18 @@ pub enum RdsCause {
         az: AzIdx,
         backups: bool,
     },
-    /// A Multi-AZ instance fails over to its standby (`to`, when AWS reports where it is).
+    /// A Multi-AZ instance fails over to its standby (`to`, when AWS reports where it
+    /// is). `assumed`: AWS did not say, and other AZs it may be in are lost too.
     Failover {
         db: ResIdx,
         from: AzIdx,
         to: Option<AzIdx>,
+        assumed: Vec<AzIdx>,
+    },
+    /// A note: the standby's AZ is not reported, and it may be in one of these lost AZs.
+    StandbyUnknown {
+        db: ResIdx,
+        lost: Vec<AzIdx>,
     },
     StandbyLost {
         db: ResIdx,
@@ -59,6 +69,7 @@ impl RdsCause {
             RdsCause::Lost { db, .. }
             | RdsCause::Failover { db, .. }
             | RdsCause::StandbyLost { db, .. }
+            | RdsCause::StandbyUnknown { db, .. }
             | RdsCause::AllLost { db, .. } => *db,
         }
     }
@@ -78,11 +89,32 @@ impl RdsCause {
                     estate.az_id(*az)
                 )
             }
-            RdsCause::Failover { db, from, to } => format!(
-                "{} lost its primary in {}: failover to the standby in {} (typically 60–120 s without writes)",
+            RdsCause::Failover {
+                db,
+                from,
+                to,
+                assumed,
+            } => {
+                let assumption = if assumed.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        ", assuming the standby is not in {} (AWS did not report its AZ)",
+                        or_list(estate, assumed)
+                    )
+                };
+                format!(
+                    "{} lost its primary in {}: failover to the standby in {} (typically 60–120 s without writes){assumption}",
+                    name(*db),
+                    estate.az_id(*from),
+                    standby_place(estate, *to)
+                )
+            }
+            RdsCause::StandbyUnknown { db, lost } => format!(
+                "{}'s Multi-AZ standby AZ is not reported: assuming it is not in {}; if it is, {} keeps serving with no redundancy left",
                 name(*db),
-                estate.az_id(*from),
-                standby_place(estate, *to)
+                or_list(estate, lost),
+                name(*db)
             ),
             RdsCause::StandbyLost { db, az } => format!(
                 "{} lost its standby in {}: it keeps serving with no redundancy left",
@@ -97,6 +129,14 @@ impl RdsCause {
 /// Where a standby is, when the API reports it (moto, for one, never does).
 pub(crate) fn standby_place(estate: &Estate, to: Option<AzIdx>) -> String {
     to.map_or_else(|| "another AZ".to_string(), |t| estate.az_id(t).to_string())
+}
+
+/// `use1-az2 or use1-az3`.
+fn or_list(estate: &Estate, azs: &[AzIdx]) -> String {
+    azs.iter()
+        .map(|a| estate.az_id(*a))
+        .collect::<Vec<_>>()
+        .join(" or ")
 }
 
 /// A database that lost every instance it could fail over to.
@@ -122,6 +162,20 @@ pub(crate) fn compile(c: &mut Compiler, res: ResIdx) -> Option<UnitIdx> {
     let standby = db.secondary_az.as_deref().and_then(|a| c.az(a));
     let mut touches = vec![c.key_region(r.region), c.key_az(az)];
     touches.extend(standby.map(|a| c.key_az(a)));
+    // Where an unreported standby may be: the account's other AZs in the Region.
+    let standby_could_be: Vec<AzIdx> = if db.multi_az && standby.is_none() {
+        let account = &estate.account(r.account).az_names;
+        let mut azs: Vec<AzIdx> = (0..estate.azs().len())
+            .map(|i| AzIdx(i as u16))
+            .filter(|&a| a != az && estate.az(a).region == r.region)
+            .filter(|a| account.is_empty() || account.contains_key(a))
+            .collect();
+        azs.sort_by_key(|a| estate.az_id(*a));
+        azs
+    } else {
+        Vec::new()
+    };
+    touches.extend(standby_could_be.iter().map(|&a| c.key_az(a)));
     let unit = Rds {
         db: res,
         region: r.region,
@@ -129,6 +183,7 @@ pub(crate) fn compile(c: &mut Compiler, res: ResIdx) -> Option<UnitIdx> {
         multi_az: db.multi_az,
         standby,
         backups: db.backup_retention_days > 0,
+        standby_could_be,
     };
     Some(c.push(Unit::Rds(unit), touches))
 }
@@ -163,7 +218,28 @@ impl Rule for Rds {
             ))
         } else {
             let standby_lost = r.standby.filter(|s| lost.az(*s));
+            // Unreported standby: where it may be, and which of those are lost.
+            let maybe_lost: Vec<AzIdx> = (r.standby_could_be.iter())
+                .copied()
+                .filter(|a| lost.az(*a))
+                .collect();
+            let nowhere_left =
+                !r.standby_could_be.is_empty() && maybe_lost.len() == r.standby_could_be.len();
             match (primary_lost, standby_lost) {
+                (true, None) if nowhere_left => Some((
+                    Status::Down,
+                    RdsCause::AllLost {
+                        db: r.db,
+                        azs: std::iter::once(r.az).chain(maybe_lost).collect(),
+                    },
+                )),
+                (false, None) if !maybe_lost.is_empty() => Some((
+                    Status::Ok,
+                    RdsCause::StandbyUnknown {
+                        db: r.db,
+                        lost: maybe_lost,
+                    },
+                )),
                 (true, Some(standby)) => Some((
                     Status::Down,
                     RdsCause::AllLost {
@@ -177,6 +253,7 @@ impl Rule for Rds {
                         db: r.db,
                         from: r.az,
                         to: r.standby,
+                        assumed: maybe_lost,
                     },
                 )),
                 (false, Some(standby)) => Some((

@@ -18,11 +18,13 @@ use super::load_balancer;
 use super::nat::{self, EgressUse};
 use super::{Unit, instance};
 
+mod cohorts;
 mod detail;
 mod evaluate;
 
+pub(crate) use cohorts::Cohort;
 pub(crate) use detail::detail;
-pub(crate) use evaluate::zone_capacity;
+pub(crate) use evaluate::{Blocked, zone_capacity};
 
 /// A load balancer forwarding to one target group, with its targets and what they need.
 #[derive(Debug, Clone)]
@@ -39,7 +41,10 @@ pub struct Chain {
     /// Targets that are not zonal (`ip` outside the VPC, Lambda).
     pub(crate) nonzonal: Tally,
     pub(crate) asgs: Vec<AsgRecovery>,
+    /// What every target needs (what the load balancer, the target group or all targets need).
     pub(crate) deps: Vec<DepRef>,
+    /// Targets that need more than that, grouped by what they need.
+    pub(crate) cohorts: Vec<Cohort>,
     pub(crate) egress: Vec<EgressUse>,
     /// Targets need NAT egress to serve (declared): relaunches behind a lost NAT do not count.
     pub(crate) hard_egress: bool,
@@ -186,6 +191,7 @@ struct Gathered {
     entries: Vec<TargetEntry>,
     /// Resources whose dependencies the targets need.
     sources: Vec<ResIdx>,
+    /// What an `alb` target needs: the inner load balancer.
     deps: Vec<DepRef>,
     asg_members: Vec<(ResIdx, Vec<ResIdx>)>,
     unread: u32,
@@ -232,16 +238,24 @@ pub(crate) fn compile(c: &mut Compiler, lb: ResIdx, tg: ResIdx) -> Option<UnitId
     }
     zones.sort_by_key(|z| z.az);
 
-    let asgs: Vec<AsgRecovery> = (g.asg_members.iter())
-        .filter_map(|(asg, members)| auto_scaling::compile(c, *asg, members, unit))
+    let inner: Vec<UnitIdx> = g.deps.iter().map(|d| d.unit).collect();
+    let all = dependencies(c, &g.sources, g.deps);
+    let groups: Vec<ResIdx> = g.asg_members.iter().map(|(asg, _)| *asg).collect();
+    let split = cohorts::split(c, all, &[lb, tg], &inner, &g.entries, &groups, units_of);
+    let asgs: Vec<AsgRecovery> = (g.asg_members.iter().zip(&split.of_group))
+        .filter_map(|((asg, members), cohort)| {
+            let mut a = auto_scaling::compile(c, *asg, members, unit)?;
+            a.cohort = *cohort;
+            Some(a)
+        })
         .collect();
-    let deps = dependencies(c, &g.sources, g.deps);
     let lb_res = estate.resource(lb);
     let hard = c.indexes.hard_egress.contains(lb_res.id.as_str())
         || c.indexes
             .hard_egress
             .contains(estate.resource(tg).id.as_str());
-    let egress = nat::compile(c, &g.entries, hard, units_of);
+    let egress = nat::compile(c, &g.entries, &split.of_entry, hard, units_of);
+    let (deps, cohorts) = (split.shared, split.cohorts);
 
     let before = zones
         .iter()
@@ -259,7 +273,7 @@ pub(crate) fn compile(c: &mut Compiler, lb: ResIdx, tg: ResIdx) -> Option<UnitId
     for e in &egress {
         e.touches(c, &mut touches);
     }
-    for d in &deps {
+    for d in deps.iter().chain(cohorts.iter().flat_map(|co| &co.deps)) {
         touches.extend(c.touches_of(d.unit).iter().copied());
     }
     let gaps = (c.indexes.gaps.get(&(lb_res.account, lb_res.region)))
@@ -276,6 +290,7 @@ pub(crate) fn compile(c: &mut Compiler, lb: ResIdx, tg: ResIdx) -> Option<UnitId
         nonzonal,
         asgs,
         deps,
+        cohorts,
         egress,
         hard_egress: hard,
         before,

@@ -5,18 +5,26 @@ use crate::sim::detail::HopDetail;
 use crate::sim::{Capacity, LostDomains, Status};
 
 use super::super::load_balancer::az_label;
-use super::{Chain, ZoneTargets, zone_capacity};
+use super::{Blocked, Chain, ZoneTargets, zone_capacity};
 
 /// The target group's line and a line per AZ of its targets, in a path's detail.
-/// `dependency_down` names a hard dependency that is down, if one is.
+/// `blocked` says which hard dependencies the targets need are down.
 pub(crate) fn detail(
     estate: &Estate,
     c: &Chain,
     lost: &LostDomains,
     verdict: (Status, Capacity),
-    dependency_down: Option<&str>,
+    blocked: &Blocked,
     hops: &mut Vec<HopDetail>,
 ) {
+    // The dependency that stops targets in `az` from serving.
+    let stopped_by = |az: AzIdx| {
+        blocked.shared.or_else(|| {
+            (c.cohorts.iter().zip(&blocked.cohorts))
+                .find(|(co, b)| b.is_some() && co.units_in(az) > 0)
+                .and_then(|(_, b)| *b)
+        })
+    };
     let (status, cap) = verdict;
     let unit = c.unit.label();
     let region_lost = lost.region(c.region);
@@ -38,14 +46,15 @@ pub(crate) fn detail(
             cap.after, cap.before, cap.after_recovery
         ),
     });
-    let capacity = zone_capacity(c, lost);
+    let capacity = zone_capacity(c, lost, blocked);
     let mut zones: Vec<&ZoneTargets> = c.zones.iter().collect();
     zones.sort_by_key(|z| estate.az_id(z.az));
     for z in zones {
-        let (before, after) = capacity
+        let (before, after, cannot) = capacity
             .iter()
             .find(|zc| zc.az == z.az)
-            .map_or((0, 0), |zc| (zc.before, zc.after));
+            .map_or((0, 0, 0), |zc| (zc.before, zc.after, zc.blocked));
+        let dep = stopped_by(z.az).map(|r| estate.resource(r).name.as_str());
         let (status, note) = if !z.enabled {
             (
                 Status::Ok,
@@ -55,7 +64,7 @@ pub(crate) fn detail(
             (Status::Down, "none healthy".to_string())
         } else if after == 0 && az_lost(z.az) {
             (Status::Down, "lost".to_string())
-        } else if let Some(dep) = dependency_down {
+        } else if let (Some(dep), 0, true) = (dep, after, cannot > 0) {
             (
                 Status::Down,
                 format!("cannot serve: {dep}, which they need, is down"),
@@ -64,6 +73,11 @@ pub(crate) fn detail(
             (
                 Status::Down,
                 "cannot serve: their NAT egress is lost".to_string(),
+            )
+        } else if let (Some(dep), true) = (dep, cannot > 0) {
+            (
+                Status::Degraded,
+                format!("some cannot serve: {dep}, which they need, is down"),
             )
         } else if after < before {
             (

@@ -10,7 +10,40 @@ use super::super::Rule;
 use super::super::auto_scaling;
 use super::super::load_balancer;
 use super::super::nat;
-use super::{Chain, TargetCause};
+use super::{Chain, DepRef, TargetCause};
+
+/// What the chain's targets cannot serve without, under one scenario: a shared hard
+/// dependency that is down stops them all; a cohort's stops the cohort.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Blocked {
+    /// The shared hard dependency that is down, if one is.
+    pub shared: Option<ResIdx>,
+    /// Per cohort, the hard dependency of its own that is down, if one is.
+    pub cohorts: Vec<Option<ResIdx>>,
+}
+
+impl Blocked {
+    /// Which hard dependencies are down, given each unit's outcome.
+    pub fn of<'a>(c: &Chain, outcome: impl Fn(UnitIdx) -> &'a Outcome) -> Blocked {
+        let down = |deps: &[DepRef]| {
+            deps.iter()
+                .find(|d| d.hard && outcome(d.unit).status == Status::Down)
+                .map(|d| d.via)
+        };
+        Blocked {
+            shared: down(&c.deps),
+            cohorts: c.cohorts.iter().map(|co| down(&co.deps)).collect(),
+        }
+    }
+
+    fn cohort(&self, k: Option<u16>) -> bool {
+        k.is_some_and(|k| self.cohorts.get(k as usize).is_some_and(Option::is_some))
+    }
+
+    fn flags(&self) -> Vec<bool> {
+        self.cohorts.iter().map(Option::is_some).collect()
+    }
+}
 
 /// A chain's capacity in one AZ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,14 +55,18 @@ pub(crate) struct ZoneCapacity {
     pub after: u64,
     /// Added by Auto Scaling relaunches into this AZ.
     pub relaunched: u64,
+    /// Healthy here, but unable to serve without a dependency that is down.
+    pub blocked: u64,
 }
 
 /// Capacity per AZ the chain touches (its load balancer's AZs, its targets', its groups').
 /// Targets in enabled AZs serve while their AZ survives (with cross-zone on any surviving
 /// node reaches them; with it off only their own node does, which survives exactly when
-/// they do), unless their NAT egress is lost and declared hard.
-pub(crate) fn zone_capacity(c: &Chain, lost: &LostDomains) -> Vec<ZoneCapacity> {
+/// they do), unless their NAT egress is lost and declared hard, or a hard dependency
+/// they need is down (`blocked`).
+pub(crate) fn zone_capacity(c: &Chain, lost: &LostDomains, blocked: &Blocked) -> Vec<ZoneCapacity> {
     let nodes_alive = !lost.region(c.region) && c.lb_azs.iter().any(|a| !lost.az(*a));
+    let flags = blocked.flags();
     let mut azs: Vec<AzIdx> = c.lb_azs.clone();
     azs.extend(c.zones.iter().map(|z| z.az));
     azs.extend(c.asgs.iter().flat_map(|a| a.azs.iter().copied()));
@@ -44,12 +81,24 @@ pub(crate) fn zone_capacity(c: &Chain, lost: &LostDomains) -> Vec<ZoneCapacity> 
                 .map_or(0, |z| z.tally.units);
             let alive = nodes_alive && !lost.az(az);
             let mut after = if alive { before } else { 0 };
-            if alive && c.hard_egress {
-                after = after.saturating_sub(nat::hard_loss_in(c, az, lost));
+            let mut cannot = 0;
+            if alive && blocked.shared.is_some() {
+                cannot = after;
+            } else if alive && before > 0 {
+                cannot = (c.cohorts.iter().zip(&flags))
+                    .filter(|(_, b)| **b)
+                    .map(|(co, _)| co.units_in(az))
+                    .sum::<u64>()
+                    .min(after);
             }
-            let relaunched = if nodes_alive && c.lb_azs.contains(&az) {
+            after -= cannot;
+            if alive && c.hard_egress {
+                after = after.saturating_sub(nat::hard_loss_in(c, az, lost, &flags));
+            }
+            let relaunched = if nodes_alive && blocked.shared.is_none() && c.lb_azs.contains(&az) {
                 c.asgs
                     .iter()
+                    .filter(|a| !blocked.cohort(a.cohort))
                     .filter(|a| !(c.hard_egress && a.egress_lost(az, lost)))
                     .map(|a| {
                         auto_scaling::launches(a, lost)
@@ -67,6 +116,7 @@ pub(crate) fn zone_capacity(c: &Chain, lost: &LostDomains) -> Vec<ZoneCapacity> 
                 before,
                 after,
                 relaunched,
+                blocked: cannot,
             }
         })
         .collect()
@@ -101,10 +151,21 @@ impl Rule for Chain {
 
         let mut reasons: Vec<Reason> = Vec::new();
         let nodes_alive = load_balancer::nodes_alive(c, lost);
-        let zones = zone_capacity(c, lost);
+        let blocked = Blocked::of(c, needed);
+        // A shared dependency down stops everything, applied last: the reasons say
+        // first what emptied the path of its own accord.
+        let own = Blocked {
+            shared: None,
+            cohorts: blocked.cohorts.clone(),
+        };
+        let zones = zone_capacity(c, lost, &own);
         let mut after: u64 = zones.iter().map(|z| z.after).sum();
         if nodes_alive > 0 {
-            after += c.nonzonal.units;
+            let cannot: u64 = (c.cohorts.iter().zip(&blocked.cohorts))
+                .filter(|(_, b)| b.is_some())
+                .map(|(co, _)| co.nonzonal.units)
+                .sum();
+            after += c.nonzonal.units.saturating_sub(cannot);
         }
         let recovered: u64 = zones.iter().map(|z| z.relaunched).sum();
         targets_lost(c, lost, &mut reasons);
@@ -112,10 +173,11 @@ impl Rule for Chain {
         if load_balancer::node_reasons(c, lost, nodes_alive, &mut reasons) {
             after = 0;
         }
-        let blocked = dependency_reasons(c, needed, &mut reasons);
+        dependency_reasons(c, needed, &mut reasons);
         nothing_to_serve(c, after, nodes_alive, &mut reasons);
         coverage_notes(c, &mut reasons);
 
+        let blocked = blocked.shared.is_some();
         if blocked {
             after = 0;
         }
@@ -140,6 +202,8 @@ impl Rule for Chain {
 
     fn needs(&self, out: &mut Vec<(UnitIdx, bool)>) {
         out.extend(self.deps.iter().map(|d| (d.unit, d.hard)));
+        // A cohort's dependency takes only its targets' capacity: never the path on its own.
+        out.extend((self.cohorts.iter().flat_map(|co| &co.deps)).map(|d| (d.unit, false)));
     }
 }
 
@@ -169,39 +233,42 @@ fn targets_lost(c: &Chain, lost: &LostDomains, reasons: &mut Vec<Reason>) {
     }
 }
 
-/// Each dependency's reasons, seen from the path; true when a hard one is down, which
-/// leaves nothing that can serve whatever the targets can do (now, and after
-/// relaunches, which do not bring the dependency back).
+/// Each dependency's reasons, seen from the path. A shared hard dependency that is
+/// down leaves nothing that can serve, whatever the targets can do (now, and after
+/// relaunches, which do not bring the dependency back); a cohort's takes its targets'
+/// capacity, which degrades the path (down only once nothing is left).
 fn dependency_reasons<'a>(
     c: &Chain,
     needed: &impl Fn(UnitIdx) -> &'a Outcome,
     reasons: &mut Vec<Reason>,
-) -> bool {
-    let mut blocked = false;
-    for d in &c.deps {
+) {
+    let total = c.zones.iter().map(|z| z.tally.total).sum::<u32>() + c.nonzonal.total;
+    let shared = c.deps.iter().map(|d| (d, None));
+    let own =
+        (c.cohorts.iter()).flat_map(|co| co.deps.iter().map(|d| (d, Some((co.targets, total)))));
+    for (d, holders) in shared.chain(own) {
         let o = needed(d.unit);
-        if o.status == Status::Ok {
+        if o.status == Status::Ok && !o.reasons.iter().any(Reason::is_assumption) {
             continue;
         }
-        blocked |= d.hard && o.status == Status::Down;
-        let cap = if d.hard {
+        let cap = if d.hard && holders.is_none() {
             Status::Down
         } else {
             Status::Degraded
         };
-        for inner in o.reasons.iter().filter(|r| r.effect != Status::Ok) {
+        for inner in (o.reasons.iter()).filter(|r| r.effect != Status::Ok || r.is_assumption()) {
             reasons.push(Reason::new(
                 inner.effect.min(cap),
                 Cause::Dependency {
                     via: d.via,
                     hard: d.hard,
                     declared: d.declared,
+                    holders,
                     inner: Box::new(inner.clone()),
                 },
             ));
         }
     }
-    blocked
 }
 
 /// No healthy target before the loss, or none left after it: the path is down, and
@@ -222,6 +289,12 @@ fn nothing_to_serve(c: &Chain, after: u64, nodes_alive: usize, reasons: &mut Vec
             let emptied = match &r.cause {
                 Cause::Targets(TargetCause::Lost { .. }) => true,
                 Cause::Egress(e) => e.hard,
+                Cause::Dependency {
+                    hard: true,
+                    holders: Some(_),
+                    inner,
+                    ..
+                } => inner.effect == Status::Down,
                 _ => false,
             };
             if emptied {
