@@ -4,7 +4,7 @@
 use foldhash::HashMap;
 
 use super::reason::{Cause, Reason};
-use super::topology::{Topology, UnitIdx};
+use super::topology::{NO_CYCLE, Topology, UnitIdx};
 use super::{Capacity, LostDomains, Status};
 
 /// The result of evaluating one unit under one scenario.
@@ -187,13 +187,13 @@ pub(super) fn touched_units(topo: &Topology, lost: &LostDomains) -> Vec<UnitIdx>
         units.extend_from_slice(topo.units_touching(d));
     }
     if lost.domains().len() > 1 {
-        units.sort_unstable();
+        units.sort_unstable_by_key(|u| topo.rank[*u as usize]);
         units.dedup();
     }
     units
 }
 
-/// Evaluates `units` (in dependency order); any other unit keeps its baseline outcome.
+/// Evaluates `units` (in evaluation order); any other unit keeps its baseline outcome.
 pub(super) fn evaluate_units(
     topo: &Topology,
     lost: &LostDomains,
@@ -201,7 +201,18 @@ pub(super) fn evaluate_units(
 ) -> HashMap<UnitIdx, Outcome> {
     let mut changed: HashMap<UnitIdx, Outcome> =
         HashMap::with_capacity_and_hasher(units.len(), Default::default());
+    let mut cycles_done: foldhash::HashSet<u32> = Default::default();
     for &u in units {
+        let cycle = topo.cycle_of[u as usize];
+        if cycle != NO_CYCLE {
+            // A cycle is evaluated as one: every member is touched when one is.
+            if cycles_done.insert(cycle) {
+                let get = |d: UnitIdx| changed.get(&d).unwrap_or(&topo.baseline[d as usize]);
+                let members = evaluate_cycle(topo, cycle, lost, &get);
+                changed.extend(members);
+            }
+            continue;
+        }
         let o = {
             let get = |d: UnitIdx| changed.get(&d).unwrap_or(&topo.baseline[d as usize]);
             evaluate_unit(topo, u, lost, &get)
@@ -213,15 +224,86 @@ pub(super) fn evaluate_units(
 
 /// Every unit under `lost`, in order (with nothing lost: the baseline).
 pub(super) fn baseline(topo: &Topology, lost: &LostDomains) -> Vec<Outcome> {
-    let mut out: Vec<Outcome> = Vec::with_capacity(topo.units.len());
-    for u in 0..topo.units.len() {
+    let mut out: Vec<Option<Outcome>> = vec![None; topo.units.len()];
+    let none = Outcome::ok();
+    for &u in &topo.order {
+        if out[u as usize].is_some() {
+            continue;
+        }
+        let cycle = topo.cycle_of[u as usize];
+        if cycle != NO_CYCLE {
+            let members = {
+                let get = |d: UnitIdx| out[d as usize].as_ref().unwrap_or(&none);
+                evaluate_cycle(topo, cycle, lost, &get)
+            };
+            for (m, o) in members {
+                out[m as usize] = Some(o);
+            }
+            continue;
+        }
         let o = {
-            let get = |d: UnitIdx| &out[d as usize];
-            evaluate_unit(topo, u as UnitIdx, lost, &get)
+            let get = |d: UnitIdx| out[d as usize].as_ref().unwrap_or(&none);
+            evaluate_unit(topo, u, lost, &get)
         };
-        out.push(o);
+        out[u as usize] = Some(o);
     }
-    out
+    out.into_iter()
+        .map(|o| o.expect("every unit is in the evaluation order"))
+        .collect()
+}
+
+/// The units of a dependency cycle, evaluated together: every member starts as if
+/// nothing it needs on the cycle were lost, and a member is evaluated again whenever
+/// something it needs on the cycle gets worse, until nothing does. A member is down
+/// when what it needs on the cycle is (`docs/engine.md`). Statuses only get worse, at
+/// most twice each, so this is linear in the cycle's members and edges.
+fn evaluate_cycle<'a>(
+    topo: &Topology,
+    cycle: u32,
+    lost: &LostDomains,
+    outside: &impl Fn(UnitIdx) -> &'a Outcome,
+) -> Vec<(UnitIdx, Outcome)> {
+    let members = &topo.cycles[cycle as usize];
+    let at = |u: UnitIdx| members.binary_search(&u).ok();
+    let mut current: Vec<Outcome> = vec![Outcome::ok(); members.len()];
+    // Who on the cycle needs each member.
+    let mut needed_by: Vec<Vec<usize>> = vec![Vec::new(); members.len()];
+    let mut needs = Vec::new();
+    for (i, &m) in members.iter().enumerate() {
+        needs.clear();
+        topo.units[m as usize].needs(&mut needs);
+        for (d, _) in &needs {
+            if let Some(j) = at(*d) {
+                needed_by[j].push(i);
+            }
+        }
+    }
+    let mut queued = vec![true; members.len()];
+    let mut queue: std::collections::VecDeque<usize> = (0..members.len()).collect();
+    let eval = |i: usize, current: &[Outcome]| {
+        let get = |d: UnitIdx| match at(d) {
+            Some(j) => &current[j],
+            None => outside(d),
+        };
+        evaluate_unit(topo, members[i], lost, &get)
+    };
+    while let Some(i) = queue.pop_front() {
+        queued[i] = false;
+        let o = eval(i, &current);
+        let worse = o.status != current[i].status;
+        current[i] = o;
+        if worse {
+            for &j in &needed_by[i] {
+                if !queued[j] {
+                    queued[j] = true;
+                    queue.push_back(j);
+                }
+            }
+        }
+    }
+    // Once more, so each member's reasons are those of the final outcomes it needs.
+    let last: Vec<Outcome> = (0..members.len()).map(|i| eval(i, &current)).collect();
+    members.iter().copied().zip(last).collect()
 }
 
 fn evaluate_unit<'a>(

@@ -36,7 +36,14 @@ pub enum Cause {
         declared: bool,
         /// Held by some targets only: how many of how many.
         holders: Option<(u32, u32)>,
+        /// Dependencies between `via` and `inner` left unsaid (a long chain).
+        skipped: u32,
         inner: Box<Reason>,
+    },
+    /// More reasons of a dependency than a path repeats.
+    More {
+        via: ResIdx,
+        count: u32,
     },
     LoadBalancer(LbCause),
     Targets(TargetCause),
@@ -62,12 +69,62 @@ impl Reason {
         }
     }
 
+    /// How many dependencies deep the reason is (0: the resource's own).
+    fn depth(&self) -> u32 {
+        match &self.cause {
+            Cause::Dependency { inner, skipped, .. } => 1 + skipped + inner.depth(),
+            _ => 0,
+        }
+    }
+
+    /// `inner` seen from a path through dependency `via`. A reason at most
+    /// [`SAID_DEPTH`] dependencies deep is said whole; a deeper one names `via` and
+    /// the root cause, and counts the dependencies between: a long chain of load
+    /// balancers costs a constant, not its length, per reason.
+    pub(crate) fn through(
+        inner: &Reason,
+        effect: Status,
+        via: ResIdx,
+        hard: bool,
+        declared: bool,
+        holders: Option<(u32, u32)>,
+    ) -> Reason {
+        let (inner, skipped) = if inner.depth() < SAID_DEPTH {
+            (inner.clone(), 0)
+        } else {
+            let mut root = inner;
+            let mut skipped = 0;
+            while let Cause::Dependency {
+                inner: next,
+                skipped: s,
+                ..
+            } = &root.cause
+            {
+                skipped += 1 + s;
+                root = next;
+            }
+            (root.clone(), skipped)
+        };
+        Reason::new(
+            effect,
+            Cause::Dependency {
+                via,
+                hard,
+                declared,
+                holders,
+                skipped,
+                inner: Box::new(inner),
+            },
+        )
+    }
+
     /// The resource that failed, looking through dependencies.
     pub fn culprit(&self) -> Option<ResIdx> {
         match &self.cause {
             Cause::NothingLost => None,
             Cause::RegionLost { res, .. } => Some(*res),
             Cause::Dependency { inner, via, .. } => inner.culprit().or(Some(*via)),
+            Cause::More { via, .. } => Some(*via),
             Cause::LoadBalancer(c) => Some(c.culprit()),
             Cause::Targets(c) => Some(c.culprit()),
             Cause::Egress(c) => Some(c.nat),
@@ -86,11 +143,17 @@ impl Reason {
                 estate.resource(*res).name,
                 estate.region_name(*region)
             ),
+            Cause::More { via, count } => format!(
+                "depends on {}: and {} (its own path or the detail lists them)",
+                estate.resource(*via).name,
+                crate::text::count(*count, "more reason", "more reasons")
+            ),
             Cause::Dependency {
                 via,
                 hard,
                 declared,
                 holders,
+                skipped,
                 inner,
             } => {
                 let origin = if *declared {
@@ -102,8 +165,15 @@ impl Reason {
                 let whose = holders.map_or_else(String::new, |(n, of)| {
                     format!(", for {n} of its {} targets", of)
                 });
+                let through = match skipped {
+                    0 => String::new(),
+                    n => format!(
+                        " through {}",
+                        crate::text::count(*n, "more dependency", "more dependencies")
+                    ),
+                };
                 format!(
-                    "depends on {} ({strength}{origin}{whose}): {}",
+                    "depends on {} ({strength}{origin}{whose}){through}: {}",
                     estate.resource(*via).name,
                     inner.describe(estate)
                 )
@@ -117,6 +187,12 @@ impl Reason {
         }
     }
 }
+
+/// Dependencies said whole in a reason before a chain is shortened.
+pub(crate) const SAID_DEPTH: u32 = 3;
+
+/// Reasons of one dependency a path repeats; the rest are counted.
+pub(crate) const SAID_PER_DEPENDENCY: usize = 4;
 
 /// `use1-az1, use1-az2`: AZ IDs for a sentence.
 pub(crate) fn az_list(estate: &Estate, azs: &[crate::model::AzIdx]) -> String {

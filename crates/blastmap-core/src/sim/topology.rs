@@ -10,7 +10,7 @@
 //! What a unit of each kind holds, and how it is evaluated, is that kind's own
 //! module in [`super::kinds`]; this module only orders and indexes them.
 
-use foldhash::{HashMap, HashSet};
+use foldhash::HashMap;
 
 use serde::Serialize;
 
@@ -58,9 +58,16 @@ pub struct Topology {
     pub(super) units: Vec<Unit>,
     pub(super) paths: Vec<PathSpec>,
     pub(super) services: Vec<ServiceSpec>,
-    /// Per domain key (AZ index, then Region index after the AZs): units that touch it, in order.
+    /// Per domain key (AZ index, then Region index after the AZs): units that touch
+    /// it, in evaluation order.
     pub(super) by_domain: Vec<Vec<UnitIdx>>,
     pub(super) n_azs: usize,
+    /// Units in evaluation order (what a unit needs first), and each unit's place in it.
+    pub(super) order: Vec<UnitIdx>,
+    pub(super) rank: Vec<u32>,
+    /// Units on dependency cycles, per cycle (evaluated together), and each unit's cycle.
+    pub(super) cycles: Vec<Vec<UnitIdx>>,
+    pub(super) cycle_of: Vec<u32>,
     /// Every unit's outcome with nothing lost.
     pub(super) baseline: Vec<super::Outcome>,
 }
@@ -72,7 +79,7 @@ impl Topology {
         let mut paths = Vec::new();
         for lb in estate.internet_facing_load_balancers() {
             for tg in target_groups_of(estate, lb) {
-                let Some(chain) = c.chain(lb, tg) else {
+                let Some(chain) = c.ensure(Key::Chain(lb, tg)) else {
                     continue;
                 };
                 let r = estate.resource(lb);
@@ -109,18 +116,24 @@ impl Topology {
         let services = group_services(estate, &mut paths);
 
         let n_azs = estate.azs().len();
+        let compiled = c.finish();
         let mut by_domain: Vec<Vec<UnitIdx>> = vec![Vec::new(); n_azs + estate.regions().len()];
-        for (u, keys) in c.touches.iter().enumerate() {
-            for &k in keys {
-                by_domain[k as usize].push(u as UnitIdx);
+        // In evaluation order: what a unit needs comes before it.
+        for &u in &compiled.order {
+            for &k in &compiled.touches[u as usize] {
+                by_domain[k as usize].push(u);
             }
         }
         let mut topo = Topology {
-            units: c.units,
+            units: compiled.units,
             paths,
             services,
             by_domain,
             n_azs,
+            rank: compiled.rank,
+            order: compiled.order,
+            cycles: compiled.cycles,
+            cycle_of: compiled.cycle_of,
             baseline: Vec::new(),
         };
         topo.baseline = super::evaluate::baseline(&topo, &super::LostDomains::none(estate));
@@ -247,21 +260,54 @@ fn dedup_ids(paths: &mut [PathSpec]) {
     }
 }
 
-/// Compiles units, each once, in dependency order. Kind modules compile their own
-/// units through it (`kinds::*::compile`): it hands out AZs and domain keys, and
-/// memoises the units of resources and chains.
+/// What a unit is compiled from: a load balancer forwarding to a target group, or a
+/// resource something depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Key {
+    Chain(ResIdx, ResIdx),
+    Of(ResIdx),
+}
+
+/// Unit numbers at and above this stand for a unit still being compiled (a cycle),
+/// resolved once it is: see [`Compiler::finish`].
+const PLACEHOLDER: UnitIdx = 1 << 31;
+
+/// Compiles units, each once, dependencies first, without recursion: however deep a
+/// chain of dependencies, compiling walks it with an explicit stack. Kind modules
+/// compile their own units through it (`kinds::*::compile`), asking for what they
+/// need with [`Compiler::chain`] and [`Compiler::dependency`]; a unit that needs one
+/// not compiled yet is compiled again once it is.
 pub(crate) struct Compiler<'e> {
     pub(crate) estate: &'e Estate,
     units: Vec<Unit>,
-    touches: Vec<Vec<u32>>,
-    chain_of: HashMap<(ResIdx, ResIdx), UnitIdx>,
-    unit_of: HashMap<ResIdx, Option<UnitIdx>>,
-    /// Resources whose unit is being compiled: reaching one again closes a cycle.
-    pub(crate) in_progress: HashSet<ResIdx>,
+    /// The domain keys each unit touches itself (what it needs adds its own later).
+    own_touches: Vec<Vec<u32>>,
+    memo: HashMap<Key, Option<UnitIdx>>,
+    /// Keys being compiled, waiting for what they need, with the placeholder that
+    /// stands for each until it is done: a key asked for while open closes a cycle.
+    open: HashMap<Key, UnitIdx>,
+    placeholders: Vec<Key>,
+    /// What the unit being compiled asked for and is not compiled yet.
+    missing: Vec<Key>,
     az_by_id: HashMap<&'e str, AzIdx>,
     /// What kinds index once per estate (declared hard egress, global databases, gaps).
     pub(crate) indexes: kinds::Indexes<'e>,
 }
+
+/// The compiled units, in an order that evaluates dependencies first.
+pub(super) struct Compiled {
+    pub units: Vec<Unit>,
+    pub touches: Vec<Vec<u32>>,
+    /// Units in evaluation order; `rank[u]` is `u`'s place in it.
+    pub order: Vec<UnitIdx>,
+    pub rank: Vec<u32>,
+    /// Units on a dependency cycle, per cycle, and each unit's cycle.
+    pub cycles: Vec<Vec<UnitIdx>>,
+    pub cycle_of: Vec<u32>,
+}
+
+/// `cycle_of` for a unit on no cycle.
+pub(super) const NO_CYCLE: u32 = u32::MAX;
 
 impl<'e> Compiler<'e> {
     fn new(estate: &'e Estate) -> Self {
@@ -274,10 +320,11 @@ impl<'e> Compiler<'e> {
         Compiler {
             estate,
             units: Vec::new(),
-            touches: Vec::new(),
-            chain_of: HashMap::default(),
-            unit_of: HashMap::default(),
-            in_progress: HashSet::default(),
+            own_touches: Vec::new(),
+            memo: HashMap::default(),
+            open: HashMap::default(),
+            placeholders: Vec::new(),
+            missing: Vec::new(),
             az_by_id,
             indexes: kinds::Indexes::new(estate),
         }
@@ -295,44 +342,155 @@ impl<'e> Compiler<'e> {
         (self.estate.azs().len() + r.index()) as u32
     }
 
-    /// The domain keys another unit touches (a unit touches what its dependencies touch).
-    pub(crate) fn touches_of(&self, unit: UnitIdx) -> &[u32] {
-        &self.touches[unit as usize]
-    }
-
-    /// Stores a compiled unit with the domain keys it touches.
-    pub(crate) fn push(&mut self, unit: Unit, mut touches: Vec<u32>) -> UnitIdx {
-        touches.sort_unstable();
-        touches.dedup();
+    /// Stores a compiled unit with the domain keys it touches itself.
+    pub(crate) fn push(&mut self, unit: Unit, touches: Vec<u32>) -> UnitIdx {
         self.units.push(unit);
-        self.touches.push(touches);
+        self.own_touches.push(touches);
         (self.units.len() - 1) as UnitIdx
     }
 
-    /// The chain of `lb` forwarding to `tg`, compiled once.
-    pub(crate) fn chain(&mut self, lb: ResIdx, tg: ResIdx) -> Option<UnitIdx> {
-        if let Some(&u) = self.chain_of.get(&(lb, tg)) {
-            return Some(u);
-        }
-        // A chain that (through its dependencies) needs itself: cut the cycle here.
-        if !self.in_progress.insert(tg) {
-            return None;
-        }
-        let unit = kinds::target_group::compile(self, lb, tg);
-        self.in_progress.remove(&tg);
-        if let Some(idx) = unit {
-            self.chain_of.insert((lb, tg), idx);
-        }
-        unit
+    /// Whether the unit being compiled asked for something not compiled yet: it will
+    /// be compiled again, so it must not store anything now.
+    pub(crate) fn pending(&self) -> bool {
+        !self.missing.is_empty()
     }
 
-    /// The unit that evaluates a depended-upon resource, compiled once.
+    /// The chain of `lb` forwarding to `tg`.
+    pub(crate) fn chain(&mut self, lb: ResIdx, tg: ResIdx) -> Option<UnitIdx> {
+        self.require(Key::Chain(lb, tg))
+    }
+
+    /// The unit that evaluates a depended-upon resource.
     pub(crate) fn dependency(&mut self, res: ResIdx) -> Option<UnitIdx> {
-        if let Some(&u) = self.unit_of.get(&res) {
+        self.require(Key::Of(res))
+    }
+
+    fn require(&mut self, key: Key) -> Option<UnitIdx> {
+        if let Some(&u) = self.memo.get(&key) {
             return u;
         }
-        let unit = kinds::compile_dependency(self, res);
-        self.unit_of.insert(res, unit);
-        unit
+        if let Some(&p) = self.open.get(&key) {
+            return Some(p);
+        }
+        self.missing.push(key);
+        None
+    }
+
+    /// Compiles `key` and everything it needs.
+    fn ensure(&mut self, key: Key) -> Option<UnitIdx> {
+        let mut stack = vec![key];
+        while let Some(&k) = stack.last() {
+            if self.memo.contains_key(&k) {
+                stack.pop();
+                continue;
+            }
+            if !self.open.contains_key(&k) {
+                let p = PLACEHOLDER | self.placeholders.len() as UnitIdx;
+                self.placeholders.push(k);
+                self.open.insert(k, p);
+            }
+            self.missing.clear();
+            let unit = match k {
+                Key::Chain(lb, tg) => kinds::target_group::compile(self, lb, tg),
+                Key::Of(res) => kinds::compile_dependency(self, res),
+            };
+            if self.missing.is_empty() {
+                self.open.remove(&k);
+                self.memo.insert(k, unit);
+                stack.pop();
+            } else {
+                // What it needs first, then it again (at most twice per key).
+                stack.append(&mut self.missing);
+            }
+        }
+        self.memo.get(&key).copied().flatten()
+    }
+
+    /// Resolves cycles' placeholders and orders the units so that each is evaluated
+    /// after what it needs, cycles as one group; each unit touches what it needs touches.
+    fn finish(mut self) -> Compiled {
+        let n = self.units.len();
+        let cyclic = !self.placeholders.is_empty();
+        if cyclic {
+            let memo = &self.memo;
+            let placeholders = &self.placeholders;
+            let resolve = |u: UnitIdx| {
+                if u & PLACEHOLDER == 0 {
+                    return Some(u);
+                }
+                let key = placeholders[(u & !PLACEHOLDER) as usize];
+                memo.get(&key).copied().flatten()
+            };
+            for unit in &mut self.units {
+                unit.resolve_refs(&resolve);
+            }
+        }
+        let mut needs: Vec<(UnitIdx, bool)> = Vec::new();
+        let mut edges: Vec<Vec<UnitIdx>> = Vec::with_capacity(n);
+        for unit in &self.units {
+            needs.clear();
+            unit.needs(&mut needs);
+            edges.push(needs.iter().map(|(u, _)| *u).collect());
+        }
+        // Units compile after what they need, but for cycles: their order is already right.
+        let groups: Vec<Vec<UnitIdx>> = if cyclic {
+            let mut g: petgraph::Graph<(), (), petgraph::Directed, u32> =
+                petgraph::Graph::with_capacity(n, edges.iter().map(Vec::len).sum());
+            for _ in 0..n {
+                g.add_node(());
+            }
+            for (u, deps) in edges.iter().enumerate() {
+                for &d in deps {
+                    g.add_edge((u as u32).into(), d.into(), ());
+                }
+            }
+            petgraph::algo::kosaraju_scc(&g)
+                .into_iter()
+                .map(|scc| {
+                    let mut members: Vec<UnitIdx> =
+                        scc.iter().map(|i| i.index() as UnitIdx).collect();
+                    members.sort_unstable();
+                    members
+                })
+                .collect()
+        } else {
+            (0..n as UnitIdx).map(|u| vec![u]).collect()
+        };
+        let mut order = Vec::with_capacity(n);
+        let mut rank = vec![0u32; n];
+        let mut cycles = Vec::new();
+        let mut cycle_of = vec![NO_CYCLE; n];
+        let mut touches: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for members in groups {
+            let on_cycle = members.len() > 1 || edges[members[0] as usize].contains(&members[0]);
+            let mut t: Vec<u32> = Vec::new();
+            for &m in &members {
+                t.extend_from_slice(&self.own_touches[m as usize]);
+                for &d in &edges[m as usize] {
+                    t.extend_from_slice(&touches[d as usize]);
+                }
+            }
+            t.sort_unstable();
+            t.dedup();
+            for &m in &members {
+                rank[m as usize] = order.len() as u32;
+                order.push(m);
+                touches[m as usize] = t.clone();
+            }
+            if on_cycle {
+                for &m in &members {
+                    cycle_of[m as usize] = cycles.len() as u32;
+                }
+                cycles.push(members);
+            }
+        }
+        Compiled {
+            units: self.units,
+            touches,
+            order,
+            rank,
+            cycles,
+            cycle_of,
+        }
     }
 }

@@ -3,6 +3,7 @@
 mod demo;
 mod findings;
 mod fixture;
+mod hostile;
 mod rules;
 mod snapshot;
 mod synth;

@@ -51,6 +51,10 @@ impl LbCause {
     }
 }
 
+/// Reasons a load balancer depended upon keeps (the worst first): what its chains say
+/// beyond that is theirs to say, on their own paths.
+const SAID_BY_HOP: usize = 8;
+
 /// Whether a load balancer forwarding to a target group balances across AZs.
 pub(crate) fn cross_zone(estate: &Estate, lb: ResIdx, tg: ResIdx) -> Option<bool> {
     let (Facts::LoadBalancer(lbf), Facts::TargetGroup(tgf)) =
@@ -166,24 +170,21 @@ pub struct Hop {
     pub(crate) chains: Vec<UnitIdx>,
 }
 
-/// Compiles a load balancer depended upon; a dependency cycle is cut where it closes.
+/// Compiles a load balancer depended upon: a hop over its chains (each evaluated on
+/// its own), or just the load balancer when it forwards nowhere.
 pub(crate) fn compile_hop(c: &mut Compiler, res: ResIdx) -> Option<UnitIdx> {
-    if !c.in_progress.insert(res) {
-        return None;
-    }
     let chains: Vec<UnitIdx> = target_groups_of(c.estate, res)
         .into_iter()
         .filter_map(|tg| c.chain(res, tg))
         .collect();
-    c.in_progress.remove(&res);
+    if c.pending() {
+        return None;
+    }
     if chains.is_empty() {
         return Some(super::placed::compile(c, res));
     }
-    let touches = chains
-        .iter()
-        .flat_map(|&ch| c.touches_of(ch).iter().copied())
-        .collect();
-    Some(c.push(super::Unit::Hop(Hop { lb: res, chains }), touches))
+    // It touches what its chains touch (added once everything is compiled).
+    Some(c.push(super::Unit::Hop(Hop { lb: res, chains }), Vec::new()))
 }
 
 impl Rule for Hop {
@@ -192,16 +193,27 @@ impl Rule for Hop {
         _lost: &LostDomains,
         needed: &impl Fn(UnitIdx) -> &'a Outcome,
     ) -> Outcome {
-        let mut reasons = Vec::new();
+        // The chains' reasons, each once: two target groups behind one load balancer
+        // often share theirs (its dependencies), and a hop says a few, the worst.
+        // At most that many of each status are kept, so a load balancer with thousands
+        // of target groups costs a constant per reason.
+        let mut reasons: Vec<Reason> = Vec::new();
         for &c in &self.chains {
             let o = needed(c);
             let said = |r: &&Reason| r.effect != Status::Ok || r.is_assumption();
-            reasons.extend(o.reasons.iter().filter(said).cloned());
+            for r in o.reasons.iter().filter(said) {
+                let alike = reasons.iter().filter(|k| k.effect == r.effect).count();
+                if alike < SAID_BY_HOP && !reasons.contains(r) {
+                    reasons.push(r.clone());
+                }
+            }
         }
         if reasons.is_empty() {
             return Outcome::ok();
         }
-        Outcome::from_reasons(reasons, None)
+        let mut o = Outcome::from_reasons(reasons, None);
+        o.reasons.truncate(SAID_BY_HOP);
+        o
     }
 
     fn named(&self, estate: &Estate) -> (String, String) {
@@ -219,5 +231,9 @@ impl Rule for Hop {
 
     fn needs(&self, out: &mut Vec<(UnitIdx, bool)>) {
         out.extend(self.chains.iter().map(|&c| (c, true)));
+    }
+
+    fn resolve_refs(&mut self, resolve: &dyn Fn(UnitIdx) -> Option<UnitIdx>) {
+        self.chains = self.chains.iter().filter_map(|&c| resolve(c)).collect();
     }
 }

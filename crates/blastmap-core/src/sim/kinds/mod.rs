@@ -41,6 +41,12 @@ pub(crate) trait Rule {
     fn needs(&self, out: &mut Vec<(UnitIdx, bool)>) {
         let _ = out;
     }
+
+    /// Replaces each unit it needs by `resolve`'s answer, dropping those it has none
+    /// for (a cycle's placeholders, once compiling is done).
+    fn resolve_refs(&mut self, resolve: &dyn Fn(UnitIdx) -> Option<UnitIdx>) {
+        let _ = resolve;
+    }
 }
 
 /// Declares the unit kinds once: the [`Unit`] enum and its dispatch to each kind's [`Rule`].
@@ -69,6 +75,10 @@ macro_rules! units {
 
             pub(crate) fn needs(&self, out: &mut Vec<(UnitIdx, bool)>) {
                 match self { $(Unit::$variant(u) => u.needs(out),)+ }
+            }
+
+            pub(crate) fn resolve_refs(&mut self, resolve: &dyn Fn(UnitIdx) -> Option<UnitIdx>) {
+                match self { $(Unit::$variant(u) => u.resolve_refs(resolve),)+ }
             }
         }
     };

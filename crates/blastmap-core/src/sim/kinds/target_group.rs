@@ -273,8 +273,9 @@ pub(crate) fn compile(c: &mut Compiler, lb: ResIdx, tg: ResIdx) -> Option<UnitId
     for e in &egress {
         e.touches(c, &mut touches);
     }
-    for d in deps.iter().chain(cohorts.iter().flat_map(|co| &co.deps)) {
-        touches.extend(c.touches_of(d.unit).iter().copied());
+    // What it needs touches is added once everything is compiled.
+    if c.pending() {
+        return None;
     }
     let gaps = (c.indexes.gaps.get(&(lb_res.account, lb_res.region)))
         .cloned()

@@ -2,7 +2,7 @@
 
 use crate::model::{AzIdx, Estate, ResIdx};
 use crate::sim::evaluate::Outcome;
-use crate::sim::reason::{Cause, Reason};
+use crate::sim::reason::{Cause, Reason, SAID_PER_DEPENDENCY};
 use crate::sim::topology::UnitIdx;
 use crate::sim::{Capacity, LostDomains, Status};
 
@@ -200,6 +200,22 @@ impl Rule for Chain {
         None
     }
 
+    fn resolve_refs(&mut self, resolve: &dyn Fn(UnitIdx) -> Option<UnitIdx>) {
+        let fix = |deps: &mut Vec<DepRef>| {
+            deps.retain_mut(|d| match resolve(d.unit) {
+                Some(u) => {
+                    d.unit = u;
+                    true
+                }
+                None => false,
+            })
+        };
+        fix(&mut self.deps);
+        for co in &mut self.cohorts {
+            fix(&mut co.deps);
+        }
+    }
+
     fn needs(&self, out: &mut Vec<(UnitIdx, bool)>) {
         out.extend(self.deps.iter().map(|d| (d.unit, d.hard)));
         // A cohort's dependency takes only its targets' capacity: never the path on its own.
@@ -256,15 +272,24 @@ fn dependency_reasons<'a>(
         } else {
             Status::Degraded
         };
-        for inner in (o.reasons.iter()).filter(|r| r.effect != Status::Ok || r.is_assumption()) {
+        let said = (o.reasons.iter()).filter(|r| r.effect != Status::Ok || r.is_assumption());
+        let mut more = 0;
+        for (i, inner) in said.enumerate() {
+            if i >= SAID_PER_DEPENDENCY {
+                more += 1;
+                continue;
+            }
+            let effect = inner.effect.min(cap);
+            reasons.push(Reason::through(
+                inner, effect, d.via, d.hard, d.declared, holders,
+            ));
+        }
+        if more > 0 {
             reasons.push(Reason::new(
-                inner.effect.min(cap),
-                Cause::Dependency {
+                Status::Ok,
+                Cause::More {
                     via: d.via,
-                    hard: d.hard,
-                    declared: d.declared,
-                    holders,
-                    inner: Box::new(inner.clone()),
+                    count: more,
                 },
             ));
         }

@@ -7,6 +7,8 @@
 //! and sometimes an internal API behind an internal load balancer. A few services are
 //! badly placed so that every status and every finding occurs.
 
+pub mod shapes;
+
 use std::collections::BTreeMap;
 
 use crate::model::*;
@@ -42,6 +44,17 @@ const REGIONS: &[(&str, &str, u8)] = &[
     ("ap-southeast-2", "apse2", 3),
     ("eu-central-1", "euc1", 3),
     ("ap-northeast-1", "apne1", 4),
+    ("us-east-2", "use2", 3),
+    ("us-west-1", "usw1", 3),
+    ("ca-central-1", "cac1", 3),
+    ("sa-east-1", "sae1", 3),
+    ("eu-west-2", "euw2", 3),
+    ("eu-west-3", "euw3", 3),
+    ("eu-north-1", "eun1", 3),
+    ("ap-south-1", "aps1", 3),
+    ("ap-southeast-1", "apse1", 3),
+    ("ap-northeast-2", "apne2", 4),
+    ("ap-northeast-3", "apne3", 3),
 ];
 
 const TEAMS: &[&str] = &[
