@@ -348,11 +348,11 @@ fn bad_snapshots_are_reported_with_exit_2_and_no_output() {
     assert_bad_input(&["matrix", "--snapshot", file], &format!("{file}:5:"));
     let (_d, p) = write_temp(
         "new.json",
-        r#"{"schema": "blastmap.snapshot", "version": 2}"#,
+        r#"{"schema": "blastmap.snapshot", "version": 3}"#,
     );
     assert_bad_input(
         &["matrix", "--snapshot", p.to_str().unwrap()],
-        "snapshot version 2, which this blastmap cannot read (it reads version 1)",
+        "snapshot version 3, which this blastmap cannot read (it reads versions 1 and 2)",
     );
     let (_d, p) = write_temp(
         "empty.json",

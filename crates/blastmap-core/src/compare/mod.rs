@@ -324,9 +324,12 @@ fn resource_changes(a: &Side, b: &Side) -> ResourceChanges {
 }
 
 /// Ids of instances that belong to an Auto Scaling group.
+/// Resources that come and go with their recovery actor: an Auto Scaling group's
+/// instances, ECS tasks. Their actor's per-AZ counts say what matters.
 fn asg_members(e: &Estate) -> impl Iterator<Item = &str> {
     e.resources().iter().flat_map(|r| match &r.facts {
         Facts::AutoScalingGroup(g) => g.instances.iter().map(String::as_str).collect(),
+        Facts::EcsTask(_) => vec![r.id.as_str()],
         _ => Vec::new(),
     })
 }
@@ -626,6 +629,64 @@ fn rule_facts(e: &Estate, idx: ResIdx) -> Vec<(&'static str, String)> {
             facts.push(("deletion_protection", on_off(c.deletion_protection)));
             facts.push(("global_cluster", or_none(c.global_cluster.as_deref())));
             facts.push(("security_groups", names(&c.security_groups)));
+        }
+        Facts::EcsCluster(c) => {
+            let asgs: Vec<String> = (c.capacity_providers.iter())
+                .filter_map(|p| p.auto_scaling_group.clone())
+                .collect();
+            facts.push(("capacity_provider_groups", names(&asgs)));
+        }
+        Facts::EcsService(svc) => {
+            let mut tasks: BTreeMap<String, u32> = BTreeMap::new();
+            for (edge, t) in e.edges_to(idx) {
+                let task = e.resource(t);
+                if edge.kind == crate::model::EdgeKind::MemberOf
+                    && matches!(&task.facts, Facts::EcsTask(x) if x.is_running())
+                    && let Some(az) = task.az
+                {
+                    *tasks.entry(e.az_id(az).to_string()).or_default() += 1;
+                }
+            }
+            facts.push(("launch_type", format!("{:?}", svc.launch_type).to_lowercase()));
+            facts.push(("azs", sorted(&svc.azs)));
+            facts.push(("desired", svc.desired.to_string()));
+            facts.push(("tasks_per_az", per_az(&tasks)));
+            facts.push(("target_groups", names(&svc.target_groups)));
+            facts.push(("security_groups", names(&svc.security_groups)));
+        }
+        Facts::EcsTask(_) | Facts::EksCluster(_) => {}
+        Facts::EksNodegroup(ng) => facts.push(("auto_scaling_groups", names(&ng.auto_scaling_groups))),
+        Facts::LambdaFunction(f) => {
+            facts.push(("azs", sorted(&f.azs)));
+            facts.push(("security_groups", names(&f.security_groups)));
+        }
+        Facts::CacheReplicationGroup(g) => {
+            let role = |primary: bool| {
+                let mut azs: Vec<String> = (g.shards.iter().flat_map(|s| &s.members))
+                    .filter(|m| m.primary == primary)
+                    .map(|m| m.az.clone())
+                    .collect();
+                azs.sort();
+                list(azs)
+            };
+            facts.push(("engine", g.engine.clone()));
+            facts.push(("automatic_failover", on_off(g.automatic_failover)));
+            facts.push(("primary_azs", role(true)));
+            facts.push(("replica_azs", role(false)));
+            facts.push(("backups", backups(g.snapshot_retention_days)));
+            facts.push(("security_groups", names(&g.security_groups)));
+        }
+        Facts::CacheCluster(c) => {
+            let azs: Vec<String> = c.nodes.iter().map(|n| n.az.clone()).collect();
+            facts.push(("engine", c.engine.clone()));
+            facts.push(("node_azs", sorted(&azs)));
+            facts.push(("security_groups", names(&c.security_groups)));
+        }
+        Facts::ServerlessCache(c) => facts.push(("security_groups", names(&c.security_groups))),
+        Facts::DynamodbTable(t) => {
+            facts.push(("replica_regions", sorted(&t.replicas)));
+            facts.push(("point_in_time_recovery", on_off(t.point_in_time_recovery)));
+            facts.push(("deletion_protection", on_off(t.deletion_protection)));
         }
     }
     facts

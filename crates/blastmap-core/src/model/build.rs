@@ -310,6 +310,18 @@ impl EstateBuilder {
             (Facts::DbInstance(db), "security_groups") => db.security_groups.retain(keep),
             (Facts::DbCluster(c), "members") => c.members.retain(|m| m.instance != to),
             (Facts::DbCluster(c), "security_groups") => c.security_groups.retain(keep),
+            (Facts::EcsService(svc), "subnets") => svc.subnets.retain(keep),
+            (Facts::EcsService(svc), "security_groups") => svc.security_groups.retain(keep),
+            (Facts::EcsService(svc), "target_groups") => svc.target_groups.retain(keep),
+            (Facts::EcsService(svc), "auto_scaling_group") => svc.auto_scaling_group = None,
+            (Facts::EcsTask(t), "service") => t.service = None,
+            (Facts::EcsTask(t), "subnet") => t.subnet = None,
+            (Facts::EcsTask(t), "instance") => t.instance = None,
+            (Facts::EksNodegroup(ng), "auto_scaling_groups") => ng.auto_scaling_groups.retain(keep),
+            (Facts::LambdaFunction(f), "security_groups") => f.security_groups.retain(keep),
+            (Facts::CacheReplicationGroup(g), "security_groups") => g.security_groups.retain(keep),
+            (Facts::CacheCluster(c), "security_groups") => c.security_groups.retain(keep),
+            (Facts::ServerlessCache(c), "security_groups") => c.security_groups.retain(keep),
             _ => return false,
         }
         true
@@ -410,13 +422,7 @@ impl EstateBuilder {
         if let Some(az) = r.az {
             named.push(&self.azs[az.index()].id);
         }
-        match &r.facts {
-            Facts::LoadBalancer(lb) => named.extend(lb.zones.iter().map(|z| z.az.as_str())),
-            Facts::TargetGroup(tg) => named.extend(tg.targets.iter().filter_map(|t| t.zonal_az())),
-            Facts::AutoScalingGroup(asg) => named.extend(asg.azs.iter().map(String::as_str)),
-            Facts::DbInstance(db) => named.extend(db.secondary_az.as_deref()),
-            _ => {}
-        }
+        named.extend(fact_azs(&r.facts));
         let account = &self.accounts[r.account.index()];
         let region = &self.regions[r.region.index()];
         for name in named {
@@ -466,7 +472,10 @@ impl EstateBuilder {
             .par_iter()
             .map(|r| -> Result<Option<(&Resource, Vec<&str>)>, ModelError> {
                 let zonal_kind = match &r.facts {
-                    Facts::Subnet(_) | Facts::Instance(_) | Facts::DbInstance(_) => true,
+                    Facts::Subnet(_)
+                    | Facts::Instance(_)
+                    | Facts::DbInstance(_)
+                    | Facts::EcsTask(_) => true,
                     Facts::NatGateway(n) => n.mode == NatMode::Zonal,
                     _ => false,
                 };
@@ -482,18 +491,7 @@ impl EstateBuilder {
                         .get(*az)
                         .is_some_and(|&i| azs[i.index()].region == r.region)
                 };
-                let unknown: Vec<&str> = match &r.facts {
-                    Facts::LoadBalancer(lb) => lb.zones.iter().map(|z| z.az.as_str()).collect(),
-                    Facts::TargetGroup(tg) => {
-                        tg.targets.iter().filter_map(|t| t.zonal_az()).collect()
-                    }
-                    Facts::AutoScalingGroup(asg) => asg.azs.iter().map(String::as_str).collect(),
-                    Facts::DbInstance(db) => db.secondary_az.iter().map(String::as_str).collect(),
-                    _ => Vec::new(),
-                }
-                .into_iter()
-                .filter(|az| !fine(az))
-                .collect();
+                let unknown: Vec<&str> = fact_azs(&r.facts).filter(|az| !fine(az)).collect();
                 Ok((!unknown.is_empty()).then_some((r, unknown)))
             })
             .filter_map(Result::transpose)
@@ -525,6 +523,23 @@ impl EstateBuilder {
             declared: &self.declared,
             index,
         })
+    }
+}
+
+/// The AZ IDs a resource's facts name (beyond its own `az`).
+fn fact_azs(facts: &Facts) -> Box<dyn Iterator<Item = &str> + '_> {
+    match facts {
+        Facts::LoadBalancer(lb) => Box::new(lb.zones.iter().map(|z| z.az.as_str())),
+        Facts::TargetGroup(tg) => Box::new(tg.targets.iter().filter_map(|t| t.zonal_az())),
+        Facts::AutoScalingGroup(asg) => Box::new(asg.azs.iter().map(String::as_str)),
+        Facts::DbInstance(db) => Box::new(db.secondary_az.iter().map(String::as_str)),
+        Facts::EcsService(svc) => Box::new(svc.azs.iter().map(String::as_str)),
+        Facts::LambdaFunction(f) => Box::new(f.azs.iter().map(String::as_str)),
+        Facts::CacheReplicationGroup(g) => Box::new(
+            (g.shards.iter().flat_map(|s| &s.members)).map(|m| m.az.as_str()),
+        ),
+        Facts::CacheCluster(c) => Box::new(c.nodes.iter().map(|n| n.az.as_str())),
+        _ => Box::new(std::iter::empty()),
     }
 }
 

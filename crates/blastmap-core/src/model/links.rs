@@ -38,6 +38,9 @@ enum Join {
     In(Edge),
     /// Checked only.
     None,
+    /// An edge when the referenced resource is in the estate; nothing (and no error)
+    /// when it is not: references that may point outside what a scan reads.
+    Optional(Edge),
 }
 
 const fn edge(kind: EdgeKind) -> Join {
@@ -77,8 +80,42 @@ pub(super) fn resolve(s: &Sources) -> Links {
     }
     declared(s, &mut links);
     egress(s, &mut links.edges);
+    task_targets(s, &mut links.edges);
     inferred_dependencies(s, &mut links.edges);
     links
+}
+
+/// Target group → the ECS task behind each `ip` target, matched by private address in
+/// the same account and Region: an awsvpc task registers its ENI's address.
+fn task_targets(s: &Sources, edges: &mut Vec<(u32, u32, Edge)>) {
+    let mut by_ip: HashMap<(u32, u16, &str), u32> = HashMap::default();
+    for (i, r) in s.resources.iter().enumerate() {
+        if let Facts::EcsTask(t) = &r.facts {
+            for ip in &t.ips {
+                by_ip.insert((r.account.0, r.region.0, ip.as_str()), i as u32);
+            }
+        }
+    }
+    if by_ip.is_empty() {
+        return;
+    }
+    for (i, r) in s.resources.iter().enumerate() {
+        let Facts::TargetGroup(tg) = &r.facts else {
+            continue;
+        };
+        if tg.target_type != TargetType::Ip {
+            continue;
+        }
+        for (slot, t) in tg.targets.iter().enumerate() {
+            if let Some(&task) = by_ip.get(&(r.account.0, r.region.0, t.id.as_str())) {
+                let e = Edge {
+                    target_slot: Some(slot as u32),
+                    ..Edge::of(EdgeKind::RoutesTo)
+                };
+                edges.push((i as u32, task, e));
+            }
+        }
+    }
 }
 
 fn resolve_chunk(
@@ -137,7 +174,8 @@ fn resolve_chunk(
                 }
             }
             match (found, join) {
-                (Some(t), Join::Out(e)) => links.edges.push((from, t.0, e)),
+                (Some(t), Join::Out(e) | Join::Optional(e)) => links.edges.push((from, t.0, e)),
+                (None, Join::Optional(_)) => {}
                 (Some(t), Join::In(e)) => links.edges.push((t.0, from, e)),
                 (Some(_), Join::None) => {}
                 (None, _) => {
@@ -195,7 +233,9 @@ fn resolve_chunk(
                 let kind = match tg.target_type {
                     TargetType::Instance => Kind::Instance,
                     TargetType::Alb => Kind::LoadBalancer,
-                    TargetType::Ip | TargetType::Lambda => continue,
+                    TargetType::Lambda => Kind::LambdaFunction,
+                    // IP targets are matched to ECS tasks by address: `task_targets`.
+                    TargetType::Ip => continue,
                 };
                 for (slot, t) in tg.targets.iter().enumerate() {
                     // The slot says which registration (and so which health) the edge is.
@@ -203,7 +243,14 @@ fn resolve_chunk(
                         target_slot: Some(slot as u32),
                         ..Edge::of(RoutesTo)
                     };
-                    link("targets", &t.id, &[kind], Join::Out(e));
+                    // A function may be outside what the scan read (snapshot version 1
+                    // had no functions at all): linked when it is there.
+                    let join = if tg.target_type == TargetType::Lambda {
+                        Join::Optional(e)
+                    } else {
+                        Join::Out(e)
+                    };
+                    link("targets", &t.id, &[kind], join);
                 }
             }
             Facts::Instance(inst) => {
@@ -241,6 +288,80 @@ fn resolve_chunk(
                     link("security_groups", x, sg, edge(MemberOf));
                 }
             }
+            Facts::EcsCluster(c) => {
+                let asgs = c.capacity_providers.iter();
+                for x in asgs.filter_map(|p| p.auto_scaling_group.as_deref()) {
+                    link("capacity_providers", x, &[Kind::AutoScalingGroup], Join::None);
+                }
+            }
+            Facts::EcsService(svc) => {
+                link("cluster", &svc.cluster, &[Kind::EcsCluster], edge(MemberOf));
+                for x in &svc.subnets {
+                    link("subnets", x, subnet, edge(PlacedIn));
+                }
+                for x in &svc.security_groups {
+                    link("security_groups", x, sg, edge(MemberOf));
+                }
+                for x in &svc.target_groups {
+                    link("target_groups", x, &[Kind::TargetGroup], edge_in(RoutesTo));
+                }
+                if let Some(x) = &svc.auto_scaling_group {
+                    link("auto_scaling_group", x, &[Kind::AutoScalingGroup], edge(PlacedIn));
+                }
+            }
+            Facts::EcsTask(t) => {
+                link("cluster", &t.cluster, &[Kind::EcsCluster], Join::None);
+                if let Some(x) = &t.service {
+                    link("service", x, &[Kind::EcsService], edge(MemberOf));
+                }
+                if let Some(x) = &t.subnet {
+                    link("subnet", x, subnet, edge(PlacedIn));
+                }
+                if let Some(x) = &t.instance {
+                    link("instance", x, &[Kind::Instance], edge(PlacedIn));
+                }
+            }
+            Facts::EksCluster(c) => {
+                for x in &c.subnets {
+                    link("subnets", x, subnet, edge(PlacedIn));
+                }
+            }
+            Facts::EksNodegroup(ng) => {
+                link("cluster", &ng.cluster, &[Kind::EksCluster], edge(MemberOf));
+                for x in &ng.auto_scaling_groups {
+                    link("auto_scaling_groups", x, &[Kind::AutoScalingGroup], edge_in(MemberOf));
+                }
+                for x in &ng.subnets {
+                    link("subnets", x, subnet, edge(PlacedIn));
+                }
+            }
+            Facts::LambdaFunction(f) => {
+                for x in &f.subnets {
+                    link("subnets", x, subnet, edge(PlacedIn));
+                }
+                for x in &f.security_groups {
+                    link("security_groups", x, sg, edge(MemberOf));
+                }
+            }
+            Facts::CacheReplicationGroup(g) => {
+                for x in &g.security_groups {
+                    link("security_groups", x, sg, edge(MemberOf));
+                }
+            }
+            Facts::CacheCluster(c) => {
+                for x in &c.security_groups {
+                    link("security_groups", x, sg, edge(MemberOf));
+                }
+            }
+            Facts::ServerlessCache(c) => {
+                for x in &c.subnets {
+                    link("subnets", x, subnet, edge(PlacedIn));
+                }
+                for x in &c.security_groups {
+                    link("security_groups", x, sg, edge(MemberOf));
+                }
+            }
+            Facts::DynamodbTable(_) => {}
         }
     }
     links
@@ -349,7 +470,10 @@ fn inferred_dependencies(s: &Sources, edges: &mut Vec<(u32, u32, Edge)>) {
     };
     let guards = |i: u32| match &s.resources[i as usize].facts {
         Facts::DbInstance(db) => db.cluster.is_none(),
-        Facts::DbCluster(_) => true,
+        Facts::DbCluster(_)
+        | Facts::CacheReplicationGroup(_)
+        | Facts::CacheCluster(_)
+        | Facts::ServerlessCache(_) => true,
         Facts::LoadBalancer(lb) => !lb.is_internet_facing(),
         _ => false,
     };
@@ -364,7 +488,12 @@ fn inferred_dependencies(s: &Sources, edges: &mut Vec<(u32, u32, Edge)>) {
         if e.kind != EdgeKind::MemberOf || kind(to) != Kind::SecurityGroup {
             continue;
         }
-        if kind(from) == Kind::Instance {
+        // What carries groups and can be a target: instances, ECS services (their
+        // tasks), Lambda functions.
+        if matches!(
+            kind(from),
+            Kind::Instance | Kind::EcsService | Kind::LambdaFunction
+        ) {
             memberships.push((from, to));
         }
         if !guards(from) && !sources.contains(&from) {

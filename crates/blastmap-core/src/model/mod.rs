@@ -103,6 +103,11 @@ pub enum Service {
     Autoscaling,
     Rds,
     Sts,
+    Ecs,
+    Eks,
+    Lambda,
+    Elasticache,
+    Dynamodb,
 }
 
 impl Service {
@@ -118,6 +123,13 @@ impl Service {
             Kind::LoadBalancer | Kind::TargetGroup => Service::Elbv2,
             Kind::AutoScalingGroup => Service::Autoscaling,
             Kind::DbInstance | Kind::DbCluster => Service::Rds,
+            Kind::EcsCluster | Kind::EcsService | Kind::EcsTask => Service::Ecs,
+            Kind::EksCluster | Kind::EksNodegroup => Service::Eks,
+            Kind::LambdaFunction => Service::Lambda,
+            Kind::CacheReplicationGroup | Kind::CacheCluster | Kind::ServerlessCache => {
+                Service::Elasticache
+            }
+            Kind::DynamodbTable => Service::Dynamodb,
         }
     }
 
@@ -128,6 +140,11 @@ impl Service {
             Service::Autoscaling => "autoscaling",
             Service::Rds => "rds",
             Service::Sts => "sts",
+            Service::Ecs => "ecs",
+            Service::Eks => "eks",
+            Service::Lambda => "lambda",
+            Service::Elasticache => "elasticache",
+            Service::Dynamodb => "dynamodb",
         }
     }
 }
@@ -177,8 +194,17 @@ impl Declared {
         use Kind::*;
         let (allowed, say): (&[Kind], _) = match field {
             "dependencies.from" => (
-                &[LoadBalancer, TargetGroup, AutoScalingGroup, Instance],
-                "a dependency starts at a load balancer, target group, Auto Scaling group or instance",
+                &[
+                    LoadBalancer,
+                    TargetGroup,
+                    AutoScalingGroup,
+                    Instance,
+                    EcsService,
+                    LambdaFunction,
+                    EksNodegroup,
+                ],
+                "a dependency starts at a load balancer, target group, Auto Scaling group, \
+                 instance, ECS service, EKS node group or Lambda function",
             ),
             "services" => (&[LoadBalancer], "a service is named on a load balancer"),
             "hard_egress" => (

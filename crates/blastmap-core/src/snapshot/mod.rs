@@ -20,9 +20,9 @@ pub use write::{to_string, write_atomic, write_estate};
 /// The `schema` field of every snapshot.
 pub const SCHEMA: &str = "blastmap.snapshot";
 /// The version this build writes.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// The versions this build reads.
-pub const SUPPORTED_VERSIONS: &[u32] = &[1];
+pub const SUPPORTED_VERSIONS: &[u32] = &[1, 2];
 
 #[derive(Debug, Error)]
 pub enum SnapshotError {
@@ -54,8 +54,8 @@ pub enum SnapshotError {
     NotAnObject { path: String, found: String },
 
     #[error(
-        "{path} is snapshot version {version}, which this blastmap cannot read (it reads version {}); upgrade blastmap or re-scan",
-        SUPPORTED_VERSIONS.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ")
+        "{path} is snapshot version {version}, which this blastmap cannot read (it reads versions {}); upgrade blastmap or re-scan",
+        SUPPORTED_VERSIONS.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(" and ")
     )]
     UnsupportedVersion { path: String, version: u64 },
 

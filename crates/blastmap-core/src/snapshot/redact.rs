@@ -157,6 +157,16 @@ fn name_prefix(kind: Kind) -> &'static str {
         Kind::AutoScalingGroup => "asg",
         Kind::DbInstance => "db",
         Kind::DbCluster => "cluster",
+        Kind::EcsCluster => "ecs-cluster",
+        Kind::EcsService => "ecs-service",
+        Kind::EcsTask => "task",
+        Kind::EksCluster => "eks-cluster",
+        Kind::EksNodegroup => "nodegroup",
+        Kind::LambdaFunction => "function",
+        Kind::CacheReplicationGroup => "cache",
+        Kind::CacheCluster => "cache-cluster",
+        Kind::ServerlessCache => "serverless-cache",
+        Kind::DynamodbTable => "table",
     }
 }
 
@@ -437,6 +447,59 @@ impl Pseudonyms<'_> {
                 self.ids(&mut c.security_groups);
                 id(self, &mut c.global_cluster);
             }
+            Facts::EcsCluster(c) => {
+                for p in &mut c.capacity_providers {
+                    p.name = self.named("capacity-provider", &p.name);
+                    id(self, &mut p.auto_scaling_group);
+                }
+            }
+            Facts::EcsService(svc) => {
+                svc.cluster = self.id(&svc.cluster);
+                self.ids(&mut svc.subnets);
+                self.ids(&mut svc.security_groups);
+                self.ids(&mut svc.target_groups);
+                id(self, &mut svc.auto_scaling_group);
+            }
+            Facts::EcsTask(t) => {
+                t.cluster = self.id(&t.cluster);
+                id(self, &mut t.service);
+                id(self, &mut t.subnet);
+                id(self, &mut t.instance);
+                // The same address as the `ip` target it registers: drawn the same way.
+                for ip in &mut t.ips {
+                    *ip = self.ip(ip);
+                }
+            }
+            Facts::EksCluster(c) => self.ids(&mut c.subnets),
+            Facts::EksNodegroup(ng) => {
+                ng.cluster = self.id(&ng.cluster);
+                self.ids(&mut ng.auto_scaling_groups);
+                self.ids(&mut ng.subnets);
+            }
+            Facts::LambdaFunction(f) => {
+                self.ids(&mut f.subnets);
+                self.ids(&mut f.security_groups);
+            }
+            Facts::CacheReplicationGroup(g) => {
+                for shard in &mut g.shards {
+                    shard.id = self.named("shard", &shard.id);
+                    for m in &mut shard.members {
+                        m.node = self.named("cache-node", &m.node);
+                    }
+                }
+                self.ids(&mut g.security_groups);
+            }
+            Facts::CacheCluster(c) => {
+                for n in &mut c.nodes {
+                    n.id = self.named("cache-node", &n.id);
+                }
+                self.ids(&mut c.security_groups);
+            }
+            Facts::ServerlessCache(c) => {
+                self.ids(&mut c.subnets);
+                self.ids(&mut c.security_groups);
+            }
+            Facts::DynamodbTable(_) => {}
         }
     }
 }

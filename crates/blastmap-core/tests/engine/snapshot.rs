@@ -137,7 +137,7 @@ fn an_unknown_version_names_the_supported_ones() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "test.json is snapshot version 7, which this blastmap cannot read (it reads version 1); upgrade blastmap or re-scan"
+        "test.json is snapshot version 7, which this blastmap cannot read (it reads versions 1 and 2); upgrade blastmap or re-scan"
     );
 }
 
