@@ -37,7 +37,8 @@ class Estate:
     def account(self, acct_id, name, zones):
         self.accounts.append({"id": acct_id, "name": name, "zones": zones})
         for region in zones:
-            for svc in ["ec2", "elbv2", "autoscaling", "rds"]:
+            for svc in ["ec2", "elbv2", "autoscaling", "rds", "ecs", "eks", "lambda",
+                        "elasticache", "dynamodb"]:
                 self.coverage.append(
                     {"account": acct_id, "region": region, "service": svc, "status": "ok"}
                 )
@@ -162,6 +163,73 @@ class Estate:
             facts["global_cluster"] = global_cluster
         return self.add("db_cluster", arn, name, acct, region, facts)
 
+    def ecs_cluster(self, acct, region, name):
+        arn = f"arn:aws:ecs:{region}:{acct}:cluster/{name}"
+        return self.add("ecs_cluster", arn, name, acct, region, {})
+
+    def ecs_service(self, acct, region, cluster, name, subnets, desired, tasks, sgs=(), tgs=(),
+                    launch="fargate"):
+        """tasks: list of (subnet, private ip). Returns the tasks' ARNs."""
+        cname = cluster.rsplit("/", 1)[-1]
+        arn = f"arn:aws:ecs:{region}:{acct}:service/{cname}/{name}"
+        azs = []
+        for s in subnets:
+            if self.az_of_subnet[s] not in azs:
+                azs.append(self.az_of_subnet[s])
+        facts = {"cluster": cluster, "launch_type": launch, "desired": desired,
+                 "running": len(tasks), "subnets": subnets, "azs": azs,
+                 "security_groups": list(sgs), "target_groups": list(tgs)}
+        self.add("ecs_service", arn, name, acct, region, facts)
+        out = []
+        for k, (subnet, ip) in enumerate(tasks):
+            tid = hexid(f"{name}-task-{k}", 32)
+            tarn = f"arn:aws:ecs:{region}:{acct}:task/{cname}/{tid}"
+            self.add("ecs_task", tarn, f"{name}-task-{k + 1}", acct, region,
+                     {"cluster": cluster, "service": arn, "subnet": subnet, "ips": [ip]},
+                     az=self.az_of_subnet[subnet])
+            out.append(tarn)
+        return arn
+
+    def lambda_function(self, acct, region, name, subnets=(), sgs=(), runtime="python3.12"):
+        arn = f"arn:aws:lambda:{region}:{acct}:function:{name}"
+        azs = []
+        for s in subnets:
+            if self.az_of_subnet[s] not in azs:
+                azs.append(self.az_of_subnet[s])
+        facts = {"runtime": runtime, "subnets": list(subnets), "azs": azs,
+                 "security_groups": list(sgs)}
+        return self.add("lambda_function", arn, name, acct, region, facts)
+
+    def redis(self, acct, region, name, shards, automatic_failover, sgs=(), snapshots=0):
+        """shards: list of lists of (az, primary)."""
+        arn = f"arn:aws:elasticache:{region}:{acct}:replicationgroup:{name}"
+        facts = {"engine": "redis", "automatic_failover": automatic_failover,
+                 "multi_az": automatic_failover, "cluster_mode": len(shards) > 1,
+                 "shards": [{"id": f"{i + 1:04}", "members": [
+                     {"node": f"{name}-{i + 1:04}-{k + 1:03}", "az": az, "primary": primary}
+                     for k, (az, primary) in enumerate(members)]}
+                     for i, members in enumerate(shards)],
+                 "security_groups": list(sgs), "snapshot_retention_days": snapshots}
+        return self.add("cache_replication_group", arn, name, acct, region, facts)
+
+    def table(self, acct, region, name, replicas=(), pitr=False, deletion_protection=False):
+        arn = f"arn:aws:dynamodb:{region}:{acct}:table/{name}"
+        facts = {"replicas": list(replicas), "point_in_time_recovery": pitr,
+                 "deletion_protection": deletion_protection}
+        return self.add("dynamodb_table", arn, name, acct, region, facts)
+
+    def eks_cluster(self, acct, region, name, subnets):
+        arn = f"arn:aws:eks:{region}:{acct}:cluster/{name}"
+        return self.add("eks_cluster", arn, name, acct, region,
+                        {"version": "1.31", "subnets": list(subnets)})
+
+    def eks_nodegroup(self, acct, region, cluster, name, asgs, subnets):
+        cname = cluster.rsplit("/", 1)[-1]
+        arn = f"arn:aws:eks:{region}:{acct}:nodegroup/{cname}/{name}/{hexid(name, 8)}"
+        return self.add("eks_nodegroup", arn, f"{cname}/{name}", acct, region,
+                        {"cluster": cluster, "auto_scaling_groups": list(asgs),
+                         "subnets": list(subnets)})
+
     def target(self, rid, health="healthy", az=None):
         t = {"id": rid, "health": health}
         if az:
@@ -258,6 +326,32 @@ def build():
     e.load_balancer(SHOP, USE1, "search-alb", "application", "internet-facing", list(pub.values()),
                     [e.listener(443, "HTTPS", [tg_se])])
 
+    # cart: Fargate tasks behind cart-alb. Sessions live in Redis, whose primary sits in
+    # use1-az4 with automatic failover off (the surprise); carts in a DynamoDB global table.
+    sg_cart = e.sg(SHOP, USE1, vpc, "cart-sg")
+    sg_cart_cache = e.sg(SHOP, USE1, vpc, "cart-sessions-sg", [sg_cart])
+    shop_ecs = e.ecs_cluster(SHOP, USE1, "shop")
+    cart_tasks = [(app["use1-az4"], "10.10.10.41"), (app["use1-az4"], "10.10.10.42"),
+                  (app["use1-az6"], "10.10.11.41"), (app["use1-az6"], "10.10.11.42"),
+                  (app["use1-az1"], "10.10.12.41"), (app["use1-az1"], "10.10.12.42")]
+    tg_cart = e.target_group(SHOP, USE1, "cart", "ip",
+                             [e.target(ip, az=e.az_of_subnet[sn]) for sn, ip in cart_tasks])
+    e.ecs_service(SHOP, USE1, shop_ecs, "cart", list(app.values()), 6, cart_tasks,
+                  sgs=[sg_cart], tgs=[tg_cart])
+    e.load_balancer(SHOP, USE1, "cart-alb", "application", "internet-facing", list(pub.values()),
+                    [e.listener(443, "HTTPS", [tg_cart])], service="cart")
+    e.redis(SHOP, USE1, "cart-sessions", [[("use1-az4", True), ("use1-az6", False)]],
+            automatic_failover=False, sgs=[sg_cart_cache])
+    carts = e.table(SHOP, USE1, "carts", replicas=[EUW1], pitr=True, deletion_protection=True)
+    e.declared["dependencies"].append(
+        {"from": tg_cart, "to": carts, "hard": True,
+         "note": "tables have no security groups: declared"})
+
+    # "Recently viewed": a DynamoDB table only in us-east-1, a soft dependency of the
+    # storefront in both Regions.
+    recent = e.table(SHOP, USE1, "storefront-recent")
+    e.declared["dependencies"].append({"from": tg_web, "to": recent, "hard": False})
+
     # Databases.
     e.db_cluster(SHOP, USE1, "catalog-aurora", "aurora-postgresql",
                            [("catalog-aurora-1", "use1-az4", True),
@@ -290,6 +384,7 @@ def build():
     web = [e.instance(SHOP, EUW1, f"storefront-eu-web-{k}", app["euw1-az1"], "m5.xlarge", [sg_web])
            for k in range(1, 4)]
     tg = e.target_group(SHOP, EUW1, "storefront-eu-web", "instance", [e.target(i) for i in web])
+    e.declared["dependencies"].append({"from": tg, "to": recent, "hard": False})
     e.asg(SHOP, EUW1, "storefront-eu-asg", list(app.values()), 3, 3, 6, web, [tg])
     e.load_balancer(SHOP, EUW1, "storefront-eu-alb", "application", "internet-facing",
                     list(pub.values()), [e.listener(443, "HTTPS", [tg])], sgs=[sg_alb],
@@ -330,6 +425,10 @@ def build():
     e.load_balancer(PAY, USE1, "webhooks-alb", "application", "internet-facing",
                     [pub["use1-az1"], pub["use1-az2"]], [e.listener(443, "HTTPS", [tg_hooks])],
                     service="payments-webhooks")
+    # The receipts worker: an ECS service with no load balancer, its subnets in one AZ.
+    pay_ecs = e.ecs_cluster(PAY, USE1, "payments")
+    e.ecs_service(PAY, USE1, pay_ecs, "receipts-worker", [app["use1-az1"]], 2,
+                  [(app["use1-az1"], "10.20.10.61"), (app["use1-az1"], "10.20.10.62")])
     events = e.db_cluster(PAY, USE1, "events-aurora", "aurora-mysql",
                           [("events-aurora-1", "use1-az1", True)], backups=1)
     e.declared["dependencies"].append(
@@ -361,6 +460,28 @@ def build():
     e.load_balancer(PLAT, USE1, "auth-alb", "application", "internet-facing",
                     [pub["use1-az2"], pub["use1-az4"], pub["use1-az6"]],
                     [e.listener(443, "HTTPS", [tg])], service="auth")
+    # auth's tokens: a DynamoDB global table, replicated to eu-west-1, which auth-eu reads too.
+    tokens = e.table(PLAT, USE1, "auth-tokens", replicas=[EUW1], pitr=True,
+                     deletion_protection=True)
+    e.declared["dependencies"].append({"from": tg, "to": tokens, "hard": True})
+    # graphql: pods of the platform EKS cluster, registered by IP by the load balancer
+    # controller; the managed node group's nodes are in use1-az2, use1-az4 and use1-az6.
+    eks = e.eks_cluster(PLAT, USE1, "platform-eks", list(app.values()))
+    nodes = [e.instance(PLAT, USE1, f"eks-node-{az[-1]}", app[az], "m5.xlarge", [sg_auth],
+                        tags={"eks:nodegroup-name": "general"})
+             for az in ["use1-az2", "use1-az4", "use1-az6"]]
+    ng_asg = e.asg(PLAT, USE1, "eks-general-asg",
+                   [app["use1-az2"], app["use1-az4"], app["use1-az6"]], 3, 3, 6, nodes, [])
+    e.eks_nodegroup(PLAT, USE1, eks, "general", [ng_asg],
+                    [app["use1-az2"], app["use1-az4"], app["use1-az6"]])
+    pods = [e.target(ip, az=az) for ip, az in [("10.30.10.71", "use1-az2"), ("10.30.10.72", "use1-az2"),
+                                              ("10.30.11.71", "use1-az4"), ("10.30.11.72", "use1-az4"),
+                                              ("10.30.12.71", "use1-az6"), ("10.30.12.72", "use1-az6")]]
+    tg_gql = e.target_group(PLAT, USE1, "graphql", "ip", pods)
+    e.resources[-1]["tags"]["elbv2.k8s.aws/cluster"] = "platform-eks"
+    e.load_balancer(PLAT, USE1, "graphql-alb", "application", "internet-facing",
+                    [pub["use1-az2"], pub["use1-az4"], pub["use1-az6"]],
+                    [e.listener(443, "HTTPS", [tg_gql])], service="graphql")
     e.db_cluster(PLAT, USE1, "sessions-cluster", "postgres",
                  [("sessions-cluster-1", "use1-az2", True), ("sessions-cluster-2", "use1-az4", False),
                   ("sessions-cluster-3", "use1-az6", False)], sgs=[sg_sessions])
@@ -371,8 +492,14 @@ def build():
                            (5, "use1-az1")]]
     tg = e.target_group(PLAT, USE1, "media-origin", "instance", [e.target(i) for i in media[:4]]
                         + [e.target(media[4], "unused")])
+    # thumbnails: media-alb's second target group is a Lambda function whose VPC subnets
+    # are all in use1-az4.
+    thumbs = e.lambda_function(PLAT, USE1, "make-thumbnails", [app["use1-az4"]], [sg_media])
+    tg_thumbs = e.target_group(PLAT, USE1, "thumbnails", "lambda", [e.target(thumbs, az="all")])
+    del e.resources[-1]["target_group"]["protocol"], e.resources[-1]["target_group"]["port"]
     e.load_balancer(PLAT, USE1, "media-alb", "application", "internet-facing",
-                    [pub["use1-az2"], pub["use1-az6"]], [e.listener(443, "HTTPS", [tg])])
+                    [pub["use1-az2"], pub["use1-az6"]],
+                    [e.listener(443, "HTTPS", [tg]), e.listener(8443, "HTTPS", [tg_thumbs])])
     # The internal API both origins call: an internal ALB whose targets all sit in use1-az2.
     ia = [e.instance(PLAT, USE1, f"internal-api-{k}", app["use1-az2"], "m5.large", [sg_internal_t])
           for k in (1, 2)]
@@ -395,6 +522,8 @@ def build():
     auth = [e.instance(PLAT, EUW1, f"auth-eu-{az[-1]}", app[az], "m6i.large", [sg_auth])
             for _, az in zones]
     tg = e.target_group(PLAT, EUW1, "auth-eu", "instance", [e.target(i) for i in auth])
+    e.declared["dependencies"].append({"from": tg, "to": tokens, "hard": True,
+                                       "note": "reads the global table's us-east-1 ARN"})
     e.asg(PLAT, EUW1, "auth-eu-asg", list(app.values()), 3, 3, 6, auth, [tg])
     e.load_balancer(PLAT, EUW1, "auth-eu-alb", "application", "internet-facing",
                     list(pub.values()), [e.listener(443, "HTTPS", [tg])], service="auth")
@@ -415,7 +544,7 @@ def main():
     doc = [
         "{",
         '"schema": "blastmap.snapshot",',
-        '"version": 1,',
+        '"version": 2,',
         '"source": "demo",',
         f'"captured_at": {json.dumps(CAPTURED_AT)},',
         '"description": "blastmap demo estate: three accounts, two Regions (docs/demo-estate.md)",',

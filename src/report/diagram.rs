@@ -640,6 +640,23 @@ impl Drawer<'_> {
                 }
                 Some(n)
             }
+            Part::Service { res } => {
+                let r = estate.resource(res);
+                let shape = match r.kind() {
+                    Kind::LambdaFunction => Shape::Box,
+                    _ => Shape::Database,
+                };
+                let place = self.place_of(res);
+                let status = NodeStatus::of(status, self.is_lost(place));
+                Some(self.node(
+                    NodeKey::Resource(res),
+                    "svc",
+                    place,
+                    shape,
+                    status,
+                    vec![r.name.clone(), r.kind().label().to_string()],
+                ))
+            }
             Part::Resource { res } => {
                 let kind = estate.resource(res).kind();
                 let shape = match kind {

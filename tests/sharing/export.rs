@@ -376,7 +376,8 @@ fn nodes_are_coloured_by_their_status_under_the_what_if() {
         ("use1-az2", "ledger-db", "RDS", N::Lost),
         ("use1-az2", "payments-api", "target group", N::Down),
         ("us-east-1", "checkout-alb", "ALB", N::Lost),
-        ("us-east-1", "auth-eu", "target group", N::Ok),
+        // It reads auth-tokens, a global table: served from its eu-west-1 replica.
+        ("us-east-1", "auth-eu", "target group", N::Degraded),
         // Its Aurora global primary is in us-east-1: writes wait for a promotion.
         (
             "us-east-1",

@@ -3,8 +3,11 @@
 //! Codes and categories: `../shared/domain.md` §5 (AWS resilience analysis framework).
 
 mod asg_imbalanced;
+mod cache_no_failover;
 mod db_single_az;
 mod db_writer_only;
+mod ecs_single_az;
+mod lambda_single_az;
 mod lb_az_without_targets;
 mod low_capacity_after_az_loss;
 mod nat_cross_az;
@@ -12,6 +15,7 @@ mod no_backups;
 mod no_deletion_protection;
 mod spof_az;
 mod spof_region;
+mod table_not_global;
 mod targets_outside_lb_azs;
 
 use foldhash::HashMap;
@@ -93,7 +97,7 @@ impl Rule {
     }
 }
 
-/// Every rule, in the order of `domain.md` §5.
+/// Every rule, in the order of `domain.md` §5, then §8.
 pub const RULES: &[&Rule] = &[
     &spof_az::RULE,
     &spof_region::RULE,
@@ -106,6 +110,10 @@ pub const RULES: &[&Rule] = &[
     &lb_az_without_targets::RULE,
     &targets_outside_lb_azs::RULE,
     &asg_imbalanced::RULE,
+    &cache_no_failover::RULE,
+    &ecs_single_az::RULE,
+    &lambda_single_az::RULE,
+    &table_not_global::RULE,
 ];
 
 /// What the rules look at.

@@ -222,6 +222,11 @@ impl EstateBuilder {
             .insert(key.to_string(), value.to_string());
     }
 
+    /// The facts of a resource already added.
+    pub fn facts_mut(&mut self, idx: ResIdx) -> &mut Facts {
+        &mut self.resources[idx.index()].facts
+    }
+
     /// A resource already added, by id (a linear scan: for overlays and tests).
     pub fn find_mut(&mut self, id: &str) -> Option<&mut Resource> {
         self.resources.iter_mut().find(|r| r.id == id)
@@ -535,9 +540,9 @@ fn fact_azs(facts: &Facts) -> Box<dyn Iterator<Item = &str> + '_> {
         Facts::DbInstance(db) => Box::new(db.secondary_az.iter().map(String::as_str)),
         Facts::EcsService(svc) => Box::new(svc.azs.iter().map(String::as_str)),
         Facts::LambdaFunction(f) => Box::new(f.azs.iter().map(String::as_str)),
-        Facts::CacheReplicationGroup(g) => Box::new(
-            (g.shards.iter().flat_map(|s| &s.members)).map(|m| m.az.as_str()),
-        ),
+        Facts::CacheReplicationGroup(g) => {
+            Box::new((g.shards.iter().flat_map(|s| &s.members)).map(|m| m.az.as_str()))
+        }
         Facts::CacheCluster(c) => Box::new(c.nodes.iter().map(|n| n.az.as_str())),
         _ => Box::new(std::iter::empty()),
     }

@@ -2,7 +2,8 @@
 
 use crate::model::{AzIdx, Estate};
 
-use super::kinds::{self, auto_scaling, load_balancer, nat, target_group};
+use super::kinds::recovery::Actor;
+use super::kinds::{self, auto_scaling, ecs_service, load_balancer, nat, target_group};
 use super::topology::{Topology, UnitIdx};
 use super::{Status, Verdict};
 
@@ -56,9 +57,12 @@ pub fn path_detail(estate: &Estate, topo: &Topology, path: usize, verdict: &Verd
         &blocked,
         &mut hops,
     );
-    for a in &c.asgs {
+    for a in &c.recovery {
         let serves = pv.capacity.after_recovery > 0;
-        hops.push(auto_scaling::detail(estate, a, lost, c.region, serves));
+        hops.push(match a.kind {
+            Actor::Ecs { .. } => ecs_service::detail(estate, a, lost, c.region, serves),
+            Actor::Asg { .. } => auto_scaling::detail(estate, a, lost, c.region, serves),
+        });
     }
     let total = c.zones.iter().map(|z| z.tally.total).sum::<u32>() + c.nonzonal.total;
     let shared = c.deps.iter().map(|d| (d, String::new()));

@@ -6,6 +6,9 @@
 use crate::model::{Estate, RegionIdx, ResIdx};
 
 pub use super::kinds::db_cluster::{ClusterCause, ClusterKind};
+pub use super::kinds::dynamodb::TableCause;
+pub use super::kinds::elasticache::CacheCause;
+pub use super::kinds::lambda::FunctionCause;
 pub use super::kinds::load_balancer::LbCause;
 pub use super::kinds::nat::EgressCause;
 pub use super::kinds::placed::PlacedCause;
@@ -50,6 +53,9 @@ pub enum Cause {
     Egress(EgressCause),
     Rds(RdsCause),
     Cluster(ClusterCause),
+    Cache(CacheCause),
+    Table(TableCause),
+    Function(FunctionCause),
     Placed(PlacedCause),
 }
 
@@ -63,7 +69,8 @@ impl Reason {
     pub fn is_assumption(&self) -> bool {
         match &self.cause {
             Cause::Rds(RdsCause::StandbyUnknown { .. })
-            | Cause::Cluster(ClusterCause::WriterUnread { .. }) => true,
+            | Cause::Cluster(ClusterCause::WriterUnread { .. })
+            | Cause::Targets(TargetCause::PodsUnknown { .. }) => true,
             Cause::Dependency { inner, .. } => inner.is_assumption(),
             _ => false,
         }
@@ -130,6 +137,9 @@ impl Reason {
             Cause::Egress(c) => Some(c.nat),
             Cause::Rds(c) => Some(c.culprit()),
             Cause::Cluster(c) => Some(c.culprit()),
+            Cause::Cache(c) => Some(c.culprit()),
+            Cause::Table(c) => Some(c.table),
+            Cause::Function(c) => Some(c.function),
             Cause::Placed(c) => Some(c.res),
         }
     }
@@ -183,6 +193,9 @@ impl Reason {
             Cause::Egress(c) => c.describe(estate),
             Cause::Rds(c) => c.describe(estate),
             Cause::Cluster(c) => c.describe(estate),
+            Cause::Cache(c) => c.describe(estate),
+            Cause::Table(c) => c.describe(estate),
+            Cause::Function(c) => c.describe(estate),
             Cause::Placed(c) => c.describe(estate),
         }
     }

@@ -86,6 +86,10 @@ pub enum Part<'t> {
         cluster: ResIdx,
         members: Vec<(ResIdx, bool)>,
     },
+    /// A cache, table or function: its own rule decides its status (see its outcome).
+    Service {
+        res: ResIdx,
+    },
     /// Anything else, lost with its AZ or Region.
     Resource {
         res: ResIdx,
@@ -119,7 +123,7 @@ impl Topology {
                 unit: c.unit,
                 zones: &c.zones,
                 nonzonal: c.nonzonal,
-                recovery: c.asgs.iter().map(|a| a.asg).collect(),
+                recovery: c.recovery.iter().map(|a| a.actor).collect(),
                 egress: (c.egress.iter())
                     .map(|e| EgressRef {
                         nat: e.nat,
@@ -154,6 +158,9 @@ impl Topology {
                     .chain(c.readers.iter().map(|(m, _)| (*m, false)))
                     .collect(),
             },
+            Unit::Cache(u) => Part::Service { res: u.res },
+            Unit::Table(u) => Part::Service { res: u.res },
+            Unit::Function(u) => Part::Service { res: u.res },
             Unit::Placed(p) => Part::Resource { res: p.res },
         }
     }

@@ -760,7 +760,7 @@ mod tests {
             DEMO_JSON.trim_end().strip_suffix('}').unwrap().to_string() + ",\"resources\": []}";
         let err = error_of(&text);
         assert!(err.contains("duplicate field `resources`"), "{err}");
-        let err = error_of(&demo_with("\"version\": 1,", "\"version\": 1,"));
+        let err = error_of(&demo_with("\"version\": 2,", "\"version\": 2,"));
         assert!(err.contains("duplicate field `version`"), "{err}");
     }
 
@@ -799,7 +799,15 @@ mod tests {
                 err.contains(&format!("duplicate field `{key}`")),
                 "{key}: {err}"
             );
-            assert!(err.starts_with("demo.json:37:"), "{key}: {err}");
+            // The line of the demo's first subnet, where every insertion lands.
+            let line = 1 + DEMO_JSON
+                .lines()
+                .position(|l| l.contains("\"shop-use1-public-a\", \"account\""))
+                .expect("the demo's first subnet");
+            assert!(
+                err.starts_with(&format!("demo.json:{line}:")),
+                "{key}: {err}"
+            );
         }
     }
 }

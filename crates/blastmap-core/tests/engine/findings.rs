@@ -63,6 +63,10 @@ fn every_code_of_the_domain_reference_has_a_rule() {
             "lb-az-without-targets",
             "targets-outside-lb-azs",
             "asg-imbalanced",
+            "cache-no-failover",
+            "ecs-single-az",
+            "lambda-single-az",
+            "table-not-global",
         ]
     );
 }
@@ -359,5 +363,108 @@ fn asg_imbalanced_fires_when_instances_sit_in_fewer_azs_than_subnets() {
     assert_eq!(
         f.message,
         "Auto Scaling group asg spans 2 AZs but its 2 instances all sit in use1-az1"
+    );
+}
+
+// ---- §8: the services estates run today ----
+
+#[test]
+fn cache_no_failover_fires_for_a_depended_cache_without_automatic_failover() {
+    let cache = |failover: bool, replica: &str| {
+        let mut fx = web(&[AZ1, AZ2], 1);
+        fx.redis("sessions", AZ1, &[replica], failover, &[]);
+        fx.depends("web", "sessions", true);
+        fx.build()
+    };
+    let f = assert_fires_then_quiet("cache-no-failover", cache(false, AZ2), cache(true, AZ2));
+    assert!(
+        f.message.contains("automatic failover is off"),
+        "{}",
+        f.message
+    );
+    // Failover on, but every node in one AZ: nothing to fail over to.
+    let f = assert_fires_then_quiet("cache-no-failover", cache(true, AZ1), cache(true, AZ2));
+    assert!(
+        f.message.contains("every node is in use1-az1"),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn cache_no_failover_is_quiet_for_a_cache_no_path_depends_on() {
+    let mut fx = web(&[AZ1, AZ2], 1);
+    fx.redis("batch", AZ1, &[], false, &[]);
+    assert!(findings_of(&fx.build(), "cache-no-failover").is_empty());
+}
+
+#[test]
+fn ecs_single_az_fires_for_a_service_in_one_az() {
+    let svc = |subnets: &[&str], tasks: &[&str]| {
+        let mut fx = Fx::new();
+        let ips = fx.ecs_service("api-svc", LaunchType::Fargate, subnets, 2, tasks, &[]);
+        fx.ip_tg("api", &ips, tasks);
+        fx.alb("api-alb", &[AZ1, AZ2], &["api"]);
+        fx.build()
+    };
+    let f = assert_fires_then_quiet(
+        "ecs-single-az",
+        svc(&[AZ1], &[AZ1, AZ1]),
+        svc(&[AZ1, AZ2], &[AZ1, AZ2]),
+    );
+    assert!(
+        f.message.contains("subnets are all in use1-az1"),
+        "{}",
+        f.message
+    );
+    let f = assert_fires_then_quiet(
+        "ecs-single-az",
+        svc(&[AZ1, AZ2], &[AZ2, AZ2]),
+        svc(&[AZ1, AZ2], &[AZ1, AZ2]),
+    );
+    assert!(
+        f.message.contains("api-svc runs 2 tasks only in use1-az2"),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn lambda_single_az_fires_for_a_vpc_function_in_one_az() {
+    let function = |azs: &[&str]| {
+        let mut fx = web(&[AZ1, AZ2], 1);
+        fx.function("resize", azs);
+        fx.build()
+    };
+    let f = assert_fires_then_quiet("lambda-single-az", function(&[AZ1]), function(&[AZ1, AZ2]));
+    assert!(f.message.contains("all in use1-az1"), "{}", f.message);
+    // Outside any VPC: regional, nothing to say.
+    assert!(findings_of(&function(&[]), "lambda-single-az").is_empty());
+}
+
+#[test]
+fn table_not_global_fires_for_a_multi_region_service_whose_table_has_no_replica_there() {
+    let service = |replicas: &[&str]| {
+        let mut fx = web(&[AZ1, AZ2], 1);
+        fx.table("carts", replicas);
+        fx.depends("web", "carts", true);
+        let acct = fx.b.account_idx(crate::fixture::ACCOUNT);
+        fx.b.az_name(acct, "eu-west-1", "eu-west-1a", "euw1-az1")
+            .unwrap();
+        fx.in_place(crate::fixture::ACCOUNT, "eu-west-1", "vpc-eu");
+        let eu = fx.fleet("eu", &["euw1-az1"], 2, &[]);
+        fx.tg("web-eu", &eu);
+        fx.alb("web-eu-alb", &["euw1-az1"], &["web-eu"]);
+        fx.service("web-eu-alb", "web");
+        fx.depends("web-eu", "carts", true);
+        fx.build()
+    };
+    let f = assert_fires_then_quiet("table-not-global", service(&[]), service(&["eu-west-1"]));
+    assert!(
+        f.message.contains(
+            "carts (us-east-1) is a dependency of service web, which also runs in eu-west-1"
+        ),
+        "{}",
+        f.message
     );
 }

@@ -394,6 +394,166 @@ impl Fx {
         });
     }
 
+    /// An ECS cluster `id` (created once).
+    pub fn ecs_cluster(&mut self, id: &str) -> String {
+        if self.b.find_mut(id).is_none() {
+            self.add(id, id, None, Facts::EcsCluster(EcsCluster::default()));
+        }
+        id.into()
+    }
+
+    /// An ECS service over `azs`' subnets, with one running task per entry of `tasks`
+    /// (the AZ it runs in), each at address `10.{n}.0.{k}`; registered in `tgs`.
+    pub fn ecs_service(
+        &mut self,
+        id: &str,
+        launch: LaunchType,
+        azs: &[&str],
+        desired: u32,
+        tasks: &[&str],
+        sgs: &[&str],
+    ) -> Vec<String> {
+        let cluster = self.ecs_cluster("ecs-cluster");
+        let subnets: Vec<String> = azs.iter().map(|az| self.subnet(az)).collect();
+        self.add(
+            id,
+            id,
+            None,
+            Facts::EcsService(EcsService {
+                cluster: cluster.clone(),
+                launch_type: launch,
+                desired,
+                running: tasks.len() as u32,
+                subnets,
+                azs: azs.iter().map(|s| s.to_string()).collect(),
+                security_groups: sgs.iter().map(|s| s.to_string()).collect(),
+                ..Default::default()
+            }),
+        );
+        let mut ips = Vec::new();
+        for (k, az) in tasks.iter().enumerate() {
+            let task = format!("{id}-task-{k}");
+            let ip = format!("10.{}.0.{k}", id.len());
+            let subnet = self.subnet(az);
+            self.add(
+                &task,
+                &task,
+                Some(az),
+                Facts::EcsTask(EcsTask {
+                    cluster: cluster.clone(),
+                    service: Some(id.into()),
+                    subnet: Some(subnet),
+                    ips: vec![ip.clone()],
+                    instance: None,
+                    state: "running".into(),
+                }),
+            );
+            ips.push(ip);
+        }
+        ips
+    }
+
+    /// An `ip` target group over `ips` (each registered in `azs[k]`).
+    pub fn ip_tg(&mut self, id: &str, ips: &[String], azs: &[&str]) -> String {
+        let targets = (ips.iter().zip(azs))
+            .map(|(ip, az)| Target {
+                id: ip.clone(),
+                az: Some(az.to_string()),
+                ..Default::default()
+            })
+            .collect();
+        self.tg_with(id, TargetType::Ip, CrossZone::Inherit, targets)
+    }
+
+    /// A Redis replication group of one shard: its primary in `primary`, replicas in `replicas`.
+    pub fn redis(
+        &mut self,
+        id: &str,
+        primary: &str,
+        replicas: &[&str],
+        automatic_failover: bool,
+        sgs: &[&str],
+    ) -> String {
+        let mut members = vec![CacheMember {
+            node: format!("{id}-001"),
+            az: primary.into(),
+            primary: true,
+        }];
+        for (k, az) in replicas.iter().enumerate() {
+            members.push(CacheMember {
+                node: format!("{id}-{:03}", k + 2),
+                az: az.to_string(),
+                primary: false,
+            });
+        }
+        self.add(
+            id,
+            id,
+            None,
+            Facts::CacheReplicationGroup(CacheReplicationGroup {
+                engine: "redis".into(),
+                automatic_failover,
+                multi_az: automatic_failover,
+                shards: vec![CacheShard {
+                    id: "0001".into(),
+                    members,
+                }],
+                security_groups: sgs.iter().map(|s| s.to_string()).collect(),
+                ..Default::default()
+            }),
+        );
+        id.into()
+    }
+
+    pub fn memcached(&mut self, id: &str, azs: &[&str]) -> String {
+        let nodes = (azs.iter().enumerate())
+            .map(|(k, az)| CacheNode {
+                id: format!("{k:04}"),
+                az: az.to_string(),
+            })
+            .collect();
+        self.add(
+            id,
+            id,
+            None,
+            Facts::CacheCluster(CacheCluster {
+                engine: "memcached".into(),
+                nodes,
+                ..Default::default()
+            }),
+        );
+        id.into()
+    }
+
+    pub fn table(&mut self, id: &str, replicas: &[&str]) -> String {
+        self.add(
+            id,
+            id,
+            None,
+            Facts::DynamodbTable(DynamodbTable {
+                replicas: replicas.iter().map(|s| s.to_string()).collect(),
+                ..Default::default()
+            }),
+        );
+        id.into()
+    }
+
+    /// A Lambda function in `azs`' subnets (none: outside any VPC).
+    pub fn function(&mut self, id: &str, azs: &[&str]) -> String {
+        let subnets = azs.iter().map(|az| self.subnet(az)).collect();
+        self.add(
+            id,
+            id,
+            None,
+            Facts::LambdaFunction(LambdaFunction {
+                subnets,
+                azs: azs.iter().map(|s| s.to_string()).collect(),
+                ..Default::default()
+            }),
+        );
+        id.into()
+    }
+
     pub fn build(self) -> Estate {
         self.b.build().unwrap()
     }

@@ -11,14 +11,19 @@ use super::target_group::TargetEntry;
 /// an Auto Scaling group's in-service member, which has no registration of its own).
 pub(crate) fn target(c: &Compiler, inst: ResIdx, registered_serves: bool) -> TargetEntry {
     let r = c.estate.resource(inst);
-    let (running, vcpus) = match &r.facts {
-        Facts::Instance(i) => (i.is_running(), i.vcpus),
-        _ => (false, None),
+    let (running, vcpus, subnet) = match &r.facts {
+        Facts::Instance(i) => (i.is_running(), i.vcpus, i.subnet.as_deref()),
+        _ => (false, None, None),
     };
     TargetEntry {
         az: r.az,
         serves: registered_serves && running,
         vcpus,
         instance: Some(inst),
+        target: Some(inst),
+        owner: Some(inst),
+        subnet: subnet.and_then(|s| c.estate.find(s)),
+        spread: Vec::new(),
+        task: false,
     }
 }

@@ -9,11 +9,16 @@
 
 pub(crate) mod auto_scaling;
 pub(crate) mod db_cluster;
+pub(crate) mod dynamodb;
+pub(crate) mod ecs_service;
+pub(crate) mod elasticache;
 pub(crate) mod instance;
+pub(crate) mod lambda;
 pub(crate) mod load_balancer;
 pub(crate) mod nat;
 pub(crate) mod placed;
 pub(crate) mod rds;
+pub(crate) mod recovery;
 pub(crate) mod target_group;
 
 use foldhash::{HashMap, HashSet};
@@ -89,6 +94,9 @@ units! {
     Hop(load_balancer::Hop),
     Rds(rds::Rds),
     Cluster(db_cluster::Cluster),
+    Cache(elasticache::Cache),
+    Table(dynamodb::Table),
+    Function(lambda::Function),
     Placed(placed::Placed),
 }
 
@@ -99,6 +107,9 @@ pub(super) fn compile_dependency(c: &mut Compiler, res: ResIdx) -> Option<UnitId
         Facts::DbCluster(_) => db_cluster::compile(c, res),
         Facts::LoadBalancer(_) => load_balancer::compile_hop(c, res),
         Facts::TargetGroup(_) => target_group::compile_dependency(c, res),
+        Facts::CacheReplicationGroup(_) | Facts::CacheCluster(_) => elasticache::compile(c, res),
+        Facts::DynamodbTable(_) => dynamodb::compile(c, res),
+        Facts::LambdaFunction(_) => lambda::compile(c, res),
         _ => Some(placed::compile(c, res)),
     }
 }

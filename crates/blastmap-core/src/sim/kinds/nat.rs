@@ -5,10 +5,10 @@
 //! dependency (`degraded`) unless declared hard, when targets without it serve
 //! nothing. (vpc/latest/userguide/nat-gateway-basics.html)
 
-use crate::model::{AzIdx, EdgeKind, Estate, Kind, RegionIdx, ResIdx};
+use crate::model::{AzIdx, EdgeKind, Estate, RegionIdx, ResIdx};
 use crate::sim::detail::HopDetail;
 use crate::sim::reason::{Cause, Reason, az_list};
-use crate::sim::topology::{Compiler, linked};
+use crate::sim::topology::Compiler;
 use crate::sim::{LostDomains, Status};
 use crate::text::{count, verb};
 
@@ -65,7 +65,7 @@ impl EgressCause {
     }
 }
 
-/// The NAT gateways a chain's instance targets reach the internet through, with
+/// The NAT gateways a chain's targets (instances, tasks) reach the internet through, with
 /// their users per AZ; `units_of` measures a serving target in the chain's unit.
 pub(crate) fn compile(
     c: &Compiler,
@@ -77,10 +77,7 @@ pub(crate) fn compile(
     let estate = c.estate;
     let mut egress: Vec<EgressUse> = Vec::new();
     for (e, cohort) in entries.iter().zip(cohort_of) {
-        let (Some(inst), Some(az)) = (e.instance, e.az) else {
-            continue;
-        };
-        let Some(subnet) = linked(estate, inst, EdgeKind::PlacedIn, Kind::Subnet) else {
+        let (Some(subnet), Some(az)) = (e.subnet, e.az) else {
             continue;
         };
         for (edge, nat) in estate.edges_from(subnet) {

@@ -10,13 +10,13 @@
 
 use crate::model::{AzIdx, EdgeKind, Estate, Facts, Kind, RegionIdx, ResIdx, Service, TargetType};
 use crate::sim::Unit as CapacityUnit;
-use crate::sim::topology::{Compiler, UnitIdx};
+use crate::sim::topology::{Compiler, UnitIdx, linked};
 use crate::text::{count, verb};
 
-use super::auto_scaling::{self, AsgRecovery};
 use super::load_balancer;
 use super::nat::{self, EgressUse};
-use super::{Unit, instance};
+use super::recovery::Recovery;
+use super::{Unit, auto_scaling, ecs_service, instance, lambda};
 
 mod cohorts;
 mod detail;
@@ -25,6 +25,9 @@ mod evaluate;
 pub(crate) use cohorts::Cohort;
 pub(crate) use detail::detail;
 pub(crate) use evaluate::{Blocked, zone_capacity};
+
+/// The tag the AWS Load Balancer Controller puts on target groups of an EKS cluster.
+const EKS_CLUSTER_TAG: &str = "elbv2.k8s.aws/cluster";
 
 /// A load balancer forwarding to one target group, with its targets and what they need.
 #[derive(Debug, Clone)]
@@ -40,7 +43,16 @@ pub struct Chain {
     pub(crate) zones: Vec<ZoneTargets>,
     /// Targets that are not zonal (`ip` outside the VPC, Lambda).
     pub(crate) nonzonal: Tally,
-    pub(crate) asgs: Vec<AsgRecovery>,
+    /// Auto Scaling groups and ECS services that relaunch its targets.
+    pub(crate) recovery: Vec<Recovery>,
+    /// Targets spread over several AZs (VPC Lambda functions): each serves while one
+    /// of its AZs survives.
+    pub(crate) spread: Vec<Spread>,
+    /// The targets are pods of an EKS cluster (the load balancer controller's tag):
+    /// pod spread and rescheduling are not visible from AWS.
+    pub(crate) pods: bool,
+    /// What the targets are, for people: `targets`, `tasks`, `pods`.
+    pub(crate) noun: &'static str,
     /// What every target needs (what the load balancer, the target group or all targets need).
     pub(crate) deps: Vec<DepRef>,
     /// Targets that need more than that, grouped by what they need.
@@ -97,12 +109,34 @@ pub(crate) struct DepRef {
     pub declared: bool,
 }
 
+/// Targets that serve while any of their AZs survives (a VPC Lambda function).
+#[derive(Debug, Clone)]
+pub struct Spread {
+    pub function: ResIdx,
+    pub azs: Vec<AzIdx>,
+    pub tally: Tally,
+    /// Its cohort, when it needs more than the shared dependencies.
+    pub(crate) cohort: Option<u16>,
+}
+
 /// One target of a chain, before aggregation.
 pub(crate) struct TargetEntry {
+    /// Its AZ (none: outside any AZ, or `spread`).
     pub az: Option<AzIdx>,
     pub serves: bool,
     pub vcpus: Option<u32>,
     pub instance: Option<ResIdx>,
+    /// The resource it is (an instance, a task, a function), when it is one.
+    pub target: Option<ResIdx>,
+    /// The resource whose dependencies it needs: the instance, the task's ECS service,
+    /// the function.
+    pub owner: Option<ResIdx>,
+    /// The subnet its egress goes out of.
+    pub subnet: Option<ResIdx>,
+    /// A function's AZs: it serves while one of them survives.
+    pub spread: Vec<AzIdx>,
+    /// An ECS task.
+    pub task: bool,
 }
 
 /// Why a path's targets do not serve.
@@ -120,11 +154,17 @@ pub enum TargetCause {
         serving: u32,
         units: u64,
         unit: CapacityUnit,
+        /// What the targets are: `targets`, `tasks`, `pods`.
+        noun: &'static str,
     },
     /// Registered instance targets a scan could not read, so not counted.
     Unread { tg: ResIdx, count: u32 },
     /// Services a scan could not read in the load balancer's account and Region.
     CoverageGap { lb: ResIdx, services: Vec<Service> },
+    /// A function target that lost every AZ of its subnets.
+    FunctionLost { tg: ResIdx, function: ResIdx },
+    /// Pods lost with their AZ: whether Kubernetes reschedules them is not visible.
+    PodsUnknown { tg: ResIdx },
 }
 
 impl TargetCause {
@@ -133,7 +173,9 @@ impl TargetCause {
             TargetCause::NoneServing { tg, .. }
             | TargetCause::NoneLeft { tg }
             | TargetCause::Lost { tg, .. }
-            | TargetCause::Unread { tg, .. } => *tg,
+            | TargetCause::Unread { tg, .. }
+            | TargetCause::FunctionLost { tg, .. }
+            | TargetCause::PodsUnknown { tg, .. } => *tg,
             TargetCause::CoverageGap { lb, .. } => *lb,
         }
     }
@@ -154,15 +196,17 @@ impl TargetCause {
                 serving,
                 units,
                 unit,
+                noun,
             } => {
                 let extra = match unit {
                     CapacityUnit::Vcpu => format!(" ({units} vCPU)"),
                     CapacityUnit::Targets => String::new(),
                 };
+                let one = noun.trim_end_matches('s');
                 let what = match (lost, serving) {
-                    (1, 1) => "its only healthy target".to_string(),
-                    (l, s) if l == s => format!("all {s} of its healthy targets"),
-                    (l, s) => format!("{l} of its {s} healthy targets"),
+                    (1, 1) => format!("its only healthy {one}"),
+                    (l, s) if l == s => format!("all {s} of its healthy {noun}"),
+                    (l, s) => format!("{l} of its {s} healthy {noun}"),
                 };
                 format!("{} lost {what} in {}{extra}", name(*tg), estate.az_id(*az))
             }
@@ -171,6 +215,16 @@ impl TargetCause {
                 count(*n, "registered target", "registered targets"),
                 name(*tg),
                 verb(*n, "is", "are")
+            ),
+            TargetCause::FunctionLost { tg, function } => format!(
+                "{} lost its Lambda target {}: every AZ of the function's subnets is lost",
+                name(*tg),
+                name(*function)
+            ),
+            TargetCause::PodsUnknown { tg } => format!(
+                "{}'s targets are pods of EKS cluster {}: whether Kubernetes reschedules the lost ones onto surviving nodes is not visible from AWS, so their recovery is unknown (not counted)",
+                name(*tg),
+                estate.resource(*tg).tag(EKS_CLUSTER_TAG).unwrap_or("?")
             ),
             TargetCause::CoverageGap { lb, services } => {
                 let r = estate.resource(*lb);
@@ -193,7 +247,8 @@ struct Gathered {
     sources: Vec<ResIdx>,
     /// What an `alb` target needs: the inner load balancer.
     deps: Vec<DepRef>,
-    asg_members: Vec<(ResIdx, Vec<ResIdx>)>,
+    /// Recovery actors (Auto Scaling groups, ECS services) with their members.
+    actors: Vec<(ResIdx, Vec<ResIdx>)>,
     unread: u32,
 }
 
@@ -219,9 +274,10 @@ pub(crate) fn compile(c: &mut Compiler, lb: ResIdx, tg: ResIdx) -> Option<UnitId
 
     let mut zones: Vec<ZoneTargets> = Vec::new();
     let mut nonzonal = Tally::default();
+    let mut spread: Vec<Spread> = Vec::new();
     for e in &g.entries {
-        let tally = match e.az {
-            Some(az) => match zones.iter().position(|z| z.az == az) {
+        let tally = match (e.az, e.spread.is_empty()) {
+            (Some(az), _) => match zones.iter().position(|z| z.az == az) {
                 Some(i) => &mut zones[i].tally,
                 None => {
                     zones.push(ZoneTargets {
@@ -232,7 +288,16 @@ pub(crate) fn compile(c: &mut Compiler, lb: ResIdx, tg: ResIdx) -> Option<UnitId
                     &mut zones.last_mut().expect("just pushed").tally
                 }
             },
-            None => &mut nonzonal,
+            (None, false) => {
+                spread.push(Spread {
+                    function: e.owner.expect("a spread target is a function"),
+                    azs: e.spread.clone(),
+                    tally: Tally::default(),
+                    cohort: None,
+                });
+                &mut spread.last_mut().expect("just pushed").tally
+            }
+            (None, true) => &mut nonzonal,
         };
         tally.add(e.serves, units_of(e));
     }
@@ -240,11 +305,21 @@ pub(crate) fn compile(c: &mut Compiler, lb: ResIdx, tg: ResIdx) -> Option<UnitId
 
     let inner: Vec<UnitIdx> = g.deps.iter().map(|d| d.unit).collect();
     let all = dependencies(c, &g.sources, g.deps);
-    let groups: Vec<ResIdx> = g.asg_members.iter().map(|(asg, _)| *asg).collect();
-    let split = cohorts::split(c, all, &[lb, tg], &inner, &g.entries, &groups, units_of);
-    let asgs: Vec<AsgRecovery> = (g.asg_members.iter().zip(&split.of_group))
-        .filter_map(|((asg, members), cohort)| {
-            let mut a = auto_scaling::compile(c, *asg, members, unit)?;
+    let actors: Vec<ResIdx> = g.actors.iter().map(|(a, _)| *a).collect();
+    let split = cohorts::split(c, all, &[lb, tg], &inner, &g.entries, &actors, units_of);
+    // Functions in entry order, as `spread` was built: each gets its entry's cohort.
+    let mut of_function = (g.entries.iter().zip(&split.of_entry))
+        .filter(|(e, _)| e.az.is_none() && !e.spread.is_empty())
+        .map(|(_, k)| *k);
+    for f in &mut spread {
+        f.cohort = of_function.next().flatten();
+    }
+    let recovery: Vec<Recovery> = (g.actors.iter().zip(&split.of_group))
+        .filter_map(|((actor, members), cohort)| {
+            let mut a = match estate.resource(*actor).kind() {
+                Kind::EcsService => ecs_service::compile(c, *actor, members)?,
+                _ => auto_scaling::compile(c, *actor, members, unit)?,
+            };
             a.cohort = *cohort;
             Some(a)
         })
@@ -255,6 +330,14 @@ pub(crate) fn compile(c: &mut Compiler, lb: ResIdx, tg: ResIdx) -> Option<UnitId
             .hard_egress
             .contains(estate.resource(tg).id.as_str());
     let egress = nat::compile(c, &g.entries, &split.of_entry, hard, units_of);
+    let pods = estate.resource(tg).tag(EKS_CLUSTER_TAG).is_some();
+    let noun = if pods {
+        "pods"
+    } else if !g.entries.is_empty() && g.entries.iter().all(|e| e.task) {
+        "tasks"
+    } else {
+        "targets"
+    };
     let (deps, cohorts) = (split.shared, split.cohorts);
 
     let before = zones
@@ -262,13 +345,20 @@ pub(crate) fn compile(c: &mut Compiler, lb: ResIdx, tg: ResIdx) -> Option<UnitId
         .filter(|z| z.enabled)
         .map(|z| z.tally.units)
         .sum::<u64>()
-        + if lb_azs.is_empty() { 0 } else { nonzonal.units };
+        + if lb_azs.is_empty() {
+            0
+        } else {
+            nonzonal.units + spread.iter().map(|s| s.tally.units).sum::<u64>()
+        };
 
     let mut touches: Vec<u32> = vec![c.key_region(lb_res.region)];
     touches.extend(lb_azs.iter().map(|&a| c.key_az(a)));
     touches.extend(zones.iter().filter(|z| z.enabled).map(|z| c.key_az(z.az)));
-    for a in &asgs {
+    for a in &recovery {
         a.touches(c, &mut touches);
+    }
+    for f in &spread {
+        touches.extend(f.azs.iter().map(|&az| c.key_az(az)));
     }
     for e in &egress {
         e.touches(c, &mut touches);
@@ -289,7 +379,10 @@ pub(crate) fn compile(c: &mut Compiler, lb: ResIdx, tg: ResIdx) -> Option<UnitId
         unit,
         zones,
         nonzonal,
-        asgs,
+        recovery,
+        spread,
+        pods,
+        noun,
         deps,
         cohorts,
         egress,
@@ -312,7 +405,7 @@ fn gather(c: &mut Compiler, lb: ResIdx, tg: ResIdx) -> Gathered {
         entries: Vec::new(),
         sources: vec![lb, tg],
         deps: Vec::new(),
-        asg_members: Vec::new(),
+        actors: Vec::new(),
         unread: 0,
     };
     let mut seen = foldhash::HashSet::default();
@@ -329,27 +422,38 @@ fn gather(c: &mut Compiler, lb: ResIdx, tg: ResIdx) -> Gathered {
             continue;
         };
         *done = true;
-        match tgf.target_type {
-            TargetType::Instance => {
+        let serves = t.health.serves();
+        match (tgf.target_type, estate.resource(to).kind()) {
+            (TargetType::Instance, _) | (TargetType::Ip, Kind::EcsTask) => {
+                let entry = |c: &Compiler, s: bool| match tgf.target_type {
+                    TargetType::Instance => instance::target(c, to, s),
+                    _ => ecs_service::target(c, to, s),
+                };
                 if seen.insert(to) {
-                    g.entries.push(instance::target(c, to, t.health.serves()));
-                } else if t.health.serves() {
+                    g.entries.push(entry(c, serves));
+                } else if serves {
                     // Registered again (another port): it serves if any registration does.
-                    let running = instance::target(c, to, true).serves;
-                    if let Some(e) = g.entries.iter_mut().find(|e| e.instance == Some(to)) {
+                    let running = entry(c, true).serves;
+                    if let Some(e) = g.entries.iter_mut().find(|e| e.target == Some(to)) {
                         e.serves |= running;
                     }
                 }
             }
-            TargetType::Alb => {
+            (TargetType::Lambda, _) => g.entries.push(lambda::target(c, to, serves)),
+            (TargetType::Alb, _) => {
                 // The inner ALB is a hop: its nodes are the targets, its own chains a hard dependency.
                 if let Facts::LoadBalancer(inner_lb) = &estate.resource(to).facts {
                     for z in &inner_lb.zones {
                         g.entries.push(TargetEntry {
                             az: c.az(&z.az),
-                            serves: t.health.serves(),
+                            serves,
                             vcpus: None,
                             instance: None,
+                            target: None,
+                            owner: None,
+                            subnet: None,
+                            spread: Vec::new(),
+                            task: false,
                         });
                     }
                 }
@@ -362,7 +466,7 @@ fn gather(c: &mut Compiler, lb: ResIdx, tg: ResIdx) -> Gathered {
                     });
                 }
             }
-            TargetType::Ip | TargetType::Lambda => {}
+            _ => *done = false,
         }
     }
     // IPs and Lambdas are placed by their registration. An instance a scan could not
@@ -378,10 +482,16 @@ fn gather(c: &mut Compiler, lb: ResIdx, tg: ResIdx) -> Gathered {
                 serves: t.health.serves(),
                 vcpus: None,
                 instance: None,
+                target: None,
+                owner: None,
+                subnet: None,
+                spread: Vec::new(),
+                task: false,
             }),
         }
     }
-    // Auto Scaling groups attached to the target group: their instances are targets too.
+    // Auto Scaling groups and ECS services attached to the target group: their
+    // running members are targets too (they register as they start).
     for (asg, members) in auto_scaling::attached(estate, tg) {
         for &m in &members {
             if seen.insert(m) {
@@ -389,10 +499,53 @@ fn gather(c: &mut Compiler, lb: ResIdx, tg: ResIdx) -> Gathered {
             }
         }
         g.sources.push(asg);
-        g.asg_members.push((asg, members));
+        g.actors.push((asg, members));
     }
-    g.sources
-        .extend(g.entries.iter().filter_map(|e| e.instance));
+    for (svc, tasks) in ecs_service::attached(estate, tg) {
+        for &t in &tasks {
+            if seen.insert(t) {
+                g.entries.push(ecs_service::target(c, t, true));
+            }
+        }
+        g.sources.push(svc);
+        g.actors.push((svc, tasks));
+    }
+    // A registered task's service relaunches it (its tasks register as they start).
+    let services: Vec<ResIdx> = (g.entries.iter())
+        .filter(|e| e.task)
+        .filter_map(|e| e.owner)
+        .filter(|o| estate.resource(*o).kind() == Kind::EcsService)
+        .collect();
+    for svc in services {
+        if !g.actors.iter().any(|(a, _)| *a == svc) {
+            g.sources.push(svc);
+            g.actors.push((svc, ecs_service::tasks(estate, svc)));
+        }
+    }
+    // Instances of an EKS managed node group are replaced by its group, and the load
+    // balancer controller registers the new nodes: the group is their recovery.
+    let mut node_groups: Vec<ResIdx> = Vec::new();
+    for e in &g.entries {
+        let Some(i) = e.instance else { continue };
+        let Some(asg) = linked(estate, i, EdgeKind::MemberOf, Kind::AutoScalingGroup) else {
+            continue;
+        };
+        let managed = linked(estate, asg, EdgeKind::MemberOf, Kind::EksNodegroup).is_some();
+        if managed && !node_groups.contains(&asg) && !g.actors.iter().any(|(a, _)| *a == asg) {
+            node_groups.push(asg);
+        }
+    }
+    for asg in node_groups {
+        g.actors.push((asg, auto_scaling::members(estate, asg)));
+    }
+    // What each target needs: its instance's, its task's service's, its function's.
+    let mut owners: Vec<ResIdx> = g.entries.iter().filter_map(|e| e.owner).collect();
+    owners.dedup();
+    for o in owners {
+        if !g.sources.contains(&o) {
+            g.sources.push(o);
+        }
+    }
     g
 }
 

@@ -75,11 +75,13 @@ pub(crate) fn split(
     let mut per_entry: Vec<Vec<UnitIdx>> = Vec::with_capacity(entries.len());
     for e in entries {
         let mut own = Vec::new();
-        if let Some(i) = e.instance {
-            held(c, i, &mut own);
-            if let Some(asg) = linked(estate, i, EdgeKind::MemberOf, Kind::AutoScalingGroup) {
-                held(c, asg, &mut own);
-            }
+        if let Some(o) = e.owner {
+            held(c, o, &mut own);
+        }
+        if let Some(i) = e.instance
+            && let Some(asg) = linked(estate, i, EdgeKind::MemberOf, Kind::AutoScalingGroup)
+        {
+            held(c, asg, &mut own);
         }
         own.sort_unstable();
         own.dedup();
@@ -125,7 +127,7 @@ pub(crate) fn split(
         // Relaunches carry what their group's members carry (one launch template).
         let member = entries
             .iter()
-            .position(|e| e.instance.is_some_and(|i| is_member(estate, i, asg)));
+            .position(|e| e.target.is_some_and(|i| is_member(estate, i, asg)));
         let cohort = match member {
             Some(m) => of_entry[m],
             None => {

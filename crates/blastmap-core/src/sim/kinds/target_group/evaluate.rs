@@ -7,7 +7,6 @@ use crate::sim::topology::UnitIdx;
 use crate::sim::{Capacity, LostDomains, Status};
 
 use super::super::Rule;
-use super::super::auto_scaling;
 use super::super::load_balancer;
 use super::super::nat;
 use super::{Chain, DepRef, TargetCause};
@@ -69,7 +68,7 @@ pub(crate) fn zone_capacity(c: &Chain, lost: &LostDomains, blocked: &Blocked) ->
     let flags = blocked.flags();
     let mut azs: Vec<AzIdx> = c.lb_azs.clone();
     azs.extend(c.zones.iter().map(|z| z.az));
-    azs.extend(c.asgs.iter().flat_map(|a| a.azs.iter().copied()));
+    azs.extend(c.recovery.iter().flat_map(|a| a.azs.iter().copied()));
     azs.sort_unstable();
     azs.dedup();
     azs.into_iter()
@@ -96,15 +95,15 @@ pub(crate) fn zone_capacity(c: &Chain, lost: &LostDomains, blocked: &Blocked) ->
                 after = after.saturating_sub(nat::hard_loss_in(c, az, lost, &flags));
             }
             let relaunched = if nodes_alive && blocked.shared.is_none() && c.lb_azs.contains(&az) {
-                c.asgs
+                c.recovery
                     .iter()
                     .filter(|a| !blocked.cohort(a.cohort))
                     .filter(|a| !(c.hard_egress && a.egress_lost(az, lost)))
                     .map(|a| {
-                        auto_scaling::launches(a, lost)
+                        a.launches(lost)
                             .iter()
                             .filter(|(l, _)| *l == az)
-                            .map(|(_, n)| *n as u64 * a.unit_per_instance)
+                            .map(|(_, n)| *n as u64 * a.unit_per_member)
                             .sum::<u64>()
                     })
                     .sum()
@@ -166,9 +165,16 @@ impl Rule for Chain {
                 .map(|(co, _)| co.nonzonal.units)
                 .sum();
             after += c.nonzonal.units.saturating_sub(cannot);
+            // Functions serve while one of their AZs survives (and what they need).
+            after += (c.spread.iter())
+                .filter(|f| f.azs.iter().any(|a| !lost.az(*a)))
+                .filter(|f| !blocked.cohort(f.cohort))
+                .map(|f| f.tally.units)
+                .sum::<u64>();
         }
         let recovered: u64 = zones.iter().map(|z| z.relaunched).sum();
         targets_lost(c, lost, &mut reasons);
+        functions_lost(c, lost, &mut reasons);
         nat::reasons(c, lost, &mut reasons);
         if load_balancer::node_reasons(c, lost, nodes_alive, &mut reasons) {
             after = 0;
@@ -231,9 +237,12 @@ fn targets_lost(c: &Chain, lost: &LostDomains, reasons: &mut Vec<Reason>) {
         .filter(|z| z.enabled)
         .map(|z| z.tally.serving)
         .sum::<u32>()
-        + c.nonzonal.serving;
+        + c.nonzonal.serving
+        + c.spread.iter().map(|f| f.tally.serving).sum::<u32>();
+    let mut pods_lost = false;
     for z in c.zones.iter().filter(|z| z.enabled && lost.az(z.az)) {
         if z.tally.serving > 0 {
+            pods_lost = true;
             reasons.push(Reason::new(
                 Status::Degraded,
                 Cause::Targets(TargetCause::Lost {
@@ -243,6 +252,28 @@ fn targets_lost(c: &Chain, lost: &LostDomains, reasons: &mut Vec<Reason>) {
                     serving: serving_before,
                     units: z.tally.units,
                     unit: c.unit,
+                    noun: c.noun,
+                }),
+            ));
+        }
+    }
+    if pods_lost && c.pods {
+        reasons.push(Reason::new(
+            Status::Ok,
+            Cause::Targets(TargetCause::PodsUnknown { tg: c.tg }),
+        ));
+    }
+}
+
+/// Function targets that lost every AZ of their subnets.
+fn functions_lost(c: &Chain, lost: &LostDomains, reasons: &mut Vec<Reason>) {
+    for f in (c.spread.iter()).filter(|f| f.tally.serving > 0) {
+        if f.azs.iter().all(|a| lost.az(*a)) {
+            reasons.push(Reason::new(
+                Status::Degraded,
+                Cause::Targets(TargetCause::FunctionLost {
+                    tg: c.tg,
+                    function: f.function,
                 }),
             ));
         }
@@ -312,7 +343,7 @@ fn nothing_to_serve(c: &Chain, after: u64, nodes_alive: usize, reasons: &mut Vec
         let mut named = false;
         for r in reasons.iter_mut() {
             let emptied = match &r.cause {
-                Cause::Targets(TargetCause::Lost { .. }) => true,
+                Cause::Targets(TargetCause::Lost { .. } | TargetCause::FunctionLost { .. }) => true,
                 Cause::Egress(e) => e.hard,
                 Cause::Dependency {
                     hard: true,
