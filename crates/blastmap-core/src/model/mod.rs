@@ -10,6 +10,7 @@ mod graph;
 mod index;
 mod links;
 mod resource;
+mod services;
 mod unique;
 
 use std::collections::{BTreeMap, HashSet};
@@ -20,6 +21,7 @@ pub use build::{EstateBuilder, EstateParts};
 pub use error::{Misplaced, MissingReference, ModelError};
 pub use graph::{Edge, EdgeKind};
 pub use resource::*;
+pub use services::*;
 pub use unique::{UniqueMap, unique_map};
 
 /// Index of a resource in [`Estate::resources`] (and of its graph node).

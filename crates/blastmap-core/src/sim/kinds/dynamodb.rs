@@ -94,11 +94,11 @@ impl Rule for Table {
     }
 
     fn named(&self, estate: &Estate) -> (String, String) {
-        let n = self.replicas.len();
-        let what = if n == 0 {
+        let what = if self.replicas.is_empty() {
             "DynamoDB table".to_string()
         } else {
-            format!("DynamoDB global table, {} more Regions", n)
+            let names: Vec<&str> = self.replicas.iter().map(|(_, n)| n.as_str()).collect();
+            format!("DynamoDB global table, replicas in {}", names.join(", "))
         };
         (estate.resource(self.res).name.clone(), what)
     }

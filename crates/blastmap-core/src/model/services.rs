@@ -1,0 +1,216 @@
+//! Facts of the compute and data services beyond EC2 (`../shared/domain.md` §8):
+//! ECS, EKS, Lambda, ElastiCache, DynamoDB. Snapshot version 2.
+
+use serde::{Deserialize, Serialize};
+
+use super::resource::running;
+
+/// An ECS cluster: where services run. Its capacity providers name the Auto Scaling
+/// groups that give EC2-launch-type tasks their instances.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EcsCluster {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub capacity_providers: Vec<CapacityProvider>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityProvider {
+    pub name: String,
+    /// The Auto Scaling group behind it (an ARN or name as the scan resolved it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_scaling_group: Option<String>,
+}
+
+/// Where an ECS service's tasks run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LaunchType {
+    /// AWS runs the tasks: capacity in any surviving AZ of its subnets.
+    #[default]
+    Fargate,
+    /// On the cluster's container instances (EC2): bounded by what they can hold.
+    Ec2,
+    /// On servers outside AWS (ECS Anywhere): not placed in an AZ.
+    External,
+}
+
+/// An ECS service: a recovery actor like an Auto Scaling group. The scheduler keeps
+/// `desired` tasks running, relaunching lost ones in its surviving subnets' AZs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EcsService {
+    /// The cluster's id (ARN).
+    pub cluster: String,
+    #[serde(default)]
+    pub launch_type: LaunchType,
+    pub desired: u32,
+    #[serde(default)]
+    pub running: u32,
+    /// Subnets of `networkConfiguration.awsvpcConfiguration`.
+    #[serde(default)]
+    pub subnets: Vec<String>,
+    /// AZ IDs of those subnets: where the scheduler places and relaunches tasks.
+    #[serde(default)]
+    pub azs: Vec<String>,
+    #[serde(default)]
+    pub security_groups: Vec<String>,
+    /// Target groups its tasks register in (`loadBalancers[].targetGroupArn`).
+    #[serde(default)]
+    pub target_groups: Vec<String>,
+    /// For the EC2 launch type: the Auto Scaling group its container instances are in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_scaling_group: Option<String>,
+}
+
+/// A running ECS task, placed in its AZ (`Task.availabilityZone`, or its ENI's subnet).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EcsTask {
+    pub cluster: String,
+    /// The service that started it, if one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnet: Option<String>,
+    /// Private IPv4 addresses of its network interface: how `ip` targets name it.
+    #[serde(default)]
+    pub ips: Vec<String>,
+    /// For the EC2 launch type: the instance it runs on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    /// `lastStatus` in lower case (`running`, `pending`, `stopped`, …).
+    #[serde(default = "running")]
+    pub state: String,
+}
+
+impl EcsTask {
+    pub fn is_running(&self) -> bool {
+        self.state == "running"
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EksCluster {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(default)]
+    pub subnets: Vec<String>,
+}
+
+/// An EKS managed node group: its nodes are the instances of its Auto Scaling groups.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EksNodegroup {
+    /// The cluster's id (ARN).
+    pub cluster: String,
+    /// Its Auto Scaling groups (`resources.autoScalingGroups`).
+    #[serde(default)]
+    pub auto_scaling_groups: Vec<String>,
+    #[serde(default)]
+    pub subnets: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LambdaFunction {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime: Option<String>,
+    /// `VpcConfig.SubnetIds`: empty for a function outside any VPC.
+    #[serde(default)]
+    pub subnets: Vec<String>,
+    /// AZ IDs of those subnets: a VPC function serves while one of them survives.
+    #[serde(default)]
+    pub azs: Vec<String>,
+    #[serde(default)]
+    pub security_groups: Vec<String>,
+}
+
+/// A Redis OSS or Valkey replication group: one or more shards (node groups), each a
+/// primary and its replicas.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CacheReplicationGroup {
+    pub engine: String,
+    /// `AutomaticFailover` is `enabled`: a replica is promoted when a primary is lost.
+    pub automatic_failover: bool,
+    #[serde(default)]
+    pub multi_az: bool,
+    #[serde(default)]
+    pub cluster_mode: bool,
+    /// `NodeGroups`.
+    pub shards: Vec<CacheShard>,
+    #[serde(default)]
+    pub security_groups: Vec<String>,
+    /// `SnapshotRetentionLimit`: days of automatic backups (0: none).
+    #[serde(default)]
+    pub snapshot_retention_days: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CacheShard {
+    pub id: String,
+    /// `NodeGroupMembers`.
+    pub members: Vec<CacheMember>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CacheMember {
+    /// The member's cache cluster id.
+    pub node: String,
+    /// AZ ID (`PreferredAvailabilityZone`, mapped to its ID).
+    pub az: String,
+    /// `CurrentRole` is `primary`.
+    #[serde(default)]
+    pub primary: bool,
+}
+
+/// A cache cluster outside any replication group: Memcached (nodes spread over AZs,
+/// each holding a share of the keys), or a single Redis node.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CacheCluster {
+    pub engine: String,
+    pub nodes: Vec<CacheNode>,
+    #[serde(default)]
+    pub security_groups: Vec<String>,
+    #[serde(default)]
+    pub snapshot_retention_days: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CacheNode {
+    pub id: String,
+    /// AZ ID.
+    pub az: String,
+}
+
+/// A serverless cache: spread over the Region's AZs by AWS, lost only with the Region.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerlessCache {
+    pub engine: String,
+    #[serde(default)]
+    pub subnets: Vec<String>,
+    #[serde(default)]
+    pub security_groups: Vec<String>,
+}
+
+/// A DynamoDB table: regional, replicated across AZs; a global table has replicas in
+/// other Regions.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DynamodbTable {
+    /// Regions of its global-table replicas (its own Region not included).
+    #[serde(default)]
+    pub replicas: Vec<String>,
+    #[serde(default)]
+    pub point_in_time_recovery: bool,
+    #[serde(default)]
+    pub deletion_protection: bool,
+}
