@@ -36,6 +36,9 @@ class Estate:
 
     def account(self, acct_id, name, zones):
         self.accounts.append({"id": acct_id, "name": name, "zones": zones})
+        for svc in ["route53", "globalaccelerator", "cloudfront"]:
+            self.coverage.append(
+                {"account": acct_id, "region": "global", "service": svc, "status": "ok"})
         for region in zones:
             for svc in ["ec2", "elbv2", "autoscaling", "rds", "ecs", "eks", "lambda",
                         "elasticache", "dynamodb"]:
@@ -230,6 +233,25 @@ class Estate:
                         {"cluster": cluster, "auto_scaling_groups": list(asgs),
                          "subnets": list(subnets)})
 
+    def dns_of(self, lb_arn):
+        return next(r["load_balancer"]["dns_name"] for r in self.resources if r["id"] == lb_arn)
+
+    def records(self, acct, zone, name, routing, members):
+        """members: list of dicts (DnsMember facts)."""
+        rid = f"{zone}/{name}/A"
+        facts = {"zone": zone, "record_name": name, "record_type": "A", "routing": routing,
+                 "members": members}
+        return self.add("dns_records", rid, name, acct, "global", facts)
+
+    def accelerator(self, acct, name, groups):
+        """groups: list of (region, dial, [lb arns])."""
+        arn = f"arn:aws:globalaccelerator::{acct}:accelerator/{hexid(name, 36)}"
+        facts = {"dns_name": f"a{hexid(name, 16)}.awsglobalaccelerator.com",
+                 "endpoint_groups": [{"region": r, "traffic_dial": d,
+                                      "endpoints": [{"id": lb, "weight": 128} for lb in lbs]}
+                                     for r, d, lbs in groups]}
+        return self.add("accelerator", arn, name, acct, "global", facts)
+
     def target(self, rid, health="healthy", az=None):
         t = {"id": rid, "health": health}
         if az:
@@ -303,7 +325,7 @@ def build():
            e.instance(SHOP, USE1, "storefront-api-2", app["use1-az6"], "c5.large", [sg_api, default]),
            e.instance(SHOP, USE1, "storefront-api-3", app["use1-az4"], "c5.large", [sg_api, default])]
     tg_api = e.target_group(SHOP, USE1, "storefront-api", "instance", [e.target(i) for i in api])
-    e.load_balancer(SHOP, USE1, "storefront-alb", "application", "internet-facing",
+    storefront_us = e.load_balancer(SHOP, USE1, "storefront-alb", "application", "internet-facing",
                     list(pub.values()),
                     [e.listener(443, "HTTPS", [tg_web, tg_api]), e.listener(80, "HTTP", [tg_web])],
                     sgs=[sg_alb], service="storefront")
@@ -386,7 +408,7 @@ def build():
     tg = e.target_group(SHOP, EUW1, "storefront-eu-web", "instance", [e.target(i) for i in web])
     e.declared["dependencies"].append({"from": tg, "to": recent, "hard": False})
     e.asg(SHOP, EUW1, "storefront-eu-asg", list(app.values()), 3, 3, 6, web, [tg])
-    e.load_balancer(SHOP, EUW1, "storefront-eu-alb", "application", "internet-facing",
+    storefront_eu = e.load_balancer(SHOP, EUW1, "storefront-eu-alb", "application", "internet-facing",
                     list(pub.values()), [e.listener(443, "HTTPS", [tg])], sgs=[sg_alb],
                     service="storefront")
     e.db_cluster(SHOP, EUW1, "catalog-eu", "aurora-postgresql",
@@ -457,7 +479,7 @@ def build():
     tg = e.target_group(PLAT, USE1, "auth", "instance", [e.target(i) for i in auth])
     e.asg(PLAT, USE1, "auth-asg", [app["use1-az2"], app["use1-az4"], app["use1-az6"]], 6, 6, 12,
           auth, [tg])
-    e.load_balancer(PLAT, USE1, "auth-alb", "application", "internet-facing",
+    auth_us = e.load_balancer(PLAT, USE1, "auth-alb", "application", "internet-facing",
                     [pub["use1-az2"], pub["use1-az4"], pub["use1-az6"]],
                     [e.listener(443, "HTTPS", [tg])], service="auth")
     # auth's tokens: a DynamoDB global table, replicated to eu-west-1, which auth-eu reads too.
@@ -525,10 +547,45 @@ def build():
     e.declared["dependencies"].append({"from": tg, "to": tokens, "hard": True,
                                        "note": "reads the global table's us-east-1 ARN"})
     e.asg(PLAT, EUW1, "auth-eu-asg", list(app.values()), 3, 3, 6, auth, [tg])
-    e.load_balancer(PLAT, EUW1, "auth-eu-alb", "application", "internet-facing",
+    auth_eu = e.load_balancer(PLAT, EUW1, "auth-eu-alb", "application", "internet-facing",
                     list(pub.values()), [e.listener(443, "HTTPS", [tg])], service="auth")
     e.db_instance(PLAT, EUW1, "sessions-eu-db", "postgres", "euw1-az1", multi_az=True,
                   standby="euw1-az2", sgs=[sg_sess])
+
+    # statuspage: a small status page in both Regions behind a Global Accelerator.
+    status_lbs = []
+    for region, acct_vpc, zone_list in [(USE1, "platform-use1", ["use1-az2", "use1-az6"]),
+                                        (EUW1, "platform-euw1", ["euw1-az1", "euw1-az2"])]:
+        suffix = "" if region == USE1 else "-eu"
+        subnets = [s_["id"] for s_ in e.resources
+                   if s_["kind"] == "subnet" and s_["region"] == region and s_["account"] == PLAT
+                   and "-app-" in s_["name"] and s_["az"] in zone_list]
+        pubs = [s_["id"] for s_ in e.resources
+                if s_["kind"] == "subnet" and s_["region"] == region and s_["account"] == PLAT
+                and "-public-" in s_["name"] and s_["az"] in zone_list]
+        st = [e.instance(PLAT, region, f"statuspage{suffix}-{k + 1}", sn, "t3.medium", [])
+              for k, sn in enumerate(subnets)]
+        tg_st = e.target_group(PLAT, region, f"statuspage{suffix}", "instance",
+                               [e.target(i) for i in st])
+        status_lbs.append((region, e.load_balancer(PLAT, region, f"statuspage{suffix}-alb", "application",
+                                                   "internet-facing", pubs,
+                                                   [e.listener(443, "HTTPS", [tg_st])])))
+    e.accelerator(PLAT, "statuspage", [(r, 100, [lb]) for r, lb in status_lbs])
+
+    # Route 53 in front of the two-Region services. storefront: failover records with
+    # health evaluation (us-east-1 primary). auth: latency records without any.
+    e.records(SHOP, "Z0SHOP", "shop.example.com", "failover", [
+        {"set_identifier": "us-east-1", "target": "dualstack." + e.dns_of(storefront_us) + ".",
+         "evaluate_target_health": True, "failover": "primary"},
+        {"set_identifier": "eu-west-1", "target": "dualstack." + e.dns_of(storefront_eu) + ".",
+         "evaluate_target_health": True, "failover": "secondary"},
+    ])
+    e.records(PLAT, "Z0PLAT", "auth.example.com", "latency", [
+        {"set_identifier": "us-east-1", "target": e.dns_of(auth_us), "region": USE1},
+        {"set_identifier": "eu-west-1", "target": e.dns_of(auth_eu), "region": EUW1},
+    ])
+    # The design doc says storefront is active/active.
+    e.declared["dr_tiers"] = {"storefront": "active-active"}
 
     # checkout calls the payments API in another account: declared, it cannot be inferred.
     e.declared["dependencies"].append(

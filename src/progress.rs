@@ -156,7 +156,7 @@ pub fn scan_summary(outcome: &ScanOutcome) -> String {
     format!(
         "scanned {} in {}: {}, {}, {:.1}s",
         count(e.accounts().len(), "account", "accounts"),
-        count(e.regions().len(), "Region", "Regions"),
+        count(e.region_count(), "Region", "Regions"),
         count(e.resources().len(), "resource", "resources"),
         count(outcome.api_calls, "API call", "API calls"),
         outcome.elapsed.as_secs_f64()

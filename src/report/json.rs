@@ -143,6 +143,22 @@ pub struct ServiceJson {
     pub name: String,
     pub status: Status,
     pub paths: Vec<String>,
+    /// The Route 53 records, accelerator or distribution users reach it through.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry_point: Option<String>,
+    /// The entry point's answer under the loss (`Route 53 fails … over …`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Capacity serving before and right after the loss, behind an entry point.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<ServiceCapacity>,
+    pub dr: crate::sim::DrAssessment,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ServiceCapacity {
+    pub before: u64,
+    pub after: u64,
 }
 
 /// A finding with its resources named (`findings::FindingSummary`).
@@ -169,15 +185,21 @@ pub fn what_if(r: &Report, verdict: &Verdict, findings: &[Finding]) -> WhatIf {
                 reasons: pv.reasons.iter().map(|x| x.describe(r.estate)).collect(),
             })
             .collect(),
-        services: verdict
-            .services
-            .iter()
-            .map(|s| {
+        services: crate::sim::service_summaries(r.estate, r.topo, verdict)
+            .into_iter()
+            .zip(&verdict.services)
+            .map(|(summary, s)| {
                 let spec = &r.topo.services()[s.service];
                 ServiceJson {
-                    name: spec.name.clone(),
-                    status: s.status,
+                    name: summary.name,
+                    status: summary.status,
                     paths: spec.paths.iter().map(|&p| r.path(p).id.clone()).collect(),
+                    entry_point: summary.entry_point,
+                    reason: summary.reason,
+                    capacity: summary
+                        .capacity
+                        .map(|(before, after)| ServiceCapacity { before, after }),
+                    dr: summary.dr,
                 }
             })
             .collect(),

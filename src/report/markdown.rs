@@ -67,19 +67,29 @@ pub fn what_if(r: &Report, verdict: &Verdict, findings: &[Finding]) -> String {
     ));
     if !verdict.services.is_empty() {
         out.push_str("\n### Services\n\n");
-        let rows: Vec<Vec<String>> = verdict
-            .services
-            .iter()
-            .map(|s| {
+        let rows: Vec<Vec<String>> = crate::sim::service_summaries(r.estate, r.topo, verdict)
+            .into_iter()
+            .zip(&verdict.services)
+            .map(|(summary, s)| {
                 let spec = &r.topo.services()[s.service];
+                let why = match (&summary.entry_point, &summary.reason) {
+                    (Some(entry), Some(reason)) => format!("{entry}: {reason}"),
+                    (Some(entry), None) => entry.clone(),
+                    _ => String::new(),
+                };
                 vec![
                     cell(&spec.name),
                     status(s.status),
                     spec.paths.len().to_string(),
+                    cell(summary.dr.tier.label()),
+                    cell(&why),
                 ]
             })
             .collect();
-        out.push_str(&table(&["Service", "Status", "Paths"], &rows));
+        out.push_str(&table(
+            &["Service", "Status", "Paths", "DR tier", "Entry point"],
+            &rows,
+        ));
     }
     if !findings.is_empty() {
         out.push_str("\n### Findings\n\n");

@@ -165,14 +165,19 @@ pub fn what_if(r: &Report, verdict: &Verdict, findings: &[Finding], color: bool)
     out.push_str(&t.render(paint));
     if !verdict.services.is_empty() {
         out.push('\n');
-        let mut s = Table::new(&["STATUS", "SERVICE", "PATHS"]);
-        for sv in &verdict.services {
+        let mut s = Table::new(&["STATUS", "SERVICE", "PATHS", "DR TIER"]);
+        let summaries = crate::sim::service_summaries(r.estate, r.topo, verdict);
+        for (sv, summary) in verdict.services.iter().zip(summaries) {
             let spec = &r.topo.services()[sv.service];
-            s.row(vec![
+            let below = s.row(vec![
                 status_cell(sv.status),
                 plain(spec.name.clone()),
                 plain(spec.paths.len().to_string()),
+                plain(summary.dr.tier.label().to_string()),
             ]);
+            if let Some(reason) = summary.reason {
+                below.push(format!("↳ {reason}"));
+            }
         }
         out.push_str(&s.render(paint));
     }

@@ -21,6 +21,9 @@ struct OverlayFile {
     dependencies: Vec<DependencyEntry>,
     #[serde(default)]
     hard_egress: Vec<String>,
+    /// The DR tier each service must reach, by service name.
+    #[serde(default)]
+    dr_tiers: BTreeMap<String, crate::model::DrTier>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -84,6 +87,7 @@ pub fn parse(text: &str) -> Result<Overlay, String> {
                 .collect(),
             services: file.services,
             hard_egress: file.hard_egress,
+            dr_tiers: file.dr_tiers,
         },
     })
 }
@@ -170,6 +174,8 @@ impl Overlay {
                 declared.hard_egress.push(id);
             }
         }
+        // Services are named, not resources: nothing to resolve.
+        declared.dr_tiers = self.declared.dr_tiers.clone();
         declared
     }
 }
@@ -229,6 +235,9 @@ pub fn merge(into: &mut Declared, extra: Declared) {
         if !into.hard_egress.contains(&id) {
             into.hard_egress.push(id);
         }
+    }
+    for (service, tier) in extra.dr_tiers {
+        into.dr_tiers.entry(service).or_insert(tier);
     }
 }
 

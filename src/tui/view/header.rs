@@ -50,7 +50,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             let e = &engine.estate;
             let (a, r, z, n, p) = (
                 e.accounts().len(),
-                e.regions().len(),
+                e.region_count(),
                 e.azs().len(),
                 e.resources().len(),
                 engine.topo.paths().len(),

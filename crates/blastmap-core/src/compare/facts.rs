@@ -228,6 +228,31 @@ pub(super) fn rule_facts(e: &Estate, idx: ResIdx) -> Vec<(&'static str, String)>
             facts.push(("security_groups", names(&c.security_groups)));
         }
         Facts::ServerlessCache(c) => facts.push(("security_groups", names(&c.security_groups))),
+        Facts::DnsRecords(d) => {
+            facts.push(("routing", format!("{:?}", d.routing).to_lowercase()));
+            let members: Vec<String> = (d.members.iter())
+                .map(|m| {
+                    let how = if m.evaluated() {
+                        "evaluated"
+                    } else {
+                        "not evaluated"
+                    };
+                    format!("{} ({how})", crate::model::dns_key(&m.target))
+                })
+                .collect();
+            facts.push(("members", list(members)));
+        }
+        Facts::Accelerator(a) => {
+            let groups: Vec<String> = (a.endpoint_groups.iter())
+                .map(|g| format!("{} {}%: {}", g.region, g.traffic_dial, g.endpoints.len()))
+                .collect();
+            facts.push(("endpoint_groups", list(groups)));
+        }
+        Facts::Distribution(d) => {
+            let origins: Vec<String> = d.origins.iter().map(|o| o.domain.clone()).collect();
+            facts.push(("origins", list(origins)));
+            facts.push(("default_target", d.default_target.clone()));
+        }
         Facts::DynamodbTable(t) => {
             facts.push(("replica_regions", sorted(&t.replicas)));
             facts.push(("point_in_time_recovery", on_off(t.point_in_time_recovery)));

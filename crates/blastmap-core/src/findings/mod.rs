@@ -6,6 +6,7 @@ mod asg_imbalanced;
 mod cache_no_failover;
 mod db_single_az;
 mod db_writer_only;
+mod dr_tier_below_target;
 mod ecs_single_az;
 mod lambda_single_az;
 mod lb_az_without_targets;
@@ -13,8 +14,10 @@ mod low_capacity_after_az_loss;
 mod nat_cross_az;
 mod no_backups;
 mod no_deletion_protection;
+mod no_health_evaluation;
 mod spof_az;
 mod spof_region;
+mod standby_too_small;
 mod table_not_global;
 mod targets_outside_lb_azs;
 
@@ -97,7 +100,7 @@ impl Rule {
     }
 }
 
-/// Every rule, in the order of `domain.md` §5, then §8.
+/// Every rule, in the order of `domain.md` §5, then §8 and §9.
 pub const RULES: &[&Rule] = &[
     &spof_az::RULE,
     &spof_region::RULE,
@@ -114,6 +117,9 @@ pub const RULES: &[&Rule] = &[
     &ecs_single_az::RULE,
     &lambda_single_az::RULE,
     &table_not_global::RULE,
+    &no_health_evaluation::RULE,
+    &standby_too_small::RULE,
+    &dr_tier_below_target::RULE,
 ];
 
 /// What the rules look at.

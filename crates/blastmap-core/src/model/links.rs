@@ -81,8 +81,59 @@ pub(super) fn resolve(s: &Sources) -> Links {
     declared(s, &mut links);
     egress(s, &mut links.edges);
     task_targets(s, &mut links.edges);
+    entry_points(s, &mut links.edges);
     inferred_dependencies(s, &mut links.edges);
     links
+}
+
+/// Entry point → each load balancer it sends users to, in any account of the scan:
+/// Route 53 alias targets and CloudFront origins by DNS name, Global Accelerator
+/// endpoints by ARN. The edge's slot says which member (record, endpoint, origin) it
+/// is. Members pointing at nothing the scan read are left out: they may be outside it.
+fn entry_points(s: &Sources, edges: &mut Vec<(u32, u32, Edge)>) {
+    let mut by_dns: HashMap<String, u32> = HashMap::default();
+    for (i, r) in s.resources.iter().enumerate() {
+        if let Facts::LoadBalancer(lb) = &r.facts
+            && let Some(d) = &lb.dns_name
+        {
+            by_dns.insert(super::dns_key(d), i as u32);
+        }
+    }
+    let mut join = |from: usize, to: Option<u32>, slot: usize| {
+        if let Some(to) = to {
+            let e = Edge {
+                target_slot: Some(slot as u32),
+                ..Edge::of(EdgeKind::RoutesTo)
+            };
+            edges.push((from as u32, to, e));
+        }
+    };
+    for (i, r) in s.resources.iter().enumerate() {
+        match &r.facts {
+            Facts::DnsRecords(d) => {
+                for (k, m) in d.members.iter().enumerate() {
+                    join(i, by_dns.get(&super::dns_key(&m.target)).copied(), k);
+                }
+            }
+            Facts::Accelerator(a) => {
+                let endpoints = a.endpoint_groups.iter().flat_map(|g| &g.endpoints);
+                for (k, ep) in endpoints.enumerate() {
+                    let lb = s.index.get(s.resources, &ep.id).map(|t| t.0);
+                    join(
+                        i,
+                        lb.filter(|t| s.resources[*t as usize].kind() == Kind::LoadBalancer),
+                        k,
+                    );
+                }
+            }
+            Facts::Distribution(d) => {
+                for (k, o) in d.origins.iter().enumerate() {
+                    join(i, by_dns.get(&super::dns_key(&o.domain)).copied(), k);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Target group → the ECS task behind each `ip` target, matched by private address in
@@ -376,7 +427,11 @@ fn resolve_chunk(
                     link("security_groups", x, sg, edge(MemberOf));
                 }
             }
-            Facts::DynamodbTable(_) => {}
+            // Entry points name load balancers by DNS name or ARN: `entry_points`.
+            Facts::DynamodbTable(_)
+            | Facts::DnsRecords(_)
+            | Facts::Accelerator(_)
+            | Facts::Distribution(_) => {}
         }
     }
     links

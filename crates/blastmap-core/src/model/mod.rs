@@ -110,6 +110,11 @@ pub enum Service {
     Lambda,
     Elasticache,
     Dynamodb,
+    Route53,
+    /// AWS's own name: `globalaccelerator`.
+    #[serde(rename = "globalaccelerator")]
+    GlobalAccelerator,
+    Cloudfront,
 }
 
 impl Service {
@@ -132,6 +137,9 @@ impl Service {
                 Service::Elasticache
             }
             Kind::DynamodbTable => Service::Dynamodb,
+            Kind::DnsRecords => Service::Route53,
+            Kind::Accelerator => Service::GlobalAccelerator,
+            Kind::Distribution => Service::Cloudfront,
         }
     }
 
@@ -147,6 +155,9 @@ impl Service {
             Service::Lambda => "lambda",
             Service::Elasticache => "elasticache",
             Service::Dynamodb => "dynamodb",
+            Service::Route53 => "route53",
+            Service::GlobalAccelerator => "globalaccelerator",
+            Service::Cloudfront => "cloudfront",
         }
     }
 }
@@ -187,6 +198,66 @@ pub struct Declared {
     /// Load balancers or target groups whose targets need NAT egress to serve at all.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hard_egress: Vec<String>,
+    /// The disaster-recovery tier a service must reach, per service name
+    /// (overrides the `blastmap:dr-tier` tag).
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "unique_map"
+    )]
+    pub dr_tiers: BTreeMap<String, DrTier>,
+}
+
+/// The disaster-recovery options of AWS's whitepaper (`../shared/domain.md` §6),
+/// from the least to the most resilient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DrTier {
+    /// No copy of the service outside its Region.
+    None,
+    /// Backups copied outside the Region: restore there (RTO hours).
+    BackupRestore,
+    /// Data replicated to another Region, no compute running there (tens of minutes).
+    PilotLight,
+    /// A second Region running, smaller or idle, behind failover (minutes).
+    WarmStandby,
+    /// Several Regions serving at once behind an evaluated entry point (near zero).
+    ActiveActive,
+}
+
+impl DrTier {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DrTier::None => "none",
+            DrTier::BackupRestore => "backup-restore",
+            DrTier::PilotLight => "pilot-light",
+            DrTier::WarmStandby => "warm-standby",
+            DrTier::ActiveActive => "active-active",
+        }
+    }
+
+    /// For people: `warm standby`.
+    pub fn label(self) -> &'static str {
+        match self {
+            DrTier::None => "no DR",
+            DrTier::BackupRestore => "backup & restore",
+            DrTier::PilotLight => "pilot light",
+            DrTier::WarmStandby => "warm standby",
+            DrTier::ActiveActive => "multi-site active/active",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<DrTier> {
+        [
+            DrTier::None,
+            DrTier::BackupRestore,
+            DrTier::PilotLight,
+            DrTier::WarmStandby,
+            DrTier::ActiveActive,
+        ]
+        .into_iter()
+        .find(|t| t.as_str() == text.trim().to_ascii_lowercase())
+    }
 }
 
 impl Declared {
@@ -269,8 +340,14 @@ pub struct ResourceRef {
     pub kind: &'static str,
 }
 
+/// The pseudo-Region of global services (Route 53, Global Accelerator, CloudFront):
+/// no what-if can lose it, and it holds no AZ.
+pub const GLOBAL_REGION: &str = "global";
+
 /// The tag that groups load balancers into one service.
 pub const SERVICE_TAG: &str = "blastmap:service";
+/// The DR tier a service must reach, on any of its load balancers (`warm-standby`, …).
+pub const DR_TIER_TAG: &str = "blastmap:dr-tier";
 /// Tags declaring what a resource needs: ids or names, separated by spaces.
 pub const DEPENDS_ON_TAG: &str = "blastmap:depends-on";
 pub const DEPENDS_ON_SOFT_TAG: &str = "blastmap:depends-on-soft";
@@ -297,6 +374,11 @@ impl Estate {
     }
     pub fn regions(&self) -> &[String] {
         &self.regions
+    }
+
+    /// How many AWS Regions the estate spans (the `global` pseudo-Region not counted).
+    pub fn region_count(&self) -> usize {
+        self.regions.iter().filter(|r| *r != GLOBAL_REGION).count()
     }
     pub fn azs(&self) -> &[Az] {
         &self.azs
@@ -369,8 +451,11 @@ impl Estate {
             let key = |x: &AzIdx| (self.region_name(self.az(*x).region), self.az_id(*x));
             key(a).cmp(&key(b))
         });
+        // The `global` pseudo-Region of Route 53, Global Accelerator and CloudFront is
+        // no fault domain: AWS runs their data planes outside any one Region.
         let mut regions: Vec<RegionIdx> = (0..self.regions.len())
             .map(|i| RegionIdx(i as u16))
+            .filter(|r| self.region_name(*r) != GLOBAL_REGION)
             .collect();
         regions.sort_by(|a, b| self.region_name(*a).cmp(self.region_name(*b)));
         azs.into_iter()
@@ -394,7 +479,9 @@ impl Estate {
         if let Some(az) = self.az_by_id(text) {
             return Ok(Domain::Az(az));
         }
-        if let Some(region) = self.region_by_name(text) {
+        if let Some(region) = self.region_by_name(text)
+            && text != GLOBAL_REGION
+        {
             return Ok(Domain::Region(region));
         }
         // An AZ *name* means a different place in each account: say which.

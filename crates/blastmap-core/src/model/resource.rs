@@ -85,6 +85,9 @@ resource_kinds! {
     CacheCluster => "cache_cluster", "ElastiCache cluster";
     ServerlessCache => "serverless_cache", "ElastiCache serverless cache";
     DynamodbTable => "dynamodb_table", "DynamoDB table";
+    DnsRecords => "dns_records", "Route 53 records";
+    Accelerator => "accelerator", "Global Accelerator";
+    Distribution => "distribution", "CloudFront distribution";
 }
 
 impl std::fmt::Display for Kind {

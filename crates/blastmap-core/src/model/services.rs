@@ -214,3 +214,157 @@ pub struct DynamodbTable {
     #[serde(default)]
     pub deletion_protection: bool,
 }
+
+/// How Route 53 chooses among records of one name and type.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Routing {
+    #[default]
+    Simple,
+    Failover,
+    Latency,
+    Weighted,
+    Geolocation,
+    Multivalue,
+}
+
+/// Route 53 records sharing one name and type in one hosted zone: one entry point
+/// (`../shared/domain.md` §9). Global: in the `global` pseudo-Region.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DnsRecords {
+    /// The hosted zone's id.
+    pub zone: String,
+    #[serde(default)]
+    pub private_zone: bool,
+    /// The record name (`shop.example.com`), lower case, no trailing dot.
+    pub record_name: String,
+    /// `A`, `AAAA`, `CNAME`.
+    pub record_type: String,
+    #[serde(default)]
+    pub routing: Routing,
+    pub members: Vec<DnsMember>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailoverRole {
+    Primary,
+    Secondary,
+}
+
+/// One record of the set.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DnsMember {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set_identifier: Option<String>,
+    /// An alias target's DNS name (matched to a load balancer's), or the record's value.
+    pub target: String,
+    /// `AliasTarget.EvaluateTargetHealth`.
+    #[serde(default)]
+    pub evaluate_target_health: bool,
+    /// `HealthCheckId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health_check: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failover: Option<FailoverRole>,
+    /// Latency routing: the record's Region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<u32>,
+    /// Geolocation routing: the location code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+}
+
+impl DnsMember {
+    /// Whether Route 53 can see this member fail and move traffic away from it.
+    pub fn evaluated(&self) -> bool {
+        self.evaluate_target_health || self.health_check.is_some()
+    }
+}
+
+/// A Global Accelerator: endpoint groups per Region. It health-checks its
+/// endpoints and sends traffic to healthy ones, in other groups if need be.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Accelerator {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_name: Option<String>,
+    pub endpoint_groups: Vec<EndpointGroup>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointGroup {
+    pub region: String,
+    /// `TrafficDialPercentage`, 0 to 100.
+    #[serde(default = "full_dial")]
+    pub traffic_dial: u8,
+    pub endpoints: Vec<AcceleratorEndpoint>,
+}
+
+fn full_dial() -> u8 {
+    100
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceleratorEndpoint {
+    /// A load balancer's ARN (or another endpoint's id).
+    pub id: String,
+    #[serde(default = "default_weight")]
+    pub weight: u32,
+}
+
+fn default_weight() -> u32 {
+    128
+}
+
+/// A CloudFront distribution: origins, and origin groups that fail over from a
+/// primary to a secondary origin, for reads only (GET, HEAD, OPTIONS).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Distribution {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// Alternate domain names (CNAMEs).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub origins: Vec<Origin>,
+    #[serde(default)]
+    pub origin_groups: Vec<OriginGroup>,
+    /// The origin or origin group the default cache behaviour sends to.
+    pub default_target: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Origin {
+    pub id: String,
+    /// Its domain name (matched to a load balancer's DNS name).
+    pub domain: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OriginGroup {
+    pub id: String,
+    pub primary: String,
+    pub secondary: String,
+    /// Status codes that make CloudFront try the secondary.
+    #[serde(default)]
+    pub failover_status_codes: Vec<u16>,
+}
+
+/// A DNS name as load balancers and alias targets compare: lower case, no trailing
+/// dot, no `dualstack.` prefix.
+pub fn dns_key(name: &str) -> String {
+    let lower = name.trim().trim_end_matches('.').to_ascii_lowercase();
+    lower
+        .strip_prefix("dualstack.")
+        .map(str::to_string)
+        .unwrap_or(lower)
+}

@@ -3,6 +3,7 @@
 
 use foldhash::HashMap;
 
+use super::kinds::entry_point::{self, EntryVerdict};
 use super::reason::{Cause, Reason};
 use super::topology::{NO_CYCLE, Topology, UnitIdx};
 use super::{Capacity, LostDomains, Status};
@@ -50,6 +51,11 @@ pub struct PathVerdict {
 pub struct ServiceVerdict {
     pub service: usize,
     pub status: Status,
+    /// Through its entry point: the routing policy's answer.
+    pub entry: Option<EntryVerdict>,
+    /// Capacity serving before and right after the loss, for a service behind an
+    /// entry point whose members count capacity alike.
+    pub capacity: Option<(u64, u64)>,
 }
 
 /// Every unit's outcome under one scenario (what a detail view needs).
@@ -137,6 +143,15 @@ fn verdict(topo: &Topology, lost: &LostDomains, outcomes: Vec<Outcome>) -> Verdi
         .map(|(i, p)| path_verdict(i, &outcomes[p.chain as usize]))
         .collect();
     let services = service_verdicts(topo, |p| paths[p].status);
+    let services = services
+        .into_iter()
+        .map(|mut v| {
+            if let (Some(entry), Some(ev)) = (&topo.services[v.service].entry, &v.entry) {
+                v.capacity = entry_point::capacity(entry, ev, &|p| paths[p].capacity);
+            }
+            v
+        })
+        .collect();
     Verdict {
         lost: lost.clone(),
         paths,
@@ -167,6 +182,16 @@ pub(super) fn service_verdicts(
         .iter()
         .enumerate()
         .map(|(s, spec)| {
+            // Behind an entry point: its routing decides (domain.md §9).
+            if let Some(entry) = &spec.entry {
+                let v = entry_point::verdict(entry, &status_of);
+                return ServiceVerdict {
+                    service: s,
+                    status: v.status,
+                    entry: Some(v),
+                    capacity: None,
+                };
+            }
             let all = |st: Status| spec.paths.iter().all(|&p| status_of(p) == st);
             let status = if all(Status::Ok) {
                 Status::Ok
@@ -175,7 +200,12 @@ pub(super) fn service_verdicts(
             } else {
                 Status::Degraded
             };
-            ServiceVerdict { service: s, status }
+            ServiceVerdict {
+                service: s,
+                status,
+                entry: None,
+                capacity: None,
+            }
         })
         .collect()
 }

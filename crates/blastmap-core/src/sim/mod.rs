@@ -6,6 +6,7 @@
 
 mod check;
 mod detail;
+mod dr;
 mod evaluate;
 mod kinds;
 mod lost;
@@ -18,9 +19,13 @@ use serde::Serialize;
 
 pub use check::{CheckResult, Offender, Subject, Tolerance, check};
 pub use detail::{AzCapacity, HopDetail, PathDetail, dependency_label, path_detail};
+pub use dr::{DrAssessment, assess as dr_tier, services as service_summaries};
 pub use evaluate::{
     Evaluation, Outcome, PathVerdict, Scenario, ServiceVerdict, Verdict, what_if,
     what_if_exhaustive,
+};
+pub use kinds::entry_point::{
+    Entry, EntryCause, EntryVerdict, Member, Policy, Role, ServiceSummary, entry_label,
 };
 pub use kinds::target_group::{Tally, ZoneTargets};
 pub use lost::{Lose, LostDomains, Restore};

@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::model::{AccountIdx, AzIdx, Domain, EdgeKind, Estate, Kind, RegionIdx, ResIdx};
 
+use super::kinds::entry_point::{self, Entry};
 use super::kinds::{self, Unit};
 
 pub type UnitIdx = u32;
@@ -45,11 +46,13 @@ pub struct PathSummary {
     pub service: Option<String>,
 }
 
-/// Load balancers that share a service name.
+/// Load balancers that share a service name, or an entry point in front of them.
 #[derive(Debug, Clone)]
 pub struct ServiceSpec {
     pub name: String,
     pub paths: Vec<usize>,
+    /// The Route 53 records, accelerator or distribution users reach it through.
+    pub entry: Option<Entry>,
 }
 
 /// The compiled estate.
@@ -100,11 +103,29 @@ impl Topology {
                 });
             }
         }
+        // A load balancer's service: a declaration or tag, else the entry point in
+        // front of it (`../shared/domain.md` §9).
+        let entries = entry_point::entries(estate);
+        let mut entry_of: HashMap<ResIdx, usize> = HashMap::default();
+        for (i, e) in entries.iter().enumerate() {
+            for lb in e.members.iter().filter_map(|m| m.lb) {
+                entry_of.entry(lb).or_insert(i);
+            }
+        }
+        let entry_names: Vec<String> = entries
+            .iter()
+            .map(|e| entry_point::name(estate, e))
+            .collect();
+        let service_of = |lb: ResIdx| {
+            estate
+                .service_of(lb)
+                .or_else(|| entry_of.get(&lb).map(|&i| entry_names[i].as_str()))
+        };
         // Keys borrow from the estate: no string is copied to sort.
         let sort_key = |p: &PathSpec| {
             let lb = estate.resource(p.lb);
             (
-                estate.service_of(p.lb).unwrap_or(&lb.name),
+                service_of(p.lb).unwrap_or(&lb.name),
                 estate.region_name(p.region),
                 estate.account(p.account).name.as_str(),
                 lb.name.as_str(),
@@ -113,7 +134,7 @@ impl Topology {
         };
         paths.sort_by_cached_key(sort_key);
         dedup_ids(&mut paths);
-        let services = group_services(estate, &mut paths);
+        let services = group_services(&mut paths, &service_of, &entries, &entry_of);
 
         let n_azs = estate.azs().len();
         let compiled = c.finish();
@@ -196,16 +217,24 @@ impl Topology {
     }
 }
 
-/// Numbers the services (by name) and tells each path which it belongs to.
-fn group_services(estate: &Estate, paths: &mut [PathSpec]) -> Vec<ServiceSpec> {
+/// Numbers the services (by name) and tells each path which it belongs to. A service
+/// gets the entry point every one of its load balancers sits behind, with each
+/// member's paths.
+fn group_services<'a>(
+    paths: &mut [PathSpec],
+    service_of: &impl Fn(ResIdx) -> Option<&'a str>,
+    entries: &[Entry],
+    entry_of: &HashMap<ResIdx, usize>,
+) -> Vec<ServiceSpec> {
     let mut services: Vec<ServiceSpec> = Vec::new();
     let mut service_idx: HashMap<&str, usize> = HashMap::default();
     for (i, p) in paths.iter_mut().enumerate() {
-        if let Some(name) = estate.service_of(p.lb) {
+        if let Some(name) = service_of(p.lb) {
             let s = *service_idx.entry(name).or_insert_with(|| {
                 services.push(ServiceSpec {
                     name: name.to_string(),
                     paths: Vec::new(),
+                    entry: None,
                 });
                 services.len() - 1
             });
@@ -214,9 +243,23 @@ fn group_services(estate: &Estate, paths: &mut [PathSpec]) -> Vec<ServiceSpec> {
         }
     }
     services.sort_by(|a, b| a.name.cmp(&b.name));
-    for (s, spec) in services.iter().enumerate() {
+    for (s, spec) in services.iter_mut().enumerate() {
         for &p in &spec.paths {
             paths[p].service = Some(s);
+        }
+        let mut behind = spec
+            .paths
+            .iter()
+            .map(|&p| entry_of.get(&paths[p].lb).copied());
+        let first = behind.next().flatten();
+        if let Some(e) = first.filter(|_| behind.all(|x| x == first)) {
+            let mut entry = entries[e].clone();
+            for m in &mut entry.members {
+                m.paths = (spec.paths.iter().copied())
+                    .filter(|&p| Some(paths[p].lb) == m.lb)
+                    .collect();
+            }
+            spec.entry = Some(entry);
         }
     }
     services

@@ -118,6 +118,38 @@ pub fn redact(
         })
         .collect();
     p.ids(&mut d.hard_egress);
+    // A DR tier names a service: by its declared or tagged name, or by its entry
+    // point's (a record name, an accelerator's or distribution's name): renamed as that is.
+    let record_names: Vec<&str> = (estate.resources().iter())
+        .filter_map(|r| match &r.facts {
+            Facts::DnsRecords(x) => Some(x.record_name.as_str()),
+            Facts::Distribution(x) => x.aliases.first().or(x.domain.as_ref()).map(String::as_str),
+            _ => None,
+        })
+        .collect();
+    let entry_names: Vec<(&str, Kind)> = (estate.resources().iter())
+        .filter(|r| matches!(r.kind(), Kind::Accelerator | Kind::Distribution))
+        .map(|r| (r.name.as_str(), r.kind()))
+        .collect();
+    d.dr_tiers = std::mem::take(&mut d.dr_tiers)
+        .into_iter()
+        .map(|(service, tier)| {
+            let tagged = (estate.resources().iter()).any(|r| r.tag(SERVICE_TAG) == Some(&service))
+                || estate.declared.services.values().any(|v| *v == service);
+            let renamed = if keep_services {
+                service
+            } else if tagged {
+                p.named("service", &service)
+            } else if record_names.contains(&service.as_str()) {
+                p.dns(&service)
+            } else if let Some((_, kind)) = entry_names.iter().find(|(n, _)| *n == service) {
+                p.named(name_prefix(*kind), &service)
+            } else {
+                p.named("service", &service)
+            };
+            (renamed, tier)
+        })
+        .collect();
     for r in &mut parts.resources {
         let id = p.id(&r.id);
         r.name = if r.name == r.id {
@@ -167,6 +199,9 @@ fn name_prefix(kind: Kind) -> &'static str {
         Kind::CacheCluster => "cache-cluster",
         Kind::ServerlessCache => "serverless-cache",
         Kind::DynamodbTable => "table",
+        Kind::DnsRecords => "records",
+        Kind::Accelerator => "accelerator",
+        Kind::Distribution => "distribution",
     }
 }
 
@@ -372,8 +407,11 @@ impl Pseudonyms<'_> {
     }
 
     fn dns(&mut self, value: &str) -> String {
+        // Alias targets spell a load balancer's name with `dualstack.` and a trailing
+        // dot: drawn from the same key, so they still match after redaction.
+        let key = crate::model::dns_key(value);
         // `.invalid` can never resolve (RFC 2606).
-        self.draw("dns", value, |d, _| format!("{}.invalid", hex(&d[..9])))
+        self.draw("dns", &key, |d, _| format!("{}.invalid", hex(&d[..9])))
     }
 
     fn facts(&mut self, facts: &mut Facts) {
@@ -500,6 +538,47 @@ impl Pseudonyms<'_> {
                 self.ids(&mut c.security_groups);
             }
             Facts::DynamodbTable(_) => {}
+            Facts::DnsRecords(d) => {
+                d.zone = self.id(&d.zone);
+                d.record_name = self.dns(&d.record_name);
+                for m in &mut d.members {
+                    m.target = self.dns(&m.target);
+                    m.set_identifier = m.set_identifier.as_deref().map(|x| self.named("record", x));
+                    id(self, &mut m.health_check);
+                }
+            }
+            Facts::Accelerator(a) => {
+                a.dns_name = a.dns_name.as_deref().map(|d| self.dns(d));
+                for ep in a.endpoint_groups.iter_mut().flat_map(|g| &mut g.endpoints) {
+                    ep.id = self.id(&ep.id);
+                }
+            }
+            Facts::Distribution(d) => {
+                d.domain = d.domain.as_deref().map(|x| self.dns(x));
+                for a in &mut d.aliases {
+                    *a = self.dns(a);
+                }
+                let mut renamed: Vec<(String, String)> = Vec::new();
+                for o in &mut d.origins {
+                    o.domain = self.dns(&o.domain);
+                    let new = self.named("origin", &o.id);
+                    renamed.push((std::mem::replace(&mut o.id, new.clone()), new));
+                }
+                for g in &mut d.origin_groups {
+                    let new = self.named("origin-group", &g.id);
+                    renamed.push((std::mem::replace(&mut g.id, new.clone()), new));
+                }
+                let rename = |x: &mut String| {
+                    if let Some((_, new)) = renamed.iter().find(|(old, _)| old == x) {
+                        *x = new.clone();
+                    }
+                };
+                for g in &mut d.origin_groups {
+                    rename(&mut g.primary);
+                    rename(&mut g.secondary);
+                }
+                rename(&mut d.default_target);
+            }
         }
     }
 }

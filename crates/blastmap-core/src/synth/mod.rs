@@ -59,6 +59,9 @@ const REGIONS: &[(&str, &str, u8)] = &[
     ("ap-northeast-3", "apne3", 3),
 ];
 
+/// The pseudo-Region of global services.
+const GLOBAL: &str = crate::model::GLOBAL_REGION;
+
 const TEAMS: &[&str] = &[
     "checkout", "search", "identity", "growth", "platform", "data",
 ];
@@ -462,12 +465,17 @@ pub fn generate(cfg: &SynthConfig) -> Estate {
         let account = s % n_accounts;
         let region = g.regions[(s / n_accounts) % g.regions.len()];
         let service = format!("svc-{s:05}");
-        g.service(&service, account, region, false);
-        // Some services also run in a second Region: they survive losing one.
+        let first = g.service(&service, account, region, false);
+        // Some services also run in a second Region: they survive losing one, most
+        // behind an entry point.
         if g.regions.len() > 1 && g.rng.chance(15) {
             let other = g.regions
                 [(g.regions.iter().position(|r| *r == region).unwrap_or(0) + 1) % g.regions.len()];
-            g.service(&service, account, other, true);
+            let second = g.service(&service, account, other, true);
+            if g.rng.chance(80) {
+                let lbs = [(region, first.1, first.0), (other, second.1, second.0)];
+                g.entry_point(&service, account, &lbs);
+            }
         }
         s += 1;
     }

@@ -331,3 +331,74 @@ impl Gen {
         });
     }
 }
+
+impl Gen {
+    /// An entry point in front of a service running in two Regions (`lbs`: Region
+    /// and load balancer DNS name or ARN): Route 53 failover or latency records (a
+    /// third without health evaluation), or a Global Accelerator; a tenth declare the
+    /// tier the design promised.
+    pub(super) fn entry_point(
+        &mut self,
+        service: &str,
+        account: usize,
+        lbs: &[(usize, String, String)],
+    ) {
+        let global = super::GLOBAL;
+        let evaluated = !self.rng.chance(33);
+        let facts = match self.rng.below(100) {
+            0..=19 => Facts::Accelerator(Accelerator {
+                dns_name: None,
+                endpoint_groups: (lbs.iter().enumerate())
+                    .map(|(k, (r, _, arn))| EndpointGroup {
+                        region: REGIONS[*r].0.to_string(),
+                        traffic_dial: if k == 0 { 100 } else { 0 },
+                        endpoints: vec![AcceleratorEndpoint {
+                            id: arn.clone(),
+                            weight: 128,
+                        }],
+                    })
+                    .collect(),
+            }),
+            kind => {
+                let failover = kind < 60;
+                Facts::DnsRecords(DnsRecords {
+                    zone: "Z0SYNTH".into(),
+                    record_name: format!("{service}.example.com"),
+                    record_type: "A".into(),
+                    routing: if failover {
+                        Routing::Failover
+                    } else {
+                        Routing::Latency
+                    },
+                    members: (lbs.iter().enumerate())
+                        .map(|(k, (r, dns, _))| DnsMember {
+                            set_identifier: Some(REGIONS[*r].0.to_string()),
+                            target: dns.clone(),
+                            evaluate_target_health: evaluated,
+                            failover: failover.then_some(if k == 0 {
+                                FailoverRole::Primary
+                            } else {
+                                FailoverRole::Secondary
+                            }),
+                            region: Some(REGIONS[*r].0.to_string()),
+                            ..Default::default()
+                        })
+                        .collect(),
+                    ..Default::default()
+                })
+            }
+        };
+        let id = format!("entry/{service}");
+        self.count += 1;
+        let account = self.accounts[account].clone();
+        self.b
+            .add(&id, service, &account, global, None, facts)
+            .expect("generated ids are unique");
+        if self.rng.chance(10) {
+            self.b
+                .declared_mut()
+                .dr_tiers
+                .insert(service.to_string(), DrTier::ActiveActive);
+        }
+    }
+}

@@ -7,14 +7,14 @@ use crate::model::*;
 use super::{Gen, REGIONS, TEAMS};
 
 impl Gen {
-    /// One service in (account, region); returns its load balancer's id.
+    /// One service in (account, region); returns its load balancer's id and DNS name.
     pub(super) fn service(
         &mut self,
         service: &str,
         account: usize,
         region: usize,
         twin: bool,
-    ) -> String {
+    ) -> (String, String) {
         let vpc_id = self.vpc(account, region).id.clone();
         let zones = self.vpcs[&(account, region)].zones.clone();
         let sg_lb = self.sg(account, region, &vpc_id, &format!("{service}-lb"), &[]);
@@ -178,6 +178,7 @@ impl Gen {
             "loadbalancer",
             &lb_name,
         );
+        let lb_count = self.count;
         let lb_idx = self.add(
             &lb_arn,
             &lb_name,
@@ -191,7 +192,10 @@ impl Gen {
                     LbType::Application
                 },
                 scheme: Scheme::InternetFacing,
-                dns_name: None,
+                dns_name: Some(format!(
+                    "{lb_name}-{lb_count}.{}.elb.amazonaws.com",
+                    REGIONS[region].0
+                )),
                 zones: zones
                     .iter()
                     .take(lb_zones)
@@ -244,7 +248,11 @@ impl Gen {
         if self.rng.chance(10) {
             self.internal_api(service, account, region, &vpc_id, &sg_app, &zones);
         }
-        lb_arn
+        let dns = format!(
+            "{lb_name}-{lb_count}.{}.elb.amazonaws.com",
+            REGIONS[region].0
+        );
+        (lb_arn, dns)
     }
 
     fn database(

@@ -138,7 +138,9 @@ fn a_lost_region_leaves_no_hop_of_its_paths_standing_in_the_detail() {
         // A global table's replica elsewhere keeps serving: it is not in the lost Region.
         let harmless = hop.note.contains("none healthy")
             || hop.note.contains("gets no traffic")
-            || hop.note.contains("keeps serving from the replica in eu-west-1");
+            || hop
+                .note
+                .contains("keeps serving from the replica in eu-west-1");
         assert!(
             !standing || harmless,
             "{} is {:?} ({}) though us-east-1 is lost",

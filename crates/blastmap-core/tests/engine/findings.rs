@@ -67,6 +67,9 @@ fn every_code_of_the_domain_reference_has_a_rule() {
             "ecs-single-az",
             "lambda-single-az",
             "table-not-global",
+            "no-health-evaluation",
+            "standby-too-small",
+            "dr-tier-below-target",
         ]
     );
 }

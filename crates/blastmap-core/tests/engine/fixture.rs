@@ -554,6 +554,23 @@ impl Fx {
         id.into()
     }
 
+    /// Gives a load balancer a DNS name (what Route 53 and CloudFront name it by).
+    pub fn dns_name(&mut self, lb: &str, dns: &str) {
+        if let Some(r) = self.b.find_mut(lb)
+            && let Facts::LoadBalancer(f) = &mut r.facts
+        {
+            f.dns_name = Some(dns.to_string());
+        }
+    }
+
+    /// A global resource (Route 53, Global Accelerator, CloudFront).
+    pub fn global(&mut self, id: &str, facts: Facts) {
+        let account = self.account.clone();
+        self.b
+            .add(id, id, &account, GLOBAL_REGION, None, facts)
+            .unwrap();
+    }
+
     pub fn build(self) -> Estate {
         self.b.build().unwrap()
     }

@@ -5,6 +5,7 @@ mod findings;
 mod fixture;
 mod hostile;
 mod modern;
+mod regions;
 mod rules;
 mod snapshot;
 mod synth;

@@ -415,6 +415,7 @@ fn a_scan_leaves_out_declarations_of_the_wrong_kind_with_a_note() {
         ],
         services: [("db-1".to_string(), "shop".to_string())].into(),
         hard_egress: vec!["lb-1".to_string()],
+        ..Default::default()
     };
     let notes = d.retain_declarable(|id| match id {
         "db-1" => Some(Kind::DbInstance),

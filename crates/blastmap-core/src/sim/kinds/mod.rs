@@ -12,6 +12,7 @@ pub(crate) mod db_cluster;
 pub(crate) mod dynamodb;
 pub(crate) mod ecs_service;
 pub(crate) mod elasticache;
+pub(crate) mod entry_point;
 pub(crate) mod instance;
 pub(crate) mod lambda;
 pub(crate) mod load_balancer;
