@@ -41,7 +41,7 @@ class Estate:
                 {"account": acct_id, "region": "global", "service": svc, "status": "ok"})
         for region in zones:
             for svc in ["ec2", "elbv2", "autoscaling", "rds", "ecs", "eks", "lambda",
-                        "elasticache", "dynamodb"]:
+                        "elasticache", "dynamodb", "backup"]:
                 self.coverage.append(
                     {"account": acct_id, "region": region, "service": svc, "status": "ok"}
                 )
@@ -232,6 +232,23 @@ class Estate:
         return self.add("eks_nodegroup", arn, f"{cname}/{name}", acct, region,
                         {"cluster": cluster, "auto_scaling_groups": list(asgs),
                          "subnets": list(subnets)})
+
+    def backup_plan(self, acct, region, name, schedule, copy_regions, resources):
+        """An AWS Backup plan with one rule, selecting `resources` (ARNs)."""
+        arn = f"arn:aws:backup:{region}:{acct}:backup-plan:{hexid(name, 36)}"
+        facts = {"rules": [{"name": name, "schedule": schedule,
+                            "copy_regions": list(copy_regions)}],
+                 "resources": list(resources)}
+        return self.add("backup_plan", arn, name, acct, region, facts)
+
+    def protected(self, acct, region, resource, points, plan=None):
+        """What AWS Backup holds of `resource`: the newest recovery point per Region."""
+        rid = f"arn:aws:backup:{region}:{acct}:protected-resource/{hexid(resource, 12)}"
+        name = resource.rsplit(":", 1)[-1]
+        facts = {"resource": resource,
+                 "recovery_points": [{"region": r, "created_at": at, "plan": plan}
+                                     for r, at in points]}
+        return self.add("protected_resource", rid, name, acct, region, facts)
 
     def dns_of(self, lb_arn):
         return next(r["load_balancer"]["dns_name"] for r in self.resources if r["id"] == lb_arn)
@@ -437,8 +454,13 @@ def build():
     payments_nlb = e.load_balancer(PAY, USE1, "payments-nlb", "network", "internet-facing",
                                    list(pub.values()), [e.listener(443, "TLS", [tg])],
                                    cross_zone=False, service="payments")
-    e.db_instance(PAY, USE1, "ledger-db", "postgres", "use1-az2", backups=7,
-                  deletion_protection=False, sgs=[sg_ledger])
+    ledger = e.db_instance(PAY, USE1, "ledger-db", "postgres", "use1-az2", backups=7,
+                           deletion_protection=False, sgs=[sg_ledger])
+    # Backups first (§11): the ledger's nightly AWS Backup copies to eu-west-1, so a
+    # Region loss costs the hours since last night's copy.
+    plan = e.backup_plan(PAY, USE1, "ledger-nightly", "cron(0 5 ? * * *)", [EUW1], [ledger])
+    e.protected(PAY, USE1, ledger, [(USE1, "2026-11-20T05:12:00Z"),
+                                    (EUW1, "2026-11-20T06:40:00Z")], plan=plan)
 
     # Webhook receivers: Fargate tasks registered by IP, writing to a writer-only Aurora.
     ips = [e.target("10.20.10.21", az="use1-az1"), e.target("10.20.10.22", az="use1-az1"),
@@ -453,6 +475,10 @@ def build():
                   [(app["use1-az1"], "10.20.10.61"), (app["use1-az1"], "10.20.10.62")])
     events = e.db_cluster(PAY, USE1, "events-aurora", "aurora-mysql",
                           [("events-aurora-1", "use1-az1", True)], backups=1)
+    # The webhook events' daily plan stopped running on 11 November (its role lost a
+    # permission): backup-stale.
+    plan = e.backup_plan(PAY, USE1, "events-daily", "cron(0 3 ? * * *)", [], [events])
+    e.protected(PAY, USE1, events, [(USE1, "2026-11-11T03:05:00Z")], plan=plan)
     e.declared["dependencies"].append(
         {"from": tg_hooks, "to": events, "hard": True,
          "note": "Fargate tasks have no instance security groups to infer from"})

@@ -126,6 +126,23 @@ Examples:
     jq -r '.findings[].code' | sort | uniq -c")]
     Findings(FindingsArgs),
 
+    /// The data user-facing paths depend on: its copies, and what a Region loss restores.
+    #[command(after_help = "\
+Examples:
+  blastmap backups --demo
+  blastmap backups --snapshot estate.json --format markdown > backups.md
+  blastmap backups --demo --format json |
+    jq -r '.data[] | select(.after_region_loss == null) | .name'
+
+Lists every database, DynamoDB table, Redis cache (and instance a path
+declares it depends on) that some user-facing path needs: its copies
+(automated backups, point-in-time recovery, snapshots, AWS Backup recovery
+points, replicas) and the Regions they are in, its newest recovery point,
+and the copy a loss of its Region would restore from with its RPO (the age
+of that copy when the snapshot was captured). Worst first: data with no
+copy outside its Region.")]
+    Backups(BackupsArgs),
+
     /// Draw user-facing paths as Mermaid or Graphviz DOT, or write the Markdown report.
     #[command(after_help = "\
 Examples:
@@ -371,13 +388,22 @@ pub struct FindingsArgs {
     pub output: OutputArgs,
 }
 
+#[derive(Debug, Args)]
+pub struct BackupsArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormatArg {
     /// A Mermaid flowchart (renders in GitHub and GitLab Markdown).
     Mermaid,
     /// A Graphviz graph.
     Dot,
-    /// The retrospective report: the what-if, findings by severity, the matrix.
+    /// The retrospective report: the what-if, findings by severity, the matrix, backups.
     Markdown,
 }
 

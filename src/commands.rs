@@ -7,8 +7,8 @@ use anyhow::{Context as _, Result, bail};
 
 use crate::analysis::Analysis;
 use crate::cli::{
-    CheckArgs, ColorArg, FindingsArgs, FormatArg, LiveArgs, MatrixArgs, OutputArgs, ScanArgs,
-    SeverityArg, SourceArgs, TolerateArg, WhatIfArgs,
+    BackupsArgs, CheckArgs, ColorArg, FindingsArgs, FormatArg, LiveArgs, MatrixArgs, OutputArgs,
+    ScanArgs, SeverityArg, SourceArgs, TolerateArg, WhatIfArgs,
 };
 use crate::discover::{self, DiscoverError, ScanConfig, ScanOutcome};
 use crate::findings::{self, Severity};
@@ -295,6 +295,14 @@ pub fn findings(args: &FindingsArgs) -> Result<u8> {
         .collect();
     let (format, color) = (format_of(&args.output), use_color(args.output.color));
     let text = report::findings(&a.report(), &found, format, color);
+    a.emit(&text)?;
+    Ok(0)
+}
+
+pub fn backups(args: &BackupsArgs) -> Result<u8> {
+    let a = Loaded::load(&args.source)?;
+    let (format, color) = (format_of(&args.output), use_color(args.output.color));
+    let text = report::backups::render(&a.report(), format, color);
     a.emit(&text)?;
     Ok(0)
 }

@@ -388,7 +388,7 @@ fn a_command_without_an_estate_says_how_to_give_one() {
 
 #[test]
 fn every_command_has_help_with_examples() {
-    for cmd in ["what-if", "matrix", "check", "findings"] {
+    for cmd in ["what-if", "matrix", "check", "findings", "backups"] {
         let o = blastmap(&[cmd, "--help"]);
         assert!(o.status.success());
         let text = stdout(&o);

@@ -152,6 +152,10 @@ pub struct ServiceJson {
     /// Capacity serving before and right after the loss, behind an entry point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capacity: Option<ServiceCapacity>,
+    /// Under a Region loss: each piece of its data in the lost Region, whether a copy
+    /// survives elsewhere and its RPO.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub data: Vec<crate::sim::DataRecovery>,
     pub dr: crate::sim::DrAssessment,
 }
 
@@ -199,6 +203,7 @@ pub fn what_if(r: &Report, verdict: &Verdict, findings: &[Finding]) -> WhatIf {
                     capacity: summary
                         .capacity
                         .map(|(before, after)| ServiceCapacity { before, after }),
+                    data: summary.data,
                     dr: summary.dr,
                 }
             })

@@ -19,7 +19,7 @@ fn status(s: Status) -> String {
     }
 }
 
-fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+pub(super) fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     let mut out = format!("| {} |\n", headers.join(" | "));
     out.push_str(&format!("|{}\n", "---|".repeat(headers.len())));
     for row in rows {
@@ -67,7 +67,10 @@ pub fn what_if(r: &Report, verdict: &Verdict, findings: &[Finding]) -> String {
     ));
     if !verdict.services.is_empty() {
         out.push_str("\n### Services\n\n");
-        let rows: Vec<Vec<String>> = crate::sim::service_summaries(r.estate, r.topo, verdict)
+        let summaries = crate::sim::service_summaries(r.estate, r.topo, verdict);
+        // Under a Region loss: what each service's data can be restored from.
+        let with_data = summaries.iter().any(|s| !s.data.is_empty());
+        let rows: Vec<Vec<String>> = summaries
             .into_iter()
             .zip(&verdict.services)
             .map(|(summary, s)| {
@@ -77,19 +80,25 @@ pub fn what_if(r: &Report, verdict: &Verdict, findings: &[Finding]) -> String {
                     (Some(entry), None) => entry.clone(),
                     _ => String::new(),
                 };
-                vec![
+                let mut row = vec![
                     cell(&spec.name),
                     status(s.status),
                     spec.paths.len().to_string(),
                     cell(summary.dr.tier.label()),
                     cell(&why),
-                ]
+                ];
+                if with_data {
+                    let data: Vec<String> = summary.data.iter().map(|d| d.describe()).collect();
+                    row.push(cell(&data.join("; ")));
+                }
+                row
             })
             .collect();
-        out.push_str(&table(
-            &["Service", "Status", "Paths", "DR tier", "Entry point"],
-            &rows,
-        ));
+        let mut headers = vec!["Service", "Status", "Paths", "DR tier", "Entry point"];
+        if with_data {
+            headers.push("Data in the lost Region");
+        }
+        out.push_str(&table(&headers, &rows));
     }
     if !findings.is_empty() {
         out.push_str("\n### Findings\n\n");
@@ -194,7 +203,7 @@ pub fn check(r: &Report, result: &CheckResult) -> String {
 }
 
 /// The retrospective report: the what-if (lost domains, summary, paths with status,
-/// capacity and reasons), the findings by severity, then the matrix. `blastmap export
+/// capacity and reasons), the findings by severity, the matrix, then the backups. `blastmap export
 /// --format markdown` and the TUI's `:export` write this.
 pub fn report(
     r: &Report,
@@ -222,6 +231,10 @@ pub fn report(
     out.push_str(&findings(r, findings_list).replacen("## Findings", "## Findings by severity", 1));
     out.push('\n');
     out.push_str(&matrix(r, matrix_));
+    out.push('\n');
+    out.push_str(&super::backups::markdown(&crate::sim::backup_inventory(
+        r.estate, r.topo,
+    )));
     out
 }
 

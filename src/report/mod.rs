@@ -1,5 +1,6 @@
 //! Non-interactive output of the engine: table, Markdown, JSON (one module per format).
 
+pub mod backups;
 pub mod diagram;
 pub mod dot;
 pub mod json;

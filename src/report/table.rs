@@ -132,7 +132,7 @@ fn status_cell(s: Status) -> Cell {
     (format!("{} {}", s.glyph(), s.as_str()), Some(Style::of(s)))
 }
 
-fn plain(text: impl Into<String>) -> Cell {
+pub(super) fn plain(text: impl Into<String>) -> Cell {
     (text.into(), None)
 }
 
@@ -177,6 +177,9 @@ pub fn what_if(r: &Report, verdict: &Verdict, findings: &[Finding], color: bool)
             ]);
             if let Some(reason) = summary.reason {
                 below.push(format!("↳ {reason}"));
+            }
+            for data in &summary.data {
+                below.push(format!("↳ data: {}", data.describe()));
             }
         }
         out.push_str(&s.render(paint));

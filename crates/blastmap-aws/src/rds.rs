@@ -131,6 +131,14 @@ pub fn resources(read: RdsRead, place: &Placement, failures: &mut Vec<CallFailur
                 multi_az: i.multi_az().unwrap_or(false),
                 secondary_az,
                 backup_retention_days: days(i.backup_retention_period()),
+                // Cross-Region automated backup replication: the destination Region
+                // is the fourth field of the replicated backups' ARN.
+                backup_replicated_to: i
+                    .db_instance_automated_backups_replications()
+                    .iter()
+                    .filter_map(|r| r.db_instance_automated_backups_arn())
+                    .filter_map(|arn| arn.split(':').nth(3).map(str::to_string))
+                    .collect(),
                 deletion_protection: i.deletion_protection().unwrap_or(false),
                 cluster: i.db_cluster_identifier().map(|c| arns.cluster(c, arn)),
                 read_replica_source: i

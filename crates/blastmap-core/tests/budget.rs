@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use blastmap_core::analysis::Analysis;
 use blastmap_core::model::Estate;
-use blastmap_core::sim::{LostDomains, what_if};
-use blastmap_core::synth::shapes::{fan, layered, lb_chain};
+use blastmap_core::sim::{LostDomains, backup_inventory, service_summaries, what_if};
+use blastmap_core::synth::shapes::{fan, layered, lb_chain, services_on_a_chain};
 use blastmap_core::synth::{SynthConfig, generate};
 
 /// Counts live heap bytes and their peak.
@@ -56,6 +56,14 @@ fn measure(shape: impl FnOnce() -> Estate) -> (Duration, usize) {
     let az = a.estate.parse_domain("use1-az1").unwrap();
     let v = what_if(&a.topo, &LostDomains::new(&a.estate, &[az]));
     assert_eq!(v.paths.len(), a.topo.paths().len());
+    // A Region loss: every service's entry point, data recovery and DR tier.
+    let region = a.estate.parse_domain("us-east-1").unwrap();
+    let v = what_if(&a.topo, &LostDomains::new(&a.estate, &[region]));
+    assert_eq!(
+        service_summaries(&a.estate, &a.topo, &v).len(),
+        a.topo.services().len()
+    );
+    backup_inventory(&a.estate, &a.topo);
     let took = start.elapsed();
     let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
     drop(a);
@@ -135,6 +143,17 @@ fn many_regions() {
                 ..Default::default()
             })
         }),
+        Duration::from_secs(30),
+        600,
+    );
+}
+
+#[test]
+fn ten_thousand_services_on_a_chain_each_with_its_data() {
+    // Service i reaches the tables of every service after it: 50 million pairs.
+    within(
+        "10,000 services on a chain",
+        measure(|| services_on_a_chain(10_000)),
         Duration::from_secs(30),
         600,
     );

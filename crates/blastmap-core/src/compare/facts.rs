@@ -228,6 +228,23 @@ pub(super) fn rule_facts(e: &Estate, idx: ResIdx) -> Vec<(&'static str, String)>
             facts.push(("security_groups", names(&c.security_groups)));
         }
         Facts::ServerlessCache(c) => facts.push(("security_groups", names(&c.security_groups))),
+        Facts::BackupPlan(plan) => {
+            let rules: Vec<String> = (plan.rules.iter())
+                .map(|r| {
+                    format!(
+                        "{} → {}",
+                        r.schedule.as_deref().unwrap_or("?"),
+                        r.copy_regions.join("+")
+                    )
+                })
+                .collect();
+            facts.push(("rules", list(rules)));
+            facts.push(("resources", names(&plan.resources)));
+        }
+        Facts::ProtectedResource(p) => {
+            let regions: Vec<String> = p.recovery_points.iter().map(|r| r.region.clone()).collect();
+            facts.push(("copies_in", list(regions)));
+        }
         Facts::DnsRecords(d) => {
             facts.push(("routing", format!("{:?}", d.routing).to_lowercase()));
             let members: Vec<String> = (d.members.iter())

@@ -3,6 +3,7 @@
 //! Codes and categories: `../shared/domain.md` §5 (AWS resilience analysis framework).
 
 mod asg_imbalanced;
+mod backup_stale;
 mod cache_no_failover;
 mod db_single_az;
 mod db_writer_only;
@@ -13,6 +14,7 @@ mod lb_az_without_targets;
 mod low_capacity_after_az_loss;
 mod nat_cross_az;
 mod no_backups;
+mod no_cross_region_backup;
 mod no_deletion_protection;
 mod no_health_evaluation;
 mod spof_az;
@@ -100,7 +102,7 @@ impl Rule {
     }
 }
 
-/// Every rule, in the order of `domain.md` §5, then §8 and §9.
+/// Every rule, in the order of `domain.md` §5, then §8, §9 and §11.
 pub const RULES: &[&Rule] = &[
     &spof_az::RULE,
     &spof_region::RULE,
@@ -120,6 +122,8 @@ pub const RULES: &[&Rule] = &[
     &no_health_evaluation::RULE,
     &standby_too_small::RULE,
     &dr_tier_below_target::RULE,
+    &no_cross_region_backup::RULE,
+    &backup_stale::RULE,
 ];
 
 /// What the rules look at.

@@ -1,4 +1,6 @@
-//! `no-backups`: an RDS instance or cluster with automated backups off.
+//! `no-backups`: an RDS instance or cluster with automated backups off, or any other
+//! stateful resource a user-facing path depends on (a DynamoDB table, a Redis cache)
+//! with no backup at all (`../shared/domain.md` §11).
 
 use crate::model::Facts;
 
@@ -8,7 +10,7 @@ pub const RULE: Rule = Rule {
     code: "no-backups",
     severity: Severity::High,
     category: "recoverability",
-    summary: "an RDS instance or cluster with automated backups off",
+    summary: "an RDS instance or cluster with automated backups off, or a table or cache a path depends on with none",
     check,
 };
 
@@ -26,6 +28,22 @@ fn check(ctx: &Context) -> Vec<Finding> {
                 "RDS instance"
             }
             Facts::DbCluster(c) if c.backup_retention_days == 0 => "DB cluster",
+            Facts::DynamodbTable(_) | Facts::CacheReplicationGroup(_) | Facts::CacheCluster(_) => {
+                let res = crate::model::ResIdx(i as u32);
+                let unprotected = crate::sim::backups::protection(e, &ctx.topo.backups, res)
+                    .is_some_and(|p| !p.has_backups());
+                if ctx.is_depended(res) && unprotected {
+                    out.push(RULE.finding(
+                        vec![res],
+                        format!(
+                            "{} {} has no backup (no point-in-time recovery, snapshots, copies or AWS Backup plan) although user-facing paths depend on it",
+                            r.kind().label(),
+                            r.name
+                        ),
+                    ));
+                }
+                continue;
+            }
             _ => continue,
         };
         out.push(RULE.finding(

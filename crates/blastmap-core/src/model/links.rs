@@ -428,10 +428,14 @@ fn resolve_chunk(
                 }
             }
             // Entry points name load balancers by DNS name or ARN: `entry_points`.
+            // Backups name what they protect by ARN, which may be outside the scan (an
+            // EBS volume): the engine looks them up (`sim::backups`).
             Facts::DynamodbTable(_)
             | Facts::DnsRecords(_)
             | Facts::Accelerator(_)
-            | Facts::Distribution(_) => {}
+            | Facts::Distribution(_)
+            | Facts::BackupPlan(_)
+            | Facts::ProtectedResource(_) => {}
         }
     }
     links

@@ -115,6 +115,7 @@ pub enum Service {
     #[serde(rename = "globalaccelerator")]
     GlobalAccelerator,
     Cloudfront,
+    Backup,
 }
 
 impl Service {
@@ -140,6 +141,7 @@ impl Service {
             Kind::DnsRecords => Service::Route53,
             Kind::Accelerator => Service::GlobalAccelerator,
             Kind::Distribution => Service::Cloudfront,
+            Kind::BackupPlan | Kind::ProtectedResource => Service::Backup,
         }
     }
 
@@ -158,6 +160,7 @@ impl Service {
             Service::Route53 => "route53",
             Service::GlobalAccelerator => "globalaccelerator",
             Service::Cloudfront => "cloudfront",
+            Service::Backup => "backup",
         }
     }
 }

@@ -86,6 +86,8 @@ resource_kinds! {
     ServerlessCache => "serverless_cache", "ElastiCache serverless cache";
     DynamodbTable => "dynamodb_table", "DynamoDB table";
     DnsRecords => "dns_records", "Route 53 records";
+    BackupPlan => "backup_plan", "AWS Backup plan";
+    ProtectedResource => "protected_resource", "AWS Backup protected resource";
     Accelerator => "accelerator", "Global Accelerator";
     Distribution => "distribution", "CloudFront distribution";
 }
@@ -447,6 +449,10 @@ pub struct DbInstance {
     pub secondary_az: Option<String>,
     #[serde(default)]
     pub backup_retention_days: u32,
+    /// Regions its automated backups are replicated to
+    /// (`DBInstanceAutomatedBackupsReplications`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub backup_replicated_to: Vec<String>,
     #[serde(default)]
     pub deletion_protection: bool,
     /// The cluster this instance is a member of.

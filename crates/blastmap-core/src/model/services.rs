@@ -368,3 +368,149 @@ pub fn dns_key(name: &str) -> String {
         .map(str::to_string)
         .unwrap_or(lower)
 }
+
+/// An AWS Backup plan (`../shared/domain.md` §11): its rules' schedules and the
+/// Regions they copy recovery points to, and the resources it selects.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackupPlan {
+    pub rules: Vec<BackupRule>,
+    /// Resources it protects (ARNs), as its selections resolve.
+    #[serde(default)]
+    pub resources: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackupRule {
+    pub name: String,
+    /// `ScheduleExpression` (`cron(0 5 ? * * *)`, `rate(12 hours)`).
+    #[serde(default)]
+    pub schedule: Option<String>,
+    /// How often it runs, in hours, when known otherwise than from `schedule` (which
+    /// [`BackupRule::interval_hours`] reads).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub every_hours: Option<u32>,
+    /// Regions of the vaults its copy actions copy to.
+    #[serde(default)]
+    pub copy_regions: Vec<String>,
+}
+
+impl BackupRule {
+    /// How often the rule runs, in hours: `every_hours`, else read from the schedule.
+    pub fn interval_hours(&self) -> Option<u32> {
+        self.every_hours
+            .or_else(|| self.schedule.as_deref().and_then(schedule_hours))
+    }
+}
+
+/// The longest gap between two runs of an AWS Backup schedule expression, in hours
+/// (rounded up to a whole hour): `rate(12 hours)`, `rate(1 day)`, `cron(0 5 ? * * *)`
+/// (daily), `cron(0 */6 * * ? *)`, `cron(0 5 ? * SUN *)` (weekly), `cron(0 5 1 * ? *)`
+/// (monthly, counted as 31 days). `None` when it is neither.
+/// (aws-backup/latest/devguide/creating-a-backup-plan.html)
+pub fn schedule_hours(expr: &str) -> Option<u32> {
+    let expr = expr.trim();
+    if let Some(body) = expr.strip_prefix("rate(").and_then(|b| b.strip_suffix(')')) {
+        let (n, unit) = body.trim().split_once(' ')?;
+        let n: u32 = n.parse().ok().filter(|n| *n > 0)?;
+        return match unit.trim().trim_end_matches('s') {
+            "minute" => Some(n.div_ceil(60)),
+            "hour" => Some(n),
+            "day" => n.checked_mul(24),
+            _ => None,
+        };
+    }
+    let body = expr.strip_prefix("cron(")?.strip_suffix(')')?;
+    let fields: Vec<&str> = body.split_whitespace().collect();
+    let [_minute, hour, dom, _month, dow, ..] = fields[..] else {
+        return None;
+    };
+    let any = |f: &str| f == "*" || f == "?";
+    // Days between runs: every day, some days of the week, or a day of the month.
+    let days = if any(dom) && any(dow) {
+        1
+    } else if !any(dow) {
+        let per_week = dow
+            .split(',')
+            .map(|d| match d.split_once('-') {
+                Some(_) => 5,
+                None => 1,
+            })
+            .sum::<u32>()
+            .clamp(1, 7);
+        7u32.div_ceil(per_week)
+    } else {
+        31
+    };
+    if days > 1 {
+        return Some(days * 24);
+    }
+    // Within a day: every hour, every k hours, or at listed hours.
+    if any(hour) {
+        return Some(1);
+    }
+    if let Some((_, step)) = hour.split_once('/') {
+        return step.parse().ok().filter(|k| *k > 0);
+    }
+    let mut hours: Vec<u32> = hour
+        .split(',')
+        .map(|h| h.parse().ok().filter(|h| *h < 24))
+        .collect::<Option<_>>()?;
+    hours.sort_unstable();
+    hours.dedup();
+    let first = *hours.first()?;
+    let gaps = hours.windows(2).map(|w| w[1] - w[0]);
+    gaps.chain([first + 24 - hours[hours.len() - 1]]).max()
+}
+
+/// A resource AWS Backup holds recovery points of, with the newest one per Region
+/// (its own and every copy).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProtectedResource {
+    /// The protected resource's ARN.
+    pub resource: String,
+    pub recovery_points: Vec<RecoveryPoint>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryPoint {
+    pub region: String,
+    /// RFC 3339 creation time of the newest recovery point there.
+    pub created_at: String,
+    /// The plan that made it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::schedule_hours;
+
+    #[test]
+    fn backup_schedules_give_the_longest_gap_between_runs() {
+        assert_eq!(schedule_hours("rate(12 hours)"), Some(12));
+        assert_eq!(schedule_hours("rate(1 day)"), Some(24));
+        assert_eq!(schedule_hours("rate(90 minutes)"), Some(2));
+        assert_eq!(schedule_hours("cron(0 5 ? * * *)"), Some(24));
+        assert_eq!(schedule_hours("cron(0 */6 * * ? *)"), Some(6));
+        assert_eq!(schedule_hours("cron(0 1,13 ? * * *)"), Some(12));
+        assert_eq!(schedule_hours("cron(0 2,6 ? * * *)"), Some(20));
+        assert_eq!(schedule_hours("cron(0 5 ? * SUN *)"), Some(168));
+        assert_eq!(schedule_hours("cron(0 5 ? * MON-FRI *)"), Some(48));
+        assert_eq!(schedule_hours("cron(0 5 1 * ? *)"), Some(744));
+        assert_eq!(schedule_hours("cron(0 * ? * * *)"), Some(1));
+        for bad in [
+            "",
+            "rate(0 hours)",
+            "rate(3 weeks)",
+            "cron(0 5)",
+            "cron(0 25 ? * * *)",
+            "daily",
+        ] {
+            assert_eq!(schedule_hours(bad), None, "{bad}");
+        }
+    }
+}

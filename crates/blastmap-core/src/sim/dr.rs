@@ -1,18 +1,21 @@
-//! A service's disaster-recovery tier (`../shared/domain.md` §6, §9), from what is
-//! running: the Regions with capacity behind it, how its entry point routes and
-//! whether it sees members fail, and whether its data is replicated to another
-//! Region (Aurora global databases, DynamoDB global tables, cross-Region read
-//! replicas). Each tier comes with the evidence that decided it.
+//! A service's disaster-recovery tier (`../shared/domain.md` §6, §9, §11), from what
+//! is running: the Regions with capacity behind it, how its entry point routes and
+//! whether it sees members fail, and where its data has copies (live replicas:
+//! Aurora global databases, DynamoDB global tables, cross-Region read replicas;
+//! backups copied out of the Region). Each tier comes with the evidence that
+//! decided it; under a Region loss, each piece of data says whether it can be
+//! restored elsewhere and with what RPO.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{DR_TIER_TAG, DrTier, Estate, Facts, RegionIdx, ResIdx};
+use crate::model::{DR_TIER_TAG, DrTier, Estate, RegionIdx};
 
-use super::kinds::Unit;
-use super::kinds::entry_point::{Policy, Role};
-use super::topology::{ServiceSpec, Topology, UnitIdx};
+use super::backups::{self, CopyKind, Protection, Rpo};
+use super::kinds::entry_point::{Policy, Role, ServiceSummary, entry_label};
+use super::topology::Topology;
+use super::{LostDomains, Status, Verdict};
 
 /// A service's tier and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -26,71 +29,24 @@ pub struct DrAssessment {
     pub target: Option<DrTier>,
 }
 
-/// Data a service needs, and whether a copy lives in another Region.
-struct Data {
-    res: ResIdx,
-    name: String,
-    replicated: Option<String>,
+/// The stateful resources a service's paths need (directly or through hops), with
+/// their copies (`backups.rs`).
+pub fn data_of(estate: &Estate, topo: &Topology, service: usize) -> Vec<Protection> {
+    (topo.data[service].needs.iter())
+        .filter_map(|&res| backups::protection(estate, &topo.backups, res))
+        .collect()
 }
 
-/// The stateful resources a service's paths need (directly or through hops).
-fn data_of(estate: &Estate, topo: &Topology, spec: &ServiceSpec) -> Vec<Data> {
-    let mut out: Vec<Data> = Vec::new();
-    let mut seen: Vec<UnitIdx> = Vec::new();
-    let mut stack: Vec<UnitIdx> = spec.paths.iter().map(|&p| topo.paths[p].chain).collect();
-    let mut needs = Vec::new();
-    while let Some(u) = stack.pop() {
-        if seen.contains(&u) {
-            continue;
-        }
-        seen.push(u);
-        let unit = topo.unit(u);
-        needs.clear();
-        unit.needs(&mut needs);
-        stack.extend(needs.iter().map(|(n, _)| *n));
-        let replicated = match unit {
-            Unit::Cluster(c) => {
-                (c.global_peers.iter().find(|(_, r, _)| *r != c.region)).map(|(_, r, _)| {
-                    format!("Aurora global database, also in {}", estate.region_name(*r))
-                })
-            }
-            Unit::Table(t) => t
-                .replicas
-                .first()
-                .map(|(_, r)| format!("DynamoDB global table, replica in {r}")),
-            Unit::Rds(r) => cross_region_replica(estate, r.db, r.region),
-            Unit::Cache(_) => None,
-            _ => continue,
-        };
-        let (Some(res), name) = (unit.depended(), unit.named(estate).0) else {
-            continue;
-        };
-        if !out.iter().any(|d| d.res == res) {
-            out.push(Data {
-                res,
-                name,
-                replicated,
-            });
-        }
-    }
-    out
-}
+/// Pieces of data a tier's evidence names one by one; the rest are counted.
+const SAID_DATA: usize = 8;
 
-/// A read replica of `db` in another Region, if one is in the estate.
-fn cross_region_replica(estate: &Estate, db: ResIdx, region: RegionIdx) -> Option<String> {
-    let id = &estate.resource(db).id;
-    estate.resources().iter().find_map(|r| match &r.facts {
-        Facts::DbInstance(x)
-            if x.read_replica_source.as_deref() == Some(id.as_str()) && r.region != region =>
-        {
-            Some(format!(
-                "read replica {} in {}",
-                r.name,
-                estate.region_name(r.region)
-            ))
-        }
-        _ => None,
-    })
+/// The service's tier, with its evidence, computed once per topology.
+pub fn tier<'t>(estate: &Estate, topo: &'t Topology, service: usize) -> &'t DrAssessment {
+    &topo.dr.get_or_init(|| {
+        (0..topo.services.len())
+            .map(|s| assess(estate, topo, s))
+            .collect()
+    })[service]
 }
 
 /// The service's tier, with its evidence.
@@ -107,7 +63,7 @@ pub fn assess(estate: &Estate, topo: &Topology, service: usize) -> DrAssessment 
         .map(|(r, c)| (estate.region_name(*r).to_string(), *c))
         .collect();
     regions.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let data = data_of(estate, topo, spec);
+    let data = data_of(estate, topo, service);
     let mut evidence = Vec::new();
     let running: Vec<&str> = regions.iter().map(|(r, _)| r.as_str()).collect();
     evidence.push(match running.len() {
@@ -123,50 +79,81 @@ pub fn assess(estate: &Estate, topo: &Topology, service: usize) -> DrAssessment 
             ));
         }
     }
-    let unreplicated: Vec<&str> = (data.iter())
-        .filter(|d| d.replicated.is_none())
-        .map(|d| d.name.as_str())
-        .collect();
-    for d in &data {
-        evidence.push(match &d.replicated {
-            Some(how) => format!("{}: {how}", d.name),
-            None => format!("{}: no copy outside its Region", d.name),
+    // Per piece of data: a live copy elsewhere, a backup elsewhere, or nothing. The
+    // first few are said; the rest are counted.
+    let (mut all_replicated, mut all_elsewhere) = (true, true);
+    let mut unsaid = (0, 0);
+    for (i, d) in data.iter().enumerate() {
+        let outside = d.outside(&d.region);
+        let replica = (outside.iter()).find(|c| matches!(c.how, CopyKind::Replica(_)));
+        let backup = outside.first();
+        all_replicated &= replica.is_some();
+        all_elsewhere &= backup.is_some();
+        if i >= SAID_DATA {
+            unsaid.0 += 1;
+            unsaid.1 += usize::from(backup.is_none());
+            continue;
+        }
+        evidence.push(match (replica, backup) {
+            (Some(c), _) => format!("{}: {} in {}", d.name, c.how.label(), c.region),
+            (None, Some(c)) => format!(
+                "{}: {} in {} (RPO {})",
+                d.name,
+                c.how.label(),
+                c.region,
+                c.rpo.describe()
+            ),
+            (None, None) => format!("{}: no copy outside {}", d.name, d.region),
         });
     }
-    let data_elsewhere = unreplicated.is_empty() && !data.is_empty();
+    if unsaid.0 > 0 {
+        evidence.push(format!(
+            "{} more pieces of data, {} of them with no copy outside their Region",
+            unsaid.0, unsaid.1
+        ));
+    }
+    if topo.data[service].partial {
+        evidence.push(format!(
+            "only the first {} pieces of data were looked at: the service reaches more",
+            data.len()
+        ));
+    }
     let routing = spec.entry.as_ref().map(|e| {
         let evaluated = e.members.iter().all(|m| m.evaluated);
         let failover = matches!(e.policy, Policy::Failover)
-            || e.members
-                .iter()
-                .any(|m| m.role == Role::Standby || m.role == Role::Secondary);
+            || (e.members.iter()).any(|m| m.role == Role::Standby || m.role == Role::Secondary);
         (evaluated, failover)
     });
-    match routing {
-        Some((true, false)) => evidence
-            .push("its entry point sends users to every Region and sees members fail".into()),
-        Some((true, true)) => evidence.push(
-            "its entry point fails over to the other Region when it sees the first fail".into(),
-        ),
-        Some((false, _)) => evidence
-            .push("its entry point cannot see every member fail (no health evaluation)".into()),
-        None if running.len() > 1 => evidence.push(
-            "no entry point blastmap can see: how users reach the other Region is unknown".into(),
-        ),
-        None => {}
-    }
+    evidence.extend(
+        match routing {
+            Some((true, false)) => {
+                Some("its entry point sends users to every Region and sees members fail")
+            }
+            Some((true, true)) => {
+                Some("its entry point fails over to the other Region when it sees the first fail")
+            }
+            Some((false, _)) => {
+                Some("its entry point cannot see every member fail (no health evaluation)")
+            }
+            None if running.len() > 1 => {
+                Some("no entry point blastmap can see: how users reach the other Region is unknown")
+            }
+            None => None,
+        }
+        .map(String::from),
+    );
     let tier = match (running.len(), routing) {
-        (2.., Some((true, false))) if unreplicated.is_empty() => DrTier::ActiveActive,
+        (2.., Some((true, false))) if all_replicated => DrTier::ActiveActive,
         (2.., _) => DrTier::WarmStandby,
-        (1, _) if data_elsewhere => DrTier::PilotLight,
+        (1, _) if all_replicated && !data.is_empty() => DrTier::PilotLight,
+        (1, _) if all_elsewhere && !data.is_empty() => DrTier::BackupRestore,
         _ => DrTier::None,
     };
-    let target = declared_target(estate, topo, service);
     DrAssessment {
         tier,
         evidence,
         regions,
-        target,
+        target: declared_target(estate, topo, service),
     }
 }
 
@@ -186,14 +173,63 @@ fn declared_target(estate: &Estate, topo: &Topology, service: usize) -> Option<D
         })
 }
 
-/// Every service's summary under a verdict: status, entry point, the routing's
-/// answer with the share of capacity that serves, and its DR tier.
-pub fn services(
+/// Whether a service's data can be restored after its Region is lost, per stateful
+/// dependency: where, how, and the RPO.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DataRecovery {
+    pub name: String,
+    /// The lost Region the data lived in.
+    pub region: String,
+    /// Where a copy survives, if one does.
+    pub restorable_in: Option<String>,
+    pub how: Option<String>,
+    pub rpo: Option<Rpo>,
+}
+
+impl DataRecovery {
+    pub fn describe(&self) -> String {
+        match (&self.restorable_in, &self.how, self.rpo) {
+            (Some(region), Some(how), Some(rpo)) => format!(
+                "{} can be restored in {region} from {how} (RPO {})",
+                self.name,
+                rpo.describe()
+            ),
+            _ => format!(
+                "{} has no copy outside {}: lost with it",
+                self.name, self.region
+            ),
+        }
+    }
+}
+
+/// For each stateful dependency of the service in a lost Region: the best copy
+/// outside it.
+pub fn data_recovery(
     estate: &Estate,
     topo: &Topology,
-    verdict: &super::Verdict,
-) -> Vec<super::kinds::entry_point::ServiceSummary> {
-    use super::kinds::entry_point::{ServiceSummary, entry_label};
+    service: usize,
+    lost: &LostDomains,
+) -> Vec<DataRecovery> {
+    data_of(estate, topo, service)
+        .into_iter()
+        .filter(|d| lost.region(estate.resource(d.res).region))
+        .map(|d| {
+            let best = d.outside(&d.region).into_iter().next().cloned();
+            DataRecovery {
+                name: d.name.clone(),
+                region: d.region.clone(),
+                restorable_in: best.as_ref().map(|c| c.region.clone()),
+                how: best.as_ref().map(|c| c.how.label()),
+                rpo: best.map(|c| c.rpo),
+            }
+        })
+        .collect()
+}
+
+/// Every service's summary under a verdict: status, entry point, the routing's
+/// answer with the share of capacity that serves, its data's recovery from a lost
+/// Region, and its DR tier.
+pub fn services(estate: &Estate, topo: &Topology, verdict: &Verdict) -> Vec<ServiceSummary> {
     (verdict.services.iter())
         .map(|sv| {
             let spec = &topo.services[sv.service];
@@ -202,7 +238,7 @@ pub fn services(
                 (Some(e), Some(ev)) => {
                     let mut text = ev.cause.describe(estate, e, &spec.name);
                     if let Some((before, after)) =
-                        sv.capacity.filter(|_| sv.status == super::Status::Degraded)
+                        sv.capacity.filter(|_| sv.status == Status::Degraded)
                         && before > 0
                     {
                         text.push_str(&format!(": {}% of capacity", after * 100 / before));
@@ -217,7 +253,8 @@ pub fn services(
                 entry_point: entry.map(|e| entry_label(estate, e)),
                 reason,
                 capacity: sv.capacity,
-                dr: assess(estate, topo, sv.service),
+                data: data_recovery(estate, topo, sv.service, &verdict.lost),
+                dr: tier(estate, topo, sv.service).clone(),
             }
         })
         .collect()

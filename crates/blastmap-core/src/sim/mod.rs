@@ -4,6 +4,7 @@
 //! [`what_if`] evaluates one scenario in one pass over it; [`Matrix::build`]
 //! evaluates every single-AZ and single-Region loss.
 
+pub mod backups;
 mod check;
 mod detail;
 mod dr;
@@ -17,9 +18,13 @@ mod view;
 
 use serde::Serialize;
 
+pub use backups::{DataProtection, inventory as backup_inventory};
 pub use check::{CheckResult, Offender, Subject, Tolerance, check};
 pub use detail::{AzCapacity, HopDetail, PathDetail, dependency_label, path_detail};
-pub use dr::{DrAssessment, assess as dr_tier, services as service_summaries};
+pub use dr::{
+    DataRecovery, DrAssessment, data_of, data_recovery, services as service_summaries,
+    tier as dr_tier,
+};
 pub use evaluate::{
     Evaluation, Outcome, PathVerdict, Scenario, ServiceVerdict, Verdict, what_if,
     what_if_exhaustive,

@@ -73,6 +73,12 @@ pub struct Topology {
     pub(super) cycle_of: Vec<u32>,
     /// Every unit's outcome with nothing lost.
     pub(super) baseline: Vec<super::Outcome>,
+    /// What points at each resource's data: backups, replicas (`backups.rs`).
+    pub(crate) backups: super::backups::Index,
+    /// Per service, the stateful resources its paths need (`backups::walk`).
+    pub(crate) data: Vec<super::backups::ServiceData>,
+    /// Per service, its DR tier: computed on first use, as it needs no scenario.
+    pub(crate) dr: std::sync::OnceLock<Vec<super::DrAssessment>>,
 }
 
 impl Topology {
@@ -156,7 +162,13 @@ impl Topology {
             cycles: compiled.cycles,
             cycle_of: compiled.cycle_of,
             baseline: Vec::new(),
+            backups: super::backups::Index::build(estate),
+            data: Vec::new(),
+            dr: std::sync::OnceLock::new(),
         };
+        topo.data = (0..topo.services.len())
+            .map(|s| super::backups::walk(estate, &topo, s))
+            .collect();
         topo.baseline = super::evaluate::baseline(&topo, &super::LostDomains::none(estate));
         topo
     }
@@ -167,6 +179,11 @@ impl Topology {
 
     pub fn services(&self) -> &[ServiceSpec] {
         &self.services
+    }
+
+    /// What points at each resource's data (`backups.rs`).
+    pub fn backups(&self) -> &super::backups::Index {
+        &self.backups
     }
 
     pub fn path_summary(&self, estate: &Estate, path: usize) -> PathSummary {

@@ -202,6 +202,8 @@ fn name_prefix(kind: Kind) -> &'static str {
         Kind::DnsRecords => "records",
         Kind::Accelerator => "accelerator",
         Kind::Distribution => "distribution",
+        Kind::BackupPlan => "backup-plan",
+        Kind::ProtectedResource => "protected",
     }
 }
 
@@ -472,6 +474,18 @@ impl Pseudonyms<'_> {
                 self.ids(&mut asg.subnets);
                 self.ids(&mut asg.instances);
                 self.ids(&mut asg.target_groups);
+            }
+            Facts::BackupPlan(plan) => {
+                for rule in &mut plan.rules {
+                    rule.name = self.named("rule", &rule.name);
+                }
+                self.ids(&mut plan.resources);
+            }
+            Facts::ProtectedResource(p) => {
+                p.resource = self.id(&p.resource);
+                for rp in &mut p.recovery_points {
+                    id(self, &mut rp.plan);
+                }
             }
             Facts::DbInstance(db) => {
                 id(self, &mut db.cluster);

@@ -227,7 +227,11 @@ impl Gen {
         if self.rng.chance(5) {
             self.b.declared_mut().hard_egress.push(lb_arn.clone());
         }
-        if let Some(db) = self.database(service, account, region, &sg_db, &zones)
+        let db = self.database(service, account, region, &sg_db, &zones);
+        if let Some(db) = &db {
+            self.backups(db, account, region);
+        }
+        if let Some(db) = db
             && self.rng.chance(5)
         {
             // What security groups cannot say: a declared dependency, sometimes soft.
@@ -290,6 +294,7 @@ impl Gen {
                     multi_az,
                     secondary_az: standby.map(String::from),
                     backup_retention_days: backups,
+                    backup_replicated_to: Vec::new(),
                     deletion_protection: protected,
                     cluster: cluster.map(String::from),
                     read_replica_source: None,

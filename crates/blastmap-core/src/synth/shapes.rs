@@ -139,6 +139,26 @@ pub fn lb_chain(n: usize, tgs: usize, cycle: bool) -> Estate {
     s.build()
 }
 
+/// [`lb_chain`] where every load balancer is its own service and needs its own
+/// DynamoDB table: service `i` reaches the `n - i` tables down the chain, so listing
+/// each service's data naively costs n² / 2.
+pub fn services_on_a_chain(n: usize) -> Estate {
+    let mut s = Shape::new(&format!("{n} services on a chain, a table each"));
+    for i in 0..n {
+        let lb = s.lb(i, 1);
+        s.b.declared_mut()
+            .services
+            .insert(lb.clone(), format!("svc-{i}"));
+        let table = format!("table-{i}");
+        s.add(&table, None, Facts::DynamodbTable(DynamodbTable::default()));
+        s.depends(&lb, &table);
+    }
+    for i in 0..n.saturating_sub(1) {
+        s.depends(&format!("lb-{i}"), &format!("lb-{}", i + 1));
+    }
+    s.build()
+}
+
 /// `layers` layers of `width` load balancers; each depends on `fanout` load balancers
 /// of the next layer (two target groups each).
 pub fn layered(layers: usize, width: usize, fanout: usize) -> Estate {

@@ -70,6 +70,8 @@ fn every_code_of_the_domain_reference_has_a_rule() {
             "no-health-evaluation",
             "standby-too-small",
             "dr-tier-below-target",
+            "no-cross-region-backup",
+            "backup-stale",
         ]
     );
 }

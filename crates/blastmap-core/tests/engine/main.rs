@@ -1,5 +1,6 @@
 //! Engine tests: the failure rules, the findings, snapshots. One binary, several modules.
 
+mod backups;
 mod demo;
 mod findings;
 mod fixture;

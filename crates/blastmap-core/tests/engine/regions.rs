@@ -325,7 +325,7 @@ fn evaluated_shares_across_regions_with_replicated_data_are_active_active() {
     assert!(
         dr.evidence
             .iter()
-            .any(|e| e == "carts: DynamoDB global table, replica in eu-west-1")
+            .any(|e| e == "carts: DynamoDB global table in eu-west-1")
     );
 }
 

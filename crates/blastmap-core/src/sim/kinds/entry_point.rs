@@ -373,6 +373,8 @@ pub struct ServiceSummary {
     pub reason: Option<String>,
     /// Capacity serving before and right after the loss (in one unit).
     pub capacity: Option<(u64, u64)>,
+    /// Its data in a lost Region: whether it can be restored elsewhere, and the RPO.
+    pub data: Vec<crate::sim::DataRecovery>,
     pub dr: crate::sim::DrAssessment,
 }
 
