@@ -18,7 +18,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use ratatui::crossterm::execute;
@@ -26,6 +25,7 @@ use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use ratatui::layout::Rect;
+use ratatui::{Frame, Terminal};
 use thiserror::Error;
 use tokio::sync::mpsc;
 
@@ -158,14 +158,10 @@ async fn run_loop(start: Start) -> Result<(), TuiError> {
 
     let mut tick = tokio::time::interval(Duration::from_millis(250));
     let mut dirty = true;
-    // For the end-to-end test of terminal restoration on panic.
-    let panic_for_test = std::env::var_os("BLASTMAP_TEST_PANIC").is_some();
+    let render = renderer();
     loop {
         if dirty {
-            terminal.draw(|f| view::render(&app, f))?;
-            if panic_for_test && app.engine.is_some() {
-                panic!("BLASTMAP_TEST_PANIC is set: panicking on purpose after drawing");
-            }
+            terminal.draw(|f| render(&app, f))?;
         }
         let action = tokio::select! {
             Some(ev) = event_rx.recv() => match ev {
@@ -200,6 +196,27 @@ async fn run_loop(start: Start) -> Result<(), TuiError> {
     match app.fatal {
         Some(message) => Err(TuiError::Load(message)),
         None => Ok(()),
+    }
+}
+
+/// How the loop draws: `view::render`; in debug builds with `BLASTMAP_TEST_PANIC`
+/// set, one that panics once it has drawn an estate, for the end-to-end test of
+/// terminal restoration on panic.
+fn renderer() -> fn(&App, &mut Frame) {
+    #[cfg(debug_assertions)]
+    {
+        if std::env::var_os("BLASTMAP_TEST_PANIC").is_some() {
+            return render_then_panic;
+        }
+    }
+    view::render
+}
+
+#[cfg(debug_assertions)]
+fn render_then_panic(app: &App, frame: &mut Frame) {
+    view::render(app, frame);
+    if app.engine.is_some() {
+        panic!("BLASTMAP_TEST_PANIC is set: panicking on purpose after drawing");
     }
 }
 
