@@ -158,7 +158,7 @@ fn marking_an_az_lost_turns_paths_down_and_degraded() {
     let mut h = Harness::demo(120, 32);
     h.select_az("use1-az4");
     h.press("space");
-    assert_eq!(h.app.lost.len(), 1);
+    assert_eq!(h.app.lost_domains().len(), 1);
     assert_eq!(h.status_of("checkout-alb", "checkout-web"), Status::Down);
     assert_eq!(
         h.status_of("storefront-alb", "storefront-web"),
@@ -172,7 +172,7 @@ fn marking_an_az_lost_turns_paths_down_and_degraded() {
     insta::assert_snapshot!(h.screen());
     // Space again restores it.
     h.press("1 space");
-    assert!(h.app.lost.is_empty());
+    assert!(h.app.lost_domains().is_empty());
     assert!(h.screen().contains("0 down, 0 degraded, 10 ok"));
 }
 
@@ -208,7 +208,7 @@ fn the_matrix_shows_every_loss_and_enter_applies_one() {
         h.press("l");
     }
     h.press("enter");
-    assert_eq!(h.app.lost, vec![az2]);
+    assert_eq!(h.app.lost_domains().to_vec(), vec![az2]);
     assert!(h.screen().contains("lost: use1-az2 │ 3 down"));
 }
 
@@ -277,7 +277,7 @@ fn command_mode_reports_errors_in_the_flash_line() {
         "{}",
         h.screen()
     );
-    assert!(h.app.lost.is_empty());
+    assert!(h.app.lost_domains().is_empty());
     h.command("frobnicate");
     assert!(h.screen().contains("unknown command :frobnicate"));
     h.command("open /nonexistent/estate.json");
@@ -800,20 +800,20 @@ fn lose_and_restore_say_what_they_did_not_do() {
     let mut h = Harness::demo(120, 32);
     h.command("restore use1-az6");
     assert_eq!(h.app.flash.as_ref().unwrap().text, "use1-az6 is not lost");
-    assert!(h.app.lost.is_empty());
+    assert!(h.app.lost_domains().is_empty());
     h.command("lose use1-az4");
     h.command("lose use1-az4,use1-az1");
     assert_eq!(
         h.app.flash.as_ref().unwrap().text,
         "lost use1-az1; use1-az4 is already lost"
     );
-    assert_eq!(h.app.lost.len(), 2);
+    assert_eq!(h.app.lost_domains().len(), 2);
     h.command("restore use1-az1 eu-west-1");
     assert_eq!(
         h.app.flash.as_ref().unwrap().text,
         "restored use1-az1; eu-west-1 is not lost"
     );
-    assert_eq!(h.app.lost.len(), 1);
+    assert_eq!(h.app.lost_domains().len(), 1);
 }
 
 #[test]
@@ -877,13 +877,13 @@ fn an_az_lost_with_its_region_is_said_so() {
         h.app.flash.as_ref().unwrap().text,
         "use1-az2 (with us-east-1) is already lost"
     );
-    assert_eq!(h.app.lost.len(), 1);
+    assert_eq!(h.app.lost_domains().len(), 1);
     h.command("restore use1-az4");
     assert_eq!(
         h.app.flash.as_ref().unwrap().text,
         "use1-az4 is lost with us-east-1: :restore us-east-1 brings it back"
     );
-    assert_eq!(h.app.lost.len(), 1);
+    assert_eq!(h.app.lost_domains().len(), 1);
 }
 
 #[test]
@@ -952,11 +952,32 @@ fn an_az_named_with_its_region_in_one_command_is_lost_with_it() {
         h.app.flash.as_ref().unwrap().text,
         "lost us-east-1; use1-az1 (with us-east-1) is already lost"
     );
-    assert_eq!(h.app.lost.len(), 1);
+    assert_eq!(h.app.lost_domains().len(), 1);
     h.command("restore us-east-1 use1-az1");
     assert_eq!(
         h.app.flash.as_ref().unwrap().text,
         "restored us-east-1; use1-az1 is not lost"
     );
-    assert!(h.app.lost.is_empty());
+    assert!(h.app.lost_domains().is_empty());
+}
+
+#[test]
+fn space_on_an_az_lost_with_its_region_says_how_to_bring_it_back() {
+    let mut h = Harness::demo(120, 32);
+    h.command("lose us-east-1");
+    h.select_az("use1-az4");
+    h.press("space");
+    assert_eq!(
+        h.app.flash.as_ref().unwrap().text,
+        "use1-az4 is lost with us-east-1: :restore us-east-1 brings it back"
+    );
+    assert_eq!(h.app.lost_domains().len(), 1);
+    // An AZ lost by name is restored by name, as before.
+    h.command("clear");
+    h.select_az("use1-az4");
+    h.press("space");
+    assert_eq!(h.app.flash.as_ref().unwrap().text, "lost use1-az4");
+    h.press("space");
+    assert_eq!(h.app.flash.as_ref().unwrap().text, "restored use1-az4");
+    assert!(h.app.lost_domains().is_empty());
 }

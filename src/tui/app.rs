@@ -1,5 +1,7 @@
 //! The app's state and `update`, the one place it changes.
 
+mod lost;
+
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -11,7 +13,7 @@ use ratatui::layout::Rect;
 
 use crate::discover::{ScanEvent, UnitState};
 use crate::model::{Domain, ModelError, ResIdx, Service};
-use crate::sim::{Status, Verdict};
+use crate::sim::{LostDomains, Status, Verdict};
 
 use super::action::{Action, Effect};
 use super::engine::{Engine, Loaded};
@@ -122,8 +124,8 @@ pub struct App {
     pub area: Rect,
     pub engine: Option<Arc<Engine>>,
     pub verdict: Option<Arc<Verdict>>,
-    /// Domains lost, in the order the user lost them.
-    pub lost: Vec<Domain>,
+    /// The domains lost, by the engine's rules; `None` until an estate is loaded.
+    pub lost: Option<LostDomains>,
     pub generation: u64,
     pub simulating: bool,
     pub screen: Screen,
@@ -179,7 +181,7 @@ impl App {
             area,
             engine: None,
             verdict: None,
-            lost: Vec::new(),
+            lost: None,
             generation: 0,
             simulating: false,
             screen: Screen::Domains,
@@ -254,28 +256,9 @@ impl App {
         &self.filters[self.screen.index()]
     }
 
+    /// Whether the verdict shown has the domain lost (directly or with its Region).
     pub fn is_lost(&self, d: Domain) -> bool {
-        self.verdict.as_ref().is_some_and(|v| match d {
-            Domain::Az(az) => v.lost.az(az),
-            Domain::Region(r) => v.lost.region(r),
-        })
-    }
-
-    /// The lost Region an AZ is lost with, if it is.
-    /// The Region in `lost` that AZ `d` is lost with, if any.
-    fn lost_region_of(&self, d: Domain, lost: &[Domain]) -> Option<String> {
-        let Domain::Az(az) = d else { return None };
-        let engine = self.engine.as_ref()?;
-        let region = engine.estate.az(az).region;
-        lost.contains(&Domain::Region(region))
-            .then(|| engine.estate.region_name(region).to_string())
-    }
-
-    /// A domain as the estate names it (empty before an estate is loaded).
-    fn domain_name(&self, d: Domain) -> String {
-        self.engine
-            .as_ref()
-            .map_or(String::new(), |e| e.estate.domain_name(d).to_string())
+        self.verdict.as_ref().is_some_and(|v| v.lost.contains(d))
     }
 
     fn flash(&mut self, text: impl Into<String>, error: bool) {
@@ -329,9 +312,9 @@ impl App {
     // ---- loading and scenarios ----
 
     fn install(&mut self, loaded: Loaded) {
+        self.lost = Some(LostDomains::none(&loaded.engine.estate));
         self.engine = Some(loaded.engine);
         self.verdict = Some(loaded.baseline);
-        self.lost.clear();
         self.generation += 1;
         self.simulating = false;
         self.detail = None;
@@ -344,26 +327,6 @@ impl App {
         self.matrix_col = 0;
         self.rebuild_tree();
         self.reorder_all();
-    }
-
-    fn set_lost(&mut self, lost: Vec<Domain>) -> Vec<Effect> {
-        self.lost = lost;
-        self.generation += 1;
-        self.simulating = true;
-        vec![Effect::Simulate {
-            generation: self.generation,
-            lost: self.lost.clone(),
-        }]
-    }
-
-    fn toggle_loss(&mut self, d: Domain) -> Vec<Effect> {
-        let mut lost = self.lost.clone();
-        if let Some(i) = lost.iter().position(|x| *x == d) {
-            lost.remove(i);
-        } else {
-            lost.push(d);
-        }
-        self.set_lost(lost)
     }
 
     // ---- ordering and filtering ----
@@ -629,7 +592,7 @@ impl App {
                 // A rescan keeps the scenario: the same domains, by name, lost again.
                 let lost_names: Vec<String> = match &self.engine {
                     Some(old) => self
-                        .lost
+                        .lost_domains()
                         .iter()
                         .map(|d| old.estate.domain_name(*d).to_string())
                         .collect(),
@@ -650,7 +613,7 @@ impl App {
                 if lost.is_empty() {
                     Vec::new()
                 } else {
-                    self.set_lost(lost)
+                    self.set_lost(LostDomains::new(&engine.estate, &lost))
                 }
             }
             Action::Loaded {
@@ -778,15 +741,8 @@ impl App {
                     self.set_filter(String::new());
                 }
             }
-            Command::ToggleLoss => return self.on_toggle_loss(),
-            Command::ClearLosses => {
-                if self.lost.is_empty() {
-                    self.flash("nothing is lost", false);
-                } else {
-                    self.flash("restored every AZ and Region", false);
-                    return self.set_lost(Vec::new());
-                }
-            }
+            Command::ToggleLoss => return self.toggle_loss(),
+            Command::ClearLosses => return self.clear_losses(),
             Command::CycleGrouping => {
                 self.grouping = self.grouping.next();
                 self.toggled.clear();
@@ -924,7 +880,9 @@ impl App {
                         format!("applied: lose {}", engine.estate.domain_name(d)),
                         false,
                     );
-                    return self.set_lost(vec![d]);
+                    let mut lost = LostDomains::none(&engine.estate);
+                    lost.lose(d);
+                    return self.set_lost(lost);
                 }
             }
             Screen::Findings => {
@@ -939,37 +897,6 @@ impl App {
             }
         }
         Vec::new()
-    }
-
-    fn on_toggle_loss(&mut self) -> Vec<Effect> {
-        let Some(engine) = self.engine.clone() else {
-            return Vec::new();
-        };
-        let domain = match self.screen {
-            Screen::Domains => self
-                .tree
-                .as_ref()
-                .and_then(|t| t.rows.get(self.domains.cursor))
-                .and_then(|r| r.domain),
-            Screen::Matrix => engine.matrix.domains.get(self.matrix_col).copied(),
-            _ => None,
-        };
-        match domain {
-            Some(d) => {
-                let name = engine.estate.domain_name(d);
-                let verb = if self.lost.contains(&d) {
-                    "restored"
-                } else {
-                    "lost"
-                };
-                self.flash(format!("{verb} {name}"), false);
-                self.toggle_loss(d)
-            }
-            None => {
-                self.flash("select an AZ or a Region to lose", true);
-                Vec::new()
-            }
-        }
     }
 
     fn set_filter(&mut self, text: String) {
@@ -1049,92 +976,12 @@ impl App {
                 true,
             ),
             "lose" => match parse(&args) {
-                Ok(ds) => {
-                    let mut lost = self.lost.clone();
-                    let (mut added, mut already) = (Vec::new(), Vec::new());
-                    // An AZ named with its Region in one command is lost with it.
-                    let mut with_regions = lost.clone();
-                    with_regions.extend(ds.iter().filter(|d| matches!(d, Domain::Region(_))));
-                    let mut ds = ds;
-                    let mut once = Vec::new();
-                    ds.retain(|d| {
-                        let first = !once.contains(d);
-                        once.push(*d);
-                        first
-                    });
-                    for d in ds {
-                        let name = self.domain_name(d);
-                        if lost.contains(&d) {
-                            already.push(name);
-                        } else if let Some(region) = self.lost_region_of(d, &with_regions) {
-                            already.push(format!("{name} (with {region})"));
-                        } else {
-                            lost.push(d);
-                            added.push(name);
-                        }
-                    }
-                    self.flash(said("lost", &added, "already lost", &already), added.is_empty());
-                    if !added.is_empty() {
-                        return self.set_lost(lost);
-                    }
-                }
+                Ok(ds) => return self.lose(ds),
                 Err(e) => self.flash(e, true),
             },
-            "restore" if args.is_empty() => match self.lost.last().copied() {
-                Some(d) => {
-                    let name = self.domain_name(d);
-                    self.flash(format!("restored {name}"), false);
-                    let mut lost = self.lost.clone();
-                    lost.pop();
-                    return self.set_lost(lost);
-                }
-                None => self.flash("nothing is lost", false),
-            },
+            "restore" if args.is_empty() => return self.restore_last(),
             "restore" => match parse(&args) {
-                Ok(mut ds) => {
-                    ds.sort();
-                    ds.dedup();
-                    let (mut restored, mut not_lost) = (Vec::new(), Vec::new());
-                    let mut with_region = Vec::new();
-                    for &d in &ds {
-                        let name = self.domain_name(d);
-                        // What stays lost after this command: a Region restored with
-                        // it does not hold the AZ.
-                        let remaining: Vec<Domain> = self
-                            .lost
-                            .iter()
-                            .copied()
-                            .filter(|x| !ds.contains(x))
-                            .collect();
-                        let with = self.lost_region_of(d, &remaining);
-                        match (self.lost.contains(&d), with) {
-                            (true, None) => restored.push(name),
-                            (true, Some(r)) => {
-                                restored.push(format!("{name} (still lost with {r})"))
-                            }
-                            (false, Some(r)) => with_region
-                                .push(format!("{name} is lost with {r}: :restore {r} brings it back")),
-                            (false, None) => not_lost.push(name),
-                        }
-                    }
-                    let lost = self
-                        .lost
-                        .iter()
-                        .copied()
-                        .filter(|d| !ds.contains(d))
-                        .collect();
-                    let mut message = said("restored", &restored, "not lost", &not_lost);
-                    for m in with_region {
-                        if !message.is_empty() {
-                            message.push_str("; ");
-                        }
-                        message.push_str(&m);
-                    }
-                    self.flash(message, restored.is_empty());
-                    if !restored.is_empty() {
-                        return self.set_lost(lost);
-                    }
-                }
+                Ok(ds) => return self.restore(ds),
                 Err(e) => self.flash(e, true),
             },
             "clear" => return self.on_command(Command::ClearLosses),
@@ -1149,16 +996,16 @@ impl App {
                     true,
                 ),
             },
-            "export" | "w" => match (!rest.is_empty()).then(|| expand_home(rest)) {
-                Some(path) if self.engine.is_some() => {
+            "export" | "w" => match ((!rest.is_empty()).then(|| expand_home(rest)), &self.lost) {
+                (Some(path), Some(lost)) if self.engine.is_some() => {
                     // The scenario as asked for, even if its simulation is still running.
                     return vec![Effect::Export {
                         path,
-                        lost: self.lost.clone(),
+                        lost: lost.clone(),
                     }];
                 }
-                Some(_) => self.flash("no estate is loaded yet", true),
-                None => self.flash(
+                (Some(_), _) => self.flash("no estate is loaded yet", true),
+                (None, _) => self.flash(
                     "usage: :export FILE (writes the current what-if as Markdown)",
                     true,
                 ),
@@ -1252,19 +1099,6 @@ fn short_domain_error(e: &ModelError) -> String {
         }
         other => first_line(&other.to_string()),
     }
-}
-
-/// "lost use1-az1; use1-az2 is already lost": what a command did, and what it did not.
-fn said(done: &str, did: &[String], not: &str, skipped: &[String]) -> String {
-    let mut parts = Vec::new();
-    if !did.is_empty() {
-        parts.push(format!("{done} {}", did.join(", ")));
-    }
-    if !skipped.is_empty() {
-        let verb = if skipped.len() == 1 { "is" } else { "are" };
-        parts.push(format!("{} {verb} {not}", skipped.join(", ")));
-    }
-    parts.join("; ")
 }
 
 /// `~` and `~/…` mean the home directory, as in a shell.

@@ -305,13 +305,13 @@ pub fn perform(effect: Effect, engine: Option<Arc<Engine>>) -> Option<Action> {
             let engine = engine?;
             Some(Action::Simulated {
                 generation,
-                verdict: Arc::new(engine.simulate(&lost)),
+                verdict: Arc::new(engine.what_if(&lost)),
             })
         }
         Effect::LoadSnapshot { path, generation } => load(Some(path), generation),
         Effect::Export { path, lost } => {
             let engine = engine?;
-            let verdict = engine.simulate(&lost);
+            let verdict = engine.what_if(&lost);
             let r = Report {
                 estate: &engine.estate,
                 topo: &engine.topo,

@@ -110,15 +110,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let mut scenario: Vec<(String, Style)> = Vec::new();
     match (&app.engine, &app.verdict) {
         (Some(engine), Some(v)) => {
-            if app.lost.is_empty() {
+            let lost = app.lost_domains();
+            if lost.is_empty() {
                 scenario.push((" lost: nothing ".to_string(), Style::new()));
             } else {
                 scenario.push((" lost: ".to_string(), Style::new()));
-                let names: Vec<&str> = app
-                    .lost
-                    .iter()
-                    .map(|d| engine.estate.domain_name(*d))
-                    .collect();
+                let names: Vec<&str> = lost.iter().map(|d| engine.estate.domain_name(*d)).collect();
                 scenario.push((names.join(", "), t.lost()));
                 scenario.push((" ".to_string(), Style::new()));
             }

@@ -103,7 +103,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let mut head = vec![(pad(&title, g.label_w - 1) + " ", t.header())];
     for c in shown.clone() {
         let d = m.domains[c];
-        let mut style = if app.lost.contains(&d) {
+        // The columns the user named lost (not the AZs a lost Region takes with it).
+        let mut style = if app.lost_domains().contains(&d) {
             t.lost().add_modifier(Modifier::REVERSED)
         } else {
             t.header()
