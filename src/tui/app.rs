@@ -3,7 +3,6 @@
 mod lost;
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use ratatui::crossterm::event::{
@@ -12,10 +11,11 @@ use ratatui::crossterm::event::{
 use ratatui::layout::Rect;
 
 use crate::discover::{ScanEvent, UnitState};
-use crate::model::{Domain, ModelError, ResIdx, Service};
+use crate::model::{Domain, ResIdx, Service};
 use crate::sim::{LostDomains, Status, Verdict};
 
 use super::action::{Action, Effect};
+use super::commands;
 use super::engine::{Engine, Loaded};
 use super::keymap::{self, Command, Scope};
 use super::theme::Theme;
@@ -261,7 +261,7 @@ impl App {
         self.verdict.as_ref().is_some_and(|v| v.lost.contains(d))
     }
 
-    fn flash(&mut self, text: impl Into<String>, error: bool) {
+    pub(super) fn flash(&mut self, text: impl Into<String>, error: bool) {
         self.flash = Some(Flash {
             text: text.into(),
             error,
@@ -551,7 +551,7 @@ impl App {
         }
     }
 
-    fn switch_to(&mut self, screen: Screen) {
+    pub(super) fn switch_to(&mut self, screen: Screen) {
         self.screen = screen;
         self.detail = None;
     }
@@ -768,7 +768,7 @@ impl App {
         Vec::new()
     }
 
-    fn rescan(&mut self) -> Vec<Effect> {
+    pub(super) fn rescan(&mut self) -> Vec<Effect> {
         if !self.live {
             self.flash(
                 "r rescans live estates only (start blastmap with AWS flags)",
@@ -792,7 +792,7 @@ impl App {
     }
 
     /// A new load (snapshot or scan) supersedes every earlier one.
-    fn next_load(&mut self) -> u64 {
+    pub(super) fn next_load(&mut self) -> u64 {
         self.load_generation += 1;
         self.load_generation
     }
@@ -923,7 +923,7 @@ impl App {
                 self.input = InputMode::Normal;
                 if mode == InputMode::Command {
                     let text = std::mem::take(&mut self.input_text);
-                    return self.run_command(&text);
+                    return commands::run(self, &text);
                 }
             }
             KeyCode::Backspace => {
@@ -941,97 +941,6 @@ impl App {
                 }
             }
             _ => {}
-        }
-        Vec::new()
-    }
-
-    /// `:lose D…`, `:restore [D…]`, `:clear`, `:open FILE`, `:export FILE`, `:q`, ….
-    fn run_command(&mut self, text: &str) -> Vec<Effect> {
-        let mut words = text.split_whitespace();
-        let Some(verb) = words.next() else {
-            return Vec::new();
-        };
-        let args: Vec<&str> = words.collect();
-        // A file name is the rest of the line, spaces and all.
-        let rest = text.trim_start()[verb.len()..].trim();
-        let engine = self.engine.clone();
-        let parse = |args: &[&str]| -> Result<Vec<Domain>, String> {
-            let engine = engine.as_ref().ok_or("no estate is loaded yet")?;
-            args.iter()
-                .flat_map(|a| a.split(','))
-                .filter(|a| !a.is_empty())
-                .map(|a| {
-                    engine
-                        .estate
-                        .parse_domain(a)
-                        .map_err(|e| short_domain_error(&e))
-                })
-                .collect()
-        };
-        match verb {
-            "q" | "quit" | "q!" => self.quit = true,
-            "help" | "h" => self.help = true,
-            "lose" if args.is_empty() => self.flash(
-                "usage: :lose DOMAIN… (an AZ ID such as use1-az1, or a Region)",
-                true,
-            ),
-            "lose" => match parse(&args) {
-                Ok(ds) => return self.lose(ds),
-                Err(e) => self.flash(e, true),
-            },
-            "restore" if args.is_empty() => return self.restore_last(),
-            "restore" => match parse(&args) {
-                Ok(ds) => return self.restore(ds),
-                Err(e) => self.flash(e, true),
-            },
-            "clear" => return self.on_command(Command::ClearLosses),
-            "open" | "e" => match (!rest.is_empty()).then(|| expand_home(rest)) {
-                Some(path) => {
-                    self.flash(format!("opening {}…", path.display()), false);
-                    let generation = self.next_load();
-                    return vec![Effect::LoadSnapshot { path, generation }];
-                }
-                None => self.flash(
-                    "usage: :open FILE (a snapshot written by blastmap scan)",
-                    true,
-                ),
-            },
-            "export" | "w" => match ((!rest.is_empty()).then(|| expand_home(rest)), &self.lost) {
-                (Some(path), Some(lost)) if self.engine.is_some() => {
-                    // The scenario as asked for, even if its simulation is still running.
-                    return vec![Effect::Export {
-                        path,
-                        lost: lost.clone(),
-                    }];
-                }
-                (Some(_), _) => self.flash("no estate is loaded yet", true),
-                (None, _) => self.flash(
-                    "usage: :export FILE (writes the current what-if as Markdown)",
-                    true,
-                ),
-            },
-            "gaps" => match &self.engine {
-                Some(e) if e.estate.coverage_gaps().next().is_some() => {
-                    self.gaps = true;
-                    self.gaps_scroll = 0;
-                }
-                Some(_) => self.flash(
-                    "no coverage gaps: every account, Region and service was read",
-                    false,
-                ),
-                None => self.flash("no estate is loaded yet", true),
-            },
-            "rescan" => return self.rescan(),
-            "domains" => self.switch_to(Screen::Domains),
-            "paths" => self.switch_to(Screen::Paths),
-            "matrix" => self.switch_to(Screen::Matrix),
-            "findings" => self.switch_to(Screen::Findings),
-            other => self.flash(
-                format!(
-                    "unknown command :{other} (try :lose, :restore, :clear, :open, :export, :gaps, :q; ? lists them)"
-                ),
-                true,
-            ),
         }
         Vec::new()
     }
@@ -1074,43 +983,7 @@ impl App {
     }
 }
 
-/// A domain the estate does not have, said in one flash line.
-fn short_domain_error(e: &ModelError) -> String {
-    match e {
-        ModelError::UnknownDomain {
-            given,
-            az_name_meanings,
-            ..
-        } if !az_name_meanings.is_empty() => format!(
-            "{given} is an AZ name: use the AZ ID, which differs per account: {}",
-            az_name_meanings.join(", ")
-        ),
-        ModelError::UnknownDomain { given, known, .. } => {
-            let some: Vec<&str> = known.iter().take(4).map(String::as_str).collect();
-            let more = if known.len() > some.len() {
-                ", …"
-            } else {
-                ""
-            };
-            format!(
-                "{given} is not an AZ ID or Region of this estate (such as {}{more})",
-                some.join(", ")
-            )
-        }
-        other => first_line(&other.to_string()),
-    }
-}
-
-/// `~` and `~/…` mean the home directory, as in a shell.
-fn expand_home(path: &str) -> PathBuf {
-    let home = || std::env::var_os("HOME").filter(|h| !h.is_empty());
-    match (path, home()) {
-        ("~", Some(h)) => PathBuf::from(h),
-        (p, Some(h)) if p.starts_with("~/") => PathBuf::from(h).join(&p[2..]),
-        (p, _) => PathBuf::from(p),
-    }
-}
-
-fn first_line(s: &str) -> String {
+/// The first line of a message, for the flash line.
+pub(super) fn first_line(s: &str) -> String {
     s.lines().next().unwrap_or(s).to_string()
 }

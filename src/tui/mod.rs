@@ -7,6 +7,7 @@
 
 pub mod action;
 pub mod app;
+pub mod commands;
 pub mod engine;
 pub mod keymap;
 pub mod theme;
