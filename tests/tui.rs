@@ -35,9 +35,12 @@ impl Harness {
         hx
     }
 
-    /// Applies an action and runs the effects it asks for, as the runtime would.
+    /// Applies an action and runs the effects it asks for, as the runtime would;
+    /// like the runtime, draws after it (the lists scroll by the height they drew).
     fn dispatch(&mut self, action: Action) {
-        for effect in self.app.update(action) {
+        let effects = self.app.update(action);
+        self.draw();
+        for effect in effects {
             let follow = tui::perform(effect, self.app.engine.clone());
             if let Some(a) = follow {
                 self.dispatch(a);
@@ -124,7 +127,7 @@ impl Harness {
             .position(|r| r.kind == RowKind::Az(az))
             .unwrap();
         self.press("home");
-        while self.app.domains.cursor < target {
+        while self.app.domains.cursor() < target {
             self.press("j");
         }
     }
@@ -339,7 +342,7 @@ fn enter_on_a_finding_jumps_to_its_resource_in_the_tree() {
     h.press("enter enter");
     assert_eq!(h.app.screen, Screen::Domains);
     let engine = h.app.engine.clone().unwrap();
-    let row = h.app.tree.as_ref().unwrap().rows[h.app.domains.cursor];
+    let row = h.app.tree.as_ref().unwrap().rows[h.app.domains.cursor()];
     let RowKind::Resource(r) = row.kind else {
         panic!("a resource row is selected")
     };
@@ -367,7 +370,7 @@ fn tab_and_number_keys_switch_screens_and_mouse_clicks_select() {
     assert_eq!(h.app.screen, Screen::Paths);
     // The third path row (header at row 3, rows from 4).
     h.dispatch(click(30, 6));
-    assert_eq!(h.app.paths.cursor, 2);
+    assert_eq!(h.app.paths.cursor(), 2);
 }
 
 #[test]
@@ -637,14 +640,14 @@ fn scrolling_stops_at_the_end_of_the_content() {
     let mut h = Harness::demo(80, 24);
     h.command("lose use1-az4");
     h.press("2 home enter G");
-    let bottom = h.app.detail_scroll;
+    let bottom = h.app.detail_scroll.top();
     assert!(bottom > 0, "the detail is longer than 80×24");
     let end = h.screen();
     h.press("G j j j");
-    assert_eq!(h.app.detail_scroll, bottom);
+    assert_eq!(h.app.detail_scroll.top(), bottom);
     h.press("k");
     assert_eq!(
-        h.app.detail_scroll,
+        h.app.detail_scroll.top(),
         bottom - 1,
         "one k scrolls back at once"
     );
@@ -653,9 +656,9 @@ fn scrolling_stops_at_the_end_of_the_content() {
     for _ in 0..100 {
         h.press("j");
     }
-    let at_end = h.app.help_scroll;
+    let at_end = h.app.help_scroll.top();
     h.press("k");
-    assert_eq!(h.app.help_scroll, at_end - 1);
+    assert_eq!(h.app.help_scroll.top(), at_end - 1);
 }
 
 #[test]
@@ -665,7 +668,7 @@ fn a_narrow_paths_screen_shows_the_selected_paths_reasons_below() {
     h.press("2");
     let screen = h.screen();
     // The list starts at the top, on the down path, and the pane under it says why in full.
-    assert_eq!(h.app.paths.cursor, 0);
+    assert_eq!(h.app.paths.cursor(), 0);
     assert!(
         screen.contains("── checkout-alb → checkout-web ──"),
         "{screen}"
@@ -697,9 +700,9 @@ fn a_narrow_paths_screen_shows_the_selected_paths_reasons_below() {
 fn a_new_scenario_puts_the_paths_cursor_back_on_top() {
     let mut h = Harness::demo(120, 32);
     h.press("2 j j j");
-    assert_eq!(h.app.paths.cursor, 3);
+    assert_eq!(h.app.paths.cursor(), 3);
     h.command("lose use1-az4");
-    assert_eq!(h.app.paths.cursor, 0);
+    assert_eq!(h.app.paths.cursor(), 0);
     let first = h.app.path_order[0];
     assert_eq!(h.app.path_status(first), Status::Down);
     // With the detail open, the scenario changes under it and the cursor stays on its path.
@@ -707,7 +710,7 @@ fn a_new_scenario_puts_the_paths_cursor_back_on_top() {
     let open = h.app.detail;
     h.command("lose use1-az6");
     assert_eq!(h.app.detail, open);
-    assert_eq!(Some(h.app.path_order[h.app.paths.cursor]), open);
+    assert_eq!(Some(h.app.path_order[h.app.paths.cursor()]), open);
 }
 
 #[test]
@@ -851,7 +854,7 @@ fn thousands_of_coverage_gaps_scroll_in_their_popup() {
     let screen = h.screen();
     assert!(screen.contains("AccessDenied 39999"), "{screen}");
     h.press("home");
-    assert_eq!(h.app.gaps_scroll, 0);
+    assert_eq!(h.app.gaps_scroll.top(), 0);
     h.press("esc");
     assert!(!h.app.gaps);
 }
@@ -861,11 +864,11 @@ fn end_and_home_scroll_the_help_to_its_ends() {
     let mut h = Harness::demo(80, 24);
     h.press("?");
     h.press("G");
-    assert!(h.app.help_scroll > 0, "the help is longer than 80×24");
+    assert!(h.app.help_scroll.top() > 0, "the help is longer than 80×24");
     let screen = h.screen();
     assert!(screen.contains("Mouse"), "{screen}");
     h.press("home");
-    assert_eq!(h.app.help_scroll, 0);
+    assert_eq!(h.app.help_scroll.top(), 0);
 }
 
 #[test]

@@ -18,6 +18,7 @@ use super::action::{Action, Effect};
 use super::commands;
 use super::engine::{Engine, Loaded};
 use super::keymap::{self, Command, Scope};
+use super::scroll::{ListScroll, Move, TextScroll};
 use super::theme::Theme;
 use super::tree::{DomainTree, Grouping, NodeKey, RowKind};
 use super::view;
@@ -92,31 +93,6 @@ pub struct Flash {
     pub ticks_left: u8,
 }
 
-/// A virtualised list: the selected row and the first row shown.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ListPos {
-    pub cursor: usize,
-    pub offset: usize,
-}
-
-impl ListPos {
-    fn set(&mut self, cursor: usize, len: usize, height: usize) {
-        self.cursor = if len == 0 { 0 } else { cursor.min(len - 1) };
-        let height = height.max(1);
-        if self.cursor < self.offset {
-            self.offset = self.cursor;
-        } else if self.cursor >= self.offset + height {
-            self.offset = self.cursor + 1 - height;
-        }
-        self.offset = self.offset.min(len.saturating_sub(height));
-    }
-
-    fn step(&mut self, delta: isize, len: usize, height: usize) {
-        let target = (self.cursor as isize + delta).max(0) as usize;
-        self.set(target, len, height);
-    }
-}
-
 const FLASH_TICKS: u8 = 12;
 
 pub struct App {
@@ -131,25 +107,25 @@ pub struct App {
     pub screen: Screen,
     /// The path whose detail is open (index into the topology's paths).
     pub detail: Option<usize>,
-    pub detail_scroll: usize,
+    pub detail_scroll: TextScroll,
     pub grouping: Grouping,
     pub toggled: HashSet<NodeKey>,
     pub tree: Option<DomainTree>,
-    pub domains: ListPos,
+    pub domains: ListScroll,
     pub sort: PathSort,
     pub path_order: Vec<usize>,
-    pub paths: ListPos,
+    pub paths: ListScroll,
     pub matrix_order: Vec<usize>,
-    pub matrix: ListPos,
+    pub matrix: ListScroll,
     pub matrix_col: usize,
     pub finding_order: Vec<usize>,
-    pub findings: ListPos,
+    pub findings: ListScroll,
     pub filters: [String; 4],
     pub input: InputMode,
     pub input_text: String,
     pub flash: Option<Flash>,
     pub help: bool,
-    pub help_scroll: usize,
+    pub help_scroll: TextScroll,
     pub quit: bool,
     /// What is loading (or why loading failed) while there is no estate.
     pub loading: Option<String>,
@@ -163,8 +139,8 @@ pub struct App {
     pub scan_notes: Vec<String>,
     /// The coverage gaps popup (`:gaps`).
     pub gaps: bool,
-    /// The first gap shown in it.
-    pub gaps_scroll: usize,
+    /// The first gap shown in it (one line per gap).
+    pub gaps_scroll: TextScroll,
     /// The latest load asked for (the first, from the command line, is 0): older
     /// results are dropped.
     pub load_generation: u64,
@@ -186,25 +162,25 @@ impl App {
             simulating: false,
             screen: Screen::Domains,
             detail: None,
-            detail_scroll: 0,
+            detail_scroll: TextScroll::default(),
             grouping: Grouping::RegionAz,
             toggled: HashSet::new(),
             tree: None,
-            domains: ListPos::default(),
+            domains: ListScroll::default(),
             sort: PathSort::Status,
             path_order: Vec::new(),
-            paths: ListPos::default(),
+            paths: ListScroll::default(),
             matrix_order: Vec::new(),
-            matrix: ListPos::default(),
+            matrix: ListScroll::default(),
             matrix_col: 0,
             finding_order: Vec::new(),
-            findings: ListPos::default(),
+            findings: ListScroll::default(),
             filters: Default::default(),
             input: InputMode::Normal,
             input_text: String::new(),
             flash: None,
             help: false,
-            help_scroll: 0,
+            help_scroll: TextScroll::default(),
             quit: false,
             loading: Some("loading the estate…".to_string()),
             live: false,
@@ -212,7 +188,7 @@ impl App {
             scan_units: BTreeMap::new(),
             scan_notes: Vec::new(),
             gaps: false,
-            gaps_scroll: 0,
+            gaps_scroll: TextScroll::default(),
             load_generation: 0,
             scan_generation: None,
             fatal: None,
@@ -269,10 +245,6 @@ impl App {
         });
     }
 
-    fn body(&self) -> Rect {
-        view::Regions::of(self.area).body
-    }
-
     /// The key's action, given the input mode.
     pub fn on_key(&self, ev: KeyEvent) -> Option<Action> {
         if ev.kind == KeyEventKind::Release {
@@ -293,17 +265,7 @@ impl App {
             }
             // Only scrolling works under the help.
             return keymap::lookup(Scope::Global, &ev)
-                .filter(|c| {
-                    matches!(
-                        c,
-                        Command::Up
-                            | Command::Down
-                            | Command::PageUp
-                            | Command::PageDown
-                            | Command::Top
-                            | Command::Bottom
-                    )
-                })
+                .filter(|c| Move::of(*c).is_some())
                 .map(Action::Command);
         }
         keymap::lookup(self.scope(), &ev).map(Action::Command)
@@ -320,10 +282,10 @@ impl App {
         self.detail = None;
         self.toggled.clear();
         self.loading = None;
-        self.domains = ListPos::default();
-        self.paths = ListPos::default();
-        self.matrix = ListPos::default();
-        self.findings = ListPos::default();
+        self.domains.reset();
+        self.paths.reset();
+        self.matrix.reset();
+        self.findings.reset();
         self.matrix_col = 0;
         self.rebuild_tree();
         self.reorder_all();
@@ -349,7 +311,7 @@ impl App {
         let Some(engine) = self.engine.clone() else {
             return;
         };
-        let keep = self.paths.cursor;
+        let keep = self.paths.cursor();
         let current = self.path_order.get(keep).copied();
         let filter = self.filters[Screen::Paths.index()].to_lowercase();
         let mut order: Vec<usize> = (0..engine.topo.paths().len())
@@ -377,8 +339,7 @@ impl App {
         let cursor = current
             .and_then(|c| self.path_order.iter().position(|p| *p == c))
             .unwrap_or(0);
-        let h = view::paths::visible_rows(self.body(), self.path_order.len());
-        self.paths.set(cursor, self.path_order.len(), h);
+        self.paths.select(cursor, self.path_order.len());
     }
 
     fn reorder_matrix(&mut self) {
@@ -389,9 +350,8 @@ impl App {
         self.matrix_order = (0..engine.topo.paths().len())
             .filter(|&p| self.path_matches(&engine, p, &filter))
             .collect();
-        let h = view::matrix::visible_rows(self.body());
-        let cursor = self.matrix.cursor;
-        self.matrix.set(cursor, self.matrix_order.len(), h);
+        let cursor = self.matrix.cursor();
+        self.matrix.select(cursor, self.matrix_order.len());
     }
 
     fn reorder_findings(&mut self) {
@@ -419,9 +379,8 @@ impl App {
             })
             .map(|(i, _)| i)
             .collect();
-        let h = view::findings::visible_rows(self.body());
-        let cursor = self.findings.cursor;
-        self.findings.set(cursor, self.finding_order.len(), h);
+        let cursor = self.findings.cursor();
+        self.findings.select(cursor, self.finding_order.len());
     }
 
     fn rebuild_tree(&mut self) {
@@ -458,9 +417,8 @@ impl App {
 
     fn clamp_domains(&mut self) {
         let len = self.tree.as_ref().map_or(0, |t| t.rows.len());
-        let h = view::domains::visible_rows(self.body());
-        let cursor = self.domains.cursor;
-        self.domains.set(cursor, len, h);
+        let cursor = self.domains.cursor();
+        self.domains.select(cursor, len);
     }
 
     /// Opens the tree down to a resource and selects it.
@@ -491,30 +449,22 @@ impl App {
             .and_then(|t| t.rows.iter().position(|r| r.kind == RowKind::Resource(res)));
         if let Some(row) = row {
             let len = self.tree.as_ref().map_or(0, |t| t.rows.len());
-            let h = view::domains::visible_rows(self.body());
-            self.domains.set(row, len, h);
+            self.domains.select(row, len);
         }
     }
 
     // ---- moving around ----
 
-    fn list_len_height(&self) -> (usize, usize) {
-        let body = self.body();
+    fn list_len(&self) -> usize {
         match self.screen {
-            Screen::Domains => (
-                self.tree.as_ref().map_or(0, |t| t.rows.len()),
-                view::domains::visible_rows(body),
-            ),
-            Screen::Paths => (
-                self.path_order.len(),
-                view::paths::visible_rows(body, self.path_order.len()),
-            ),
-            Screen::Matrix => (self.matrix_order.len(), view::matrix::visible_rows(body)),
-            Screen::Findings => (self.finding_order.len(), view::findings::visible_rows(body)),
+            Screen::Domains => self.tree.as_ref().map_or(0, |t| t.rows.len()),
+            Screen::Paths => self.path_order.len(),
+            Screen::Matrix => self.matrix_order.len(),
+            Screen::Findings => self.finding_order.len(),
         }
     }
 
-    fn list_mut(&mut self) -> &mut ListPos {
+    fn list_mut(&mut self) -> &mut ListScroll {
         match self.screen {
             Screen::Domains => &mut self.domains,
             Screen::Paths => &mut self.paths,
@@ -523,32 +473,22 @@ impl App {
         }
     }
 
-    fn move_cursor(&mut self, cmd: Command) {
+    fn move_cursor(&mut self, m: Move) {
         if self.detail.is_some() && self.screen == Screen::Paths {
-            let page = view::Regions::of(self.area).body.height.max(1) as isize;
-            let delta: isize = match cmd {
-                Command::Up => -1,
-                Command::Down => 1,
-                Command::PageUp => -page,
-                Command::PageDown => page,
-                Command::Top => isize::MIN / 2,
-                _ => isize::MAX / 2,
-            };
-            let max = view::detail::max_scroll(self, self.body()) as isize;
-            self.detail_scroll = (self.detail_scroll as isize + delta).clamp(0, max) as usize;
+            // A page is what the detail last showed.
+            let page = self.detail_scroll.page() as isize;
+            match m {
+                Move::Up => self.detail_scroll.scroll_by(-1),
+                Move::Down => self.detail_scroll.scroll_by(1),
+                Move::PageUp => self.detail_scroll.scroll_by(-page),
+                Move::PageDown => self.detail_scroll.scroll_by(page),
+                Move::Top => self.detail_scroll.to_top(),
+                Move::Bottom => self.detail_scroll.to_bottom(),
+            }
             return;
         }
-        let (len, height) = self.list_len_height();
-        let page = height.max(1) as isize;
-        let pos = self.list_mut();
-        match cmd {
-            Command::Up => pos.step(-1, len, height),
-            Command::Down => pos.step(1, len, height),
-            Command::PageUp => pos.step(-page, len, height),
-            Command::PageDown => pos.step(page, len, height),
-            Command::Top => pos.set(0, len, height),
-            _ => pos.set(len.saturating_sub(1), len, height),
-        }
+        let len = self.list_len();
+        self.list_mut().apply(m, len);
     }
 
     pub(super) fn switch_to(&mut self, screen: Screen) {
@@ -564,9 +504,8 @@ impl App {
             Action::Command(c) => self.on_command(c),
             Action::Mouse(m) => self.on_mouse(m),
             Action::Resize(w, h) => {
+                // The views fit their lists to the new size as they draw.
                 self.area = Rect::new(0, 0, w, h);
-                self.reorder_all();
-                self.clamp_domains();
                 Vec::new()
             }
             Action::Tick => {
@@ -645,7 +584,7 @@ impl App {
                     self.reorder_paths();
                     if self.detail.is_none() {
                         // A new scenario: show the worst paths first, from the top.
-                        self.paths = ListPos::default();
+                        self.paths.reset();
                     }
                     self.reorder_matrix();
                 }
@@ -669,42 +608,39 @@ impl App {
         }
         if c == Command::Help {
             self.help = !self.help;
-            self.help_scroll = 0;
+            self.help_scroll.reset();
             return Vec::new();
         }
         if self.help {
-            let max = view::help::max_scroll(self, self.area);
-            self.help_scroll = match c {
-                Command::Up => self.help_scroll.saturating_sub(1),
-                Command::Down => self.help_scroll + 1,
-                Command::PageUp => self.help_scroll.saturating_sub(10),
-                Command::PageDown => self.help_scroll + 10,
-                Command::Bottom => max,
-                _ => 0,
+            // A fixed page: the help is short, and ten lines keep the reader's place.
+            match Move::of(c) {
+                Some(Move::Up) => self.help_scroll.scroll_by(-1),
+                Some(Move::Down) => self.help_scroll.scroll_by(1),
+                Some(Move::PageUp) => self.help_scroll.scroll_by(-10),
+                Some(Move::PageDown) => self.help_scroll.scroll_by(10),
+                Some(Move::Bottom) => self.help_scroll.to_bottom(),
+                Some(Move::Top) | None => self.help_scroll.to_top(),
             }
-            .min(max);
             return Vec::new();
         }
         if self.gaps && c == Command::Back {
             self.gaps = false;
             return Vec::new();
         }
-        if self.gaps {
-            let max = view::gaps::max_scroll(self);
-            let page = usize::from(self.area.height.saturating_sub(4)).max(1);
-            let scrolled = match c {
-                Command::Up => Some(self.gaps_scroll.saturating_sub(1)),
-                Command::Down => Some(self.gaps_scroll + 1),
-                Command::PageUp => Some(self.gaps_scroll.saturating_sub(page)),
-                Command::PageDown => Some(self.gaps_scroll + page),
-                Command::Top => Some(0),
-                Command::Bottom => Some(max),
-                _ => None,
-            };
-            if let Some(s) = scrolled {
-                self.gaps_scroll = s.min(max);
-                return Vec::new();
+        if self.gaps
+            && let Some(m) = Move::of(c)
+        {
+            // A page keeps the last gap of the page before in view.
+            let page = self.gaps_scroll.page().saturating_sub(1).max(1) as isize;
+            match m {
+                Move::Up => self.gaps_scroll.scroll_by(-1),
+                Move::Down => self.gaps_scroll.scroll_by(1),
+                Move::PageUp => self.gaps_scroll.scroll_by(-page),
+                Move::PageDown => self.gaps_scroll.scroll_by(page),
+                Move::Top => self.gaps_scroll.to_top(),
+                Move::Bottom => self.gaps_scroll.to_bottom(),
             }
+            return Vec::new();
         }
         if c == Command::Rescan {
             return self.rescan();
@@ -731,7 +667,11 @@ impl App {
             | Command::PageUp
             | Command::PageDown
             | Command::Top
-            | Command::Bottom => self.move_cursor(c),
+            | Command::Bottom => {
+                if let Some(m) = Move::of(c) {
+                    self.move_cursor(m);
+                }
+            }
             Command::Left | Command::Right => self.on_left_right(c),
             Command::Open => return self.on_open(),
             Command::Back => {
@@ -746,7 +686,7 @@ impl App {
             Command::CycleGrouping => {
                 self.grouping = self.grouping.next();
                 self.toggled.clear();
-                self.domains = ListPos::default();
+                self.domains.reset();
                 self.rebuild_tree();
                 self.flash(format!("grouped by {}", self.grouping.label()), false);
             }
@@ -827,17 +767,17 @@ impl App {
             Screen::Domains if c == Command::Left => {
                 // Collapse the node, or go to its parent.
                 let Some(tree) = &self.tree else { return };
-                let Some(row) = tree.rows.get(self.domains.cursor).copied() else {
+                let Some(row) = tree.rows.get(self.domains.cursor()).copied() else {
                     return;
                 };
                 if row.expanded && !matches!(row.kind, RowKind::Resource(_)) {
                     self.toggle_node(row.key);
-                } else if let Some(parent) = tree.rows[..self.domains.cursor]
+                } else if let Some(parent) = tree.rows[..self.domains.cursor()]
                     .iter()
                     .rposition(|r| r.depth < row.depth)
                 {
-                    let (len, h) = self.list_len_height();
-                    self.domains.set(parent, len, h);
+                    let len = self.list_len();
+                    self.domains.select(parent, len);
                 }
             }
             _ => {}
@@ -860,7 +800,7 @@ impl App {
                 let row = self
                     .tree
                     .as_ref()
-                    .and_then(|t| t.rows.get(self.domains.cursor))
+                    .and_then(|t| t.rows.get(self.domains.cursor()))
                     .copied();
                 if let Some(row) = row
                     && !matches!(row.kind, RowKind::Resource(_))
@@ -869,9 +809,9 @@ impl App {
                 }
             }
             Screen::Paths => {
-                if let Some(&p) = self.path_order.get(self.paths.cursor) {
+                if let Some(&p) = self.path_order.get(self.paths.cursor()) {
                     self.detail = Some(p);
-                    self.detail_scroll = 0;
+                    self.detail_scroll.reset();
                 }
             }
             Screen::Matrix => {
@@ -888,7 +828,7 @@ impl App {
             Screen::Findings => {
                 let finding = self
                     .finding_order
-                    .get(self.findings.cursor)
+                    .get(self.findings.cursor())
                     .map(|&f| &engine.findings()[f]);
                 if let Some(&res) = finding.and_then(|f| f.resources.first()) {
                     self.switch_to(Screen::Domains);
@@ -951,14 +891,14 @@ impl App {
         }
         let regions = view::Regions::of(self.area);
         match m.kind {
-            MouseEventKind::ScrollDown => self.move_cursor(Command::Down),
-            MouseEventKind::ScrollUp => self.move_cursor(Command::Up),
+            MouseEventKind::ScrollDown => self.move_cursor(Move::Down),
+            MouseEventKind::ScrollUp => self.move_cursor(Move::Up),
             MouseEventKind::Down(MouseButton::Left) => {
                 if let Some(screen) = view::header::tab_at(&regions, m.column, m.row) {
                     self.switch_to(screen);
                 } else if let Some(row) = view::row_at(self, &regions, m.column, m.row) {
-                    let (len, height) = self.list_len_height();
-                    self.list_mut().set(row, len, height);
+                    let len = self.list_len();
+                    self.list_mut().select(row, len);
                     if self.screen == Screen::Matrix
                         && let Some(col) = view::matrix::column_at(self, regions.body, m.column)
                     {

@@ -243,7 +243,7 @@ fn gaps(app: &mut App, _: &Args) -> Vec<Effect> {
     match &app.engine {
         Some(e) if e.estate.coverage_gaps().next().is_some() => {
             app.gaps = true;
-            app.gaps_scroll = 0;
+            app.gaps_scroll.reset();
         }
         Some(_) => app.flash(
             "no coverage gaps: every account, Region and service was read",

@@ -10,6 +10,7 @@ pub mod app;
 pub mod commands;
 pub mod engine;
 pub mod keymap;
+pub mod scroll;
 pub mod theme;
 pub mod tree;
 pub mod view;

@@ -151,7 +151,7 @@ impl App {
             Screen::Domains => self
                 .tree
                 .as_ref()
-                .and_then(|t| t.rows.get(self.domains.cursor))
+                .and_then(|t| t.rows.get(self.domains.cursor()))
                 .and_then(|r| r.domain),
             Screen::Matrix => engine.matrix.domains.get(self.matrix_col).copied(),
             _ => None,

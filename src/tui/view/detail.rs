@@ -19,24 +19,25 @@ struct Columns {
     left_w: usize,
 }
 
-/// How far the detail can scroll in `area` (its height as lines, less what fits).
-pub fn max_scroll(app: &App, area: Rect) -> usize {
-    let Some(c) = columns(app, area) else {
-        return 0;
-    };
-    let height = if c.side_by_side {
-        c.left.len().max(c.right.len())
-    } else {
-        c.left.len() + 1 + c.right.len()
-    };
-    height.saturating_sub(area.height as usize)
+impl Columns {
+    /// How far the detail can scroll in `area` (its height as lines, less what fits).
+    fn max_scroll(&self, area: Rect) -> usize {
+        let height = if self.side_by_side {
+            self.left.len().max(self.right.len())
+        } else {
+            self.left.len() + 1 + self.right.len()
+        };
+        height.saturating_sub(area.height as usize)
+    }
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let Some(c) = columns(app, area) else {
         return;
     };
-    let scroll = app.detail_scroll.min(max_scroll(app, area)) as u16;
+    let scroll = app
+        .detail_scroll
+        .draw(c.max_scroll(area), area.height as usize) as u16;
     if c.side_by_side {
         let [l, _, r] = Layout::horizontal([
             Constraint::Length(c.left_w as u16),

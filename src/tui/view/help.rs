@@ -28,14 +28,12 @@ fn popup(area: Rect, lines: usize) -> (Rect, usize) {
     )
 }
 
-pub fn max_scroll(app: &App, area: Rect) -> usize {
-    popup(area, lines(app).len()).1
-}
-
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let lines = lines(app);
     let (popup, max) = popup(area, lines.len());
-    let scroll = app.help_scroll.min(max);
+    let scroll = app
+        .help_scroll
+        .draw(max, popup.height.saturating_sub(2) as usize);
     let title = if max > 0 {
         " help (j/k scroll, esc closes) "
     } else {

@@ -11,7 +11,7 @@ use crate::tui::app::App;
 
 use super::{fit, fit_pair, line, pad};
 
-pub fn visible_rows(body: Rect) -> usize {
+fn visible_rows(body: Rect) -> usize {
     body.height.saturating_sub(2) as usize
 }
 
@@ -116,13 +116,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     }
     let mut lines: Vec<Line> = vec![line(head)];
 
-    for (i, &p) in app
-        .matrix_order
-        .iter()
-        .enumerate()
-        .skip(app.matrix.offset)
-        .take(visible_rows(area))
-    {
+    let order = &app.matrix_order;
+    let height = visible_rows(area);
+    let top = app.matrix.draw(order.len(), height);
+    for (i, &p) in order.iter().enumerate().skip(top).take(height) {
         let spec = &engine.topo.paths()[p];
         // Cut like the Paths screen: the load balancer first, the target group in the
         // middle; where the path is stays when another path has the same label.
@@ -134,7 +131,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             "{}{place}",
             fit_pair(&e.resource(spec.lb).name, &e.resource(spec.tg).name, room)
         );
-        let row_selected = i == app.matrix.cursor;
+        let row_selected = i == app.matrix.cursor();
         let mut spans = vec![(
             pad(&label, g.label_w - 1) + " ",
             if row_selected {
@@ -155,7 +152,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         }
         lines.push(line(spans));
     }
-    if app.matrix_order.is_empty() {
+    if order.is_empty() {
         lines.push(line(vec![(
             format!(
                 "no path matches \"{}\" (esc clears the filter)",
@@ -169,7 +166,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(Line::raw(""));
     }
     if let (Some(&p), Some(&d)) = (
-        app.matrix_order.get(app.matrix.cursor),
+        order.get(app.matrix.cursor()),
         m.domains.get(app.matrix_col),
     ) {
         let cell = m.cell(p, app.matrix_col);

@@ -1,4 +1,6 @@
-//! Rendering: `render(&App, &mut Frame)` is pure. One file per screen or widget.
+//! Rendering: `render(&App, &mut Frame)` changes nothing but the scroll state's
+//! note of the height each list was drawn with and its first row (`tui::scroll`),
+//! which `update` pages by. One file per screen or widget.
 
 pub mod detail;
 pub mod domains;
@@ -129,26 +131,27 @@ pub fn row_at(app: &App, regions: &Regions, column: u16, row: u16) -> Option<usi
     {
         return None;
     }
+    // The rows as they were last drawn: what the click landed on.
     let (top, offset, len) = match app.screen {
         Screen::Domains => (
             domains::first_row(body),
-            app.domains.offset,
+            app.domains.top(),
             app.tree.as_ref().map_or(0, |t| t.rows.len()),
         ),
         Screen::Paths if app.detail.is_some() => return None,
         Screen::Paths => (
             paths::first_row(body),
-            app.paths.offset,
+            app.paths.top(),
             app.path_order.len(),
         ),
         Screen::Matrix => (
             matrix::first_row(body),
-            app.matrix.offset,
+            app.matrix.top(),
             app.matrix_order.len(),
         ),
         Screen::Findings => (
             findings::first_row(body),
-            app.findings.offset,
+            app.findings.top(),
             app.finding_order.len(),
         ),
     };
