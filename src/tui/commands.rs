@@ -6,8 +6,8 @@ use crate::model::{Domain, ModelError};
 
 use super::action::{Action, Effect};
 use super::app::App;
-use super::app::Screen;
 use super::keymap::Command;
+use super::screen::Screen;
 
 /// A typed command line, split.
 pub struct Args<'a> {
@@ -134,7 +134,7 @@ pub const COMMANDS: &[LineCommand] = &[
         Vec::new()
     }),
     cmd("help", &["h"], ":help", "this help", |app, _| {
-        app.help = true;
+        app.help.open = true;
         Vec::new()
     })
     .unlisted(),
@@ -241,10 +241,7 @@ fn export(app: &mut App, args: &Args) -> Vec<Effect> {
 
 fn gaps(app: &mut App, _: &Args) -> Vec<Effect> {
     match &app.engine {
-        Some(e) if e.estate.coverage_gaps().next().is_some() => {
-            app.gaps = true;
-            app.gaps_scroll.reset();
-        }
+        Some(e) if e.estate.coverage_gaps().next().is_some() => app.gaps.show(),
         Some(_) => app.flash(
             "no coverage gaps: every account, Region and service was read",
             false,

@@ -1,15 +1,18 @@
 //! The interactive TUI (ratatui + crossterm on tokio).
 //!
-//! One [`App`] state; keys become [`Action`]s through the one keymap;
-//! `App::update` is the only place state changes; `view::render(&App, &mut Frame)`
-//! is pure. Loading, scanning and simulating run off the draw loop and report
-//! back as actions over a channel.
+//! One [`App`] state, holding what the screens share and one state per screen
+//! (`screen/`); keys become [`Action`]s through the one keymap, `:` commands
+//! through the one table in `commands`; `App::update` is the only place state
+//! changes; `view::render(&App, &mut Frame)` draws it, and only notes in the
+//! scroll state how high each list was drawn (`scroll`). Loading, scanning and
+//! simulating run off the draw loop and report back as actions over a channel.
 
 pub mod action;
 pub mod app;
 pub mod commands;
 pub mod engine;
 pub mod keymap;
+pub mod screen;
 pub mod scroll;
 pub mod theme;
 pub mod tree;

@@ -148,12 +148,8 @@ impl App {
             return Vec::new();
         };
         let domain = match self.screen {
-            Screen::Domains => self
-                .tree
-                .as_ref()
-                .and_then(|t| t.rows.get(self.domains.cursor()))
-                .and_then(|r| r.domain),
-            Screen::Matrix => engine.matrix.domains.get(self.matrix_col).copied(),
+            Screen::Domains => self.domains.selected_domain(),
+            Screen::Matrix => self.matrix.selected_domain(&engine),
             _ => None,
         };
         match domain {

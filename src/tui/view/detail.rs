@@ -36,6 +36,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         return;
     };
     let scroll = app
+        .paths
         .detail_scroll
         .draw(c.max_scroll(area), area.height as usize) as u16;
     if c.side_by_side {
@@ -56,7 +57,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn columns(app: &App, area: Rect) -> Option<Columns> {
-    let (Some(engine), Some(verdict), Some(p)) = (&app.engine, &app.verdict, app.detail) else {
+    let (Some(engine), Some(verdict), Some(p)) = (&app.engine, &app.verdict, app.paths.detail)
+    else {
         return None;
     };
     let t = &app.theme;

@@ -19,7 +19,7 @@ pub fn first_row(body: Rect) -> u16 {
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let (Some(engine), Some(tree)) = (&app.engine, &app.tree) else {
+    let (Some(engine), Some(tree)) = (&app.engine, &app.domains.tree) else {
         return;
     };
     let t = &app.theme;
@@ -37,7 +37,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     let height = area.height as usize;
-    let top = app.domains.draw(tree.rows.len(), height);
+    let top = app.domains.list.draw(tree.rows.len(), height);
     let lines: Vec<Line> = tree
         .rows
         .iter()
@@ -78,7 +78,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 (count, t.dim()),
                 (lost_tag.to_string(), t.error()),
             ];
-            if i == app.domains.cursor() {
+            if i == app.domains.list.cursor() {
                 let used: usize = spans.iter().map(|(s, _)| s.width()).sum();
                 spans.push((" ".repeat(width.saturating_sub(used)), Style::new()));
                 spans = spans

@@ -37,7 +37,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     }
     head.push(("MESSAGE".to_string(), t.header()));
     let mut lines: Vec<Line> = vec![line(head)];
-    let order = &app.finding_order;
+    let order = &app.findings.order;
     if order.is_empty() {
         let msg = if engine.findings().is_empty() {
             "no findings: no static risk found".to_string()
@@ -50,7 +50,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(line(vec![(msg, t.dim())]));
     }
     let height = visible_rows(area);
-    let top = app.findings.draw(order.len(), height);
+    let top = app.findings.list.draw(order.len(), height);
     for (i, &f) in order.iter().enumerate().skip(top).take(height) {
         let finding = &engine.findings()[f];
         let names: Vec<&str> = finding
@@ -69,7 +69,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             spans.push((pad(&names.join(", "), res_w), t.dim()));
         }
         spans.push((pad(&finding.message, msg_w), Style::new()));
-        if i == app.findings.cursor() {
+        if i == app.findings.list.cursor() {
             spans = spans
                 .into_iter()
                 .map(|(s, st)| (s, st.patch(t.selected())))
@@ -91,7 +91,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         height: area.height - list_h,
         ..area
     };
-    if let Some(&f) = order.get(app.findings.cursor()) {
+    if let Some(&f) = order.get(app.findings.list.cursor()) {
         let finding = &engine.findings()[f];
         let names: Vec<String> = finding
             .resources

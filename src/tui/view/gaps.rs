@@ -49,7 +49,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     // Only the gaps that can be in view: a failed scan of many accounts has thousands.
     let room = usize::from(area.height.saturating_sub(3));
     // One step per gap, as far as the last one on top.
-    let scroll = app.gaps_scroll.draw(total.saturating_sub(1), room);
+    let scroll = app.gaps.scroll.draw(total.saturating_sub(1), room);
     let mut lines = vec![line(vec![(
         "These could not be read: what they hold is unknown, not absent.".to_string(),
         t.header(),

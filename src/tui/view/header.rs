@@ -150,13 +150,13 @@ fn breadcrumbs(app: &App) -> String {
     }
     let mut parts = vec![app.screen.title().to_string()];
     match app.screen {
-        Screen::Domains => parts.push(app.grouping.label().to_string()),
+        Screen::Domains => parts.push(app.domains.grouping.label().to_string()),
         Screen::Paths => {
-            if let (Some(p), Some(engine)) = (app.detail, &app.engine) {
+            if let (Some(p), Some(engine)) = (app.paths.detail, &app.engine) {
                 let spec = &engine.topo.paths()[p];
                 parts.push(engine.estate.forwarding_label(spec.lb, spec.tg));
             } else {
-                parts.push(format!("by {}", app.sort.label()));
+                parts.push(format!("by {}", app.paths.sort.label()));
             }
         }
         _ => {}

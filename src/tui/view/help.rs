@@ -32,7 +32,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let lines = lines(app);
     let (popup, max) = popup(area, lines.len());
     let scroll = app
-        .help_scroll
+        .help
+        .scroll
         .draw(max, popup.height.saturating_sub(2) as usize);
     let title = if max > 0 {
         " help (j/k scroll, esc closes) "

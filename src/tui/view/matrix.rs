@@ -47,7 +47,7 @@ fn grid(app: &App, width: usize) -> Option<Grid> {
         col_w
     };
     let cols = (width.saturating_sub(label_w) / col_w).max(1).min(n.max(1));
-    let first_col = app.matrix_col.saturating_sub(cols - 1);
+    let first_col = app.matrix.col.saturating_sub(cols - 1);
     Some(Grid {
         label_w,
         col_w,
@@ -109,16 +109,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             t.header()
         };
-        if c == app.matrix_col {
+        if c == app.matrix.col {
             style = style.add_modifier(Modifier::UNDERLINED);
         }
         head.push((pad(e.domain_name(d), g.col_w), style));
     }
     let mut lines: Vec<Line> = vec![line(head)];
 
-    let order = &app.matrix_order;
+    let order = &app.matrix.order;
     let height = visible_rows(area);
-    let top = app.matrix.draw(order.len(), height);
+    let top = app.matrix.list.draw(order.len(), height);
     for (i, &p) in order.iter().enumerate().skip(top).take(height) {
         let spec = &engine.topo.paths()[p];
         // Cut like the Paths screen: the load balancer first, the target group in the
@@ -131,7 +131,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             "{}{place}",
             fit_pair(&e.resource(spec.lb).name, &e.resource(spec.tg).name, room)
         );
-        let row_selected = i == app.matrix.cursor();
+        let row_selected = i == app.matrix.list.cursor();
         let mut spans = vec![(
             pad(&label, g.label_w - 1) + " ",
             if row_selected {
@@ -144,7 +144,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             let cell = m.cell(p, c);
             let text = format!("{} {}", cell.status.glyph(), word(cell.status, g.col_w));
             let mut style = t.heat(cell.status);
-            if row_selected && c == app.matrix_col {
+            if row_selected && c == app.matrix.col {
                 style = style.add_modifier(Modifier::REVERSED | Modifier::BOLD);
             }
             spans.push((pad(&text, g.col_w - 1), style));
@@ -166,10 +166,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(Line::raw(""));
     }
     if let (Some(&p), Some(&d)) = (
-        order.get(app.matrix.cursor()),
-        m.domains.get(app.matrix_col),
+        order.get(app.matrix.list.cursor()),
+        m.domains.get(app.matrix.col),
     ) {
-        let cell = m.cell(p, app.matrix_col);
+        let cell = m.cell(p, app.matrix.col);
         let text = format!(
             " {} when {} is lost: {} ({} of {} left) — enter applies this loss, space adds it",
             engine.path_label_placed(p),

@@ -109,7 +109,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         head.push(("WHY".to_string(), t.header()));
     }
     let mut lines: Vec<Line> = vec![line(head)];
-    let order = &app.path_order;
+    let order = &app.paths.order;
     if order.is_empty() {
         lines.push(line(vec![(
             format!(
@@ -120,7 +120,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         )]));
     }
     let height = visible_rows(area, order.len());
-    let top = app.paths.draw(order.len(), height);
+    let top = app.paths.list.draw(order.len(), height);
     for (i, &p) in order.iter().enumerate().skip(top).take(height) {
         let pv = &verdict.paths[p];
         let spec = &engine.topo.paths()[p];
@@ -165,7 +165,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             };
             spans.push((pad(&text, c.reason), style));
         }
-        if i == app.paths.cursor() {
+        if i == app.paths.list.cursor() {
             spans = spans
                 .into_iter()
                 .map(|(s, st)| (s, st.patch(t.selected())))
@@ -177,7 +177,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let list = Rect::new(area.x, area.y, area.width, area.height - why);
     frame.render_widget(Paragraph::new(lines), list);
     if why > 0
-        && let Some(&p) = order.get(app.paths.cursor())
+        && let Some(p) = app.paths.selected()
     {
         let pane = Rect::new(area.x, area.y + list.height, area.width, why);
         render_why(app, p, frame, pane);
