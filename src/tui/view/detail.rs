@@ -6,8 +6,10 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use crate::sim::{Cause, path_detail};
+use crate::model::{AccountIdx, Estate};
+use crate::sim::{Cause, PathDetail, path_detail};
 use crate::tui::app::App;
+use crate::tui::theme::Theme;
 
 use super::{bar, line, pad, wrap};
 
@@ -163,11 +165,27 @@ fn columns(app: &App, area: Rect) -> Option<Columns> {
         }
     }
 
+    let right = capacity_per_az(t, e, spec.account, &detail, c.unit.label(), right_w);
+    Some(Columns {
+        left,
+        right,
+        side_by_side: two_columns,
+        left_w,
+    })
+}
+
+/// The right column, `width` wide: each AZ's capacity before, now and after
+/// recovery, as bars.
+fn capacity_per_az(
+    t: &Theme,
+    e: &Estate,
+    account: AccountIdx,
+    detail: &PathDetail,
+    unit: &str,
+    width: usize,
+) -> Vec<Line<'static>> {
     let mut right: Vec<Line> = Vec::new();
-    right.push(line(vec![(
-        format!("Capacity per AZ ({})", c.unit.label()),
-        t.title(),
-    )]));
+    right.push(line(vec![(format!("Capacity per AZ ({unit})"), t.title())]));
     let max = detail
         .per_az
         .iter()
@@ -175,9 +193,9 @@ fn columns(app: &App, area: Rect) -> Option<Columns> {
         .max()
         .unwrap_or(0)
         .max(1);
-    let bar_w = right_w.saturating_sub(18).min(40);
+    let bar_w = width.saturating_sub(18).min(40);
     for z in &detail.per_az {
-        let name = match e.az_name(spec.account, z.az) {
+        let name = match e.az_name(account, z.az) {
             Some(n) => format!("{} ({n})", e.az_id(z.az)),
             None => e.az_id(z.az).to_string(),
         };
@@ -210,10 +228,5 @@ fn columns(app: &App, area: Rect) -> Option<Columns> {
         }
     }
 
-    Some(Columns {
-        left,
-        right,
-        side_by_side: two_columns,
-        left_w,
-    })
+    right
 }
