@@ -58,7 +58,7 @@ fn lose_az_simulate_render(bencher: Bencher, resources: usize) {
     let (mut app, mut term) = app(resources, Screen::Matrix);
     let az = fixture(resources).az;
     let engine = app.engine.clone().expect("loaded");
-    app.matrix_col = engine
+    app.matrix.col = engine
         .matrix
         .domains
         .iter()

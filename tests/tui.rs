@@ -35,9 +35,12 @@ impl Harness {
         hx
     }
 
-    /// Applies an action and runs the effects it asks for, as the runtime would.
+    /// Applies an action and runs the effects it asks for, as the runtime would;
+    /// like the runtime, draws after it (the lists scroll by the height they drew).
     fn dispatch(&mut self, action: Action) {
-        for effect in self.app.update(action) {
+        let effects = self.app.update(action);
+        self.draw();
+        for effect in effects {
             let follow = tui::perform(effect, self.app.engine.clone());
             if let Some(a) = follow {
                 self.dispatch(a);
@@ -116,6 +119,7 @@ impl Harness {
         let az = engine.estate.az_by_id(az_id).unwrap();
         let target = self
             .app
+            .domains
             .tree
             .as_ref()
             .unwrap()
@@ -124,7 +128,7 @@ impl Harness {
             .position(|r| r.kind == RowKind::Az(az))
             .unwrap();
         self.press("home");
-        while self.app.domains.cursor < target {
+        while self.app.domains.list.cursor() < target {
             self.press("j");
         }
     }
@@ -158,7 +162,7 @@ fn marking_an_az_lost_turns_paths_down_and_degraded() {
     let mut h = Harness::demo(120, 32);
     h.select_az("use1-az4");
     h.press("space");
-    assert_eq!(h.app.lost.len(), 1);
+    assert_eq!(h.app.lost_domains().len(), 1);
     assert_eq!(h.status_of("checkout-alb", "checkout-web"), Status::Down);
     assert_eq!(
         h.status_of("storefront-alb", "storefront-web"),
@@ -172,7 +176,7 @@ fn marking_an_az_lost_turns_paths_down_and_degraded() {
     insta::assert_snapshot!(h.screen());
     // Space again restores it.
     h.press("1 space");
-    assert!(h.app.lost.is_empty());
+    assert!(h.app.lost_domains().is_empty());
     assert!(h.screen().contains("0 down, 0 degraded, 10 ok"));
 }
 
@@ -189,7 +193,7 @@ fn the_path_detail_shows_every_hop_and_capacity_per_az() {
     assert!(screen.contains("Capacity per AZ (vCPU)"));
     insta::assert_snapshot!(screen);
     h.press("esc");
-    assert!(h.app.detail.is_none());
+    assert!(h.app.paths.detail.is_none());
 }
 
 #[test]
@@ -204,11 +208,11 @@ fn the_matrix_shows_every_loss_and_enter_applies_one() {
     // Move to use1-az2 and apply it.
     let engine = h.app.engine.clone().unwrap();
     let az2 = Domain::Az(engine.estate.az_by_id("use1-az2").unwrap());
-    while engine.matrix.domains[h.app.matrix_col] != az2 {
+    while engine.matrix.domains[h.app.matrix.col] != az2 {
         h.press("l");
     }
     h.press("enter");
-    assert_eq!(h.app.lost, vec![az2]);
+    assert_eq!(h.app.lost_domains().to_vec(), vec![az2]);
     assert!(h.screen().contains("lost: use1-az2 │ 3 down"));
 }
 
@@ -219,7 +223,7 @@ fn slash_filters_the_current_list_and_esc_clears_it() {
     h.type_text("payments-nlb");
     assert_eq!(h.app.input, InputMode::Filter);
     h.press("enter");
-    assert_eq!(h.app.path_order.len(), 1);
+    assert_eq!(h.app.paths.order.len(), 1);
     let screen = h.screen();
     assert!(screen.contains("payments-nlb → payments-api"));
     assert!(!screen.contains("storefront-alb"));
@@ -230,14 +234,14 @@ fn slash_filters_the_current_list_and_esc_clears_it() {
         h.press("backspace");
     }
     h.press("enter");
-    assert_eq!(h.app.path_order.len(), 10);
+    assert_eq!(h.app.paths.order.len(), 10);
     h.command("lose use1-az2");
     h.press("/");
     h.type_text("down");
     h.press("enter");
-    assert_eq!(h.app.path_order.len(), 3);
+    assert_eq!(h.app.paths.order.len(), 3);
     h.press("esc");
-    assert_eq!(h.app.path_order.len(), 10);
+    assert_eq!(h.app.paths.order.len(), 10);
     // The domains tree filters resources and opens what matches.
     h.press("1 /");
     h.type_text("ledger");
@@ -256,7 +260,7 @@ fn help_lists_the_keymap() {
     assert!(screen.contains("wheel"));
     insta::assert_snapshot!(screen);
     h.press("esc");
-    assert!(!h.app.help);
+    assert!(!h.app.help.open);
 }
 
 #[test]
@@ -277,7 +281,7 @@ fn command_mode_reports_errors_in_the_flash_line() {
         "{}",
         h.screen()
     );
-    assert!(h.app.lost.is_empty());
+    assert!(h.app.lost_domains().is_empty());
     h.command("frobnicate");
     assert!(h.screen().contains("unknown command :frobnicate"));
     h.command("open /nonexistent/estate.json");
@@ -339,7 +343,7 @@ fn enter_on_a_finding_jumps_to_its_resource_in_the_tree() {
     h.press("enter enter");
     assert_eq!(h.app.screen, Screen::Domains);
     let engine = h.app.engine.clone().unwrap();
-    let row = h.app.tree.as_ref().unwrap().rows[h.app.domains.cursor];
+    let row = h.app.domains.tree.as_ref().unwrap().rows[h.app.domains.list.cursor()];
     let RowKind::Resource(r) = row.kind else {
         panic!("a resource row is selected")
     };
@@ -367,7 +371,7 @@ fn tab_and_number_keys_switch_screens_and_mouse_clicks_select() {
     assert_eq!(h.app.screen, Screen::Paths);
     // The third path row (header at row 3, rows from 4).
     h.dispatch(click(30, 6));
-    assert_eq!(h.app.paths.cursor, 2);
+    assert_eq!(h.app.paths.list.cursor(), 2);
 }
 
 #[test]
@@ -499,7 +503,7 @@ fn a_live_scan_shows_progress_then_the_estate_with_its_gaps() {
         "{screen}"
     );
     h.press("esc");
-    assert!(!h.app.gaps);
+    assert!(!h.app.gaps.open);
     // r rescans (the runtime scans); the scenario is kept across the new estate.
     h.command("lose use1-az4");
     let effects = h
@@ -637,14 +641,14 @@ fn scrolling_stops_at_the_end_of_the_content() {
     let mut h = Harness::demo(80, 24);
     h.command("lose use1-az4");
     h.press("2 home enter G");
-    let bottom = h.app.detail_scroll;
+    let bottom = h.app.paths.detail_scroll.top();
     assert!(bottom > 0, "the detail is longer than 80×24");
     let end = h.screen();
     h.press("G j j j");
-    assert_eq!(h.app.detail_scroll, bottom);
+    assert_eq!(h.app.paths.detail_scroll.top(), bottom);
     h.press("k");
     assert_eq!(
-        h.app.detail_scroll,
+        h.app.paths.detail_scroll.top(),
         bottom - 1,
         "one k scrolls back at once"
     );
@@ -653,9 +657,9 @@ fn scrolling_stops_at_the_end_of_the_content() {
     for _ in 0..100 {
         h.press("j");
     }
-    let at_end = h.app.help_scroll;
+    let at_end = h.app.help.scroll.top();
     h.press("k");
-    assert_eq!(h.app.help_scroll, at_end - 1);
+    assert_eq!(h.app.help.scroll.top(), at_end - 1);
 }
 
 #[test]
@@ -665,7 +669,7 @@ fn a_narrow_paths_screen_shows_the_selected_paths_reasons_below() {
     h.press("2");
     let screen = h.screen();
     // The list starts at the top, on the down path, and the pane under it says why in full.
-    assert_eq!(h.app.paths.cursor, 0);
+    assert_eq!(h.app.paths.list.cursor(), 0);
     assert!(
         screen.contains("── checkout-alb → checkout-web ──"),
         "{screen}"
@@ -697,17 +701,17 @@ fn a_narrow_paths_screen_shows_the_selected_paths_reasons_below() {
 fn a_new_scenario_puts_the_paths_cursor_back_on_top() {
     let mut h = Harness::demo(120, 32);
     h.press("2 j j j");
-    assert_eq!(h.app.paths.cursor, 3);
+    assert_eq!(h.app.paths.list.cursor(), 3);
     h.command("lose use1-az4");
-    assert_eq!(h.app.paths.cursor, 0);
-    let first = h.app.path_order[0];
+    assert_eq!(h.app.paths.list.cursor(), 0);
+    let first = h.app.paths.order[0];
     assert_eq!(h.app.path_status(first), Status::Down);
     // With the detail open, the scenario changes under it and the cursor stays on its path.
     h.press("j j enter");
-    let open = h.app.detail;
+    let open = h.app.paths.detail;
     h.command("lose use1-az6");
-    assert_eq!(h.app.detail, open);
-    assert_eq!(Some(h.app.path_order[h.app.paths.cursor]), open);
+    assert_eq!(h.app.paths.detail, open);
+    assert_eq!(Some(h.app.paths.order[h.app.paths.list.cursor()]), open);
 }
 
 #[test]
@@ -717,7 +721,8 @@ fn paths_of_one_status_sort_by_the_label_shown() {
     let engine = h.app.engine.clone().unwrap();
     let labels: Vec<&str> = h
         .app
-        .path_order
+        .paths
+        .order
         .iter()
         .map(|&p| engine.path_label[p].as_str())
         .collect();
@@ -726,10 +731,11 @@ fn paths_of_one_status_sort_by_the_label_shown() {
     assert_eq!(labels, sorted, "all ok: by label");
     // By name too.
     h.press("s s");
-    assert_eq!(h.app.sort.label(), "name");
+    assert_eq!(h.app.paths.sort.label(), "name");
     let by_name: Vec<&str> = h
         .app
-        .path_order
+        .paths
+        .order
         .iter()
         .map(|&p| engine.path_label[p].as_str())
         .collect();
@@ -800,20 +806,20 @@ fn lose_and_restore_say_what_they_did_not_do() {
     let mut h = Harness::demo(120, 32);
     h.command("restore use1-az6");
     assert_eq!(h.app.flash.as_ref().unwrap().text, "use1-az6 is not lost");
-    assert!(h.app.lost.is_empty());
+    assert!(h.app.lost_domains().is_empty());
     h.command("lose use1-az4");
     h.command("lose use1-az4,use1-az1");
     assert_eq!(
         h.app.flash.as_ref().unwrap().text,
         "lost use1-az1; use1-az4 is already lost"
     );
-    assert_eq!(h.app.lost.len(), 2);
+    assert_eq!(h.app.lost_domains().len(), 2);
     h.command("restore use1-az1 eu-west-1");
     assert_eq!(
         h.app.flash.as_ref().unwrap().text,
         "restored use1-az1; eu-west-1 is not lost"
     );
-    assert_eq!(h.app.lost.len(), 1);
+    assert_eq!(h.app.lost_domains().len(), 1);
 }
 
 #[test]
@@ -851,9 +857,9 @@ fn thousands_of_coverage_gaps_scroll_in_their_popup() {
     let screen = h.screen();
     assert!(screen.contains("AccessDenied 39999"), "{screen}");
     h.press("home");
-    assert_eq!(h.app.gaps_scroll, 0);
+    assert_eq!(h.app.gaps.scroll.top(), 0);
     h.press("esc");
-    assert!(!h.app.gaps);
+    assert!(!h.app.gaps.open);
 }
 
 #[test]
@@ -861,11 +867,11 @@ fn end_and_home_scroll_the_help_to_its_ends() {
     let mut h = Harness::demo(80, 24);
     h.press("?");
     h.press("G");
-    assert!(h.app.help_scroll > 0, "the help is longer than 80×24");
+    assert!(h.app.help.scroll.top() > 0, "the help is longer than 80×24");
     let screen = h.screen();
     assert!(screen.contains("Mouse"), "{screen}");
     h.press("home");
-    assert_eq!(h.app.help_scroll, 0);
+    assert_eq!(h.app.help.scroll.top(), 0);
 }
 
 #[test]
@@ -877,13 +883,13 @@ fn an_az_lost_with_its_region_is_said_so() {
         h.app.flash.as_ref().unwrap().text,
         "use1-az2 (with us-east-1) is already lost"
     );
-    assert_eq!(h.app.lost.len(), 1);
+    assert_eq!(h.app.lost_domains().len(), 1);
     h.command("restore use1-az4");
     assert_eq!(
         h.app.flash.as_ref().unwrap().text,
         "use1-az4 is lost with us-east-1: :restore us-east-1 brings it back"
     );
-    assert_eq!(h.app.lost.len(), 1);
+    assert_eq!(h.app.lost_domains().len(), 1);
 }
 
 #[test]
@@ -952,11 +958,32 @@ fn an_az_named_with_its_region_in_one_command_is_lost_with_it() {
         h.app.flash.as_ref().unwrap().text,
         "lost us-east-1; use1-az1 (with us-east-1) is already lost"
     );
-    assert_eq!(h.app.lost.len(), 1);
+    assert_eq!(h.app.lost_domains().len(), 1);
     h.command("restore us-east-1 use1-az1");
     assert_eq!(
         h.app.flash.as_ref().unwrap().text,
         "restored us-east-1; use1-az1 is not lost"
     );
-    assert!(h.app.lost.is_empty());
+    assert!(h.app.lost_domains().is_empty());
+}
+
+#[test]
+fn space_on_an_az_lost_with_its_region_says_how_to_bring_it_back() {
+    let mut h = Harness::demo(120, 32);
+    h.command("lose us-east-1");
+    h.select_az("use1-az4");
+    h.press("space");
+    assert_eq!(
+        h.app.flash.as_ref().unwrap().text,
+        "use1-az4 is lost with us-east-1: :restore us-east-1 brings it back"
+    );
+    assert_eq!(h.app.lost_domains().len(), 1);
+    // An AZ lost by name is restored by name, as before.
+    h.command("clear");
+    h.select_az("use1-az4");
+    h.press("space");
+    assert_eq!(h.app.flash.as_ref().unwrap().text, "lost use1-az4");
+    h.press("space");
+    assert_eq!(h.app.flash.as_ref().unwrap().text, "restored use1-az4");
+    assert!(h.app.lost_domains().is_empty());
 }

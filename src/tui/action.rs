@@ -5,8 +5,7 @@ use std::sync::Arc;
 
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 
-use crate::model::Domain;
-use crate::sim::Verdict;
+use crate::sim::{LostDomains, Verdict};
 
 use super::engine::Loaded;
 use super::keymap::Command;
@@ -40,9 +39,10 @@ pub enum Action {
 /// Work the runtime does off the draw loop, reporting back with an [`Action`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
+    /// Evaluate the scenario `lost`; the result is dropped if a newer one was asked for.
     Simulate {
         generation: u64,
-        lost: Vec<Domain>,
+        lost: LostDomains,
     },
     LoadSnapshot {
         path: PathBuf,
@@ -51,7 +51,7 @@ pub enum Effect {
     /// Write the what-if of `lost` as the Markdown retrospective report.
     Export {
         path: PathBuf,
-        lost: Vec<Domain>,
+        lost: LostDomains,
     },
     /// Scan the live estate again.
     Rescan {

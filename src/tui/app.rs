@@ -1,7 +1,11 @@
-//! The app's state and `update`, the one place it changes.
+//! The app's shared state and `update`, the one place it changes. Each screen's
+//! own state (order, filter, scroll) is in `screen/`; `update` dispatches to it.
+//! The `:` commands are in `commands`.
 
-use std::collections::{BTreeMap, HashSet};
-use std::path::PathBuf;
+mod load;
+mod lost;
+
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use ratatui::crossterm::event::{
@@ -9,71 +13,22 @@ use ratatui::crossterm::event::{
 };
 use ratatui::layout::Rect;
 
-use crate::discover::{ScanEvent, UnitState};
-use crate::model::{Domain, ModelError, ResIdx, Service};
-use crate::sim::{Status, Verdict};
+use crate::discover::UnitState;
+use crate::model::{Domain, Service};
+use crate::sim::{LostDomains, Status, Verdict};
 
 use super::action::{Action, Effect};
-use super::engine::{Engine, Loaded};
+use super::commands;
+use super::engine::Engine;
 use super::keymap::{self, Command, Scope};
+use super::screen::{
+    DomainsScreen, FindingsScreen, GapsOverlay, HelpOverlay, MatrixScreen, PathsScreen,
+};
+use super::scroll::Move;
 use super::theme::Theme;
-use super::tree::{DomainTree, Grouping, NodeKey, RowKind};
 use super::view;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Screen {
-    Domains,
-    Paths,
-    Matrix,
-    Findings,
-}
-
-impl Screen {
-    pub const ALL: [Screen; 4] = [
-        Screen::Domains,
-        Screen::Paths,
-        Screen::Matrix,
-        Screen::Findings,
-    ];
-
-    pub fn index(self) -> usize {
-        Screen::ALL.iter().position(|s| *s == self).unwrap_or(0)
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Screen::Domains => "Fault domains",
-            Screen::Paths => "Paths",
-            Screen::Matrix => "Matrix",
-            Screen::Findings => "Findings",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PathSort {
-    Status,
-    Capacity,
-    Name,
-}
-
-impl PathSort {
-    fn next(self) -> PathSort {
-        match self {
-            PathSort::Status => PathSort::Capacity,
-            PathSort::Capacity => PathSort::Name,
-            PathSort::Name => PathSort::Status,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            PathSort::Status => "status",
-            PathSort::Capacity => "capacity left",
-            PathSort::Name => "name",
-        }
-    }
-}
+pub use super::screen::{PathSort, Screen};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputMode {
@@ -90,31 +45,6 @@ pub struct Flash {
     pub ticks_left: u8,
 }
 
-/// A virtualised list: the selected row and the first row shown.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ListPos {
-    pub cursor: usize,
-    pub offset: usize,
-}
-
-impl ListPos {
-    fn set(&mut self, cursor: usize, len: usize, height: usize) {
-        self.cursor = if len == 0 { 0 } else { cursor.min(len - 1) };
-        let height = height.max(1);
-        if self.cursor < self.offset {
-            self.offset = self.cursor;
-        } else if self.cursor >= self.offset + height {
-            self.offset = self.cursor + 1 - height;
-        }
-        self.offset = self.offset.min(len.saturating_sub(height));
-    }
-
-    fn step(&mut self, delta: isize, len: usize, height: usize) {
-        let target = (self.cursor as isize + delta).max(0) as usize;
-        self.set(target, len, height);
-    }
-}
-
 const FLASH_TICKS: u8 = 12;
 
 pub struct App {
@@ -122,32 +52,21 @@ pub struct App {
     pub area: Rect,
     pub engine: Option<Arc<Engine>>,
     pub verdict: Option<Arc<Verdict>>,
-    /// Domains lost, in the order the user lost them.
-    pub lost: Vec<Domain>,
+    /// The domains lost, by the engine's rules; `None` until an estate is loaded.
+    pub lost: Option<LostDomains>,
     pub generation: u64,
     pub simulating: bool,
     pub screen: Screen,
-    /// The path whose detail is open (index into the topology's paths).
-    pub detail: Option<usize>,
-    pub detail_scroll: usize,
-    pub grouping: Grouping,
-    pub toggled: HashSet<NodeKey>,
-    pub tree: Option<DomainTree>,
-    pub domains: ListPos,
-    pub sort: PathSort,
-    pub path_order: Vec<usize>,
-    pub paths: ListPos,
-    pub matrix_order: Vec<usize>,
-    pub matrix: ListPos,
-    pub matrix_col: usize,
-    pub finding_order: Vec<usize>,
-    pub findings: ListPos,
-    pub filters: [String; 4],
+    pub domains: DomainsScreen,
+    pub paths: PathsScreen,
+    pub matrix: MatrixScreen,
+    pub findings: FindingsScreen,
+    pub help: HelpOverlay,
+    /// The coverage gaps popup (`:gaps`).
+    pub gaps: GapsOverlay,
     pub input: InputMode,
     pub input_text: String,
     pub flash: Option<Flash>,
-    pub help: bool,
-    pub help_scroll: usize,
     pub quit: bool,
     /// What is loading (or why loading failed) while there is no estate.
     pub loading: Option<String>,
@@ -159,10 +78,6 @@ pub struct App {
     pub scan_units: BTreeMap<(String, String), BTreeMap<Service, UnitState>>,
     /// The scan's notes, newest last.
     pub scan_notes: Vec<String>,
-    /// The coverage gaps popup (`:gaps`).
-    pub gaps: bool,
-    /// The first gap shown in it.
-    pub gaps_scroll: usize,
     /// The latest load asked for (the first, from the command line, is 0): older
     /// results are dropped.
     pub load_generation: u64,
@@ -179,38 +94,25 @@ impl App {
             area,
             engine: None,
             verdict: None,
-            lost: Vec::new(),
+            lost: None,
             generation: 0,
             simulating: false,
             screen: Screen::Domains,
-            detail: None,
-            detail_scroll: 0,
-            grouping: Grouping::RegionAz,
-            toggled: HashSet::new(),
-            tree: None,
-            domains: ListPos::default(),
-            sort: PathSort::Status,
-            path_order: Vec::new(),
-            paths: ListPos::default(),
-            matrix_order: Vec::new(),
-            matrix: ListPos::default(),
-            matrix_col: 0,
-            finding_order: Vec::new(),
-            findings: ListPos::default(),
-            filters: Default::default(),
+            domains: DomainsScreen::default(),
+            paths: PathsScreen::default(),
+            matrix: MatrixScreen::default(),
+            findings: FindingsScreen::default(),
+            help: HelpOverlay::default(),
+            gaps: GapsOverlay::default(),
             input: InputMode::Normal,
             input_text: String::new(),
             flash: None,
-            help: false,
-            help_scroll: 0,
             quit: false,
             loading: Some("loading the estate…".to_string()),
             live: false,
             scanning: false,
             scan_units: BTreeMap::new(),
             scan_notes: Vec::new(),
-            gaps: false,
-            gaps_scroll: 0,
             load_generation: 0,
             scan_generation: None,
             fatal: None,
@@ -241,7 +143,7 @@ impl App {
     }
 
     pub fn scope(&self) -> Scope {
-        match (self.screen, self.detail) {
+        match (self.screen, self.paths.detail) {
             (Screen::Paths, Some(_)) => Scope::Detail,
             (Screen::Domains, _) => Scope::Domains,
             (Screen::Paths, None) => Scope::Paths,
@@ -250,44 +152,27 @@ impl App {
         }
     }
 
+    /// The filter of the screen in use.
     pub fn filter(&self) -> &str {
-        &self.filters[self.screen.index()]
+        match self.screen {
+            Screen::Domains => &self.domains.filter,
+            Screen::Paths => &self.paths.filter,
+            Screen::Matrix => &self.matrix.filter,
+            Screen::Findings => &self.findings.filter,
+        }
     }
 
+    /// Whether the verdict shown has the domain lost (directly or with its Region).
     pub fn is_lost(&self, d: Domain) -> bool {
-        self.verdict.as_ref().is_some_and(|v| match d {
-            Domain::Az(az) => v.lost.az(az),
-            Domain::Region(r) => v.lost.region(r),
-        })
+        self.verdict.as_ref().is_some_and(|v| v.lost.contains(d))
     }
 
-    /// The lost Region an AZ is lost with, if it is.
-    /// The Region in `lost` that AZ `d` is lost with, if any.
-    fn lost_region_of(&self, d: Domain, lost: &[Domain]) -> Option<String> {
-        let Domain::Az(az) = d else { return None };
-        let engine = self.engine.as_ref()?;
-        let region = engine.estate.az(az).region;
-        lost.contains(&Domain::Region(region))
-            .then(|| engine.estate.region_name(region).to_string())
-    }
-
-    /// A domain as the estate names it (empty before an estate is loaded).
-    fn domain_name(&self, d: Domain) -> String {
-        self.engine
-            .as_ref()
-            .map_or(String::new(), |e| e.estate.domain_name(d).to_string())
-    }
-
-    fn flash(&mut self, text: impl Into<String>, error: bool) {
+    pub(super) fn flash(&mut self, text: impl Into<String>, error: bool) {
         self.flash = Some(Flash {
             text: text.into(),
             error,
             ticks_left: FLASH_TICKS,
         });
-    }
-
-    fn body(&self) -> Rect {
-        view::Regions::of(self.area).body
     }
 
     /// The key's action, given the input mode.
@@ -301,7 +186,7 @@ impl App {
         if self.input != InputMode::Normal {
             return Some(Action::Key(ev));
         }
-        if self.help {
+        if self.help.open {
             if matches!(
                 ev.code,
                 KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q')
@@ -310,287 +195,10 @@ impl App {
             }
             // Only scrolling works under the help.
             return keymap::lookup(Scope::Global, &ev)
-                .filter(|c| {
-                    matches!(
-                        c,
-                        Command::Up
-                            | Command::Down
-                            | Command::PageUp
-                            | Command::PageDown
-                            | Command::Top
-                            | Command::Bottom
-                    )
-                })
+                .filter(|c| Move::of(*c).is_some())
                 .map(Action::Command);
         }
         keymap::lookup(self.scope(), &ev).map(Action::Command)
-    }
-
-    // ---- loading and scenarios ----
-
-    fn install(&mut self, loaded: Loaded) {
-        self.engine = Some(loaded.engine);
-        self.verdict = Some(loaded.baseline);
-        self.lost.clear();
-        self.generation += 1;
-        self.simulating = false;
-        self.detail = None;
-        self.toggled.clear();
-        self.loading = None;
-        self.domains = ListPos::default();
-        self.paths = ListPos::default();
-        self.matrix = ListPos::default();
-        self.findings = ListPos::default();
-        self.matrix_col = 0;
-        self.rebuild_tree();
-        self.reorder_all();
-    }
-
-    fn set_lost(&mut self, lost: Vec<Domain>) -> Vec<Effect> {
-        self.lost = lost;
-        self.generation += 1;
-        self.simulating = true;
-        vec![Effect::Simulate {
-            generation: self.generation,
-            lost: self.lost.clone(),
-        }]
-    }
-
-    fn toggle_loss(&mut self, d: Domain) -> Vec<Effect> {
-        let mut lost = self.lost.clone();
-        if let Some(i) = lost.iter().position(|x| *x == d) {
-            lost.remove(i);
-        } else {
-            lost.push(d);
-        }
-        self.set_lost(lost)
-    }
-
-    // ---- ordering and filtering ----
-
-    fn reorder_all(&mut self) {
-        self.reorder_paths();
-        self.reorder_matrix();
-        self.reorder_findings();
-    }
-
-    fn path_matches(&self, engine: &Engine, p: usize, filter: &str) -> bool {
-        if filter.is_empty() {
-            return true;
-        }
-        let status = self.verdict.as_ref().map(|v| v.paths[p].status.as_str());
-        engine.path_text[p].contains(filter) || status == Some(filter)
-    }
-
-    fn reorder_paths(&mut self) {
-        let Some(engine) = self.engine.clone() else {
-            return;
-        };
-        let keep = self.paths.cursor;
-        let current = self.path_order.get(keep).copied();
-        let filter = self.filters[Screen::Paths.index()].to_lowercase();
-        let mut order: Vec<usize> = (0..engine.topo.paths().len())
-            .filter(|&p| self.path_matches(&engine, p, &filter))
-            .collect();
-        if let Some(v) = &self.verdict {
-            // Ties go by the label the row shows.
-            let by_label = |a: &usize, b: &usize| engine.path_rank[*a].cmp(&engine.path_rank[*b]);
-            match self.sort {
-                PathSort::Status => order.sort_by(|a, b| {
-                    v.paths[*b]
-                        .status
-                        .cmp(&v.paths[*a].status)
-                        .then(by_label(a, b))
-                }),
-                PathSort::Capacity => order.sort_by(|a, b| {
-                    let fa = v.paths[*a].capacity.fraction_left();
-                    let fb = v.paths[*b].capacity.fraction_left();
-                    fa.total_cmp(&fb).then(by_label(a, b))
-                }),
-                PathSort::Name => order.sort_by(by_label),
-            }
-        }
-        self.path_order = order;
-        let cursor = current
-            .and_then(|c| self.path_order.iter().position(|p| *p == c))
-            .unwrap_or(0);
-        let h = view::paths::visible_rows(self.body(), self.path_order.len());
-        self.paths.set(cursor, self.path_order.len(), h);
-    }
-
-    fn reorder_matrix(&mut self) {
-        let Some(engine) = self.engine.clone() else {
-            return;
-        };
-        let filter = self.filters[Screen::Matrix.index()].to_lowercase();
-        self.matrix_order = (0..engine.topo.paths().len())
-            .filter(|&p| self.path_matches(&engine, p, &filter))
-            .collect();
-        let h = view::matrix::visible_rows(self.body());
-        let cursor = self.matrix.cursor;
-        self.matrix.set(cursor, self.matrix_order.len(), h);
-    }
-
-    fn reorder_findings(&mut self) {
-        let Some(engine) = self.engine.clone() else {
-            return;
-        };
-        let filter = self.filters[Screen::Findings.index()].to_lowercase();
-        self.finding_order = engine
-            .findings()
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| {
-                filter.is_empty()
-                    || f.code.contains(&filter)
-                    || f.message.to_lowercase().contains(&filter)
-                    || f.severity.as_str() == filter
-                    || f.resources.iter().any(|r| {
-                        engine
-                            .estate
-                            .resource(*r)
-                            .name
-                            .to_lowercase()
-                            .contains(&filter)
-                    })
-            })
-            .map(|(i, _)| i)
-            .collect();
-        let h = view::findings::visible_rows(self.body());
-        let cursor = self.findings.cursor;
-        self.findings.set(cursor, self.finding_order.len(), h);
-    }
-
-    fn rebuild_tree(&mut self) {
-        let Some(engine) = self.engine.clone() else {
-            return;
-        };
-        let filter = self.filters[Screen::Domains.index()].to_lowercase();
-        let e = &engine.estate;
-        let keep = |r: ResIdx| {
-            if filter.is_empty() {
-                return true;
-            }
-            let res = e.resource(r);
-            res.name.to_lowercase().contains(&filter)
-                || res.id.to_lowercase().contains(&filter)
-                || res.kind().key().contains(&filter)
-                || res.tags.iter().any(|(k, v)| {
-                    k.to_lowercase().contains(&filter) || v.to_lowercase().contains(&filter)
-                })
-        };
-        let mut tree = DomainTree::build(e, &engine.topo, self.grouping, &keep);
-        tree.flatten(&self.toggled, !filter.is_empty());
-        self.tree = Some(tree);
-        self.clamp_domains();
-    }
-
-    fn reflatten(&mut self) {
-        let filtering = !self.filters[Screen::Domains.index()].is_empty();
-        if let Some(tree) = self.tree.as_mut() {
-            tree.flatten(&self.toggled, filtering);
-        }
-        self.clamp_domains();
-    }
-
-    fn clamp_domains(&mut self) {
-        let len = self.tree.as_ref().map_or(0, |t| t.rows.len());
-        let h = view::domains::visible_rows(self.body());
-        let cursor = self.domains.cursor;
-        self.domains.set(cursor, len, h);
-    }
-
-    /// Opens the tree down to a resource and selects it.
-    fn reveal(&mut self, res: ResIdx) {
-        let mut path = self.tree.as_ref().and_then(|t| t.path_to(res));
-        if path.is_none() && !self.filters[0].is_empty() {
-            self.filters[0].clear();
-            self.rebuild_tree();
-            path = self.tree.as_ref().and_then(|t| t.path_to(res));
-        }
-        if path.is_none() && self.grouping == Grouping::Service {
-            self.grouping = Grouping::RegionAz;
-            self.rebuild_tree();
-            path = self.tree.as_ref().and_then(|t| t.path_to(res));
-        }
-        let Some(path) = path else { return };
-        let filtering = !self.filters[0].is_empty();
-        for key in path {
-            if !DomainTree::is_expanded(key, &self.toggled, filtering) && !self.toggled.remove(&key)
-            {
-                self.toggled.insert(key);
-            }
-        }
-        self.reflatten();
-        let row = self
-            .tree
-            .as_ref()
-            .and_then(|t| t.rows.iter().position(|r| r.kind == RowKind::Resource(res)));
-        if let Some(row) = row {
-            let len = self.tree.as_ref().map_or(0, |t| t.rows.len());
-            let h = view::domains::visible_rows(self.body());
-            self.domains.set(row, len, h);
-        }
-    }
-
-    // ---- moving around ----
-
-    fn list_len_height(&self) -> (usize, usize) {
-        let body = self.body();
-        match self.screen {
-            Screen::Domains => (
-                self.tree.as_ref().map_or(0, |t| t.rows.len()),
-                view::domains::visible_rows(body),
-            ),
-            Screen::Paths => (
-                self.path_order.len(),
-                view::paths::visible_rows(body, self.path_order.len()),
-            ),
-            Screen::Matrix => (self.matrix_order.len(), view::matrix::visible_rows(body)),
-            Screen::Findings => (self.finding_order.len(), view::findings::visible_rows(body)),
-        }
-    }
-
-    fn list_mut(&mut self) -> &mut ListPos {
-        match self.screen {
-            Screen::Domains => &mut self.domains,
-            Screen::Paths => &mut self.paths,
-            Screen::Matrix => &mut self.matrix,
-            Screen::Findings => &mut self.findings,
-        }
-    }
-
-    fn move_cursor(&mut self, cmd: Command) {
-        if self.detail.is_some() && self.screen == Screen::Paths {
-            let page = view::Regions::of(self.area).body.height.max(1) as isize;
-            let delta: isize = match cmd {
-                Command::Up => -1,
-                Command::Down => 1,
-                Command::PageUp => -page,
-                Command::PageDown => page,
-                Command::Top => isize::MIN / 2,
-                _ => isize::MAX / 2,
-            };
-            let max = view::detail::max_scroll(self, self.body()) as isize;
-            self.detail_scroll = (self.detail_scroll as isize + delta).clamp(0, max) as usize;
-            return;
-        }
-        let (len, height) = self.list_len_height();
-        let page = height.max(1) as isize;
-        let pos = self.list_mut();
-        match cmd {
-            Command::Up => pos.step(-1, len, height),
-            Command::Down => pos.step(1, len, height),
-            Command::PageUp => pos.step(-page, len, height),
-            Command::PageDown => pos.step(page, len, height),
-            Command::Top => pos.set(0, len, height),
-            _ => pos.set(len.saturating_sub(1), len, height),
-        }
-    }
-
-    fn switch_to(&mut self, screen: Screen) {
-        self.screen = screen;
-        self.detail = None;
     }
 
     // ---- update ----
@@ -601,9 +209,8 @@ impl App {
             Action::Command(c) => self.on_command(c),
             Action::Mouse(m) => self.on_mouse(m),
             Action::Resize(w, h) => {
+                // The views fit their lists to the new size as they draw.
                 self.area = Rect::new(0, 0, w, h);
-                self.reorder_all();
-                self.clamp_domains();
                 Vec::new()
             }
             Action::Tick => {
@@ -615,77 +222,12 @@ impl App {
                 }
                 Vec::new()
             }
-            Action::Loaded { generation, .. } if generation != self.load_generation => {
-                // Superseded (a :open after a rescan started, or the other way round).
-                if self.scan_generation == Some(generation) {
-                    self.scanning = false;
-                    self.scan_generation = None;
-                }
-                Vec::new()
-            }
-            Action::Loaded {
-                result: Ok(loaded), ..
-            } => {
-                // A rescan keeps the scenario: the same domains, by name, lost again.
-                let lost_names: Vec<String> = match &self.engine {
-                    Some(old) => self
-                        .lost
-                        .iter()
-                        .map(|d| old.estate.domain_name(*d).to_string())
-                        .collect(),
-                    None => Vec::new(),
-                };
-                let origin = loaded.engine.origin_label();
-                self.scanning = false;
-                self.scan_generation = None;
-                self.install(*loaded);
-                self.flash(format!("loaded {origin}"), false);
-                let Some(engine) = self.engine.clone() else {
-                    return Vec::new();
-                };
-                let lost: Vec<Domain> = lost_names
-                    .iter()
-                    .filter_map(|n| engine.estate.parse_domain(n).ok())
-                    .collect();
-                if lost.is_empty() {
-                    Vec::new()
-                } else {
-                    self.set_lost(lost)
-                }
-            }
-            Action::Loaded {
-                result: Err(message),
-                generation,
-            } => {
-                self.scanning = false;
-                self.scan_generation = None;
-                if self.engine.is_none() && !self.live && generation == 0 {
-                    // The estate asked for on the command line cannot be read:
-                    // say so on the terminal, not in an empty TUI.
-                    self.fatal = Some(message);
-                    self.quit = true;
-                    return Vec::new();
-                }
-                if self.engine.is_none() {
-                    self.loading = Some(message.clone());
-                }
-                self.flash(first_line(&message), true);
-                Vec::new()
-            }
+            Action::Loaded { generation, result } => self.on_loaded(generation, result),
             Action::Simulated {
                 generation,
                 verdict,
             } => {
-                if generation == self.generation {
-                    self.verdict = Some(verdict);
-                    self.simulating = false;
-                    self.reorder_paths();
-                    if self.detail.is_none() {
-                        // A new scenario: show the worst paths first, from the top.
-                        self.paths = ListPos::default();
-                    }
-                    self.reorder_matrix();
-                }
+                self.on_simulated(generation, verdict);
                 Vec::new()
             }
             Action::Scan(ev) => {
@@ -705,99 +247,58 @@ impl App {
             return Vec::new();
         }
         if c == Command::Help {
-            self.help = !self.help;
-            self.help_scroll = 0;
+            self.help.toggle();
             return Vec::new();
         }
-        if self.help {
-            let max = view::help::max_scroll(self, self.area);
-            self.help_scroll = match c {
-                Command::Up => self.help_scroll.saturating_sub(1),
-                Command::Down => self.help_scroll + 1,
-                Command::PageUp => self.help_scroll.saturating_sub(10),
-                Command::PageDown => self.help_scroll + 10,
-                Command::Bottom => max,
-                _ => 0,
-            }
-            .min(max);
+        if self.help.open {
+            self.help.apply(Move::of(c));
             return Vec::new();
         }
-        if self.gaps && c == Command::Back {
-            self.gaps = false;
+        if self.gaps.open && c == Command::Back {
+            self.gaps.open = false;
             return Vec::new();
         }
-        if self.gaps {
-            let max = view::gaps::max_scroll(self);
-            let page = usize::from(self.area.height.saturating_sub(4)).max(1);
-            let scrolled = match c {
-                Command::Up => Some(self.gaps_scroll.saturating_sub(1)),
-                Command::Down => Some(self.gaps_scroll + 1),
-                Command::PageUp => Some(self.gaps_scroll.saturating_sub(page)),
-                Command::PageDown => Some(self.gaps_scroll + page),
-                Command::Top => Some(0),
-                Command::Bottom => Some(max),
-                _ => None,
-            };
-            if let Some(s) = scrolled {
-                self.gaps_scroll = s.min(max);
-                return Vec::new();
-            }
+        if self.gaps.open
+            && let Some(m) = Move::of(c)
+        {
+            self.gaps.apply(m);
+            return Vec::new();
         }
         if c == Command::Rescan {
             return self.rescan();
         }
-        if self.engine.is_none() {
-            let why = if self.scanning {
-                "the scan is still running: the estate shows when it is done"
-            } else if self.loading.is_some() && !self.live && self.load_generation == 0 {
-                "still loading the estate"
-            } else if self.live {
-                "the scan failed: r scans again, q quits"
-            } else {
-                "no estate is loaded yet: :open FILE opens a snapshot"
-            };
-            self.flash(why, false);
+        let Some(engine) = self.engine.clone() else {
+            self.flash(self.why_nothing_happens(), false);
+            return Vec::new();
+        };
+        if let Some(m) = Move::of(c) {
+            self.move_cursor(m);
             return Vec::new();
         }
         match c {
             Command::NextScreen => self.switch_to(Screen::ALL[(self.screen.index() + 1) % 4]),
             Command::PrevScreen => self.switch_to(Screen::ALL[(self.screen.index() + 3) % 4]),
             Command::Screen(n) => self.switch_to(Screen::ALL[n.min(3)]),
-            Command::Up
-            | Command::Down
-            | Command::PageUp
-            | Command::PageDown
-            | Command::Top
-            | Command::Bottom => self.move_cursor(c),
-            Command::Left | Command::Right => self.on_left_right(c),
-            Command::Open => return self.on_open(),
+            Command::Left | Command::Right => self.on_left_right(c, &engine),
+            Command::Open => return self.on_open(&engine),
             Command::Back => {
-                if self.detail.is_some() {
-                    self.detail = None;
+                if self.paths.detail.is_some() {
+                    self.paths.detail = None;
                 } else if !self.filter().is_empty() {
                     self.set_filter(String::new());
                 }
             }
-            Command::ToggleLoss => return self.on_toggle_loss(),
-            Command::ClearLosses => {
-                if self.lost.is_empty() {
-                    self.flash("nothing is lost", false);
-                } else {
-                    self.flash("restored every AZ and Region", false);
-                    return self.set_lost(Vec::new());
-                }
-            }
+            Command::ToggleLoss => return self.toggle_loss(),
+            Command::ClearLosses => return self.clear_losses(),
             Command::CycleGrouping => {
-                self.grouping = self.grouping.next();
-                self.toggled.clear();
-                self.domains = ListPos::default();
-                self.rebuild_tree();
-                self.flash(format!("grouped by {}", self.grouping.label()), false);
+                self.domains.cycle_grouping(&engine);
+                let label = self.domains.grouping.label();
+                self.flash(format!("grouped by {label}"), false);
             }
             Command::CycleSort => {
-                self.sort = self.sort.next();
-                self.reorder_paths();
-                self.flash(format!("sorted by {}", self.sort.label()), false);
+                self.paths.cycle_sort(&engine, self.verdict.as_deref());
+                let label = self.paths.sort.label();
+                self.flash(format!("sorted by {label}"), false);
             }
             Command::Filter => {
                 self.input = InputMode::Filter;
@@ -807,179 +308,105 @@ impl App {
                 self.input = InputMode::Command;
                 self.input_text.clear();
             }
+            // Handled above.
             Command::Quit | Command::Help | Command::Rescan => {}
+            Command::Up
+            | Command::Down
+            | Command::PageUp
+            | Command::PageDown
+            | Command::Top
+            | Command::Bottom => {}
         }
         Vec::new()
     }
 
-    fn rescan(&mut self) -> Vec<Effect> {
-        if !self.live {
-            self.flash(
-                "r rescans live estates only (start blastmap with AWS flags)",
-                true,
-            );
-            return Vec::new();
-        }
+    /// Why a key that needs an estate does nothing yet.
+    fn why_nothing_happens(&self) -> &'static str {
         if self.scanning {
-            self.flash("a scan is already under way", false);
-            return Vec::new();
-        }
-        self.scanning = true;
-        self.scan_units.clear();
-        self.scan_notes.clear();
-        if self.engine.is_none() {
-            self.loading = Some("scanning AWS (read-only)…".to_string());
-        }
-        let generation = self.next_load();
-        self.scan_generation = Some(generation);
-        vec![Effect::Rescan { generation }]
-    }
-
-    /// A new load (snapshot or scan) supersedes every earlier one.
-    fn next_load(&mut self) -> u64 {
-        self.load_generation += 1;
-        self.load_generation
-    }
-
-    fn on_scan_event(&mut self, ev: ScanEvent) {
-        match ev {
-            ScanEvent::Unit {
-                account,
-                region,
-                service,
-                state,
-            } => {
-                self.scan_units
-                    .entry((account, region))
-                    .or_default()
-                    .insert(service, state);
-            }
-            ScanEvent::Note(text) => self.scan_notes.push(text),
+            "the scan is still running: the estate shows when it is done"
+        } else if self.loading.is_some() && !self.live && self.load_generation == 0 {
+            "still loading the estate"
+        } else if self.live {
+            "the scan failed: r scans again, q quits"
+        } else {
+            "no estate is loaded yet: :open FILE opens a snapshot"
         }
     }
 
-    fn on_left_right(&mut self, c: Command) {
+    // ---- moving around ----
+
+    fn move_cursor(&mut self, m: Move) {
         match self.screen {
-            Screen::Matrix => {
-                let n = self.engine.as_ref().map_or(0, |e| e.matrix.domains.len());
-                if c == Command::Left {
-                    self.matrix_col = self.matrix_col.saturating_sub(1);
-                } else if n > 0 {
-                    self.matrix_col = (self.matrix_col + 1).min(n - 1);
-                }
-            }
-            Screen::Domains if c == Command::Left => {
-                // Collapse the node, or go to its parent.
-                let Some(tree) = &self.tree else { return };
-                let Some(row) = tree.rows.get(self.domains.cursor).copied() else {
-                    return;
-                };
-                if row.expanded && !matches!(row.kind, RowKind::Resource(_)) {
-                    self.toggle_node(row.key);
-                } else if let Some(parent) = tree.rows[..self.domains.cursor]
-                    .iter()
-                    .rposition(|r| r.depth < row.depth)
-                {
-                    let (len, h) = self.list_len_height();
-                    self.domains.set(parent, len, h);
-                }
-            }
+            Screen::Paths if self.paths.detail.is_some() => self.paths.scroll_detail(m),
+            Screen::Domains => self.domains.apply(m),
+            Screen::Paths => self.paths.apply(m),
+            Screen::Matrix => self.matrix.apply(m),
+            Screen::Findings => self.findings.apply(m),
+        }
+    }
+
+    /// Selects a row of the list in use.
+    fn select_row(&mut self, row: usize) {
+        match self.screen {
+            Screen::Domains => self.domains.select(row),
+            Screen::Paths => self.paths.select(row),
+            Screen::Matrix => self.matrix.select(row),
+            Screen::Findings => self.findings.select(row),
+        }
+    }
+
+    pub(super) fn switch_to(&mut self, screen: Screen) {
+        self.screen = screen;
+        self.paths.detail = None;
+    }
+
+    fn on_left_right(&mut self, c: Command, engine: &Engine) {
+        match self.screen {
+            Screen::Matrix if c == Command::Left => self.matrix.left(),
+            Screen::Matrix => self.matrix.right(engine.matrix.domains.len()),
+            Screen::Domains if c == Command::Left => self.domains.left(),
             _ => {}
         }
     }
 
-    fn toggle_node(&mut self, key: NodeKey) {
-        if !self.toggled.remove(&key) {
-            self.toggled.insert(key);
-        }
-        self.reflatten();
-    }
-
-    fn on_open(&mut self) -> Vec<Effect> {
-        let Some(engine) = self.engine.clone() else {
-            return Vec::new();
-        };
+    fn on_open(&mut self, engine: &Engine) -> Vec<Effect> {
         match self.screen {
-            Screen::Domains => {
-                let row = self
-                    .tree
-                    .as_ref()
-                    .and_then(|t| t.rows.get(self.domains.cursor))
-                    .copied();
-                if let Some(row) = row
-                    && !matches!(row.kind, RowKind::Resource(_))
-                {
-                    self.toggle_node(row.key);
-                }
-            }
-            Screen::Paths => {
-                if let Some(&p) = self.path_order.get(self.paths.cursor) {
-                    self.detail = Some(p);
-                    self.detail_scroll = 0;
-                }
-            }
+            Screen::Domains => self.domains.open(),
+            Screen::Paths => self.paths.open_detail(),
             Screen::Matrix => {
-                if let Some(&d) = engine.matrix.domains.get(self.matrix_col) {
+                if let Some(d) = self.matrix.selected_domain(engine) {
                     self.flash(
                         format!("applied: lose {}", engine.estate.domain_name(d)),
                         false,
                     );
-                    return self.set_lost(vec![d]);
+                    let mut lost = LostDomains::none(&engine.estate);
+                    lost.lose(d);
+                    return self.set_lost(lost);
                 }
             }
             Screen::Findings => {
-                let finding = self
-                    .finding_order
-                    .get(self.findings.cursor)
-                    .map(|&f| &engine.findings()[f]);
+                let finding = self.findings.selected(engine);
                 if let Some(&res) = finding.and_then(|f| f.resources.first()) {
                     self.switch_to(Screen::Domains);
-                    self.reveal(res);
+                    self.domains.reveal(res, engine);
                 }
             }
         }
         Vec::new()
     }
 
-    fn on_toggle_loss(&mut self) -> Vec<Effect> {
-        let Some(engine) = self.engine.clone() else {
-            return Vec::new();
-        };
-        let domain = match self.screen {
-            Screen::Domains => self
-                .tree
-                .as_ref()
-                .and_then(|t| t.rows.get(self.domains.cursor))
-                .and_then(|r| r.domain),
-            Screen::Matrix => engine.matrix.domains.get(self.matrix_col).copied(),
-            _ => None,
-        };
-        match domain {
-            Some(d) => {
-                let name = engine.estate.domain_name(d);
-                let verb = if self.lost.contains(&d) {
-                    "restored"
-                } else {
-                    "lost"
-                };
-                self.flash(format!("{verb} {name}"), false);
-                self.toggle_loss(d)
-            }
-            None => {
-                self.flash("select an AZ or a Region to lose", true);
-                Vec::new()
-            }
-        }
-    }
-
+    /// Sets the filter of the screen in use, and filters its list again.
     fn set_filter(&mut self, text: String) {
-        let i = self.screen.index();
-        self.filters[i] = text;
+        // Filters are typed on a loaded estate only.
+        let Some(engine) = self.engine.clone() else {
+            return;
+        };
+        let verdict = self.verdict.as_deref();
         match self.screen {
-            Screen::Domains => self.rebuild_tree(),
-            Screen::Paths => self.reorder_paths(),
-            Screen::Matrix => self.reorder_matrix(),
-            Screen::Findings => self.reorder_findings(),
+            Screen::Domains => self.domains.set_filter(text, &engine),
+            Screen::Paths => self.paths.set_filter(text, &engine, verdict),
+            Screen::Matrix => self.matrix.set_filter(text, &engine, verdict),
+            Screen::Findings => self.findings.set_filter(text, &engine),
         }
     }
 
@@ -996,7 +423,7 @@ impl App {
                 self.input = InputMode::Normal;
                 if mode == InputMode::Command {
                     let text = std::mem::take(&mut self.input_text);
-                    return self.run_command(&text);
+                    return commands::run(self, &text);
                 }
             }
             KeyCode::Backspace => {
@@ -1018,195 +445,23 @@ impl App {
         Vec::new()
     }
 
-    /// `:lose D…`, `:restore [D…]`, `:clear`, `:open FILE`, `:export FILE`, `:q`, ….
-    fn run_command(&mut self, text: &str) -> Vec<Effect> {
-        let mut words = text.split_whitespace();
-        let Some(verb) = words.next() else {
-            return Vec::new();
-        };
-        let args: Vec<&str> = words.collect();
-        // A file name is the rest of the line, spaces and all.
-        let rest = text.trim_start()[verb.len()..].trim();
-        let engine = self.engine.clone();
-        let parse = |args: &[&str]| -> Result<Vec<Domain>, String> {
-            let engine = engine.as_ref().ok_or("no estate is loaded yet")?;
-            args.iter()
-                .flat_map(|a| a.split(','))
-                .filter(|a| !a.is_empty())
-                .map(|a| {
-                    engine
-                        .estate
-                        .parse_domain(a)
-                        .map_err(|e| short_domain_error(&e))
-                })
-                .collect()
-        };
-        match verb {
-            "q" | "quit" | "q!" => self.quit = true,
-            "help" | "h" => self.help = true,
-            "lose" if args.is_empty() => self.flash(
-                "usage: :lose DOMAIN… (an AZ ID such as use1-az1, or a Region)",
-                true,
-            ),
-            "lose" => match parse(&args) {
-                Ok(ds) => {
-                    let mut lost = self.lost.clone();
-                    let (mut added, mut already) = (Vec::new(), Vec::new());
-                    // An AZ named with its Region in one command is lost with it.
-                    let mut with_regions = lost.clone();
-                    with_regions.extend(ds.iter().filter(|d| matches!(d, Domain::Region(_))));
-                    let mut ds = ds;
-                    let mut once = Vec::new();
-                    ds.retain(|d| {
-                        let first = !once.contains(d);
-                        once.push(*d);
-                        first
-                    });
-                    for d in ds {
-                        let name = self.domain_name(d);
-                        if lost.contains(&d) {
-                            already.push(name);
-                        } else if let Some(region) = self.lost_region_of(d, &with_regions) {
-                            already.push(format!("{name} (with {region})"));
-                        } else {
-                            lost.push(d);
-                            added.push(name);
-                        }
-                    }
-                    self.flash(said("lost", &added, "already lost", &already), added.is_empty());
-                    if !added.is_empty() {
-                        return self.set_lost(lost);
-                    }
-                }
-                Err(e) => self.flash(e, true),
-            },
-            "restore" if args.is_empty() => match self.lost.last().copied() {
-                Some(d) => {
-                    let name = self.domain_name(d);
-                    self.flash(format!("restored {name}"), false);
-                    let mut lost = self.lost.clone();
-                    lost.pop();
-                    return self.set_lost(lost);
-                }
-                None => self.flash("nothing is lost", false),
-            },
-            "restore" => match parse(&args) {
-                Ok(mut ds) => {
-                    ds.sort();
-                    ds.dedup();
-                    let (mut restored, mut not_lost) = (Vec::new(), Vec::new());
-                    let mut with_region = Vec::new();
-                    for &d in &ds {
-                        let name = self.domain_name(d);
-                        // What stays lost after this command: a Region restored with
-                        // it does not hold the AZ.
-                        let remaining: Vec<Domain> = self
-                            .lost
-                            .iter()
-                            .copied()
-                            .filter(|x| !ds.contains(x))
-                            .collect();
-                        let with = self.lost_region_of(d, &remaining);
-                        match (self.lost.contains(&d), with) {
-                            (true, None) => restored.push(name),
-                            (true, Some(r)) => {
-                                restored.push(format!("{name} (still lost with {r})"))
-                            }
-                            (false, Some(r)) => with_region
-                                .push(format!("{name} is lost with {r}: :restore {r} brings it back")),
-                            (false, None) => not_lost.push(name),
-                        }
-                    }
-                    let lost = self
-                        .lost
-                        .iter()
-                        .copied()
-                        .filter(|d| !ds.contains(d))
-                        .collect();
-                    let mut message = said("restored", &restored, "not lost", &not_lost);
-                    for m in with_region {
-                        if !message.is_empty() {
-                            message.push_str("; ");
-                        }
-                        message.push_str(&m);
-                    }
-                    self.flash(message, restored.is_empty());
-                    if !restored.is_empty() {
-                        return self.set_lost(lost);
-                    }
-                }
-                Err(e) => self.flash(e, true),
-            },
-            "clear" => return self.on_command(Command::ClearLosses),
-            "open" | "e" => match (!rest.is_empty()).then(|| expand_home(rest)) {
-                Some(path) => {
-                    self.flash(format!("opening {}…", path.display()), false);
-                    let generation = self.next_load();
-                    return vec![Effect::LoadSnapshot { path, generation }];
-                }
-                None => self.flash(
-                    "usage: :open FILE (a snapshot written by blastmap scan)",
-                    true,
-                ),
-            },
-            "export" | "w" => match (!rest.is_empty()).then(|| expand_home(rest)) {
-                Some(path) if self.engine.is_some() => {
-                    // The scenario as asked for, even if its simulation is still running.
-                    return vec![Effect::Export {
-                        path,
-                        lost: self.lost.clone(),
-                    }];
-                }
-                Some(_) => self.flash("no estate is loaded yet", true),
-                None => self.flash(
-                    "usage: :export FILE (writes the current what-if as Markdown)",
-                    true,
-                ),
-            },
-            "gaps" => match &self.engine {
-                Some(e) if e.estate.coverage_gaps().next().is_some() => {
-                    self.gaps = true;
-                    self.gaps_scroll = 0;
-                }
-                Some(_) => self.flash(
-                    "no coverage gaps: every account, Region and service was read",
-                    false,
-                ),
-                None => self.flash("no estate is loaded yet", true),
-            },
-            "rescan" => return self.rescan(),
-            "domains" => self.switch_to(Screen::Domains),
-            "paths" => self.switch_to(Screen::Paths),
-            "matrix" => self.switch_to(Screen::Matrix),
-            "findings" => self.switch_to(Screen::Findings),
-            other => self.flash(
-                format!(
-                    "unknown command :{other} (try :lose, :restore, :clear, :open, :export, :gaps, :q; ? lists them)"
-                ),
-                true,
-            ),
-        }
-        Vec::new()
-    }
-
     fn on_mouse(&mut self, m: MouseEvent) -> Vec<Effect> {
-        if self.engine.is_none() || self.help {
+        if self.engine.is_none() || self.help.open {
             return Vec::new();
         }
         let regions = view::Regions::of(self.area);
         match m.kind {
-            MouseEventKind::ScrollDown => self.move_cursor(Command::Down),
-            MouseEventKind::ScrollUp => self.move_cursor(Command::Up),
+            MouseEventKind::ScrollDown => self.move_cursor(Move::Down),
+            MouseEventKind::ScrollUp => self.move_cursor(Move::Up),
             MouseEventKind::Down(MouseButton::Left) => {
                 if let Some(screen) = view::header::tab_at(&regions, m.column, m.row) {
                     self.switch_to(screen);
                 } else if let Some(row) = view::row_at(self, &regions, m.column, m.row) {
-                    let (len, height) = self.list_len_height();
-                    self.list_mut().set(row, len, height);
+                    self.select_row(row);
                     if self.screen == Screen::Matrix
                         && let Some(col) = view::matrix::column_at(self, regions.body, m.column)
                     {
-                        self.matrix_col = col;
+                        self.matrix.col = col;
                     }
                 }
             }
@@ -1227,56 +482,7 @@ impl App {
     }
 }
 
-/// A domain the estate does not have, said in one flash line.
-fn short_domain_error(e: &ModelError) -> String {
-    match e {
-        ModelError::UnknownDomain {
-            given,
-            az_name_meanings,
-            ..
-        } if !az_name_meanings.is_empty() => format!(
-            "{given} is an AZ name: use the AZ ID, which differs per account: {}",
-            az_name_meanings.join(", ")
-        ),
-        ModelError::UnknownDomain { given, known, .. } => {
-            let some: Vec<&str> = known.iter().take(4).map(String::as_str).collect();
-            let more = if known.len() > some.len() {
-                ", …"
-            } else {
-                ""
-            };
-            format!(
-                "{given} is not an AZ ID or Region of this estate (such as {}{more})",
-                some.join(", ")
-            )
-        }
-        other => first_line(&other.to_string()),
-    }
-}
-
-/// "lost use1-az1; use1-az2 is already lost": what a command did, and what it did not.
-fn said(done: &str, did: &[String], not: &str, skipped: &[String]) -> String {
-    let mut parts = Vec::new();
-    if !did.is_empty() {
-        parts.push(format!("{done} {}", did.join(", ")));
-    }
-    if !skipped.is_empty() {
-        let verb = if skipped.len() == 1 { "is" } else { "are" };
-        parts.push(format!("{} {verb} {not}", skipped.join(", ")));
-    }
-    parts.join("; ")
-}
-
-/// `~` and `~/…` mean the home directory, as in a shell.
-fn expand_home(path: &str) -> PathBuf {
-    let home = || std::env::var_os("HOME").filter(|h| !h.is_empty());
-    match (path, home()) {
-        ("~", Some(h)) => PathBuf::from(h),
-        (p, Some(h)) if p.starts_with("~/") => PathBuf::from(h).join(&p[2..]),
-        (p, _) => PathBuf::from(p),
-    }
-}
-
-fn first_line(s: &str) -> String {
+/// The first line of a message, for the flash line.
+pub(super) fn first_line(s: &str) -> String {
     s.lines().next().unwrap_or(s).to_string()
 }

@@ -1,14 +1,19 @@
 //! The interactive TUI (ratatui + crossterm on tokio).
 //!
-//! One [`App`] state; keys become [`Action`]s through the one keymap;
-//! `App::update` is the only place state changes; `view::render(&App, &mut Frame)`
-//! is pure. Loading, scanning and simulating run off the draw loop and report
-//! back as actions over a channel.
+//! One [`App`] state, holding what the screens share and one state per screen
+//! (`screen/`); keys become [`Action`]s through the one keymap, `:` commands
+//! through the one table in `commands`; `App::update` is the only place state
+//! changes; `view::render(&App, &mut Frame)` draws it, and only notes in the
+//! scroll state how high each list was drawn (`scroll`). Loading, scanning and
+//! simulating run off the draw loop and report back as actions over a channel.
 
 pub mod action;
 pub mod app;
+pub mod commands;
 pub mod engine;
 pub mod keymap;
+pub mod screen;
+pub mod scroll;
 pub mod theme;
 pub mod tree;
 pub mod view;
@@ -18,7 +23,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use ratatui::crossterm::execute;
@@ -26,6 +30,7 @@ use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use ratatui::layout::Rect;
+use ratatui::{Frame, Terminal};
 use thiserror::Error;
 use tokio::sync::mpsc;
 
@@ -158,14 +163,10 @@ async fn run_loop(start: Start) -> Result<(), TuiError> {
 
     let mut tick = tokio::time::interval(Duration::from_millis(250));
     let mut dirty = true;
-    // For the end-to-end test of terminal restoration on panic.
-    let panic_for_test = std::env::var_os("BLASTMAP_TEST_PANIC").is_some();
+    let render = renderer();
     loop {
         if dirty {
-            terminal.draw(|f| view::render(&app, f))?;
-            if panic_for_test && app.engine.is_some() {
-                panic!("BLASTMAP_TEST_PANIC is set: panicking on purpose after drawing");
-            }
+            terminal.draw(|f| render(&app, f))?;
         }
         let action = tokio::select! {
             Some(ev) = event_rx.recv() => match ev {
@@ -200,6 +201,27 @@ async fn run_loop(start: Start) -> Result<(), TuiError> {
     match app.fatal {
         Some(message) => Err(TuiError::Load(message)),
         None => Ok(()),
+    }
+}
+
+/// How the loop draws: `view::render`; in debug builds with `BLASTMAP_TEST_PANIC`
+/// set, one that panics once it has drawn an estate, for the end-to-end test of
+/// terminal restoration on panic.
+fn renderer() -> fn(&App, &mut Frame) {
+    #[cfg(debug_assertions)]
+    {
+        if std::env::var_os("BLASTMAP_TEST_PANIC").is_some() {
+            return render_then_panic;
+        }
+    }
+    view::render
+}
+
+#[cfg(debug_assertions)]
+fn render_then_panic(app: &App, frame: &mut Frame) {
+    view::render(app, frame);
+    if app.engine.is_some() {
+        panic!("BLASTMAP_TEST_PANIC is set: panicking on purpose after drawing");
     }
 }
 
@@ -288,13 +310,13 @@ pub fn perform(effect: Effect, engine: Option<Arc<Engine>>) -> Option<Action> {
             let engine = engine?;
             Some(Action::Simulated {
                 generation,
-                verdict: Arc::new(engine.simulate(&lost)),
+                verdict: Arc::new(engine.what_if(&lost)),
             })
         }
         Effect::LoadSnapshot { path, generation } => load(Some(path), generation),
         Effect::Export { path, lost } => {
             let engine = engine?;
-            let verdict = engine.simulate(&lost);
+            let verdict = engine.what_if(&lost);
             let r = Report {
                 estate: &engine.estate,
                 topo: &engine.topo,

@@ -6,8 +6,10 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use crate::sim::{Cause, path_detail};
+use crate::model::{AccountIdx, Estate};
+use crate::sim::{Cause, PathDetail, path_detail};
 use crate::tui::app::App;
+use crate::tui::theme::Theme;
 
 use super::{bar, line, pad, wrap};
 
@@ -19,24 +21,26 @@ struct Columns {
     left_w: usize,
 }
 
-/// How far the detail can scroll in `area` (its height as lines, less what fits).
-pub fn max_scroll(app: &App, area: Rect) -> usize {
-    let Some(c) = columns(app, area) else {
-        return 0;
-    };
-    let height = if c.side_by_side {
-        c.left.len().max(c.right.len())
-    } else {
-        c.left.len() + 1 + c.right.len()
-    };
-    height.saturating_sub(area.height as usize)
+impl Columns {
+    /// How far the detail can scroll in `area` (its height as lines, less what fits).
+    fn max_scroll(&self, area: Rect) -> usize {
+        let height = if self.side_by_side {
+            self.left.len().max(self.right.len())
+        } else {
+            self.left.len() + 1 + self.right.len()
+        };
+        height.saturating_sub(area.height as usize)
+    }
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let Some(c) = columns(app, area) else {
         return;
     };
-    let scroll = app.detail_scroll.min(max_scroll(app, area)) as u16;
+    let scroll = app
+        .paths
+        .detail_scroll
+        .draw(c.max_scroll(area), area.height as usize) as u16;
     if c.side_by_side {
         let [l, _, r] = Layout::horizontal([
             Constraint::Length(c.left_w as u16),
@@ -55,7 +59,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn columns(app: &App, area: Rect) -> Option<Columns> {
-    let (Some(engine), Some(verdict), Some(p)) = (&app.engine, &app.verdict, app.detail) else {
+    let (Some(engine), Some(verdict), Some(p)) = (&app.engine, &app.verdict, app.paths.detail)
+    else {
         return None;
     };
     let t = &app.theme;
@@ -160,11 +165,27 @@ fn columns(app: &App, area: Rect) -> Option<Columns> {
         }
     }
 
+    let right = capacity_per_az(t, e, spec.account, &detail, c.unit.label(), right_w);
+    Some(Columns {
+        left,
+        right,
+        side_by_side: two_columns,
+        left_w,
+    })
+}
+
+/// The right column, `width` wide: each AZ's capacity before, now and after
+/// recovery, as bars.
+fn capacity_per_az(
+    t: &Theme,
+    e: &Estate,
+    account: AccountIdx,
+    detail: &PathDetail,
+    unit: &str,
+    width: usize,
+) -> Vec<Line<'static>> {
     let mut right: Vec<Line> = Vec::new();
-    right.push(line(vec![(
-        format!("Capacity per AZ ({})", c.unit.label()),
-        t.title(),
-    )]));
+    right.push(line(vec![(format!("Capacity per AZ ({unit})"), t.title())]));
     let max = detail
         .per_az
         .iter()
@@ -172,9 +193,9 @@ fn columns(app: &App, area: Rect) -> Option<Columns> {
         .max()
         .unwrap_or(0)
         .max(1);
-    let bar_w = right_w.saturating_sub(18).min(40);
+    let bar_w = width.saturating_sub(18).min(40);
     for z in &detail.per_az {
-        let name = match e.az_name(spec.account, z.az) {
+        let name = match e.az_name(account, z.az) {
             Some(n) => format!("{} ({n})", e.az_id(z.az)),
             None => e.az_id(z.az).to_string(),
         };
@@ -207,10 +228,5 @@ fn columns(app: &App, area: Rect) -> Option<Columns> {
         }
     }
 
-    Some(Columns {
-        left,
-        right,
-        side_by_side: two_columns,
-        left_w,
-    })
+    right
 }

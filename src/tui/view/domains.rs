@@ -14,16 +14,12 @@ use crate::tui::tree::{DomainTree, RowKind, TreeRow};
 
 use super::{fit, line};
 
-pub fn visible_rows(body: Rect) -> usize {
-    body.height as usize
-}
-
 pub fn first_row(body: Rect) -> u16 {
     body.y
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let (Some(engine), Some(tree)) = (&app.engine, &app.tree) else {
+    let (Some(engine), Some(tree)) = (&app.engine, &app.domains.tree) else {
         return;
     };
     let t = &app.theme;
@@ -40,12 +36,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(msg).style(t.dim()), area);
         return;
     }
+    let height = area.height as usize;
+    let top = app.domains.list.draw(tree.rows.len(), height);
     let lines: Vec<Line> = tree
         .rows
         .iter()
         .enumerate()
-        .skip(app.domains.offset)
-        .take(visible_rows(area))
+        .skip(top)
+        .take(height)
         .map(|(i, row)| {
             let lost = row.domain.is_some_and(|d| app.is_lost(d));
             let is_domain = matches!(
@@ -80,7 +78,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 (count, t.dim()),
                 (lost_tag.to_string(), t.error()),
             ];
-            if i == app.domains.cursor {
+            if i == app.domains.list.cursor() {
                 let used: usize = spans.iter().map(|(s, _)| s.width()).sum();
                 spans.push((" ".repeat(width.saturating_sub(used)), Style::new()));
                 spans = spans

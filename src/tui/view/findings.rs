@@ -12,7 +12,7 @@ use super::{line, pad};
 
 const DETAIL_HEIGHT: u16 = 5;
 
-pub fn visible_rows(body: Rect) -> usize {
+fn visible_rows(body: Rect) -> usize {
     body.height.saturating_sub(1 + DETAIL_HEIGHT) as usize
 }
 
@@ -37,7 +37,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     }
     head.push(("MESSAGE".to_string(), t.header()));
     let mut lines: Vec<Line> = vec![line(head)];
-    if app.finding_order.is_empty() {
+    let order = &app.findings.order;
+    if order.is_empty() {
         let msg = if engine.findings().is_empty() {
             "no findings: no static risk found".to_string()
         } else {
@@ -48,13 +49,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         };
         lines.push(line(vec![(msg, t.dim())]));
     }
-    for (i, &f) in app
-        .finding_order
-        .iter()
-        .enumerate()
-        .skip(app.findings.offset)
-        .take(visible_rows(area))
-    {
+    let height = visible_rows(area);
+    let top = app.findings.list.draw(order.len(), height);
+    for (i, &f) in order.iter().enumerate().skip(top).take(height) {
         let finding = &engine.findings()[f];
         let names: Vec<&str> = finding
             .resources
@@ -72,7 +69,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             spans.push((pad(&names.join(", "), res_w), t.dim()));
         }
         spans.push((pad(&finding.message, msg_w), Style::new()));
-        if i == app.findings.cursor {
+        if i == app.findings.list.cursor() {
             spans = spans
                 .into_iter()
                 .map(|(s, st)| (s, st.patch(t.selected())))
@@ -94,7 +91,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         height: area.height - list_h,
         ..area
     };
-    if let Some(&f) = app.finding_order.get(app.findings.cursor) {
+    if let Some(&f) = order.get(app.findings.list.cursor()) {
         let finding = &engine.findings()[f];
         let names: Vec<String> = finding
             .resources

@@ -42,24 +42,18 @@ pub fn progress_lines(app: &App) -> Vec<Line<'static>> {
         .collect()
 }
 
-/// How far the gaps list can scroll: one step per gap, the last one stays in view.
-pub fn max_scroll(app: &App) -> usize {
-    app.engine
-        .as_ref()
-        .map_or(0, |e| e.estate.coverage_gaps().count().saturating_sub(1))
-}
-
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let Some(engine) = &app.engine else { return };
     let t = &app.theme;
     let total = engine.estate.coverage_gaps().count();
-    let scroll = app.gaps_scroll.min(total.saturating_sub(1));
+    // Only the gaps that can be in view: a failed scan of many accounts has thousands.
+    let room = usize::from(area.height.saturating_sub(3));
+    // One step per gap, as far as the last one on top.
+    let scroll = app.gaps.scroll.draw(total.saturating_sub(1), room);
     let mut lines = vec![line(vec![(
         "These could not be read: what they hold is unknown, not absent.".to_string(),
         t.header(),
     )])];
-    // Only the gaps that can be in view: a failed scan of many accounts has thousands.
-    let room = usize::from(area.height.saturating_sub(3));
     for g in engine.estate.coverage_gaps().skip(scroll).take(room) {
         lines.push(line(vec![
             (

@@ -110,15 +110,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let mut scenario: Vec<(String, Style)> = Vec::new();
     match (&app.engine, &app.verdict) {
         (Some(engine), Some(v)) => {
-            if app.lost.is_empty() {
+            let lost = app.lost_domains();
+            if lost.is_empty() {
                 scenario.push((" lost: nothing ".to_string(), Style::new()));
             } else {
                 scenario.push((" lost: ".to_string(), Style::new()));
-                let names: Vec<&str> = app
-                    .lost
-                    .iter()
-                    .map(|d| engine.estate.domain_name(*d))
-                    .collect();
+                let names: Vec<&str> = lost.iter().map(|d| engine.estate.domain_name(*d)).collect();
                 scenario.push((names.join(", "), t.lost()));
                 scenario.push((" ".to_string(), Style::new()));
             }
@@ -153,13 +150,13 @@ fn breadcrumbs(app: &App) -> String {
     }
     let mut parts = vec![app.screen.title().to_string()];
     match app.screen {
-        Screen::Domains => parts.push(app.grouping.label().to_string()),
+        Screen::Domains => parts.push(app.domains.grouping.label().to_string()),
         Screen::Paths => {
-            if let (Some(p), Some(engine)) = (app.detail, &app.engine) {
+            if let (Some(p), Some(engine)) = (app.paths.detail, &app.engine) {
                 let spec = &engine.topo.paths()[p];
                 parts.push(engine.estate.forwarding_label(spec.lb, spec.tg));
             } else {
-                parts.push(format!("by {}", app.sort.label()));
+                parts.push(format!("by {}", app.paths.sort.label()));
             }
         }
         _ => {}

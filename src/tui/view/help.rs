@@ -7,21 +7,10 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::tui::app::App;
+use crate::tui::commands::COMMANDS;
 use crate::tui::keymap::{KEYMAP, SCOPES};
 
 use super::{line, pad};
-
-const COMMANDS: &[(&str, &str)] = &[
-    (":lose D…", "lose AZ IDs or Regions (use1-az1 eu-west-1)"),
-    (":restore [D…]", "restore them (no argument: the last lost)"),
-    (":clear", "restore everything"),
-    (":open FILE", "open a snapshot (~ is your home)"),
-    (":export FILE", "write the current what-if as Markdown"),
-    (":gaps", "what a live scan could not read"),
-    (":rescan", "scan again (live estates only, as r)"),
-    (":paths", "go to a screen (:domains :matrix :findings)"),
-    (":q", "quit"),
-];
 
 /// Where the help goes in `area`, and how far it can scroll there.
 fn popup(area: Rect, lines: usize) -> (Rect, usize) {
@@ -39,14 +28,13 @@ fn popup(area: Rect, lines: usize) -> (Rect, usize) {
     )
 }
 
-pub fn max_scroll(app: &App, area: Rect) -> usize {
-    popup(area, lines(app).len()).1
-}
-
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let lines = lines(app);
     let (popup, max) = popup(area, lines.len());
-    let scroll = app.help_scroll.min(max);
+    let scroll = app
+        .help
+        .scroll
+        .draw(max, popup.height.saturating_sub(2) as usize);
     let title = if max > 0 {
         " help (j/k scroll, esc closes) "
     } else {
@@ -78,10 +66,10 @@ fn lines(app: &App) -> Vec<Line<'static>> {
         }
     }
     lines.push(line(vec![("Commands".to_string(), t.title())]));
-    for (cmd, does) in COMMANDS {
+    for c in COMMANDS.iter().filter(|c| c.in_help) {
         lines.push(line(vec![
-            (format!("  {}", pad(cmd, 14)), t.key()),
-            (does.to_string(), Style::new()),
+            (format!("  {}", pad(c.usage, 14)), t.key()),
+            (c.does.to_string(), Style::new()),
         ]));
     }
     lines.push(line(vec![("Mouse".to_string(), t.title())]));

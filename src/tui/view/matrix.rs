@@ -11,7 +11,7 @@ use crate::tui::app::App;
 
 use super::{fit, fit_pair, line, pad};
 
-pub fn visible_rows(body: Rect) -> usize {
+fn visible_rows(body: Rect) -> usize {
     body.height.saturating_sub(2) as usize
 }
 
@@ -47,7 +47,7 @@ fn grid(app: &App, width: usize) -> Option<Grid> {
         col_w
     };
     let cols = (width.saturating_sub(label_w) / col_w).max(1).min(n.max(1));
-    let first_col = app.matrix_col.saturating_sub(cols - 1);
+    let first_col = app.matrix.col.saturating_sub(cols - 1);
     Some(Grid {
         label_w,
         col_w,
@@ -103,25 +103,23 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let mut head = vec![(pad(&title, g.label_w - 1) + " ", t.header())];
     for c in shown.clone() {
         let d = m.domains[c];
-        let mut style = if app.lost.contains(&d) {
+        // The columns the user named lost (not the AZs a lost Region takes with it).
+        let mut style = if app.lost_domains().contains(&d) {
             t.lost().add_modifier(Modifier::REVERSED)
         } else {
             t.header()
         };
-        if c == app.matrix_col {
+        if c == app.matrix.col {
             style = style.add_modifier(Modifier::UNDERLINED);
         }
         head.push((pad(e.domain_name(d), g.col_w), style));
     }
     let mut lines: Vec<Line> = vec![line(head)];
 
-    for (i, &p) in app
-        .matrix_order
-        .iter()
-        .enumerate()
-        .skip(app.matrix.offset)
-        .take(visible_rows(area))
-    {
+    let order = &app.matrix.order;
+    let height = visible_rows(area);
+    let top = app.matrix.list.draw(order.len(), height);
+    for (i, &p) in order.iter().enumerate().skip(top).take(height) {
         let spec = &engine.topo.paths()[p];
         // Cut like the Paths screen: the load balancer first, the target group in the
         // middle; where the path is stays when another path has the same label.
@@ -133,7 +131,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             "{}{place}",
             fit_pair(&e.resource(spec.lb).name, &e.resource(spec.tg).name, room)
         );
-        let row_selected = i == app.matrix.cursor;
+        let row_selected = i == app.matrix.list.cursor();
         let mut spans = vec![(
             pad(&label, g.label_w - 1) + " ",
             if row_selected {
@@ -146,7 +144,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             let cell = m.cell(p, c);
             let text = format!("{} {}", cell.status.glyph(), word(cell.status, g.col_w));
             let mut style = t.heat(cell.status);
-            if row_selected && c == app.matrix_col {
+            if row_selected && c == app.matrix.col {
                 style = style.add_modifier(Modifier::REVERSED | Modifier::BOLD);
             }
             spans.push((pad(&text, g.col_w - 1), style));
@@ -154,7 +152,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         }
         lines.push(line(spans));
     }
-    if app.matrix_order.is_empty() {
+    if order.is_empty() {
         lines.push(line(vec![(
             format!(
                 "no path matches \"{}\" (esc clears the filter)",
@@ -168,10 +166,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(Line::raw(""));
     }
     if let (Some(&p), Some(&d)) = (
-        app.matrix_order.get(app.matrix.cursor),
-        m.domains.get(app.matrix_col),
+        order.get(app.matrix.list.cursor()),
+        m.domains.get(app.matrix.col),
     ) {
-        let cell = m.cell(p, app.matrix_col);
+        let cell = m.cell(p, app.matrix.col);
         let text = format!(
             " {} when {} is lost: {} ({} of {} left) — enter applies this loss, space adds it",
             engine.path_label_placed(p),

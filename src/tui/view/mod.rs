@@ -1,4 +1,6 @@
-//! Rendering: `render(&App, &mut Frame)` is pure. One file per screen or widget.
+//! Rendering: `render(&App, &mut Frame)` changes nothing but the scroll state's
+//! note of the height each list was drawn with and its first row (`tui::scroll`),
+//! which `update` pages by. One file per screen or widget.
 
 pub mod detail;
 pub mod domains;
@@ -65,17 +67,17 @@ pub fn render(app: &App, frame: &mut Frame) {
         None => render_loading(app, frame, regions.body),
         Some(_) => match app.screen {
             Screen::Domains => domains::render(app, frame, regions.body),
-            Screen::Paths if app.detail.is_some() => detail::render(app, frame, regions.body),
+            Screen::Paths if app.paths.detail.is_some() => detail::render(app, frame, regions.body),
             Screen::Paths => paths::render(app, frame, regions.body),
             Screen::Matrix => matrix::render(app, frame, regions.body),
             Screen::Findings => findings::render(app, frame, regions.body),
         },
     }
     footer::render(app, frame, regions.footer);
-    if app.help {
+    if app.help.open {
         help::render(app, frame, regions.area);
     }
-    if app.gaps {
+    if app.gaps.open {
         gaps::render(app, frame, regions.area);
     }
 }
@@ -129,27 +131,28 @@ pub fn row_at(app: &App, regions: &Regions, column: u16, row: u16) -> Option<usi
     {
         return None;
     }
+    // The rows as they were last drawn: what the click landed on.
     let (top, offset, len) = match app.screen {
         Screen::Domains => (
             domains::first_row(body),
-            app.domains.offset,
-            app.tree.as_ref().map_or(0, |t| t.rows.len()),
+            app.domains.list.top(),
+            app.domains.len(),
         ),
-        Screen::Paths if app.detail.is_some() => return None,
+        Screen::Paths if app.paths.detail.is_some() => return None,
         Screen::Paths => (
             paths::first_row(body),
-            app.paths.offset,
-            app.path_order.len(),
+            app.paths.list.top(),
+            app.paths.order.len(),
         ),
         Screen::Matrix => (
             matrix::first_row(body),
-            app.matrix.offset,
-            app.matrix_order.len(),
+            app.matrix.list.top(),
+            app.matrix.order.len(),
         ),
         Screen::Findings => (
             findings::first_row(body),
-            app.findings.offset,
-            app.finding_order.len(),
+            app.findings.list.top(),
+            app.findings.order.len(),
         ),
     };
     let i = offset + row.checked_sub(top)? as usize;

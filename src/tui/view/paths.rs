@@ -25,7 +25,7 @@ fn why_height(body: Rect, rows: usize) -> u16 {
 }
 
 /// List rows in view when the list holds `rows` paths.
-pub fn visible_rows(body: Rect, rows: usize) -> usize {
+fn visible_rows(body: Rect, rows: usize) -> usize {
     body.height.saturating_sub(1 + why_height(body, rows)) as usize
 }
 
@@ -109,7 +109,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         head.push(("WHY".to_string(), t.header()));
     }
     let mut lines: Vec<Line> = vec![line(head)];
-    if app.path_order.is_empty() {
+    let order = &app.paths.order;
+    if order.is_empty() {
         lines.push(line(vec![(
             format!(
                 "no path matches \"{}\" (esc clears the filter)",
@@ -118,13 +119,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             t.dim(),
         )]));
     }
-    for (i, &p) in app
-        .path_order
-        .iter()
-        .enumerate()
-        .skip(app.paths.offset)
-        .take(visible_rows(area, app.path_order.len()))
-    {
+    let height = visible_rows(area, order.len());
+    let top = app.paths.list.draw(order.len(), height);
+    for (i, &p) in order.iter().enumerate().skip(top).take(height) {
         let pv = &verdict.paths[p];
         let spec = &engine.topo.paths()[p];
         let st = t.status(pv.status);
@@ -168,7 +165,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             };
             spans.push((pad(&text, c.reason), style));
         }
-        if i == app.paths.cursor {
+        if i == app.paths.list.cursor() {
             spans = spans
                 .into_iter()
                 .map(|(s, st)| (s, st.patch(t.selected())))
@@ -176,11 +173,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         }
         lines.push(line(spans));
     }
-    let why = why_height(area, app.path_order.len());
+    let why = why_height(area, order.len());
     let list = Rect::new(area.x, area.y, area.width, area.height - why);
     frame.render_widget(Paragraph::new(lines), list);
     if why > 0
-        && let Some(&p) = app.path_order.get(app.paths.cursor)
+        && let Some(p) = app.paths.selected()
     {
         let pane = Rect::new(area.x, area.y + list.height, area.width, why);
         render_why(app, p, frame, pane);

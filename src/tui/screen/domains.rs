@@ -1,0 +1,183 @@
+//! Fault domains: the tree, its grouping and filter, which nodes the user opened
+//! or closed, and the cursor.
+
+use std::collections::HashSet;
+
+use crate::model::{Domain, ResIdx};
+use crate::tui::engine::Engine;
+use crate::tui::scroll::{ListScroll, Move};
+use crate::tui::tree::{DomainTree, Grouping, NodeKey, RowKind, TreeRow};
+
+pub struct DomainsScreen {
+    pub filter: String,
+    pub grouping: Grouping,
+    /// Nodes the user opened or closed, against how they start.
+    pub toggled: HashSet<NodeKey>,
+    pub tree: Option<DomainTree>,
+    pub list: ListScroll,
+}
+
+impl Default for DomainsScreen {
+    fn default() -> Self {
+        DomainsScreen {
+            filter: String::new(),
+            grouping: Grouping::RegionAz,
+            toggled: HashSet::new(),
+            tree: None,
+            list: ListScroll::default(),
+        }
+    }
+}
+
+impl DomainsScreen {
+    /// Rows in the tree as it is open.
+    pub fn len(&self) -> usize {
+        self.tree.as_ref().map_or(0, |t| t.rows.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn selected(&self) -> Option<TreeRow> {
+        self.tree
+            .as_ref()
+            .and_then(|t| t.rows.get(self.list.cursor()))
+            .copied()
+    }
+
+    /// The AZ or Region of the selected row: what `space` loses.
+    pub fn selected_domain(&self) -> Option<Domain> {
+        self.selected().and_then(|r| r.domain)
+    }
+
+    /// A new estate: every node as it starts, the cursor on top.
+    pub fn install(&mut self, engine: &Engine) {
+        self.toggled.clear();
+        self.list.reset();
+        self.rebuild(engine);
+    }
+
+    /// Builds the tree again for the grouping and filter.
+    pub fn rebuild(&mut self, engine: &Engine) {
+        let filter = self.filter.to_lowercase();
+        let e = &engine.estate;
+        let keep = |r: ResIdx| {
+            if filter.is_empty() {
+                return true;
+            }
+            let res = e.resource(r);
+            res.name.to_lowercase().contains(&filter)
+                || res.id.to_lowercase().contains(&filter)
+                || res.kind().key().contains(&filter)
+                || res.tags.iter().any(|(k, v)| {
+                    k.to_lowercase().contains(&filter) || v.to_lowercase().contains(&filter)
+                })
+        };
+        let mut tree = DomainTree::build(e, &engine.topo, self.grouping, &keep);
+        tree.flatten(&self.toggled, !filter.is_empty());
+        self.tree = Some(tree);
+        self.clamp();
+    }
+
+    pub fn set_filter(&mut self, text: String, engine: &Engine) {
+        self.filter = text;
+        self.rebuild(engine);
+    }
+
+    pub fn cycle_grouping(&mut self, engine: &Engine) {
+        self.grouping = self.grouping.next();
+        self.toggled.clear();
+        self.list.reset();
+        self.rebuild(engine);
+    }
+
+    pub fn apply(&mut self, m: Move) {
+        let len = self.len();
+        self.list.apply(m, len);
+    }
+
+    pub fn select(&mut self, row: usize) {
+        let len = self.len();
+        self.list.select(row, len);
+    }
+
+    /// `enter`: expands or collapses the selected node.
+    pub fn open(&mut self) {
+        if let Some(row) = self.selected()
+            && !matches!(row.kind, RowKind::Resource(_))
+        {
+            self.toggle_node(row.key);
+        }
+    }
+
+    /// `h`: collapses the node, or goes to its parent.
+    pub fn left(&mut self) {
+        let Some(row) = self.selected() else { return };
+        if row.expanded && !matches!(row.kind, RowKind::Resource(_)) {
+            self.toggle_node(row.key);
+            return;
+        }
+        let cursor = self.list.cursor();
+        let parent = self
+            .tree
+            .as_ref()
+            .and_then(|t| t.rows[..cursor].iter().rposition(|r| r.depth < row.depth));
+        if let Some(parent) = parent {
+            self.select(parent);
+        }
+    }
+
+    /// Opens the tree down to a resource and selects it, clearing the filter or
+    /// leaving the service grouping if that hides it.
+    pub fn reveal(&mut self, res: ResIdx, engine: &Engine) {
+        let mut path = self.tree.as_ref().and_then(|t| t.path_to(res));
+        if path.is_none() && !self.filter.is_empty() {
+            self.filter.clear();
+            self.rebuild(engine);
+            path = self.tree.as_ref().and_then(|t| t.path_to(res));
+        }
+        if path.is_none() && self.grouping == Grouping::Service {
+            self.grouping = Grouping::RegionAz;
+            self.rebuild(engine);
+            path = self.tree.as_ref().and_then(|t| t.path_to(res));
+        }
+        let Some(path) = path else { return };
+        let filtering = !self.filter.is_empty();
+        for key in path {
+            if !DomainTree::is_expanded(key, &self.toggled, filtering) && !self.toggled.remove(&key)
+            {
+                self.toggled.insert(key);
+            }
+        }
+        self.reflatten();
+        let row = self
+            .tree
+            .as_ref()
+            .and_then(|t| t.rows.iter().position(|r| r.kind == RowKind::Resource(res)));
+        if let Some(row) = row {
+            self.select(row);
+        }
+    }
+
+    fn toggle_node(&mut self, key: NodeKey) {
+        if !self.toggled.remove(&key) {
+            self.toggled.insert(key);
+        }
+        self.reflatten();
+    }
+
+    fn reflatten(&mut self) {
+        let filtering = !self.filter.is_empty();
+        if let Some(tree) = self.tree.as_mut() {
+            tree.flatten(&self.toggled, filtering);
+        }
+        self.clamp();
+    }
+
+    /// Keeps the cursor on a row after the tree changed.
+    fn clamp(&mut self) {
+        let cursor = self.list.cursor();
+        self.select(cursor);
+    }
+}
