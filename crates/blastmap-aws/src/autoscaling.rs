@@ -5,11 +5,13 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aws_sdk_autoscaling::Client;
-use aws_sdk_autoscaling::types::{AutoScalingGroup as SdkGroup, LifecycleState};
+use aws_sdk_autoscaling::types::{
+    AutoScalingGroup as SdkGroup, ImpairedZoneHealthCheckBehavior, LifecycleState,
+};
 
 use super::call::{CallFailure, Caller, Outcome, or_record};
 use super::region::{Found, Named, Placement};
-use blastmap_core::model::{AutoScalingGroup, Facts};
+use blastmap_core::model::{AutoScalingGroup, AzImpairmentPolicy, Facts};
 
 pub async fn read(caller: Arc<Caller>, client: Client) -> Outcome<Vec<SdkGroup>> {
     let pages = caller
@@ -97,6 +99,13 @@ pub fn resources(
                         .filter_map(|i| i.instance_id().map(str::to_string))
                         .collect(),
                     target_groups: g.target_group_arns().to_vec(),
+                    az_impairment: g.availability_zone_impairment_policy().map(|p| {
+                        AzImpairmentPolicy {
+                            zonal_shift: p.zonal_shift_enabled().unwrap_or(false),
+                            replace_unhealthy: p.impaired_zone_health_check_behavior()
+                                == Some(&ImpairedZoneHealthCheckBehavior::ReplaceUnhealthy),
+                        }
+                    }),
                 },
             )),
         );

@@ -151,6 +151,10 @@ impl Gen {
                 let subnets: Vec<String> =
                     zones.iter().take(lb_zones).map(|z| z.2.clone()).collect();
                 let azs: Vec<String> = zones.iter().take(lb_zones).map(|z| z.0.clone()).collect();
+                let az_impairment = self.rng.chance(30).then_some(AzImpairmentPolicy {
+                    zonal_shift: true,
+                    replace_unhealthy: false,
+                });
                 self.add(
                     &asg_arn,
                     &asg_name,
@@ -165,6 +169,7 @@ impl Gen {
                         max: desired * 2,
                         instances,
                         target_groups: vec![arn.clone()],
+                        az_impairment,
                     }),
                 );
             }
@@ -179,6 +184,15 @@ impl Gen {
             &lb_name,
         );
         let lb_count = self.count;
+        // ARC zonal shift: on for most load balancers, autoshift for half of those.
+        let zonal_shift = self.rng.chance(70).then(|| {
+            let autoshift = self.rng.chance(50);
+            ZonalShift {
+                enabled: true,
+                autoshift: Some(autoshift),
+                practice_runs: Some(autoshift),
+            }
+        });
         let lb_idx = self.add(
             &lb_arn,
             &lb_name,
@@ -211,6 +225,7 @@ impl Gen {
                     protocol: Some("HTTPS".into()),
                     target_groups: tgs,
                 }],
+                zonal_shift: Some(zonal_shift.unwrap_or_default()),
             }),
         );
         // A twin in another Region is sometimes named by an overlay rather than a tag.
