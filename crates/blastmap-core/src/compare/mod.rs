@@ -647,7 +647,10 @@ fn rule_facts(e: &Estate, idx: ResIdx) -> Vec<(&'static str, String)> {
                     *tasks.entry(e.az_id(az).to_string()).or_default() += 1;
                 }
             }
-            facts.push(("launch_type", format!("{:?}", svc.launch_type).to_lowercase()));
+            facts.push((
+                "launch_type",
+                format!("{:?}", svc.launch_type).to_lowercase(),
+            ));
             facts.push(("azs", sorted(&svc.azs)));
             facts.push(("desired", svc.desired.to_string()));
             facts.push(("tasks_per_az", per_az(&tasks)));
@@ -655,7 +658,9 @@ fn rule_facts(e: &Estate, idx: ResIdx) -> Vec<(&'static str, String)> {
             facts.push(("security_groups", names(&svc.security_groups)));
         }
         Facts::EcsTask(_) | Facts::EksCluster(_) => {}
-        Facts::EksNodegroup(ng) => facts.push(("auto_scaling_groups", names(&ng.auto_scaling_groups))),
+        Facts::EksNodegroup(ng) => {
+            facts.push(("auto_scaling_groups", names(&ng.auto_scaling_groups)))
+        }
         Facts::LambdaFunction(f) => {
             facts.push(("azs", sorted(&f.azs)));
             facts.push(("security_groups", names(&f.security_groups)));

@@ -535,9 +535,9 @@ fn fact_azs(facts: &Facts) -> Box<dyn Iterator<Item = &str> + '_> {
         Facts::DbInstance(db) => Box::new(db.secondary_az.iter().map(String::as_str)),
         Facts::EcsService(svc) => Box::new(svc.azs.iter().map(String::as_str)),
         Facts::LambdaFunction(f) => Box::new(f.azs.iter().map(String::as_str)),
-        Facts::CacheReplicationGroup(g) => Box::new(
-            (g.shards.iter().flat_map(|s| &s.members)).map(|m| m.az.as_str()),
-        ),
+        Facts::CacheReplicationGroup(g) => {
+            Box::new((g.shards.iter().flat_map(|s| &s.members)).map(|m| m.az.as_str()))
+        }
         Facts::CacheCluster(c) => Box::new(c.nodes.iter().map(|n| n.az.as_str())),
         _ => Box::new(std::iter::empty()),
     }

@@ -291,7 +291,12 @@ fn resolve_chunk(
             Facts::EcsCluster(c) => {
                 let asgs = c.capacity_providers.iter();
                 for x in asgs.filter_map(|p| p.auto_scaling_group.as_deref()) {
-                    link("capacity_providers", x, &[Kind::AutoScalingGroup], Join::None);
+                    link(
+                        "capacity_providers",
+                        x,
+                        &[Kind::AutoScalingGroup],
+                        Join::None,
+                    );
                 }
             }
             Facts::EcsService(svc) => {
@@ -306,7 +311,12 @@ fn resolve_chunk(
                     link("target_groups", x, &[Kind::TargetGroup], edge_in(RoutesTo));
                 }
                 if let Some(x) = &svc.auto_scaling_group {
-                    link("auto_scaling_group", x, &[Kind::AutoScalingGroup], edge(PlacedIn));
+                    link(
+                        "auto_scaling_group",
+                        x,
+                        &[Kind::AutoScalingGroup],
+                        edge(PlacedIn),
+                    );
                 }
             }
             Facts::EcsTask(t) => {
@@ -329,7 +339,12 @@ fn resolve_chunk(
             Facts::EksNodegroup(ng) => {
                 link("cluster", &ng.cluster, &[Kind::EksCluster], edge(MemberOf));
                 for x in &ng.auto_scaling_groups {
-                    link("auto_scaling_groups", x, &[Kind::AutoScalingGroup], edge_in(MemberOf));
+                    link(
+                        "auto_scaling_groups",
+                        x,
+                        &[Kind::AutoScalingGroup],
+                        edge_in(MemberOf),
+                    );
                 }
                 for x in &ng.subnets {
                     link("subnets", x, subnet, edge(PlacedIn));
