@@ -488,3 +488,172 @@ pub fn resources(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_ecs::types::{
+        Attachment, Attribute, AutoScalingGroupProvider, AwsVpcConfiguration, KeyValuePair,
+        NetworkConfiguration,
+    };
+
+    use super::*;
+
+    const CLUSTER: &str = "arn:aws:ecs:us-east-1:111:cluster/shop";
+
+    fn place() -> Placement {
+        let subnet = |id: &str, zone: &str| {
+            aws_sdk_ec2::types::Subnet::builder()
+                .subnet_id(id)
+                .availability_zone(zone)
+                .build()
+        };
+        Placement::new(
+            &[
+                ("us-east-1a".into(), "use1-az4".into()),
+                ("us-east-1b".into(), "use1-az6".into()),
+                ("us-east-1c".into(), "use1-az1".into()),
+            ],
+            &[
+                subnet("subnet-a", "us-east-1a"),
+                subnet("subnet-b", "us-east-1b"),
+            ],
+        )
+    }
+
+    fn task(id: &str) -> aws_sdk_ecs::types::builders::TaskBuilder {
+        SdkTask::builder()
+            .task_arn(format!("arn:aws:ecs:us-east-1:111:task/shop/{id}"))
+            .cluster_arn(CLUSTER)
+            .last_status("RUNNING")
+    }
+
+    fn eni(subnet: &str) -> Attachment {
+        Attachment::builder()
+            .r#type("ElasticNetworkInterface")
+            .details(
+                KeyValuePair::builder()
+                    .name("subnetId")
+                    .value(subnet)
+                    .build(),
+            )
+            .build()
+    }
+
+    fn az_of(found: &[Found], id: &str) -> Option<String> {
+        let arn = format!("arn:aws:ecs:us-east-1:111:task/shop/{id}");
+        found
+            .iter()
+            .find(|f| f.id == arn)
+            .and_then(|f| f.az.clone())
+    }
+
+    #[test]
+    fn a_task_is_placed_by_its_az_then_its_subnet_then_its_host() {
+        let host = "arn:aws:ecs:us-east-1:111:container-instance/shop/1";
+        let read = EcsRead {
+            tasks: vec![
+                // ECS's own answer wins.
+                task("named")
+                    .availability_zone("us-east-1c")
+                    .attachments(eni("subnet-a"))
+                    .build(),
+                task("subnet").attachments(eni("subnet-b")).build(),
+                task("host").container_instance_arn(host).build(),
+                task("nowhere").build(),
+            ],
+            container_instances: vec![
+                SdkContainerInstance::builder()
+                    .container_instance_arn(host)
+                    .ec2_instance_id("i-1")
+                    .attributes(
+                        Attribute::builder()
+                            .name("ecs.availability-zone")
+                            .value("us-east-1a")
+                            .build()
+                            .expect("a name"),
+                    )
+                    .build(),
+            ],
+            ..Default::default()
+        };
+        let mut failures = Vec::new();
+        let found = resources(&read, &place(), &GroupIds::default(), &mut failures);
+        assert_eq!(az_of(&found, "named").as_deref(), Some("use1-az1"));
+        assert_eq!(az_of(&found, "subnet").as_deref(), Some("use1-az6"));
+        assert_eq!(az_of(&found, "host").as_deref(), Some("use1-az4"));
+        assert!(az_of(&found, "nowhere").is_none());
+        assert_eq!(failures.len(), 1, "{failures:?}");
+        assert!(failures[0].message.contains("task/shop/nowhere"));
+    }
+
+    #[test]
+    fn a_strategy_on_an_auto_scaling_group_provider_is_the_ec2_launch_type() {
+        let strategy = |p: &str| {
+            CapacityProviderStrategyItem::builder()
+                .capacity_provider(p)
+                .build()
+                .expect("a provider")
+        };
+        let service = |name: &str, provider: &str| {
+            SdkService::builder()
+                .service_arn(format!("arn:aws:ecs:us-east-1:111:service/shop/{name}"))
+                .service_name(name)
+                .cluster_arn(CLUSTER)
+                .capacity_provider_strategy(strategy(provider))
+                .network_configuration(
+                    NetworkConfiguration::builder()
+                        .awsvpc_configuration(
+                            AwsVpcConfiguration::builder()
+                                .subnets("subnet-a")
+                                .subnets("subnet-b")
+                                .build()
+                                .expect("subnets"),
+                        )
+                        .build(),
+                )
+                .build()
+        };
+        let read = EcsRead {
+            services: vec![service("on-hosts", "hosts"), service("spot", "FARGATE_SPOT")],
+            capacity_providers: vec![
+                SdkCapacityProvider::builder()
+                    .name("hosts")
+                    .auto_scaling_group_provider(
+                        AutoScalingGroupProvider::builder()
+                            .auto_scaling_group_arn("arn:aws:autoscaling:us-east-1:111:autoScalingGroup:uuid:autoScalingGroupName/hosts")
+                            .build()
+                            .expect("an ARN"),
+                    )
+                    .build(),
+            ],
+            ..Default::default()
+        };
+        let mut failures = Vec::new();
+        let found = resources(&read, &place(), &GroupIds::default(), &mut failures);
+        assert!(failures.is_empty(), "{failures:?}");
+        let facts = |name: &str| {
+            let arn = format!("arn:aws:ecs:us-east-1:111:service/shop/{name}");
+            match &found
+                .iter()
+                .find(|f| f.id == arn)
+                .expect("the service")
+                .facts
+            {
+                Facts::EcsService(s) => s.clone(),
+                other => panic!("{other:?}"),
+            }
+        };
+        let on_hosts = facts("on-hosts");
+        assert_eq!(on_hosts.launch_type, LaunchType::Ec2);
+        assert!(
+            on_hosts
+                .auto_scaling_group
+                .as_deref()
+                .is_some_and(|a| a.ends_with("/hosts"))
+        );
+        assert_eq!(on_hosts.azs, ["use1-az4", "use1-az6"]);
+        let spot = facts("spot");
+        assert_eq!(spot.launch_type, LaunchType::Fargate);
+        assert_eq!(spot.auto_scaling_group, None);
+    }
+}
