@@ -7,5 +7,6 @@ mod guard;
 mod harness;
 mod policy;
 mod proxy;
+mod recorded;
 mod scan;
 mod unreachable;

@@ -416,8 +416,15 @@ pub fn resources(
                     Some("all") => Some("all".to_string()),
                     name => place.az_of_name(name),
                 };
+                let id = t.id()?;
+                // A function registered by an alias or version is the function.
+                let id = if target_type == TargetType::Lambda {
+                    super::lambda::unqualified(id)
+                } else {
+                    id
+                };
                 Some(Target {
-                    id: t.id()?.to_string(),
+                    id: id.to_string(),
                     az,
                     port: t.port().and_then(|p| u16::try_from(p).ok()),
                     health: health_of(h.target_health().and_then(|s| s.state())),
