@@ -119,6 +119,27 @@ fn failover_with_an_evaluated_primary_fails_over_to_a_healthy_secondary() {
 }
 
 #[test]
+fn while_the_primary_serves_only_its_capacity_counts_not_the_idle_secondary() {
+    // Losing use1-az1 halves the primary (2 of 4 vCPU); the secondary, idle while the
+    // primary serves, adds nothing. It once counted: 2 + 4 of 4, "150% of capacity".
+    let s = failover(true, 2);
+    let v = s.lose(&["use1-az1"]);
+    assert_eq!(v.services[0].status, Status::Degraded);
+    assert_eq!(v.services[0].capacity, Some((4, 2)));
+    // Latency routing: both Regions take users, both count.
+    let s = two_regions(2, |fx| {
+        records(
+            fx,
+            Routing::Latency,
+            member(US, true, None, "us-east-1"),
+            member(EU, true, None, "eu-west-1"),
+        )
+    });
+    let v = s.lose(&["use1-az1"]);
+    assert_eq!(v.services[0].capacity, Some((8, 6)));
+}
+
+#[test]
 fn failover_with_a_primary_route53_cannot_see_keeps_sending_users_to_it() {
     let s = failover(false, 2);
     let (status, why) = service(&s, &["us-east-1"]);
