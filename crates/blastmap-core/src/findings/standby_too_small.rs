@@ -28,7 +28,15 @@ fn check(ctx: &Context) -> Vec<Finding> {
     for spec in topo.services() {
         let Some(entry) = &spec.entry else { continue };
         let role = |r: Role| entry.members.iter().filter(move |m| m.role == r);
-        let primary: Vec<usize> = role(Role::Primary).flat_map(|m| m.paths.clone()).collect();
+        // What the standby must replace: the failover primary, else (an accelerator
+        // with a group dialled to 0) every member that takes users.
+        let mut primary: Vec<usize> = role(Role::Primary).flat_map(|m| m.paths.clone()).collect();
+        if primary.is_empty() {
+            primary = (entry.members.iter())
+                .filter(|m| !matches!(m.role, Role::Secondary | Role::Standby))
+                .flat_map(|m| m.paths.clone())
+                .collect();
+        }
         let standby: Vec<usize> = role(Role::Secondary)
             .chain(role(Role::Standby))
             .flat_map(|m| m.paths.clone())
