@@ -15,13 +15,16 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &Context) -> Vec<Finding> {
     let (e, topo) = (ctx.estate, ctx.topo);
+    // Capacity and its unit; no unit when the paths count in different units (the
+    // sides cannot be compared then, whatever order the paths come in).
     let capacity = |paths: &[usize]| -> (u64, Option<crate::sim::Unit>) {
         let caps: Vec<_> = (paths.iter())
             .filter_map(|&p| topo.baseline(p).capacity)
             .collect();
+        let unit = caps.first().map(|c| c.unit);
         (
             caps.iter().map(|c| c.before).sum(),
-            caps.first().map(|c| c.unit),
+            unit.filter(|u| caps.iter().all(|c| c.unit == *u)),
         )
     };
     let mut out = Vec::new();
@@ -42,7 +45,8 @@ fn check(ctx: &Context) -> Vec<Finding> {
             .flat_map(|m| m.paths.clone())
             .collect();
         let ((main, unit), (spare, spare_unit)) = (capacity(&primary), capacity(&standby));
-        if standby.is_empty() || main == 0 || spare >= main || unit != spare_unit {
+        if standby.is_empty() || main == 0 || spare >= main || unit.is_none() || unit != spare_unit
+        {
             continue;
         }
         let region = |paths: &[usize]| e.region_name(topo.paths()[paths[0]].region).to_string();
