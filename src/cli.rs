@@ -126,6 +126,26 @@ Examples:
     jq -r '.findings[].code' | sort | uniq -c")]
     Findings(FindingsArgs),
 
+    /// What to do now when a domain goes bad: zonal shifts to start, what recovers, what needs you.
+    #[command(after_help = "\
+Examples:
+  blastmap runbook --demo --lose use1-az4
+  blastmap runbook --demo --lose use1-az4 --format markdown > runbook.md
+  blastmap runbook --snapshot estate.json --lose use1-az2 --format json |
+    jq -r '.shifts[].command'
+
+For each user-facing path, worst first: the ARC zonal shift to start (the
+exact aws command) when the load balancer can be shifted and its other AZs
+keep at least half its capacity, a warning instead when they would not;
+what recovers by itself (Multi-AZ failover, Auto Scaling and ECS relaunch)
+and how long the AWS docs say it takes; what needs a human (a single-AZ
+database to restore, a writer-only Aurora cluster). blastmap only prints
+the commands: it never runs them.
+
+DOMAIN is an AZ ID (use1-az4) or a Region; a Region loss is not a zonal
+shift, so its runbook is about failover and data.")]
+    Runbook(WhatIfArgs),
+
     /// The data user-facing paths depend on: its copies, and what a Region loss restores.
     #[command(after_help = "\
 Examples:

@@ -299,6 +299,16 @@ pub fn findings(args: &FindingsArgs) -> Result<u8> {
     Ok(0)
 }
 
+pub fn runbook(args: &WhatIfArgs) -> Result<u8> {
+    let a = Loaded::load(&args.source)?;
+    let domains = parse_domains(&a.estate, &args.lose)?;
+    let verdict = a.what_if(&LostDomains::new(&a.estate, &domains));
+    let (format, color) = (format_of(&args.output), use_color(args.output.color));
+    let text = report::runbook::render(&a.report(), &verdict, format, color);
+    a.emit(&text)?;
+    Ok(0)
+}
+
 pub fn backups(args: &BackupsArgs) -> Result<u8> {
     let a = Loaded::load(&args.source)?;
     let (format, color) = (format_of(&args.output), use_color(args.output.color));

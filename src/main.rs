@@ -14,6 +14,7 @@ fn main() -> ExitCode {
         Some(Command::Matrix(args)) => commands::matrix(args),
         Some(Command::Check(args)) => commands::check(args),
         Some(Command::Findings(args)) => commands::findings(args),
+        Some(Command::Runbook(args)) => commands::runbook(args),
         Some(Command::Backups(args)) => commands::backups(args),
         Some(Command::Export(args)) => commands::export(args),
         Some(Command::Diff(args)) => commands::diff(args),

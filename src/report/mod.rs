@@ -6,6 +6,7 @@ pub mod dot;
 pub mod json;
 pub mod markdown;
 pub mod mermaid;
+pub mod runbook;
 pub mod table;
 
 use crate::compare::{EstateDiff, ResourceChange};

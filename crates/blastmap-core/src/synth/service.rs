@@ -42,7 +42,9 @@ impl Gen {
         let mut tgs = Vec::new();
         for t in 0..n_tgs {
             let tg_name = format!("{service}-tg{t}");
+            // A second Region usually runs smaller (a warm standby): half as many.
             let count = self.rng.range(2, 12) as usize;
+            let count = if twin { count.div_ceil(2) } else { count };
             // Placement: balanced, skewed three to one, or all in one AZ.
             let shape = self.rng.below(100);
             let plan: Vec<usize> = (0..count)

@@ -8,6 +8,7 @@ mod hostile;
 mod modern;
 mod regions;
 mod rules;
+mod runbook;
 mod snapshot;
 mod synth;
 mod truth;
