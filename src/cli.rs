@@ -163,7 +163,7 @@ of that copy when the snapshot was captured). Worst first: data with no
 copy outside its Region.")]
     Backups(BackupsArgs),
 
-    /// Draw user-facing paths as Mermaid or Graphviz DOT, or write the Markdown report.
+    /// Draw paths (Mermaid, DOT), write the Markdown report, or an AWS FIS experiment template.
     #[command(after_help = "\
 Examples:
   blastmap export --demo --format mermaid --lose use1-az4 > paths.mmd
@@ -177,7 +177,15 @@ Examples:
 Nodes are coloured by their status when the --lose domains are lost (ok,
 degraded, down, lost). Without --path, every path is drawn with its
 targets collapsed to one node per target group and AZ; --path draws the
-paths given (ids as in `what-if --format json`) target by target.")]
+paths given (ids as in `what-if --format json`) target by target.
+
+FIS (--format fis) writes a template that `aws fis create-experiment-template
+--cli-input-json file://az4.json` accepts: the \"AZ Availability: Power
+Interruption\" actions on the resources of one account in one AZ, by ARN
+(5 per target, as FIS allows), a stop condition to fill in, and on standard
+error the verdicts blastmap predicts for the experiment to confirm:
+  blastmap export --demo --format fis --lose use1-az4 --account shop-prod \\
+    --fis-role arn:aws:iam::111111111111:role/fis-az --out az4.json")]
     Export(ExportArgs),
 
     /// What changed between two snapshots that matters for fault isolation.
@@ -425,6 +433,8 @@ pub enum ExportFormatArg {
     Dot,
     /// The retrospective report: the what-if, findings by severity, the matrix, backups.
     Markdown,
+    /// An AWS FIS experiment template interrupting one AZ (needs --fis-role).
+    Fis,
 }
 
 #[derive(Debug, Args)]
@@ -446,6 +456,30 @@ pub struct ExportArgs {
     /// Write to FILE (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub fis: FisArgs,
+}
+
+/// What `export --format fis` needs beyond the AZ.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "FIS experiment (--format fis)")]
+pub struct FisArgs {
+    /// The IAM role FIS runs the experiment as (arn:aws:iam::ACCOUNT:role/NAME).
+    #[arg(long, value_name = "ARN")]
+    pub fis_role: Option<String>,
+
+    /// The account whose resources to interrupt (name or id), when the AZ holds several.
+    #[arg(long, value_name = "ACCOUNT")]
+    pub account: Option<String>,
+
+    /// How long the interruption lasts (ISO 8601: PT30M, PT1H).
+    #[arg(long, value_name = "DURATION", default_value = "PT30M")]
+    pub duration: String,
+
+    /// The CloudWatch alarm that stops the experiment (a placeholder when not given).
+    #[arg(long, value_name = "ALARM_ARN")]
+    pub stop_alarm: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -318,6 +318,17 @@ pub fn backups(args: &BackupsArgs) -> Result<u8> {
 }
 
 pub fn export(args: &ExportArgs) -> Result<u8> {
+    if args.format == ExportFormatArg::Fis {
+        return export_fis(args);
+    }
+    let f = &args.fis;
+    if f.fis_role.is_some()
+        || f.account.is_some()
+        || f.stop_alarm.is_some()
+        || f.duration != "PT30M"
+    {
+        bail!("--fis-role, --account, --duration and --stop-alarm are for --format fis only");
+    }
     if args.format == ExportFormatArg::Markdown && !args.paths.is_empty() {
         bail!(
             "--path selects paths to draw; the Markdown report covers every path \
@@ -340,6 +351,7 @@ pub fn export(args: &ExportArgs) -> Result<u8> {
         ExportFormatArg::Markdown => {
             report::markdown::report(&r, &verdict, a.findings(), &a.matrix)
         }
+        ExportFormatArg::Fis => unreachable!("handled by export_fis"),
     };
     if args.format == ExportFormatArg::Mermaid && text.len() > MERMAID_MAX_TEXT {
         eprintln!(
@@ -489,4 +501,42 @@ fn man_page(cmd: clap::Command) -> Result<String> {
         &page[..start],
         &page[end..]
     ))
+}
+
+/// `export --format fis`: the template to the output, the prediction to standard error.
+fn export_fis(args: &ExportArgs) -> Result<u8> {
+    let role = args.fis.fis_role.as_deref().context(
+        "--format fis needs --fis-role ARN: the IAM role FIS runs the experiment as \
+         (see fis/latest/userguide/getting-started-iam-service-role.html)",
+    )?;
+    let a = Loaded::load(&args.source)?;
+    let domains = parse_domains(&a.estate, &args.lose)?;
+    let [az] = domains[..] else {
+        bail!(
+            "--format fis interrupts exactly one AZ: give one --lose AZ_ID (e.g. --lose use1-az4)"
+        );
+    };
+    let paths = match args.paths.as_slice() {
+        [] => None,
+        ids => Some(select_paths(&a.topo, ids)?),
+    };
+    let request = blastmap_core::fis::FisRequest {
+        az,
+        account: args.fis.account.as_deref(),
+        paths: paths.as_deref(),
+        role_arn: role,
+        duration: &args.fis.duration,
+        stop_alarm: args.fis.stop_alarm.as_deref(),
+    };
+    let x = blastmap_core::fis::experiment(&a.estate, &a.topo, &request)?;
+    let text = report::json::to_string(&x.template);
+    match &args.out {
+        Some(path) => snapshot::write_atomic(path, text.as_bytes(), false)?,
+        None => emit(&text)?,
+    }
+    eprint!(
+        "{}",
+        report::fis::prediction(&a.report(), &x, args.fis.stop_alarm.is_none())
+    );
+    Ok(0)
 }

@@ -61,3 +61,69 @@ fn runbook_needs_a_domain_and_says_which_exist() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("use1-az4"), "{err}");
 }
+
+#[test]
+fn export_fis_writes_a_template_and_the_prediction_beside_it() {
+    let o = blastmap(&[
+        "export",
+        "--demo",
+        "--format",
+        "fis",
+        "--lose",
+        "use1-az4",
+        "--account",
+        "shop-prod",
+        "--fis-role",
+        "arn:aws:iam::111111111111:role/fis-az",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let template: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(template["roleArn"], "arn:aws:iam::111111111111:role/fis-az");
+    assert!(template["actions"]["Stop-Instances-1"].is_object());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(
+            "Prediction (blastmap what-if --lose use1-az4) for 6 paths: 2 down, 3 degraded, 1 ok"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("replace the stop condition's placeholder alarm"),
+        "{err}"
+    );
+}
+
+#[test]
+fn export_fis_refuses_what_it_cannot_build() {
+    let run = |extra: &[&str]| {
+        let mut args = vec!["export", "--demo", "--format", "fis"];
+        args.extend(extra);
+        let o = blastmap(&args);
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let (code, err) = run(&["--lose", "use1-az4"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("needs --fis-role"), "{err}");
+    let role = ["--fis-role", "arn:aws:iam::111111111111:role/fis-az"];
+    let (code, err) = run(&[&["--lose", "use1-az4"][..], &role].concat());
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("add --account with one of shop-prod (111111111111)"),
+        "{err}"
+    );
+    let (code, err) = run(&[&["--lose", "us-east-1"][..], &role].concat());
+    assert_eq!(code, Some(2));
+    assert!(err.contains("is a Region"), "{err}");
+    let o = blastmap(&[
+        "export",
+        "--demo",
+        "--format",
+        "mermaid",
+        "--fis-role",
+        role[1],
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -3,6 +3,7 @@
 pub mod backups;
 pub mod diagram;
 pub mod dot;
+pub mod fis;
 pub mod json;
 pub mod markdown;
 pub mod mermaid;

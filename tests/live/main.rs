@@ -3,6 +3,7 @@
 //! `scripts/test` installs and starts moto; without it these tests fail.
 
 mod faults;
+mod fis;
 mod guard;
 mod harness;
 mod policy;

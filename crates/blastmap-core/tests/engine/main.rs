@@ -3,6 +3,7 @@
 mod backups;
 mod demo;
 mod findings;
+mod fis;
 mod fixture;
 mod hostile;
 mod modern;
