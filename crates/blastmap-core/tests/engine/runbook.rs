@@ -245,3 +245,20 @@ fn a_region_loss_says_what_entry_points_do_and_what_data_needs_restoring() {
         &"ledger-db can be restored in eu-west-1 from an AWS Backup copy (RPO 3 h)".to_string()
     ));
 }
+
+#[test]
+fn the_path_detail_says_whether_the_load_balancer_can_be_shifted() {
+    let note = |shift: Option<ZonalShift>| {
+        let s = Sim::new(web(&[AZ1, AZ2, AZ3], 1, shift).build());
+        let v = s.lose(&[AZ1]);
+        blastmap_core::sim::path_detail(&s.estate, &s.topo, 0, &v).hops[0]
+            .note
+            .clone()
+    };
+    assert_eq!(note(ON), "2 of 3 nodes up; zonal shift on, autoshift off");
+    assert_eq!(
+        note(Some(ZonalShift::default())),
+        "2 of 3 nodes up; zonal shift off"
+    );
+    assert_eq!(note(None), "2 of 3 nodes up");
+}
