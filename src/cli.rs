@@ -20,10 +20,18 @@ Examples:
 Exit codes: 0 success, 1 a check that fails, 2 bad input, 3 a scan that
 read nothing.";
 
+/// `0.1.0 (commit 1a2b3c4d5e6f)`: the version and the commit it was built from.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("BLASTMAP_COMMIT"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "blastmap",
-    version,
+    version = VERSION,
     about = ABOUT,
     after_help = MAIN_EXAMPLES,
     args_conflicts_with_subcommands = true
@@ -56,9 +64,10 @@ Examples:
   blastmap open estate.json
   blastmap scan --out estate.json && blastmap open estate.json")]
     Open {
-        /// A snapshot written by `blastmap scan` (docs/snapshot.md).
+        /// A snapshot written by `blastmap scan` (docs/snapshot.md) [default: the
+        /// config's `snapshot`].
         #[arg(value_name = "FILE", value_parser = readable_file)]
-        file: PathBuf,
+        file: Option<PathBuf>,
     },
 
     /// Read AWS accounts and Regions (read-only) into a snapshot file.
@@ -162,6 +171,20 @@ and the copy a loss of its Region would restore from with its RPO (the age
 of that copy when the snapshot was captured). Worst first: data with no
 copy outside its Region.")]
     Backups(BackupsArgs),
+
+    /// The settings from the config file and BLASTMAP_* variables, and where each comes from.
+    #[command(after_help = "\
+Examples:
+  blastmap config
+  BLASTMAP_CONFIG=team.toml blastmap config
+
+The file is BLASTMAP_CONFIG, else ~/.config/blastmap/config.toml
+($XDG_CONFIG_HOME/blastmap/config.toml). Keys (docs/config.md): snapshot,
+overlay, and under [scan] profiles, role_arns, regions, all_regions,
+max_requests, max_attempts, call_timeout. Each has a variable
+(BLASTMAP_SNAPSHOT, BLASTMAP_REGIONS=us-east-1,eu-west-1, ...) that wins over
+the file; flags win over both.")]
+    Config,
 
     /// Draw paths (Mermaid, DOT), write the Markdown report, or an AWS FIS experiment template.
     #[command(after_help = "\
@@ -288,17 +311,17 @@ pub struct LiveArgs {
     #[arg(long, value_name = "FILE")]
     pub overlay: Option<PathBuf>,
 
-    /// Requests in flight at once, over all accounts and Regions.
-    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=1024))]
-    pub max_requests: u32,
+    /// Requests in flight at once, over all accounts and Regions [default: 32].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub max_requests: Option<u32>,
 
-    /// Attempts per call before a throttled or failing call becomes a coverage gap.
-    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=20))]
-    pub max_attempts: u32,
+    /// Attempts per call before a throttled or failing call becomes a coverage gap [default: 5].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub max_attempts: Option<u32>,
 
-    /// Time limit of one attempt of one call, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=600))]
-    pub call_timeout: u64,
+    /// Time limit of one attempt of one call, in seconds [default: 20].
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub call_timeout: Option<u64>,
 }
 
 impl LiveArgs {
@@ -317,9 +340,10 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub live: LiveArgs,
 
-    /// Write the snapshot here (once, at the end, atomically, mode 0600).
+    /// Write the snapshot here (once, at the end, atomically, mode 0600) [default: the
+    /// config's `snapshot`].
     #[arg(long, value_name = "FILE")]
-    pub out: PathBuf,
+    pub out: Option<PathBuf>,
 
     /// No progress and no notes on stderr; coverage gaps are still reported.
     #[arg(long, short)]

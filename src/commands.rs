@@ -67,7 +67,7 @@ pub fn load_estate(source: &SourceArgs) -> Result<Estate> {
         None => bail!(
             "no estate given: pass --demo to use the embedded demo estate, --snapshot FILE \
              to read one written by `blastmap scan`, or --region REGION (with --profile NAME) \
-             to scan live"
+             to scan live (or set a default snapshot in the config file: blastmap config)"
         ),
     }
 }
@@ -80,9 +80,9 @@ pub fn scan_config(live: &LiveArgs) -> ScanConfig {
         regions: live.regions.clone(),
         all_regions: live.all_regions,
         overlay: live.overlay.clone(),
-        max_in_flight: live.max_requests as usize,
-        call_timeout: Duration::from_secs(live.call_timeout),
-        max_attempts: live.max_attempts,
+        max_in_flight: live.max_requests.unwrap_or(crate::config::MAX_REQUESTS) as usize,
+        call_timeout: Duration::from_secs(live.call_timeout.unwrap_or(crate::config::CALL_TIMEOUT)),
+        max_attempts: live.max_attempts.unwrap_or(crate::config::MAX_ATTEMPTS),
     }
 }
 
@@ -122,13 +122,17 @@ fn scan_live(live: &LiveArgs, chatty: bool) -> Result<ScanOutcome> {
 
 /// `blastmap scan`: reads AWS into a snapshot, written only once the scan is complete.
 pub fn scan(args: &ScanArgs) -> Result<u8> {
+    let out = args.out.as_ref().context(
+        "scan needs --out FILE: where to write the snapshot (or set snapshot = \"...\" in the \
+         config file, see blastmap config)",
+    )?;
     let outcome = scan_live(&args.live, !args.quiet)?;
-    snapshot::write_estate(&args.out, &outcome.estate)?;
+    snapshot::write_estate(out, &outcome.estate)?;
     if !args.quiet {
         eprintln!(
             "{}; wrote {}",
             progress::scan_summary(&outcome),
-            args.out.display()
+            out.display()
         );
     }
     if let Some(gaps) = progress::gap_summary(&outcome.estate) {
@@ -306,6 +310,11 @@ pub fn runbook(args: &WhatIfArgs) -> Result<u8> {
     let (format, color) = (format_of(&args.output), use_color(args.output.color));
     let text = report::runbook::render(&a.report(), &verdict, format, color);
     a.emit(&text)?;
+    Ok(0)
+}
+
+pub fn config(cfg: &crate::config::Config) -> Result<u8> {
+    emit(&cfg.describe())?;
     Ok(0)
 }
 
