@@ -21,7 +21,7 @@ use crate::{compare, demo, snapshot};
 use clap::CommandFactory as _;
 
 use crate::cli::{
-    Cli, CompletionsArgs, DiffArgs, ExportArgs, ExportFormatArg, ManArgs, RedactArgs,
+    Cli, CompletionsArgs, DiffArgs, ExportArgs, ExportFormatArg, ManArgs, MergeArgs, RedactArgs,
 };
 use crate::report::{DiagramFormat, diagram::select_paths};
 use crate::snapshot::redact::{self, Salt};
@@ -77,6 +77,14 @@ pub fn scan_config(live: &LiveArgs) -> ScanConfig {
     ScanConfig {
         profiles: live.profiles.clone(),
         role_arns: live.role_arns.clone(),
+        organization: live.organization.then(|| discover::OrgScan {
+            role: live
+                .org_role
+                .clone()
+                .unwrap_or_else(|| discover::DEFAULT_ORG_ROLE.to_string()),
+            ous: live.ous.clone(),
+            exclude: live.exclude_accounts.clone(),
+        }),
         regions: live.regions.clone(),
         all_regions: live.all_regions,
         overlay: live.overlay.clone(),
@@ -430,6 +438,40 @@ pub fn redact(args: &RedactArgs) -> Result<u8> {
         }
     );
     Ok(0)
+}
+
+pub fn merge(args: &MergeArgs) -> Result<u8> {
+    // Writing over an input would lose it if the merge is not what was wanted.
+    if let Some(input) = args.inputs.iter().find(|i| same_file(i, &args.out)) {
+        bail!(
+            "--out {} is one of the snapshots being merged: choose another --out, so that \
+             the inputs are kept",
+            input.display()
+        );
+    }
+    let mut inputs = Vec::with_capacity(args.inputs.len());
+    for path in &args.inputs {
+        inputs.push((path.display().to_string(), snapshot::load(path)?));
+    }
+    let merged = crate::model::merge(inputs).context("cannot merge these snapshots")?;
+    for note in &merged.notes {
+        eprintln!("note: {}", printable(note));
+    }
+    snapshot::write_estate(&args.out, &merged.estate)?;
+    eprintln!(
+        "blastmap: wrote {} ({} resources in {})",
+        args.out.display(),
+        merged.estate.resources().len(),
+        crate::text::count(merged.estate.accounts().len(), "account", "accounts"),
+    );
+    Ok(0)
+}
+
+/// Text read from a file, safe to print on a terminal: control characters become U+FFFD.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect()
 }
 
 /// Whether two paths name one existing file (through links, `.`, `..`, hard links).
