@@ -272,7 +272,8 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub live: LiveArgs,
 
-    /// Write the snapshot here (once, at the end, atomically, mode 0600).
+    /// Write the snapshot here (once, at the end, atomically, mode 0600); `-` writes it
+    /// to standard output.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
 
@@ -397,7 +398,7 @@ pub struct ExportArgs {
     #[arg(long = "path", value_name = "ID")]
     pub paths: Vec<String>,
 
-    /// Write to FILE (atomically) instead of standard output.
+    /// Write to FILE (atomically) instead of standard output (`-`: standard output).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
@@ -424,7 +425,7 @@ pub struct RedactArgs {
     #[arg(value_name = "IN")]
     pub input: PathBuf,
 
-    /// Where to write the redacted snapshot (atomically, mode 0600).
+    /// Where to write the redacted snapshot (atomically, mode 0600); `-`: standard output.
     #[arg(long, value_name = "OUT")]
     pub out: PathBuf,
 

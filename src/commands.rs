@@ -123,12 +123,12 @@ fn scan_live(live: &LiveArgs, chatty: bool) -> Result<ScanOutcome> {
 /// `blastmap scan`: reads AWS into a snapshot, written only once the scan is complete.
 pub fn scan(args: &ScanArgs) -> Result<u8> {
     let outcome = scan_live(&args.live, !args.quiet)?;
-    snapshot::write_estate(&args.out, &outcome.estate)?;
+    write_out(&args.out, &snapshot::to_string(&outcome.estate), true)?;
     if !args.quiet {
         eprintln!(
             "{}; wrote {}",
             progress::scan_summary(&outcome),
-            args.out.display()
+            out_name(&args.out)
         );
     }
     if let Some(gaps) = progress::gap_summary(&outcome.estate) {
@@ -157,6 +157,29 @@ pub fn use_color(choice: ColorArg) -> bool {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 && std::env::var("TERM").map_or(true, |t| t != "dumb")
         }
+    }
+}
+
+/// `--out -`: standard output, as for most Unix tools (`./-` names a file called `-`).
+fn is_stdout(path: &std::path::Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Writes an `--out` file atomically (mode 0600 when `private`), or to standard output
+/// for `-`.
+pub fn write_out(path: &std::path::Path, text: &str, private: bool) -> Result<()> {
+    if is_stdout(path) {
+        return emit(text);
+    }
+    Ok(snapshot::write_atomic(path, text.as_bytes(), private)?)
+}
+
+/// How messages name an `--out` file.
+fn out_name(path: &std::path::Path) -> String {
+    if is_stdout(path) {
+        "standard output".to_string()
+    } else {
+        path.display().to_string()
     }
 }
 
@@ -332,7 +355,7 @@ pub fn export(args: &ExportArgs) -> Result<u8> {
         );
     }
     match &args.out {
-        Some(path) => snapshot::write_atomic(path, text.as_bytes(), false)?,
+        Some(path) => write_out(path, &text, false)?,
         None => emit(&text)?,
     }
     Ok(0)
@@ -378,10 +401,10 @@ pub fn redact(args: &RedactArgs) -> Result<u8> {
         None => Salt::random()?,
     };
     let redacted = redact::redact(&estate, &salt, &args.keep_tags)?;
-    snapshot::write_estate(&args.out, &redacted.estate)?;
+    write_out(&args.out, &snapshot::to_string(&redacted.estate), true)?;
     eprintln!(
         "blastmap: wrote {} ({} resources in {}, redacted{})",
-        args.out.display(),
+        out_name(&args.out),
         redacted.estate.resources().len(),
         crate::text::count(redacted.estate.accounts().len(), "account", "accounts"),
         if args.salt.is_some() {

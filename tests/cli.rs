@@ -812,3 +812,31 @@ fn a_mermaid_diagram_too_big_for_mermaid_to_render_is_written_with_a_warning() {
     let o = blastmap(&["export", "--demo", "--format", "mermaid"]);
     assert!(stderr(&o).is_empty(), "{}", stderr(&o));
 }
+
+#[test]
+fn out_dash_means_standard_output() {
+    // Run in an empty directory: before `-` meant standard output, a file `-` appeared.
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_blastmap"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let o = run(&["export", "--demo", "--format", "dot", "--out", "-"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("digraph"), "{}", stdout(&o));
+    let demo_file = dir.path().join("demo.json");
+    std::fs::write(&demo_file, demo::DEMO_JSON).unwrap();
+    let o = run(&["redact", "demo.json", "--out", "-", "--salt", "s"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    snapshot::from_slice(&o.stdout, "stdout").expect("a snapshot on standard output");
+    assert!(
+        stderr(&o).contains("wrote standard output"),
+        "{}",
+        stderr(&o)
+    );
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(names.len(), 1, "only demo.json: {names:?}");
+}

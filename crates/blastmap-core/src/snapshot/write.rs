@@ -114,6 +114,8 @@ pub fn write_estate(path: &Path, estate: &Estate) -> Result<(), SnapshotError> {
 
 /// Writes `bytes` to `path` through a temporary file in the same directory and a
 /// rename, so that `path` is either untouched or complete. `private` sets mode 0600.
+/// A path that is a device, FIFO or socket is written to in place instead (see
+/// [`write_in_place`]).
 pub fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> Result<(), SnapshotError> {
     let err = |error: std::io::Error| SnapshotError::Write {
         path: path.to_path_buf(),
@@ -123,6 +125,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> Result<(), Snap
     // created, when the link dangles).
     let resolved = follow_links(path).map_err(err)?;
     let path = resolved.as_path();
+    if let Ok(m) = std::fs::metadata(path)
+        && !m.is_file()
+        && !m.is_dir()
+    {
+        return write_in_place(path, bytes).map_err(err);
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -174,6 +182,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> Result<(), Snap
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// Writes to a file that is not a regular file (`/dev/null`, `/dev/stdout`, a FIFO, a
+/// terminal) as any Unix tool would: renaming a regular file over it would replace
+/// `/dev/null` for every program on the machine, and hide a write error (`/dev/full`).
+fn write_in_place(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+    file.write_all(bytes)?;
+    file.flush()
 }
 
 /// Where writing to `path` lands: `path` itself, or the file its symlinks lead to
@@ -239,6 +256,85 @@ mod tests {
                 .contains("too many levels of symbolic links"),
             "{err}"
         );
+    }
+
+    /// Runs `read` on another thread; the answer is waited for at most ten seconds,
+    /// as a writer that misses the FIFO leaves the reader waiting forever.
+    #[cfg(unix)]
+    fn on_another_thread<T: Send + 'static>(
+        read: impl FnOnce() -> T + Send + 'static,
+    ) -> impl FnOnce() -> Option<T> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(read());
+        });
+        move || rx.recv_timeout(std::time::Duration::from_secs(10)).ok()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_written_through_and_stays_a_fifo() {
+        use std::io::Read;
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+        // Opened for reading and writing, the FIFO has a reader at once (Linux).
+        let mut end = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&fifo)
+            .unwrap();
+        let reader = on_another_thread(move || {
+            let mut got = vec![0; 5];
+            end.read_exact(&mut got).map(|()| got)
+        });
+        write_atomic(&fifo, b"piped", false).unwrap();
+        let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+        assert!(kind.is_fifo(), "the FIFO was replaced by {kind:?}");
+        let got = reader()
+            .expect("the reader got nothing within 10 s")
+            .unwrap();
+        assert_eq!(got, b"piped");
+    }
+
+    /// A "full" device (major 1, minor 7) to write to. Made in `dir` when this process
+    /// may make device nodes, so that a regression replaces that node and never
+    /// /dev/full itself; otherwise /dev/full, which such a process cannot replace.
+    #[cfg(unix)]
+    fn full_device(dir: &std::path::Path) -> Option<std::path::PathBuf> {
+        let node = dir.join("full");
+        let made = std::process::Command::new("mknod")
+            .arg(&node)
+            .args(["c", "1", "7"])
+            .stderr(std::process::Stdio::null())
+            .status();
+        if made.is_ok_and(|s| s.success()) {
+            return Some(node);
+        }
+        let dev_writable = tempfile::tempfile_in("/dev").is_ok();
+        (!dev_writable).then(|| "/dev/full".into())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_full_device_is_a_write_error_and_stays_a_device() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let Some(full) = full_device(dir.path()) else {
+            return;
+        };
+        let err = write_atomic(&full, b"nowhere to go", true)
+            .expect_err("a full device takes nothing")
+            .to_string();
+        assert!(err.contains("No space left on device"), "{err}");
+        assert!(
+            err.starts_with(&format!("cannot write {}", full.display())),
+            "{err}"
+        );
+        let meta = std::fs::symlink_metadata(&full).unwrap();
+        assert!(meta.file_type().is_char_device(), "{:?}", meta.file_type());
     }
 
     #[test]
