@@ -192,9 +192,15 @@ Examples:
 /// snapshot itself is read later (it may be hundreds of megabytes).
 fn readable_file(value: &str) -> Result<PathBuf, String> {
     let path = PathBuf::from(value);
-    match std::fs::File::open(&path).and_then(|f| f.metadata()) {
+    match std::fs::metadata(&path) {
         Ok(m) if m.is_dir() => Err(format!("{value} is a directory, not a snapshot file")),
-        Ok(_) => Ok(path),
+        // A pipe (`<(zcat estate.json.gz)`) or device is not opened twice: opening a
+        // FIFO waits for its writer, and closing it again can cut the writer off.
+        Ok(m) if !m.is_file() => Ok(path),
+        Ok(_) => match std::fs::File::open(&path) {
+            Ok(_) => Ok(path),
+            Err(e) => Err(format!("cannot read {value}: {e}")),
+        },
         Err(e) => Err(format!("cannot read {value}: {e}")),
     }
 }

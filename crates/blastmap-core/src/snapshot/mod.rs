@@ -32,6 +32,13 @@ pub enum SnapshotError {
         error: std::io::Error,
     },
 
+    #[error(
+        "{path} is larger than {limit}, the most blastmap copies into memory (from a pipe \
+         or device, which may never end, or a file system that cannot map files): write \
+         it to a local file and read that"
+    )]
+    TooLarge { path: String, limit: String },
+
     #[error("{path}:{line}:{column}: {message}")]
     Syntax {
         path: String,

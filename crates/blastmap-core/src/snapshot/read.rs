@@ -16,6 +16,10 @@ use super::{SCHEMA, SUPPORTED_VERSIONS, SnapshotError};
 /// Files from this size on are mapped rather than copied into memory.
 const MAP_FROM: u64 = 16 << 20;
 
+/// The most read from what is not a regular file (a pipe, a device), which may never
+/// end: about three times what a million resources take (360 MB).
+pub(crate) const STREAM_LIMIT: u64 = 1 << 30;
+
 /// Reads a snapshot file into an estate.
 pub fn load(path: &Path) -> Result<Estate, SnapshotError> {
     let read_error = |error| SnapshotError::Read {
@@ -23,28 +27,80 @@ pub fn load(path: &Path) -> Result<Estate, SnapshotError> {
         error,
     };
     let origin = path.display().to_string();
-    let mut file = std::fs::File::open(path).map_err(read_error)?;
-    let meta = file.metadata().map_err(read_error)?;
+    let opened = crate::input::open(path).map_err(read_error)?;
+    // Refused on its first bytes: `/dev/zero`, a binary or a sparse 2 GB file is not
+    // read whole to say so.
+    if let Some(error) = not_an_object(&opened.head, opened.ended, &origin) {
+        return Err(error);
+    }
     // A large snapshot (360 MB at a million resources) is parsed straight from the
     // page cache: copying it first costs a quarter of a second and as much memory.
-    if meta.is_file() && meta.len() >= MAP_FROM {
-        // SAFETY: the map is only read, and dropped before `load` returns (the estate
-        // copies what it keeps). blastmap replaces snapshots by rename, never in
-        // place; another program truncating the file during the parse could fault
-        // the process (as it could ripgrep's), not make it read outside the map.
-        let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) };
-        if let Ok(map) = map {
-            return from_slice(&map, &origin);
-        }
-        // Some file systems cannot map: read it instead.
+    // (Some file systems cannot map: the file is read instead.)
+    if opened.regular_len.is_some_and(|n| n >= MAP_FROM)
+        && let Some(map) = opened.map()
+    {
+        return from_slice(&map, &origin);
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(read_error)?;
-    from_slice(&bytes, &origin)
+    match opened.read_all(STREAM_LIMIT).map_err(read_error)? {
+        Ok(bytes) => from_slice(&bytes, &origin),
+        Err(crate::input::TooLarge) => Err(SnapshotError::TooLarge {
+            path: origin,
+            limit: crate::input::size_text(STREAM_LIMIT),
+        }),
+    }
+}
+
+/// What a file that is not JSON text of an object is, from its first bytes (`ended`:
+/// they are the whole file); `None` when it starts like an object, or when they are
+/// all whitespace and more follows (the rest is read within the usual bounds).
+fn not_an_object(head: &[u8], ended: bool, origin: &str) -> Option<SnapshotError> {
+    let is_json_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    let found = |what: &str| {
+        Some(SnapshotError::NotAnObject {
+            path: origin.to_string(),
+            found: what.to_string(),
+        })
+    };
+    let Some(at) = head.iter().position(|b| !is_json_space(b)) else {
+        return match (ended, head.is_empty()) {
+            (true, true) => found("an empty file"),
+            (true, false) => found("only whitespace"),
+            (false, _) => None,
+        };
+    };
+    let start = &head[at..];
+    let literal = [&b"true"[..], b"false", b"null"]
+        .iter()
+        .any(|l| start.starts_with(l));
+    // The first character, when the bytes start one (a head may end inside one).
+    let first = start
+        .utf8_chunks()
+        .next()
+        .and_then(|c| c.valid().chars().next());
+    match (start[0], first) {
+        (b'{', _) => None,
+        (b'[', _) => found("a JSON array"),
+        (b'"', _) => found("a JSON string"),
+        (b'0'..=b'9' | b'-', _) => found("a JSON number"),
+        // `not json` starts with an n too.
+        _ if literal => found("a JSON literal (true, false or null)"),
+        (_, Some('\u{feff}')) => found(
+            "text starting with a byte order mark (U+FEFF), which JSON does not allow: \
+             save it without one",
+        ),
+        (_, Some(c)) if !c.is_control() => found(&format!("text starting with {c:?}, not JSON")),
+        (b, _) => found(&format!(
+            "binary data (its first byte that is not a space is 0x{b:02x}), not JSON text"
+        )),
+    }
 }
 
 /// Parses snapshot JSON; `origin` names it in messages (a path, `demo`, …).
 pub fn from_slice(bytes: &[u8], origin: &str) -> Result<Estate, SnapshotError> {
+    // Not JSON text of an object at all: say what the file is, not where parsing stopped.
+    if let Some(error) = not_an_object(bytes, true, origin) {
+        return Err(error);
+    }
     // UTF-8 checked once for the whole file, not string by string while parsing.
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
@@ -67,38 +123,6 @@ pub fn from_slice(bytes: &[u8], origin: &str) -> Result<Estate, SnapshotError> {
             });
         }
     };
-    // Not JSON text of an object at all: say what the file is, not where parsing stopped.
-    match text.trim_start().chars().next() {
-        None => {
-            return Err(SnapshotError::NotAnObject {
-                path: origin.to_string(),
-                found: if text.is_empty() {
-                    "an empty file".to_string()
-                } else {
-                    "only whitespace".to_string()
-                },
-            });
-        }
-        Some('{') => {}
-        Some(c) => {
-            let start = text.trim_start();
-            let literal = ["true", "false", "null"]
-                .iter()
-                .any(|l| start.starts_with(l));
-            let what = match c {
-                '[' => "a JSON array".to_string(),
-                '"' => "a JSON string".to_string(),
-                '0'..='9' | '-' => "a JSON number".to_string(),
-                // `not json` starts with an n too.
-                _ if literal => "a JSON literal (true, false or null)".to_string(),
-                c => format!("text starting with {c:?}, not JSON"),
-            };
-            return Err(SnapshotError::NotAnObject {
-                path: origin.to_string(),
-                found: what,
-            });
-        }
-    }
     if text.len() >= PARALLEL_FROM
         && let Some(estate) = in_parallel(text, origin)
     {
@@ -738,6 +762,70 @@ mod tests {
                 "{text:?}: {err}"
             );
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_that_never_ends_is_refused_on_its_first_bytes() {
+        use crate::input::tests::{endless_fifo, within_seconds};
+        let dir = tempfile::tempdir().unwrap();
+        // 4 KB of NUL bytes, then held open: it never ends.
+        let fifo = endless_fifo(dir.path(), &[0; 4096], b"");
+        let err = within_seconds(move || super::load(&fifo).map(|_| ()))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("binary data"), "{err}");
+        assert!(err.contains("0x00"), "{err}");
+        // As `/dev/zero` is.
+        let err = within_seconds(|| super::load(std::path::Path::new("/dev/zero")).map(|_| ()))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("binary data"), "{err}");
+    }
+
+    #[test]
+    fn a_large_sparse_file_is_refused_without_reading_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let sparse = dir.path().join("sparse.json");
+        // Large enough to be mapped; a hole reads as zeros.
+        let file = std::fs::File::create(&sparse).unwrap();
+        file.set_len(64 << 20).unwrap();
+        let err = super::load(&sparse).map(|_| ()).unwrap_err().to_string();
+        assert!(
+            err.contains("is not a blastmap snapshot: it is binary data"),
+            "{err}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_snapshot_through_a_pipe_loads() {
+        use crate::input::tests::within_seconds;
+        // `blastmap open <(zcat estate.json.gz)`: a pipe, read up to its end.
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let writer = fifo.clone();
+        std::thread::spawn(move || std::fs::write(writer, DEMO_JSON));
+        let estate = within_seconds(move || super::load(&fifo)).unwrap();
+        assert!(estate.resources().len() > 100);
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_control_characters_are_named() {
+        let err = error_of("\u{feff}{}");
+        assert!(err.contains("byte order mark"), "{err}");
+        let err = error_of("\u{1b}[31m{}");
+        assert!(err.contains("binary data"), "{err}");
+        assert!(err.contains("0x1b"), "{err}");
+        let err = error_of("\u{a0}{}");
+        assert!(err.contains("text starting with '\\u{a0}'"), "{err}");
     }
 
     #[test]
