@@ -179,7 +179,7 @@ fn out_name(path: &std::path::Path) -> String {
     if is_stdout(path) {
         "standard output".to_string()
     } else {
-        path.display().to_string()
+        crate::text::printable(&path.display().to_string()).into_owned()
     }
 }
 

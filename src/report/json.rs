@@ -19,7 +19,8 @@ pub fn to_string<T: Serialize>(value: &T) -> String {
     let mut ser = serde_json::Serializer::with_formatter(&mut out, ItemPerLine::default());
     value.serialize(&mut ser).expect("reports always serialize");
     out.push(b'\n');
-    String::from_utf8(out).expect("serde_json writes UTF-8")
+    // serde_json leaves DEL, C1 and bidirectional controls raw: escaped too.
+    crate::text::json_escape_unsafe(String::from_utf8(out).expect("serde_json writes UTF-8"))
 }
 
 /// `value` as [`ItemPerLine`] writes an item on a line of its own: compact.

@@ -140,7 +140,8 @@ const SHOWN: usize = 10;
 fn listed(head: String, refs: &[impl fmt::Display], advice: &str) -> String {
     let mut out = head;
     for r in refs.iter().take(SHOWN) {
-        out.push_str(&format!("\n  {r}"));
+        // One line each, whatever the ids hold.
+        out.push_str(&format!("\n  {}", crate::text::printable(&r.to_string())));
     }
     if refs.len() > SHOWN {
         out.push_str(&format!("\n  … and {} more", refs.len() - SHOWN));

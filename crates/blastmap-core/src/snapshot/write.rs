@@ -60,7 +60,8 @@ pub fn to_string(estate: &Estate) -> String {
     out.push_str("\"resources\": [\n");
     out.push_str(&resources.join(",\n"));
     out.push_str("\n]\n}\n");
-    out
+    // `--out -` prints it: no raw control or bidirectional character in a name.
+    crate::text::json_escape_unsafe(out)
 }
 
 fn push_list(out: &mut String, key: &str, items: &[String]) {
