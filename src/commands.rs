@@ -57,18 +57,39 @@ pub fn load_estate(source: &SourceArgs) -> Result<Estate> {
     }
     if source.live.is_given() {
         let outcome = scan_live(&source.live, true)?;
+        print_notes(None, &outcome.estate);
         if let Some(gaps) = progress::gap_summary(&outcome.estate) {
             eprintln!("{gaps}");
         }
         return Ok(outcome.estate);
     }
     match &source.snapshot {
-        Some(path) => Ok(snapshot::load(path)?),
+        Some(path) => load_snapshot(path),
         None => bail!(
             "no estate given: pass --demo to use the embedded demo estate, --snapshot FILE \
              to read one written by `blastmap scan`, or --region REGION (with --profile NAME) \
              to scan live"
         ),
+    }
+}
+
+/// Reads a snapshot and says what it holds that deserves a note (`docs/snapshot.md`).
+fn load_snapshot(path: &std::path::Path) -> Result<Estate> {
+    let estate = snapshot::load(path)?;
+    print_notes(Some(path), &estate);
+    Ok(estate)
+}
+
+/// The estate's notes on stderr, one a line, naming the file they are about.
+fn print_notes(file: Option<&std::path::Path>, estate: &Estate) {
+    let origin = file
+        .map(|f| format!("{}: ", f.display()))
+        .unwrap_or_default();
+    for note in &estate.notes {
+        eprintln!(
+            "note: {}",
+            crate::text::printable_lines(&format!("{origin}{note}"))
+        );
     }
 }
 
@@ -125,6 +146,7 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
     let outcome = scan_live(&args.live, !args.quiet)?;
     write_out(&args.out, &snapshot::to_string(&outcome.estate), true)?;
     if !args.quiet {
+        print_notes(None, &outcome.estate);
         eprintln!(
             "{}; wrote {}",
             progress::scan_summary(&outcome),
@@ -365,8 +387,8 @@ pub fn export(args: &ExportArgs) -> Result<u8> {
 const MERMAID_MAX_TEXT: usize = 50_000;
 
 pub fn diff(args: &DiffArgs) -> Result<u8> {
-    let old = snapshot::load(&args.old)?;
-    let new = snapshot::load(&args.new)?;
+    let old = load_snapshot(&args.old)?;
+    let new = load_snapshot(&args.new)?;
     let changes = compare::diff(&old, &new);
     let sides = report::DiffSides {
         old: report::SnapshotLabel::of(&args.old, &old),
@@ -395,7 +417,7 @@ pub fn redact(args: &RedactArgs) -> Result<u8> {
             args.out.display()
         );
     }
-    let estate = snapshot::load(&args.input)?;
+    let estate = load_snapshot(&args.input)?;
     let salt = match &args.salt {
         Some(secret) => Salt::given(secret)?,
         None => Salt::random()?,

@@ -352,7 +352,7 @@ fn bad_snapshots_are_reported_with_exit_2_and_no_output() {
     );
     assert_bad_input(
         &["matrix", "--snapshot", p.to_str().unwrap()],
-        "snapshot version 2, which this blastmap cannot read (it reads version 1)",
+        "snapshot version 2 is newer than this blastmap reads (version 1)",
     );
     let (_d, p) = write_temp(
         "empty.json",
@@ -839,4 +839,44 @@ fn out_dash_means_standard_output() {
     );
     let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(names.len(), 1, "only demo.json: {names:?}");
+}
+
+#[test]
+fn nonsense_is_refused_where_it_is_and_what_aws_can_report_loads_with_a_note() {
+    let cluster = "\"id\": \"arn:aws:rds:us-east-1:111111111111:cluster:catalog-aurora\"";
+    let line = demo::DEMO_JSON
+        .lines()
+        .position(|l| l.contains(cluster))
+        .unwrap()
+        + 1;
+    let with_writers = |writer: &str| {
+        let lines: Vec<String> = (demo::DEMO_JSON.lines())
+            .map(|l| {
+                if l.contains(cluster) {
+                    l.replace("\"writer\": false", writer)
+                        .replace(", \"global_cluster\": \"catalog-global\"", "")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect();
+        lines.join("\n")
+    };
+    let (_d, p) = write_temp("two.json", &with_writers("\"writer\": true"));
+    let file = p.to_str().unwrap();
+    assert_bad_input(
+        &["findings", "--snapshot", file],
+        &format!("{file}:{line}:"),
+    );
+    let none =
+        with_writers("\"writer\": false").replacen("\"writer\": true", "\"writer\": false", 1);
+    let (_d, p) = write_temp("none.json", &none);
+    let file = p.to_str().unwrap();
+    let o = blastmap(&["findings", "--snapshot", file, "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with(&format!("note: {file}: DB cluster arn:aws:rds:us-east-1:111111111111:cluster:catalog-aurora has no writer")),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -44,9 +44,13 @@ fn hostile_snapshot() -> String {
             }
         }
     }
-    let gap = serde_json::json!({"account": "111111111111", "region": "us-east-1",
-        "service": "rds", "status": "denied", "message": PAYLOAD});
-    doc["coverage"].as_array_mut().unwrap().push(gap);
+    // One service could not be read, with a hostile message.
+    let coverage = doc["coverage"].as_array_mut().unwrap();
+    let gap = (coverage.iter_mut())
+        .find(|c| c["service"] == "rds" && c["region"] == "us-east-1")
+        .unwrap();
+    gap["status"] = Value::from("denied");
+    gap["message"] = Value::from(PAYLOAD);
     if let Some(deps) = doc["declared"]["dependencies"].as_array_mut() {
         for d in deps {
             d["note"] = Value::from(PAYLOAD);

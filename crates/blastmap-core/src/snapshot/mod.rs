@@ -24,6 +24,29 @@ pub const VERSION: u32 = 1;
 /// The versions this build reads.
 pub const SUPPORTED_VERSIONS: &[u32] = &[1];
 
+/// What to do about a snapshot version this build does not read.
+fn version_advice(version: u64) -> String {
+    let reads = SUPPORTED_VERSIONS
+        .iter()
+        .map(|v| v.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let oldest = SUPPORTED_VERSIONS.iter().min().copied().unwrap_or(VERSION);
+    if version < u64::from(oldest) {
+        // Version 0 never existed: "upgrade blastmap" would send the user the wrong way.
+        format!(
+            "snapshot version {version} is older than any blastmap has written (this one \
+             reads version {reads}): the file was not written by blastmap, or was edited; \
+             re-scan to get one"
+        )
+    } else {
+        format!(
+            "snapshot version {version} is newer than this blastmap reads (version {reads}): \
+             upgrade blastmap, or re-scan with this one"
+        )
+    }
+}
+
 #[derive(Debug, Error)]
 pub enum SnapshotError {
     #[error("cannot read {path}: {error}")]
@@ -60,15 +83,22 @@ pub enum SnapshotError {
     )]
     NotAnObject { path: String, found: String },
 
-    #[error(
-        "{path} is snapshot version {version}, which this blastmap cannot read (it reads version {}); upgrade blastmap or re-scan",
-        SUPPORTED_VERSIONS.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ")
-    )]
-    UnsupportedVersion { path: String, version: u64 },
+    #[error("{path}:{line}:{column}: {}", version_advice(*version))]
+    UnsupportedVersion {
+        path: String,
+        line: usize,
+        column: usize,
+        version: u64,
+    },
 
-    #[error("{path}: {error}")]
+    #[error(
+        "{path}{}: {error}",
+        at.map(|(line, column)| format!(":{line}:{column}")).unwrap_or_default()
+    )]
     Model {
         path: String,
+        /// Line and column of what the error is about, when the reader could place it.
+        at: Option<(usize, usize)>,
         error: Box<ModelError>,
     },
 

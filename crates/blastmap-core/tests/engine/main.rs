@@ -4,6 +4,7 @@ mod demo;
 mod findings;
 mod fixture;
 mod hostile;
+mod nonsense;
 mod rules;
 mod snapshot;
 mod synth;
