@@ -880,3 +880,60 @@ fn nonsense_is_refused_where_it_is_and_what_aws_can_report_loads_with_a_note() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_file_in_another_order_gives_the_same_output_and_no_diff() {
+    // Resources, accounts and coverage in reverse, every object's keys sorted (serde_json
+    // writes them so), pretty-printed: what another tool or a hand edit may make of it.
+    let mut doc: Value = serde_json::from_str(demo::DEMO_JSON).unwrap();
+    for list in ["accounts", "coverage", "resources"] {
+        doc[list].as_array_mut().unwrap().reverse();
+    }
+    let reordered = serde_json::to_string_pretty(&doc).unwrap();
+    assert_ne!(reordered, demo::DEMO_JSON);
+    let dir = tempfile::tempdir().unwrap();
+    let (orig, other) = (dir.path().join("a.json"), dir.path().join("b.json"));
+    std::fs::write(&orig, demo::DEMO_JSON).unwrap();
+    std::fs::write(&other, &reordered).unwrap();
+    let (orig, other) = (orig.to_str().unwrap(), other.to_str().unwrap());
+    for args in [
+        vec!["findings", "--format", "json"],
+        vec!["matrix", "--format", "json"],
+        vec!["what-if", "--lose", "use1-az4", "--format", "json"],
+        vec![
+            "what-if",
+            "--lose",
+            "use1-az2",
+            "--lose",
+            "eu-west-1",
+            "--format",
+            "table",
+        ],
+        vec!["check", "--format", "markdown"],
+    ] {
+        let run = |file: &str| {
+            let mut all = args.clone();
+            all.extend(["--snapshot", file]);
+            let o = blastmap(&all);
+            assert!(
+                o.status.code().is_some_and(|c| c < 2),
+                "{all:?}: {}",
+                stderr(&o)
+            );
+            stdout(&o)
+        };
+        assert_eq!(run(orig), run(other), "{args:?}");
+    }
+    let o = blastmap(&["diff", orig, other, "--format", "json"]);
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    for key in ["cells", "findings", "paths", "resources"] {
+        let empty = match &doc[key] {
+            Value::Array(a) => a.is_empty(),
+            Value::Object(o) => o
+                .values()
+                .all(|v| v.as_array().is_some_and(|a| a.is_empty())),
+            _ => false,
+        };
+        assert!(empty, "{key}: {}", doc[key]);
+    }
+}

@@ -167,7 +167,7 @@ pub fn what_if(r: &Report, verdict: &Verdict, findings: &[Finding]) -> WhatIf {
                 path: r.topo.path_summary(r.estate, pv.path),
                 status: pv.status,
                 capacity: pv.capacity,
-                reasons: pv.reasons.iter().map(|x| x.describe(r.estate)).collect(),
+                reasons: super::reason_lines(r, &pv.reasons, false),
             })
             .collect(),
         services: verdict
@@ -317,7 +317,7 @@ pub fn check(r: &Report, result: &CheckResult) -> CheckJson {
                     Subject::Path(_) => None,
                 },
                 domain: r.estate.domain_name(o.domain).to_string(),
-                reasons: o.reasons.iter().map(|x| x.describe(r.estate)).collect(),
+                reasons: super::reason_lines(r, &o.reasons, false),
             })
             .collect(),
     }

@@ -2,7 +2,7 @@
 
 use crate::compare::{Change, EstateDiff, ResourceSummary};
 use crate::findings::Finding;
-use crate::sim::{Cause, CheckResult, Matrix, Status, Verdict};
+use crate::sim::{CheckResult, Matrix, Status, Verdict};
 
 use super::{Report, capacity_text, summary_text};
 use crate::text::{count, printable};
@@ -72,11 +72,8 @@ pub fn what_if(r: &Report, verdict: &Verdict, findings: &[Finding]) -> String {
         .paths
         .iter()
         .map(|pv| {
-            let reasons: Vec<String> = pv
-                .reasons
-                .iter()
-                .filter(|x| x.cause != Cause::NothingLost)
-                .map(|x| cell(&x.describe(r.estate)))
+            let reasons: Vec<String> = (super::reason_lines(r, &pv.reasons, true).iter())
+                .map(|x| cell(x))
                 .collect();
             (
                 pv.status,
@@ -200,10 +197,8 @@ pub fn check(r: &Report, result: &CheckResult) -> String {
         .offenders
         .iter()
         .map(|o| {
-            let reasons: Vec<String> = o
-                .reasons
-                .iter()
-                .map(|x| cell(&x.describe(r.estate)))
+            let reasons: Vec<String> = (super::reason_lines(r, &o.reasons, false).iter())
+                .map(|x| cell(x))
                 .collect();
             vec![
                 cell(r.estate.domain_name(o.domain)),

@@ -6,7 +6,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::compare::{CellSubject, Change, EstateDiff, ResourceSummary};
 use crate::findings::{Finding, Severity};
-use crate::sim::{Cause, CheckResult, Matrix, Status, Verdict};
+use crate::sim::{CheckResult, Matrix, Status, Verdict};
 
 use super::{Report, capacity_text, summary_text};
 use crate::text::{count, printable, verb};
@@ -171,8 +171,8 @@ pub fn what_if(r: &Report, verdict: &Verdict, findings: &[Finding], color: bool)
             plain(r.region(p)),
             plain(capacity_text(&pv.capacity)),
         ]);
-        for reason in pv.reasons.iter().filter(|x| x.cause != Cause::NothingLost) {
-            below.push(format!("↳ {}", reason.describe(r.estate)));
+        for reason in super::reason_lines(r, &pv.reasons, true) {
+            below.push(format!("↳ {reason}"));
         }
     }
     out.push_str(&t.render(paint));
@@ -308,9 +308,9 @@ pub fn check(r: &Report, result: &CheckResult, color: bool) -> String {
             plain(r.subject_label(o.subject)),
         ]);
         below.extend(
-            o.reasons
+            super::reason_lines(r, &o.reasons, false)
                 .iter()
-                .map(|x| format!("↳ {}", x.describe(r.estate))),
+                .map(|x| format!("↳ {x}")),
         );
     }
     out.push_str(&t.render(paint));

@@ -5,6 +5,7 @@ mod findings;
 mod fixture;
 mod hostile;
 mod nonsense;
+mod order;
 mod rules;
 mod snapshot;
 mod synth;
