@@ -205,6 +205,36 @@ fn readable_file(value: &str) -> Result<PathBuf, String> {
     }
 }
 
+/// An AWS Region name: `us-east-1`, `us-gov-west-1`, `eu-isoe-west-1` (two letters,
+/// words, a number). Checked here so that `--region ""` or a typo is bad input (exit
+/// 2, naming the flag) rather than an SDK error after the scan started.
+pub fn region_name(value: &str) -> Result<String, String> {
+    let lower = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
+    let parts: Vec<&str> = value.split('-').collect();
+    let well_formed = parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[..parts.len() - 1].iter().all(|p| lower(p))
+        && parts
+            .last()
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    if well_formed {
+        return Ok(value.to_string());
+    }
+    let hint = if value.to_ascii_lowercase() != value
+        && region_name(&value.to_ascii_lowercase()).is_ok()
+    {
+        format!(
+            " (Region names are lower case: {})",
+            value.to_ascii_lowercase()
+        )
+    } else {
+        String::new()
+    };
+    Err(format!(
+        "{value:?} is not an AWS Region name such as us-east-1 or eu-west-2{hint}"
+    ))
+}
+
 /// Where the estate comes from: the demo, a snapshot, or a live scan.
 #[derive(Debug, Clone, Args)]
 pub struct SourceArgs {
@@ -237,7 +267,12 @@ pub struct LiveArgs {
     pub role_arns: Vec<String>,
 
     /// Scan this Region; repeat for several [default: the profile's Region, e.g. AWS_REGION].
-    #[arg(long = "region", value_name = "REGION", conflicts_with = "all_regions")]
+    #[arg(
+        long = "region",
+        value_name = "REGION",
+        conflicts_with = "all_regions",
+        value_parser = region_name
+    )]
     pub regions: Vec<String>,
 
     /// Scan every Region each account has enabled.
@@ -294,7 +329,8 @@ pub struct OutputArgs {
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
 
-    /// Colour the table output. `auto` colours only on a terminal and honours NO_COLOR.
+    /// Colour the table output. `auto` colours only on a terminal and honours NO_COLOR;
+    /// `always` and `never` win over NO_COLOR.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
 }

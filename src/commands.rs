@@ -476,8 +476,28 @@ pub fn man(args: &ManArgs) -> Result<u8> {
             dir.display()
         );
     }
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot write the man pages into {}", dir.display()))?;
+    // DIR itself is made when missing, but not its parents: a typo in them is an
+    // error, as it is for --out (a missing directory is named, never created).
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    if !dir.is_dir() && !parent.is_dir() {
+        let why = if parent.exists() {
+            "is not a directory"
+        } else {
+            "does not exist"
+        };
+        bail!(
+            "cannot write the man pages into {}: {} {why} (--dir makes DIR, not its parents)",
+            dir.display(),
+            parent.display()
+        );
+    }
+    if !dir.is_dir() {
+        std::fs::create_dir(dir)
+            .with_context(|| format!("cannot write the man pages into {}", dir.display()))?;
+    }
     // blastmap.1, then a page per command (as clap_mangen::generate_to names them), each
     // written atomically: a page is either the old one or the new one, never half.
     let mut cmd = Cli::command().disable_help_subcommand(true);

@@ -708,6 +708,69 @@ fn completions_for_every_shell_and_a_man_page() {
         &["man", "--dir", path_str(&under_a_file)],
         "cannot write the man pages",
     );
+    // DIR is made, its parents are not: a typo in them is an error, as for --out.
+    let deep = dir.path().join("no/such/man");
+    assert_bad_input(
+        &["man", "--dir", path_str(&deep)],
+        &format!(
+            "{}: {} does not exist",
+            path_str(&deep),
+            path_str(&dir.path().join("no/such"))
+        ),
+    );
+    assert!(!dir.path().join("no").exists());
+    let o = blastmap(&[
+        "export",
+        "--demo",
+        "--format",
+        "dot",
+        "--out",
+        path_str(&dir.path().join("no/such/x.dot")),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+#[test]
+fn a_malformed_region_is_bad_input_naming_the_flag() {
+    for region in [
+        "",
+        "us-east",
+        "US-EAST-1",
+        "us_east_1",
+        "useast1",
+        "us-east-1 ",
+        "x-east-1",
+    ] {
+        let o = blastmap(&[
+            "scan",
+            "--region",
+            region,
+            "--out",
+            "/nonexistent/never.json",
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{region:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains("--region"), "{region:?}: {err}");
+        assert!(
+            err.contains("is not an AWS Region name"),
+            "{region:?}: {err}"
+        );
+    }
+    let o = blastmap(&["what-if", "--region", "US-EAST-1", "--lose", "use1-az1"]);
+    assert!(
+        stderr(&o).contains("Region names are lower case: us-east-1"),
+        "{}",
+        stderr(&o)
+    );
+    for region in [
+        "us-east-1",
+        "us-gov-west-1",
+        "eu-isoe-west-1",
+        "ap-southeast-5",
+        "cn-north-1",
+    ] {
+        assert!(blastmap::cli::region_name(region).is_ok(), "{region}");
+    }
 }
 
 #[test]
@@ -936,4 +999,34 @@ fn a_file_in_another_order_gives_the_same_output_and_no_diff() {
         };
         assert!(empty, "{key}: {}", doc[key]);
     }
+}
+
+#[test]
+fn no_color_and_the_color_flag_do_what_the_readme_says() {
+    let run = |color: &str, no_color: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_blastmap"));
+        c.args([
+            "what-if", "--demo", "--lose", "use1-az4", "--format", "table",
+        ]);
+        c.args(["--color", color]).env_remove("NO_COLOR");
+        if let Some(v) = no_color {
+            c.env("NO_COLOR", v);
+        }
+        let o = c.output().unwrap();
+        assert!(o.status.success());
+        stdout(&o).contains('\u{1b}')
+    };
+    // The flag is the user's word for this run: it wins over NO_COLOR.
+    assert!(run("always", Some("1")));
+    assert!(!run("never", None));
+    // auto: never on a pipe, whatever NO_COLOR says.
+    assert!(!run("auto", None) && !run("auto", Some("1")));
+    let readme = include_str!("../README.md")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        readme.contains("`--color always` or `--color never` is the user's word for this run and wins over `NO_COLOR`"),
+        "the README says what the code does"
+    );
 }
