@@ -9,6 +9,7 @@ use serde::Deserialize;
 use thiserror::Error;
 
 use crate::model::{DEPENDS_ON_SOFT_TAG, DEPENDS_ON_TAG, Declared, DeclaredDependency, EGRESS_TAG};
+use crate::text::{NOTES_SHOWN, count};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -135,8 +136,11 @@ pub fn parse(text: &str) -> Result<Overlay, String> {
 pub struct Names<'a> {
     ids: HashSet<&'a str>,
     by_name: BTreeMap<&'a str, Vec<&'a str>>,
-    /// What could not be resolved, and why.
+    /// What could not be resolved, and why: the first [`NOTES_SHOWN`] one by one, then
+    /// one line counting the rest (thousands of stale names are not thousands of lines).
     pub notes: Vec<String>,
+    /// Notes past the first [`NOTES_SHOWN`], counted in the last one.
+    more: usize,
 }
 
 impl<'a> Names<'a> {
@@ -153,6 +157,25 @@ impl<'a> Names<'a> {
             ids,
             by_name,
             notes: Vec::new(),
+            more: 0,
+        }
+    }
+
+    /// Adds a note, or counts it once the first [`NOTES_SHOWN`] are there.
+    fn note(&mut self, text: String) {
+        if self.notes.len() < NOTES_SHOWN {
+            self.notes.push(text);
+            return;
+        }
+        self.more += 1;
+        let summary = format!(
+            "… and {} like these: fix or remove them in the overlay or the tags",
+            count(self.more, "more reference", "more references")
+        );
+        if self.more == 1 {
+            self.notes.push(summary);
+        } else if let Some(last) = self.notes.last_mut() {
+            *last = summary;
         }
     }
 
@@ -165,15 +188,15 @@ impl<'a> Names<'a> {
         match self.by_name.get(reference).map(Vec::as_slice) {
             Some([only]) => Some(only.to_string()),
             Some(several) => {
-                self.notes.push(format!(
-                    "{} {reference:?} names {} resources; use one's id (ARN): left out",
-                    whose(),
-                    several.len()
+                let n = several.len();
+                self.note(format!(
+                    "{} {reference:?} names {n} resources; use one's id (ARN): left out",
+                    whose()
                 ));
                 None
             }
             None => {
-                self.notes.push(format!(
+                self.note(format!(
                     "{} {reference:?} matches no scanned resource: left out",
                     whose()
                 ));
@@ -245,7 +268,7 @@ pub fn from_tags<'a>(
             None => {}
             Some(v) if v.eq_ignore_ascii_case("hard") => declared.hard_egress.push(id.to_string()),
             Some(v) if v.eq_ignore_ascii_case("soft") => {}
-            Some(other) => names.notes.push(format!(
+            Some(other) => names.note(format!(
                 "tag {EGRESS_TAG} on {name} is {other:?}; it takes hard or soft: ignored"
             )),
         }
@@ -382,6 +405,28 @@ hard = false
         let good = dir.path().join("good.toml");
         std::fs::write(&good, OVERLAY).unwrap();
         assert_eq!(load(&good).unwrap(), parse(OVERLAY).unwrap());
+    }
+
+    #[test]
+    fn thousands_of_unresolved_names_are_summarised_not_listed() {
+        let deps: String = (0..5_000)
+            .map(|i| format!("[[dependency]]\nfrom = \"web-{i}\"\nto = \"db-{i}\"\n"))
+            .collect();
+        let overlay = parse(&deps).unwrap();
+        let mut names = Names::new(resources().into_iter());
+        let declared = overlay.resolve(&mut names);
+        assert!(declared.dependencies.is_empty());
+        assert_eq!(
+            names.notes.len(),
+            NOTES_SHOWN + 1,
+            "{:?}",
+            &names.notes[..12.min(names.notes.len())]
+        );
+        assert!(names.notes[0].contains("\"web-0\" matches no scanned resource"));
+        assert_eq!(
+            names.notes[NOTES_SHOWN],
+            "… and 9990 more references like these: fix or remove them in the overlay or the tags"
+        );
     }
 
     #[test]

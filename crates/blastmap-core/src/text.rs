@@ -89,6 +89,20 @@ pub fn json_escape_unsafe(json: String) -> String {
     out
 }
 
+/// Notes shown one by one at most this many times; the rest are counted in one line.
+pub const NOTES_SHOWN: usize = 10;
+
+/// The first [`NOTES_SHOWN`] notes, then one line counting the rest: a file with
+/// thousands of the same mistake says so in a dozen lines, not thousands.
+pub fn summarised(mut notes: Vec<String>) -> Vec<String> {
+    if notes.len() > NOTES_SHOWN {
+        let more = notes.len() - NOTES_SHOWN;
+        notes.truncate(NOTES_SHOWN);
+        notes.push(format!("… and {more} more like these"));
+    }
+    notes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

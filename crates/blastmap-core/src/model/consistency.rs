@@ -9,10 +9,7 @@ use std::collections::BTreeMap;
 
 use super::index::IdIndex;
 use super::{Az, Declared, DeclaredDependency, Facts, Misplaced, ModelError, Resource};
-use crate::text::count;
-
-/// Notes of one kind shown one by one at most this many times; the rest are counted.
-const SHOWN: usize = 10;
+use crate::text::{count, summarised};
 
 /// Refuses what no AWS estate holds; returns the notes for what AWS can report.
 pub(super) fn check(
@@ -347,14 +344,4 @@ pub(super) fn declared_once(declared: &mut Declared) -> Vec<String> {
     }
     declared.dependencies = kept;
     summarised(notes)
-}
-
-/// The first notes one by one, and how many more there are.
-fn summarised(mut notes: Vec<String>) -> Vec<String> {
-    if notes.len() > SHOWN {
-        let more = notes.len() - SHOWN;
-        notes.truncate(SHOWN);
-        notes.push(format!("… and {more} more like these"));
-    }
-    notes
 }

@@ -211,7 +211,7 @@ impl Declared {
             .retain(|d| fits("dependencies.from", &d.from));
         self.services.retain(|lb, _| fits("services", lb));
         self.hard_egress.retain(|id| fits("hard_egress", id));
-        notes
+        crate::text::summarised(notes)
     }
 }
 
