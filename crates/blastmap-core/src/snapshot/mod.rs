@@ -14,6 +14,8 @@ use thiserror::Error;
 
 use crate::model::ModelError;
 
+#[doc(hidden)]
+pub use read::both_readers;
 pub use read::{from_slice, load};
 pub use write::{to_string, write_atomic, write_estate};
 

@@ -131,6 +131,20 @@ pub fn from_slice(bytes: &[u8], origin: &str) -> Result<Estate, SnapshotError> {
     sequentially(text, origin)
 }
 
+/// The parallel reader and the one-pass reader on the same text, whatever its size,
+/// for tests that check they agree (the first is `None` where the parallel reader
+/// leaves the text to the one-pass reader, as it does for any layout or parse error).
+#[doc(hidden)]
+pub fn both_readers(
+    text: &str,
+    origin: &str,
+) -> (
+    Option<Result<Estate, SnapshotError>>,
+    Result<Estate, SnapshotError>,
+) {
+    (in_parallel(text, origin), sequentially(text, origin))
+}
+
 /// Files from this size on are parsed on every core when they have the layout
 /// blastmap writes (one resource per line, resources last).
 const PARALLEL_FROM: usize = 8 << 20;
