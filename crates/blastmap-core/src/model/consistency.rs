@@ -5,7 +5,7 @@
 //! standby in the primary's AZ. Facts AWS can report but a reader should hear about
 //! become notes (a DB cluster without a writer, a dependency declared twice).
 
-use std::collections::BTreeMap;
+use foldhash::{HashMap, HashMapExt};
 
 use super::index::IdIndex;
 use super::{Az, Declared, DeclaredDependency, Facts, Misplaced, ModelError, Resource};
@@ -209,8 +209,8 @@ fn one_group_each<'r>(
     find: &dyn Fn(&str) -> Option<&'r Resource>,
 ) -> Vec<Misplaced> {
     let mut out = Vec::new();
-    let mut group_of: BTreeMap<&str, &str> = BTreeMap::new();
-    let mut cluster_of: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut group_of: HashMap<&str, &str> = HashMap::new();
+    let mut cluster_of: HashMap<&str, &str> = HashMap::new();
     for r in resources {
         match &r.facts {
             Facts::AutoScalingGroup(g) => {
@@ -265,7 +265,7 @@ fn one_main_table_each<'r>(
     resources: &'r [Resource],
     _find: &dyn Fn(&str) -> Option<&'r Resource>,
 ) -> Vec<Misplaced> {
-    let mut main_of: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut main_of: HashMap<&str, &str> = HashMap::new();
     let mut out = Vec::new();
     for r in resources {
         if let Facts::RouteTable(t) = &r.facts
@@ -315,7 +315,7 @@ fn clusters_without_a_writer(resources: &[Resource]) -> Vec<String> {
 /// hide a risk, with the first note given. Returns what was merged, as notes.
 pub(super) fn declared_once(declared: &mut Declared) -> Vec<String> {
     let mut kept: Vec<DeclaredDependency> = Vec::with_capacity(declared.dependencies.len());
-    let mut at: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let mut at: HashMap<(String, String), usize> = HashMap::new();
     let mut notes = Vec::new();
     for d in declared.dependencies.drain(..) {
         let key = (d.from.clone(), d.to.clone());
