@@ -887,9 +887,11 @@ fn out_dash_means_standard_output() {
             .output()
             .unwrap()
     };
-    let o = run(&["export", "--demo", "--format", "dot", "--out", "-"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).starts_with("digraph"), "{}", stdout(&o));
+    for out in ["-", "/dev/stdout"] {
+        let o = run(&["export", "--demo", "--format", "dot", "--out", out]);
+        assert!(o.status.success(), "{out}: {}", stderr(&o));
+        assert!(stdout(&o).starts_with("digraph"), "{out}: {}", stdout(&o));
+    }
     let demo_file = dir.path().join("demo.json");
     std::fs::write(&demo_file, demo::DEMO_JSON).unwrap();
     let o = run(&["redact", "demo.json", "--out", "-", "--salt", "s"]);

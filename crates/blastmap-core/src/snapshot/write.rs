@@ -122,16 +122,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> Result<(), Snap
         path: path.to_path_buf(),
         error,
     };
-    // A symlink stays a symlink: the file it points at is what gets replaced (or
-    // created, when the link dangles).
-    let resolved = follow_links(path).map_err(err)?;
-    let path = resolved.as_path();
+    // Asked of the path itself, which the kernel follows: `/dev/stdout` leads through
+    // `/proc/self/fd/1` to a pipe that no path names.
     if let Ok(m) = std::fs::metadata(path)
         && !m.is_file()
         && !m.is_dir()
     {
         return write_in_place(path, bytes).map_err(err);
     }
+    // A symlink stays a symlink: the file it points at is what gets replaced (or
+    // created, when the link dangles).
+    let resolved = follow_links(path).map_err(err)?;
+    let path = resolved.as_path();
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -336,6 +338,24 @@ mod tests {
         );
         let meta = std::fs::symlink_metadata(&full).unwrap();
         assert!(meta.file_type().is_char_device(), "{:?}", meta.file_type());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_link_to_a_pipe_writes_into_the_pipe() {
+        use std::io::Read;
+        use std::os::fd::AsRawFd;
+        // `/dev/fd/N` and `/dev/stdout` are links the kernel resolves to a pipe: a link
+        // whose target no path names (`pipe:[1234]`).
+        let (mut reader, writer) = std::io::pipe().unwrap();
+        let through = format!("/proc/self/fd/{}", writer.as_raw_fd());
+        let read = on_another_thread(move || {
+            let mut got = vec![0; 4];
+            reader.read_exact(&mut got).map(|()| got)
+        });
+        write_atomic(std::path::Path::new(&through), b"pipe", false).unwrap();
+        assert_eq!(read().expect("the reader got nothing").unwrap(), b"pipe");
+        drop(writer);
     }
 
     #[test]
