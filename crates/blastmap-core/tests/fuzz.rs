@@ -1,7 +1,9 @@
 //! Property tests on generated hostile input, on stable Rust: the snapshot reader and
 //! the overlay parser are fed mutations of real files (the demo, a generated estate,
 //! an overlay): flipped bytes, truncations, repeated keys and lines, deep nesting, huge
-//! numbers, control characters, invalid UTF-8, references swapped for other ids…
+//! numbers, control characters, invalid UTF-8, references swapped for other ids…; and
+//! the demo mutated as JSON values (another type, a field removed, a resource
+//! repeated, dropped or moved), which stays JSON and reaches the model and engine.
 //! For each input:
 //!
 //! - nothing panics (an abort, such as a stack overflow, ends the run: the case being
@@ -14,7 +16,7 @@
 //!   single loss, findings) and through writing and reading again unchanged.
 //!
 //! Deterministic: `BLASTMAP_FUZZ_SEED` (default 1) and `BLASTMAP_FUZZ_ITERATIONS`
-//! (default 1,000 per input) choose the cases; `BLASTMAP_FUZZ_START` replays from an
+//! (default 500 per input) choose the cases; `BLASTMAP_FUZZ_START` replays from an
 //! iteration (as `fuzz-current` names it). A long run:
 //!
 //!     BLASTMAP_FUZZ_ITERATIONS=200000 BLASTMAP_FUZZ_SEED=7 \
@@ -30,6 +32,7 @@ use blastmap_core::model::Estate;
 use blastmap_core::overlay;
 use blastmap_core::snapshot::{self, SnapshotError};
 use blastmap_core::synth::{SynthConfig, generate};
+use serde_json::Value;
 
 const DEMO_JSON: &str = include_str!("../../../assets/demo-estate.json");
 
@@ -360,6 +363,143 @@ fn mutate(base: &[u8], rng: &mut Rng, toml: bool) -> Vec<u8> {
     text
 }
 
+/// Every string in `v`, once each: ids, names, AZs, kinds to move elsewhere.
+fn string_pool(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(items) => items.iter().for_each(|i| string_pool(i, out)),
+        Value::Object(map) => map.values().for_each(|i| string_pool(i, out)),
+        _ => {}
+    }
+}
+
+/// A random place in `v` (an object's value or an array's item, or `v` itself), as
+/// a JSON pointer.
+fn somewhere(v: &Value, rng: &mut Rng) -> String {
+    let mut pointer = String::new();
+    let mut at = v;
+    for _ in 0..6 {
+        if !rng.chance(75) {
+            break;
+        }
+        let (step, next) = match at {
+            Value::Object(map) if !map.is_empty() => {
+                let (k, next) = map.iter().nth(rng.below(map.len())).expect("not empty");
+                (k.replace('~', "~0").replace('/', "~1"), next)
+            }
+            Value::Array(items) if !items.is_empty() => {
+                let i = rng.below(items.len());
+                (i.to_string(), &items[i])
+            }
+            _ => break,
+        };
+        pointer.push('/');
+        pointer.push_str(&step);
+        at = next;
+    }
+    pointer
+}
+
+/// A value of any JSON type, from `pool` when a string.
+fn any_value(rng: &mut Rng, pool: &[String]) -> Value {
+    match rng.below(10) {
+        0 => Value::Null,
+        1 => Value::Bool(rng.chance(50)),
+        2 => Value::from(rng.pick(&[0i64, 1, -1, 2, 3, 65_535, 65_536, i64::MAX])),
+        3 => Value::from(rng.pick(&[0.5f64, 1e300, -0.0])),
+        4 => Value::Array(vec![Value::from(pool[rng.below(pool.len())].as_str())]),
+        5 => Value::Object(Default::default()),
+        6 => Value::from(""),
+        _ => Value::from(pool[rng.below(pool.len())].as_str()),
+    }
+}
+
+/// The snapshot as blastmap writes it (one resource a line, resources last), so that
+/// the parallel reader takes it too.
+fn blastmap_layout(doc: &Value) -> String {
+    let Value::Object(map) = doc else {
+        return doc.to_string();
+    };
+    let mut out = String::from("{\n");
+    for (k, v) in map.iter().filter(|(k, _)| *k != "resources") {
+        out.push_str(&format!("{}: {},\n", Value::from(k.as_str()), v));
+    }
+    let resources: Vec<String> = match map.get("resources") {
+        Some(Value::Array(items)) => items.iter().map(Value::to_string).collect(),
+        Some(other) => vec![other.to_string()],
+        None => Vec::new(),
+    };
+    out.push_str("\"resources\": [\n");
+    out.push_str(&resources.join(",\n"));
+    out.push_str("\n]\n}\n");
+    out
+}
+
+/// A mutation that keeps the JSON valid: a value of another type or from elsewhere in
+/// the file, a field removed, a resource repeated, dropped or moved, a reference
+/// pointing at another resource: estates the model must refuse cleanly, or load.
+fn mutate_value(base: &Value, pool: &[String], rng: &mut Rng) -> Vec<u8> {
+    let mut doc = base.clone();
+    for _ in 0..1 + rng.below(3) {
+        match rng.below(8) {
+            0..=2 => {
+                let at = somewhere(&doc, rng);
+                let value = any_value(rng, pool);
+                if let Some(place) = doc.pointer_mut(&at) {
+                    *place = value;
+                }
+            }
+            3 => {
+                let at = somewhere(&doc, rng);
+                let pick = rng.next() as usize;
+                if let Some(Value::Object(map)) = doc.pointer_mut(&at)
+                    && !map.is_empty()
+                {
+                    let key = map.keys().nth(pick % map.len()).cloned();
+                    map.remove(&key.unwrap_or_default());
+                }
+            }
+            4 => {
+                if let Some(items) = doc.get_mut("resources").and_then(Value::as_array_mut)
+                    && !items.is_empty()
+                {
+                    let i = rng.below(items.len());
+                    let copy = items[i].clone();
+                    let j = rng.below(items.len());
+                    items.insert(j, copy);
+                }
+            }
+            5 => {
+                if let Some(items) = doc.get_mut("resources").and_then(Value::as_array_mut)
+                    && !items.is_empty()
+                {
+                    let i = rng.below(items.len());
+                    items.remove(i);
+                }
+            }
+            6 => {
+                if let Some(items) = doc.get_mut("resources").and_then(Value::as_array_mut)
+                    && items.len() > 1
+                {
+                    let (i, j) = (rng.below(items.len()), rng.below(items.len()));
+                    items.swap(i, j);
+                }
+            }
+            _ => {
+                // Numbers and flags the rules read, anywhere: capacities, counts, days.
+                let at = somewhere(&doc, rng);
+                let value = any_value(rng, pool);
+                if let Some(place) = doc.pointer_mut(&at)
+                    && (place.is_number() || place.is_boolean())
+                {
+                    *place = value;
+                }
+            }
+        }
+    }
+    blastmap_layout(&doc).into_bytes()
+}
+
 /// Two answers that must agree: the same estate, or the same error.
 fn agree(what: &str, a: &Result<Estate, SnapshotError>, b: &Result<Estate, SnapshotError>) {
     match (a, b) {
@@ -494,7 +634,7 @@ fn overlay_case(
 #[test]
 fn hostile_snapshots_and_overlays_neither_panic_nor_blow_up_and_both_readers_agree() {
     let seed = env("BLASTMAP_FUZZ_SEED", 1);
-    let iterations = env("BLASTMAP_FUZZ_ITERATIONS", 1_000);
+    let iterations = env("BLASTMAP_FUZZ_ITERATIONS", 500);
     let start = env("BLASTMAP_FUZZ_START", 0);
     let analyse_every = env("BLASTMAP_FUZZ_ANALYSE_EVERY", 4).max(1);
     let dir = tempfile::tempdir().unwrap();
@@ -507,17 +647,27 @@ fn hostile_snapshots_and_overlays_neither_panic_nor_blow_up_and_both_readers_agr
     let names: Vec<(String, Option<String>)> = (demo.resources().iter())
         .map(|r| (r.id.clone(), Some(r.name.clone())))
         .collect();
-    let bases: [(&str, &[u8], bool); 3] = [
+    let bases: [(&str, &[u8], bool); 4] = [
         ("demo", DEMO_JSON.as_bytes(), false),
         ("generated", generated.as_bytes(), false),
         ("overlay", OVERLAY.as_bytes(), true),
+        ("demo, as JSON values", DEMO_JSON.as_bytes(), false),
     ];
+    let demo_value: Value = serde_json::from_str(DEMO_JSON).unwrap();
+    let mut pool = Vec::new();
+    string_pool(&demo_value, &mut pool);
+    pool.sort();
+    pool.dedup();
     let started = std::time::Instant::now();
-    let mut loaded = [0u64; 3];
+    let mut loaded = [0u64; 4];
     for n in start..iterations {
         for (b, (base_name, base, toml)) in bases.iter().enumerate() {
-            let mut rng = Rng::new(seed.wrapping_mul(1_000_003).wrapping_add(n * 3 + b as u64));
-            let text = mutate(base, &mut rng, *toml);
+            let mut rng = Rng::new(seed.wrapping_mul(1_000_003).wrapping_add(n * 4 + b as u64));
+            let text = if b == 3 {
+                mutate_value(&demo_value, &pool, &mut rng)
+            } else {
+                mutate(base, &mut rng, *toml)
+            };
             let what = format!("seed {seed} iteration {n} {base_name}");
             note_current(&what);
             if *toml {
@@ -532,10 +682,11 @@ fn hostile_snapshots_and_overlays_neither_panic_nor_blow_up_and_both_readers_agr
         }
     }
     eprintln!(
-        "fuzz: seed {seed}, iterations {start}..{iterations} over 3 inputs in {:.1?}; \
-         mutated snapshots that still loaded: demo {}, generated {}",
+        "fuzz: seed {seed}, iterations {start}..{iterations} over 4 inputs in {:.1?}; \
+         mutated snapshots that still loaded: demo {}, generated {}, demo as values {}",
         started.elapsed(),
         loaded[0],
-        loaded[1]
+        loaded[1],
+        loaded[3]
     );
 }
