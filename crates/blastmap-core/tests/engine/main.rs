@@ -7,6 +7,8 @@ mod fis;
 mod fixture;
 mod hostile;
 mod modern;
+mod nonsense;
+mod order;
 mod regions;
 mod rules;
 mod runbook;
