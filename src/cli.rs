@@ -104,6 +104,9 @@ Examples:
     jq '.paths[] | select(.status == \"down\")'
   # scan live first (flags as for `blastmap scan`):
   blastmap what-if --region us-east-1 --lose use1-az1
+  # replay an AWS Health event on a snapshot taken before it:
+  aws health describe-event-details --event-arns \"$ARN\" > event.json
+  blastmap what-if --snapshot before.json --health-event event.json
 
 DOMAIN is an AZ ID (use1-az1), never an AZ name: us-east-1a is a different
 place in each account.")]
@@ -423,8 +426,20 @@ pub struct WhatIfArgs {
     pub source: SourceArgs,
 
     /// A fault domain to lose: an AZ ID (use1-az1) or a Region (us-east-1). Repeat for several.
-    #[arg(long = "lose", value_name = "DOMAIN", required = true)]
+    #[arg(
+        long = "lose",
+        value_name = "DOMAIN",
+        required_unless_present = "health_event"
+    )]
     pub lose: Vec<String>,
+
+    /// Lose what an AWS Health event took: a file with the JSON of `aws health
+    /// describe-event-details` (with the `entities` of describe-affected-entities
+    /// merged in), `describe-events`, or an EventBridge aws.health event. Its AZ name
+    /// becomes the AZ ID it means in the affected account; the mapping is printed on
+    /// standard error.
+    #[arg(long = "health-event", value_name = "FILE")]
+    pub health_event: Option<PathBuf>,
 
     #[command(flatten)]
     pub output: OutputArgs,

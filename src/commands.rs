@@ -280,7 +280,16 @@ impl std::ops::Deref for Loaded {
 
 pub fn what_if(args: &WhatIfArgs) -> Result<u8> {
     let a = Loaded::load(&args.source)?;
-    let domains = parse_domains(&a.estate, &args.lose)?;
+    let mut domains = parse_domains(&a.estate, &args.lose)?;
+    if let Some(path) = &args.health_event {
+        let event = blastmap_core::health::load(path).map_err(anyhow::Error::msg)?;
+        let replay =
+            blastmap_core::health::replay(&a.estate, &event).map_err(anyhow::Error::msg)?;
+        for note in &replay.notes {
+            eprintln!("blastmap: {note}");
+        }
+        domains.extend(replay.domains);
+    }
     let verdict = a.what_if(&LostDomains::new(&a.estate, &domains));
     let (format, color) = (format_of(&args.output), use_color(args.output.color));
     let text = report::what_if(&a.report(), &verdict, a.findings(), format, color);

@@ -5,6 +5,7 @@ mod demo;
 mod findings;
 mod fis;
 mod fixture;
+mod health;
 mod hostile;
 mod modern;
 mod nonsense;
