@@ -169,6 +169,8 @@ fn task_targets(s: &Sources, edges: &mut Vec<(u32, u32, Edge)>) {
     }
 }
 
+/// Long on purpose: one pass over a chunk of resources, one arm per kind that holds
+/// references; splitting it per kind would re-walk the chunk once per kind.
 fn resolve_chunk(
     s: &Sources,
     gaps: &HashSet<(&str, &str, Service)>,

@@ -8,6 +8,8 @@ use super::{Gen, REGIONS, TEAMS};
 
 impl Gen {
     /// One service in (account, region); returns its load balancer's id and DNS name.
+    /// Long on purpose: it lays out one service top to bottom (network, compute, data,
+    /// load balancer) in the order a reader checks the proportions in docs/performance.md.
     pub(super) fn service(
         &mut self,
         service: &str,
