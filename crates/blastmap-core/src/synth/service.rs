@@ -8,8 +8,8 @@ use super::{Gen, REGIONS, TEAMS};
 
 impl Gen {
     /// One service in (account, region); returns its load balancer's id and DNS name.
-    /// Long on purpose: it lays out one service top to bottom (network, compute, data,
-    /// load balancer) in the order a reader checks the proportions in docs/performance.md.
+    /// Long on purpose: one service laid out top to bottom, each proportion of
+    /// docs/performance.md a short commented step, read in order.
     pub(super) fn service(
         &mut self,
         service: &str,
