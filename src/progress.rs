@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::discover::{ScanCounts, ScanEvent, ScanOutcome};
 use crate::model::{CoverageStatus, Estate};
-use crate::text::{count, verb};
+use crate::text::{count, printable, printable_lines, verb};
 
 /// Shows scan events as they come.
 pub struct ScanProgress {
@@ -38,6 +38,8 @@ impl ScanProgress {
                 if !self.notes {
                     return;
                 }
+                // Notes quote names and tags: shown, never acted on by the terminal.
+                let text = printable_lines(&text);
                 match &self.line {
                     // Printed above the line, so it does not tear.
                     Some(line) => line.println(format!("note: {text}")),
@@ -137,13 +139,15 @@ pub fn gap_summary(estate: &Estate) -> Option<String> {
                 .iter()
                 .find(|a| a.id == c.account)
                 .map_or(c.account.as_str(), |a| a.name.as_str());
-            format!(
+            // A snapshot's coverage entries are text like any other in the file.
+            let line = format!(
                 "  {account} {} {}: {} — {}",
                 c.region,
                 c.service.name(),
                 status_word(c.status),
                 c.message.as_deref().unwrap_or("no detail")
-            )
+            );
+            printable(&line).into_owned()
         })
         .collect();
     if gaps.is_empty() {

@@ -8,6 +8,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::text::printable;
+
 use super::{Account, AccountIdx, Coverage, Declared, Estate, EstateBuilder, Meta, ModelError};
 
 /// The merged estate, and what the user should know about how it was made.
@@ -128,13 +130,6 @@ pub fn merge(inputs: Vec<(String, Estate)>) -> Result<Merged, ModelError> {
         estate: b.build()?,
         notes,
     })
-}
-
-/// An id read from a file, safe to print: control characters become U+FFFD.
-fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
-        .collect()
 }
 
 /// Says which input an error came from.
