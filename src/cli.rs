@@ -245,6 +245,17 @@ without --salt a random one is used and thrown away. Keep a salt secret:
 with it, anyone can confirm a guessed account ID.")]
     Redact(RedactArgs),
 
+    /// Join snapshots of different accounts (per-OU or per-pipeline scans) into one.
+    #[command(after_help = "\
+Examples:
+  blastmap merge ou-payments.json ou-platform.json --out org.json
+  blastmap what-if use1-az1 --snapshot org.json
+
+An account found in several inputs is taken whole from the newest capture
+(said on stderr), never mixed. Every input must put each AZ ID in the same
+Region. The merged snapshot is as old as its oldest input.")]
+    Merge(MergeArgs),
+
     /// Print a shell completion script.
     #[command(after_help = "\
 Examples:
@@ -322,7 +333,14 @@ pub struct SourceArgs {
 }
 
 /// The ids of the flags that ask for a live scan.
-const LIVE_ARGS: [&str; 5] = ["profiles", "role_arns", "regions", "all_regions", "overlay"];
+const LIVE_ARGS: [&str; 6] = [
+    "profiles",
+    "role_arns",
+    "organization",
+    "regions",
+    "all_regions",
+    "overlay",
+];
 
 /// Which AWS accounts and Regions to read, and how hard to push the APIs.
 #[derive(Debug, Clone, Args)]
@@ -336,6 +354,25 @@ pub struct LiveArgs {
     /// repeat for several.
     #[arg(long = "role-arn", value_name = "ARN")]
     pub role_arns: Vec<String>,
+
+    /// Scan every ACTIVE account of the AWS Organization, listed with the first profile's
+    /// credentials (the management account or a delegated administrator) and entered
+    /// through --org-role in each.
+    #[arg(long)]
+    pub organization: bool,
+
+    /// The IAM role assumed in each account of the organization [default: blastmap-read].
+    #[arg(long, value_name = "NAME")]
+    pub org_role: Option<String>,
+
+    /// Only the accounts in this organizational unit (or root) and every OU below it;
+    /// repeat for several.
+    #[arg(long = "ou", value_name = "ID", value_delimiter = ',')]
+    pub ous: Vec<String>,
+
+    /// Leave this account of the organization out; repeat for several.
+    #[arg(long = "exclude-account", value_name = "ID", value_delimiter = ',')]
+    pub exclude_accounts: Vec<String>,
 
     /// Scan this Region; repeat for several [default: the profile's Region, e.g. AWS_REGION].
     #[arg(
@@ -355,7 +392,8 @@ pub struct LiveArgs {
     #[arg(long, value_name = "FILE")]
     pub overlay: Option<PathBuf>,
 
-    /// Requests in flight at once, over all accounts and Regions [default: 32].
+    /// Requests in flight at once, over all accounts and Regions; each account, Region and
+    /// service also keeps to limits shaped like AWS's (docs/performance.md) [default: 256].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub max_requests: Option<u32>,
 
@@ -373,6 +411,7 @@ impl LiveArgs {
     pub fn is_given(&self) -> bool {
         !self.profiles.is_empty()
             || !self.role_arns.is_empty()
+            || self.organization
             || !self.regions.is_empty()
             || self.all_regions
             || self.overlay.is_some()
@@ -577,6 +616,17 @@ pub struct DiffArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The snapshots to join (two or more).
+    #[arg(value_name = "SNAPSHOT", num_args = 2.., required = true)]
+    pub inputs: Vec<PathBuf>,
+
+    /// Where to write the merged snapshot (atomically).
+    #[arg(long, value_name = "OUT")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -21,7 +21,7 @@ use crate::{compare, demo, snapshot};
 use clap::CommandFactory as _;
 
 use crate::cli::{
-    Cli, CompletionsArgs, DiffArgs, ExportArgs, ExportFormatArg, ManArgs, RedactArgs,
+    Cli, CompletionsArgs, DiffArgs, ExportArgs, ExportFormatArg, ManArgs, MergeArgs, RedactArgs,
 };
 use crate::report::{DiagramFormat, diagram::select_paths};
 use crate::snapshot::redact::{self, Salt};
@@ -98,6 +98,14 @@ pub fn scan_config(live: &LiveArgs) -> ScanConfig {
     ScanConfig {
         profiles: live.profiles.clone(),
         role_arns: live.role_arns.clone(),
+        organization: live.organization.then(|| discover::OrgScan {
+            role: live
+                .org_role
+                .clone()
+                .unwrap_or_else(|| discover::DEFAULT_ORG_ROLE.to_string()),
+            ous: live.ous.clone(),
+            exclude: live.exclude_accounts.clone(),
+        }),
         regions: live.regions.clone(),
         all_regions: live.all_regions,
         overlay: live.overlay.clone(),
@@ -482,6 +490,33 @@ pub fn redact(args: &RedactArgs) -> Result<u8> {
         } else {
             " with a random salt: pass --salt to redact several files consistently"
         }
+    );
+    Ok(0)
+}
+
+pub fn merge(args: &MergeArgs) -> Result<u8> {
+    // Writing over an input would lose it if the merge is not what was wanted.
+    if let Some(input) = args.inputs.iter().find(|i| same_file(i, &args.out)) {
+        bail!(
+            "--out {} is one of the snapshots being merged: choose another --out, so that \
+             the inputs are kept",
+            input.display()
+        );
+    }
+    let mut inputs = Vec::with_capacity(args.inputs.len());
+    for path in &args.inputs {
+        inputs.push((path.display().to_string(), snapshot::load(path)?));
+    }
+    let merged = crate::model::merge(inputs).context("cannot merge these snapshots")?;
+    for note in &merged.notes {
+        eprintln!("note: {}", crate::text::printable_lines(note));
+    }
+    snapshot::write_estate(&args.out, &merged.estate)?;
+    eprintln!(
+        "blastmap: wrote {} ({} resources in {})",
+        args.out.display(),
+        merged.estate.resources().len(),
+        crate::text::count(merged.estate.accounts().len(), "account", "accounts"),
     );
     Ok(0)
 }

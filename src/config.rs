@@ -12,7 +12,7 @@ use serde::Deserialize;
 use crate::cli::{Command, LiveArgs, SourceArgs};
 
 /// Built-in defaults of the numbers a scan takes.
-pub const MAX_REQUESTS: u32 = 32;
+pub const MAX_REQUESTS: u32 = crate::discover::DEFAULT_MAX_IN_FLIGHT as u32;
 pub const MAX_ATTEMPTS: u32 = 5;
 pub const CALL_TIMEOUT: u64 = 20;
 
@@ -35,6 +35,10 @@ pub struct ScanFile {
     pub role_arns: Option<Vec<String>>,
     pub regions: Option<Vec<String>>,
     pub all_regions: Option<bool>,
+    pub organization: Option<bool>,
+    pub org_role: Option<String>,
+    pub ous: Option<Vec<String>>,
+    pub exclude_accounts: Option<Vec<String>>,
     pub max_requests: Option<u32>,
     pub max_attempts: Option<u32>,
     pub call_timeout: Option<u64>,
@@ -71,6 +75,10 @@ pub struct Config {
     pub role_arns: Setting<Vec<String>>,
     pub regions: Setting<Vec<String>>,
     pub all_regions: Setting<bool>,
+    pub organization: Setting<bool>,
+    pub org_role: Setting<String>,
+    pub ous: Setting<Vec<String>>,
+    pub exclude_accounts: Setting<Vec<String>>,
     pub max_requests: Setting<u32>,
     pub max_attempts: Setting<u32>,
     pub call_timeout: Setting<u64>,
@@ -125,6 +133,16 @@ pub fn load() -> Result<Config> {
         role_arns: pick(env_list("BLASTMAP_ROLE_ARNS"), file.scan.role_arns),
         regions: pick(env_list("BLASTMAP_REGIONS"), file.scan.regions),
         all_regions: pick(env_parse("BLASTMAP_ALL_REGIONS")?, file.scan.all_regions),
+        organization: pick(env_parse("BLASTMAP_ORGANIZATION")?, file.scan.organization),
+        org_role: pick(
+            env_var("BLASTMAP_ORG_ROLE").map(|v| (v, "BLASTMAP_ORG_ROLE")),
+            file.scan.org_role,
+        ),
+        ous: pick(env_list("BLASTMAP_OUS"), file.scan.ous),
+        exclude_accounts: pick(
+            env_list("BLASTMAP_EXCLUDE_ACCOUNTS"),
+            file.scan.exclude_accounts,
+        ),
         max_requests: pick(env_parse("BLASTMAP_MAX_REQUESTS")?, file.scan.max_requests),
         max_attempts: pick(env_parse("BLASTMAP_MAX_ATTEMPTS")?, file.scan.max_attempts),
         call_timeout: pick(env_parse("BLASTMAP_CALL_TIMEOUT")?, file.scan.call_timeout),
@@ -214,9 +232,9 @@ impl Config {
     /// configured snapshot, else scans live with the configured settings.
     pub fn apply(&self, command: &mut Option<Command>, top: &mut LiveArgs) -> Result<()> {
         match command {
-            None => self.fill_live(top),
+            None => self.fill_live(top)?,
             Some(Command::Scan(args)) => {
-                self.fill_live(&mut args.live);
+                self.fill_live(&mut args.live)?;
                 if args.out.is_none() {
                     args.out = self.snapshot.value.clone();
                 }
@@ -228,25 +246,25 @@ impl Config {
             }
             Some(other) => {
                 if let Some(source) = source_of(other) {
-                    self.fill_source(source);
+                    self.fill_source(source)?;
                 }
             }
         }
         Ok(())
     }
 
-    fn fill_source(&self, s: &mut SourceArgs) {
+    fn fill_source(&self, s: &mut SourceArgs) -> Result<()> {
         if s.demo || s.snapshot.is_some() {
-            return;
+            return Ok(());
         }
         if !s.live.is_given() && self.snapshot.value.is_some() {
             s.snapshot = self.snapshot.value.clone();
-            return;
+            return Ok(());
         }
-        self.fill_live(&mut s.live);
+        self.fill_live(&mut s.live)
     }
 
-    fn fill_live(&self, live: &mut LiveArgs) {
+    fn fill_live(&self, live: &mut LiveArgs) -> Result<()> {
         let fill = |v: &mut Vec<String>, s: &Setting<Vec<String>>| {
             if v.is_empty()
                 && let Some(x) = &s.value
@@ -265,7 +283,30 @@ impl Config {
         if live.overlay.is_none() {
             live.overlay = self.overlay.value.clone();
         }
+        if self.organization.value == Some(true) {
+            live.organization = true;
+        }
+        if live.org_role.is_none() {
+            live.org_role = self.org_role.value.clone();
+        }
+        fill(&mut live.ous, &self.ous);
+        fill(&mut live.exclude_accounts, &self.exclude_accounts);
         self.fill_numbers(live);
+        // Checked here rather than by clap: `organization = true` may come from the file.
+        if !live.organization {
+            let given = [
+                ("--org-role", live.org_role.is_some()),
+                ("--ou", !live.ous.is_empty()),
+                ("--exclude-account", !live.exclude_accounts.is_empty()),
+            ];
+            if let Some((flag, _)) = given.iter().find(|(_, on)| *on) {
+                bail!(
+                    "{flag} only applies to an organization scan: add --organization \
+                     (or organization = true in the config file's [scan] table)"
+                );
+            }
+        }
+        Ok(())
     }
 
     fn fill_numbers(&self, live: &mut LiveArgs) {
@@ -336,6 +377,28 @@ impl Config {
                 "scan.all_regions",
                 self.all_regions.value.unwrap_or(false).to_string(),
                 &self.all_regions.source,
+                "",
+            ),
+            (
+                "scan.organization",
+                self.organization.value.unwrap_or(false).to_string(),
+                &self.organization.source,
+                "",
+            ),
+            (
+                "scan.org_role",
+                self.org_role
+                    .value
+                    .clone()
+                    .unwrap_or_else(|| crate::discover::DEFAULT_ORG_ROLE.to_string()),
+                &self.org_role.source,
+                "",
+            ),
+            ("scan.ous", list(&self.ous.value), &self.ous.source, ""),
+            (
+                "scan.exclude_accounts",
+                list(&self.exclude_accounts.value),
+                &self.exclude_accounts.source,
                 "",
             ),
             (

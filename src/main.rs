@@ -29,6 +29,7 @@ fn main() -> ExitCode {
         Some(Command::Export(args)) => commands::export(args),
         Some(Command::Diff(args)) => commands::diff(args),
         Some(Command::Redact(args)) => commands::redact(args),
+        Some(Command::Merge(args)) => commands::merge(args),
         Some(Command::Completions(args)) => commands::completions(args),
         Some(Command::Man(args)) => commands::man(args),
         Some(Command::Demo) => tui::run(tui::Start::Demo).map(|_| 0).map_err(Into::into),

@@ -1,36 +1,35 @@
-//! Scan progress on stderr: one line per account and Region (indicatif), notes,
-//! and the summary of what could not be read.
+//! Scan progress on stderr: one summary line (accounts done, calls a second, gaps,
+//! time left) whatever the number of accounts, notes above it, and the summary of
+//! what could not be read.
 
-use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::discover::{ScanEvent, ScanOutcome, UnitState};
-use crate::model::{CoverageStatus, Estate, Service};
+use crate::discover::{ScanCounts, ScanEvent, ScanOutcome};
+use crate::model::{CoverageStatus, Estate};
 use crate::text::{count, printable, printable_lines, verb};
 
 /// Shows scan events as they come.
 pub struct ScanProgress {
-    multi: Option<MultiProgress>,
+    line: Option<ProgressBar>,
     notes: bool,
-    bars: HashMap<(String, String), UnitsBar>,
-}
-
-/// The units of one account and Region, and the bar that shows them.
-struct UnitsBar {
-    bar: ProgressBar,
-    states: BTreeMap<Service, UnitState>,
 }
 
 impl ScanProgress {
-    /// `bars`: draw progress bars (a terminal); `notes`: print notes as they come.
-    pub fn new(bars: bool, notes: bool) -> ScanProgress {
-        ScanProgress {
-            multi: bars.then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr())),
-            notes,
-            bars: HashMap::new(),
-        }
+    /// `line`: draw the summary line (a terminal); `notes`: print notes as they come.
+    pub fn new(line: bool, notes: bool) -> ScanProgress {
+        let line = line.then(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {wide_msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            bar.set_message("scanning…");
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        });
+        ScanProgress { line, notes }
     }
 
     pub fn on(&mut self, event: ScanEvent) {
@@ -41,76 +40,84 @@ impl ScanProgress {
                 }
                 // Notes quote names and tags: shown, never acted on by the terminal.
                 let text = printable_lines(&text);
-                match &self.multi {
-                    // Printed above the bars, so they do not tear.
-                    Some(m) => {
-                        let _ = m.println(format!("note: {text}"));
-                    }
+                match &self.line {
+                    // Printed above the line, so it does not tear.
+                    Some(line) => line.println(format!("note: {text}")),
                     None => eprintln!("note: {text}"),
                 }
             }
-            ScanEvent::Unit {
-                account,
-                region,
-                service,
-                state,
-            } => {
-                let Some(multi) = &self.multi else {
-                    return;
-                };
-                let entry = self
-                    .bars
-                    .entry((account.clone(), region.clone()))
-                    .or_insert_with(|| {
-                        let bar = multi.add(ProgressBar::new(0));
-                        bar.set_style(
-                            ProgressStyle::with_template(
-                                "{spinner} {prefix:<32} {pos}/{len} {wide_msg}",
-                            )
-                            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-                        );
-                        bar.set_prefix(printable(&format!("{account} {region}")).into_owned());
-                        bar.enable_steady_tick(Duration::from_millis(120));
-                        UnitsBar {
-                            bar,
-                            states: BTreeMap::new(),
-                        }
-                    });
-                entry.states.insert(service, state);
-                let done = entry.states.values().filter(|s| s.is_done()).count();
-                entry.bar.set_length(entry.states.len() as u64);
-                entry.bar.set_position(done as u64);
-                entry.bar.set_message(describe_units(&entry.states));
-                if done == entry.states.len() {
-                    entry.bar.finish();
+            ScanEvent::Progress(counts) => {
+                if let Some(line) = &self.line {
+                    line.set_message(summary_line(&counts));
                 }
             }
+            // Per-unit states are for the TUI; one line says enough here.
+            ScanEvent::Unit { .. } => {}
         }
     }
 
-    /// Removes the bars (the summary follows in plain text).
+    /// Removes the line (the summary follows in plain text).
     pub fn clear(&self) {
-        if let Some(m) = &self.multi {
-            let _ = m.clear();
+        if let Some(line) = &self.line {
+            line.finish_and_clear();
         }
     }
 }
 
-/// `ec2 ok · elbv2 … · rds denied`
-fn describe_units(states: &BTreeMap<Service, UnitState>) -> String {
-    states
-        .iter()
-        .map(|(service, state)| {
-            let state = match state {
-                UnitState::Pending => "·",
-                UnitState::Running => "…",
-                UnitState::Done(s) => status_word(*s),
-                UnitState::Failed(f) => f.label(),
-            };
-            format!("{} {state}", service.name())
-        })
-        .collect::<Vec<_>>()
-        .join("  ")
+/// `312/1,000 accounts · 2,431 calls/s · 3 gaps · 4m 10s left`, plus retries and
+/// throttles when there were any.
+pub fn summary_line(c: &ScanCounts) -> String {
+    let total = if c.accounts_known {
+        thousands(c.accounts as u64)
+    } else {
+        format!("{}+", thousands(c.accounts as u64))
+    };
+    let mut line = format!(
+        "{}/{total} accounts · {} calls/s · {}",
+        thousands(c.accounts_done as u64),
+        thousands(c.calls_per_second().round() as u64),
+        match c.gaps {
+            0 => "no gaps".to_string(),
+            n => count(n, "gap", "gaps"),
+        }
+    );
+    if c.throttled > 0 || c.retries > 0 {
+        line.push_str(&format!(
+            " · {} throttled, {} retried",
+            thousands(c.throttled),
+            thousands(c.retries)
+        ));
+    }
+    match c.eta() {
+        Some(eta) if c.accounts_done < c.accounts || !c.accounts_known => {
+            line.push_str(&format!(" · {} left", duration(eta)));
+        }
+        _ => {}
+    }
+    line
+}
+
+/// `1,234,567`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// `45s`, `4m 10s`, `1h 02m`.
+fn duration(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m {:02}s", s / 60, s % 60),
+        _ => format!("{}h {:02}m", s / 3600, (s % 3600) / 60),
+    }
 }
 
 fn status_word(status: CoverageStatus) -> &'static str {
@@ -154,15 +161,66 @@ pub fn gap_summary(estate: &Estate) -> Option<String> {
     ))
 }
 
-/// One line on what a scan read.
+/// One line on what a scan read, and what it cost.
 pub fn scan_summary(outcome: &ScanOutcome) -> String {
     let e = &outcome.estate;
     format!(
-        "scanned {} in {}: {}, {}, {:.1}s",
+        "scanned {} in {}: {}, {} ({} retried, {} throttled), {:.1}s",
         count(e.accounts().len(), "account", "accounts"),
         count(e.region_count(), "Region", "Regions"),
         count(e.resources().len(), "resource", "resources"),
         count(outcome.api_calls, "API call", "API calls"),
+        outcome.retries,
+        outcome.throttled,
         outcome.elapsed.as_secs_f64()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_line_says_accounts_pace_gaps_and_time_left() {
+        let c = ScanCounts {
+            accounts: 1000,
+            accounts_known: true,
+            accounts_started: 400,
+            accounts_done: 312,
+            units: 400 * 17 * 9,
+            units_done: 312 * 17 * 9,
+            gaps: 3,
+            calls: 243_100,
+            retries: 12,
+            throttled: 10,
+            elapsed: Duration::from_secs(100),
+        };
+        let line = summary_line(&c);
+        assert!(
+            line.starts_with(
+                "312/1,000 accounts · 2,431 calls/s · 3 gaps · 10 throttled, 12 retried · "
+            ),
+            "{line}"
+        );
+        // 312 of 1,000 accounts' worth of units in 100 s: 688 more take about 220 s.
+        assert!(line.ends_with("3m 40s left"), "{line}");
+        let listing = ScanCounts {
+            accounts: 40,
+            accounts_known: false,
+            ..Default::default()
+        };
+        assert_eq!(
+            summary_line(&listing),
+            "0/40+ accounts · 0 calls/s · no gaps"
+        );
+    }
+
+    #[test]
+    fn durations_and_counts_read_at_a_glance() {
+        assert_eq!(duration(Duration::from_secs(45)), "45s");
+        assert_eq!(duration(Duration::from_secs(250)), "4m 10s");
+        assert_eq!(duration(Duration::from_secs(3720)), "1h 02m");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(999), "999");
+    }
 }

@@ -1,11 +1,18 @@
 """Forwards HTTP requests to an upstream URL, each answer delayed: a stand-in for
 the round-trip time to real AWS when measuring a scan against moto on loopback.
+With RATE and BURST, it also throttles like AWS: a token bucket per (access key,
+Region, service) from the request's SigV4 scope, answering `Throttling` (HTTP 400,
+`RequestLimitExceeded` with 503 for EC2) when the bucket is empty.
 
-    python latency_proxy.py UPSTREAM_URL DELAY_MS   (prints the port it listens on)
+    python latency_proxy.py UPSTREAM_URL DELAY_MS [RATE BURST]   (prints its port)
+
+Answers are sent with TCP_NODELAY: without it, Nagle's algorithm and the client's
+delayed ACK hold some answers back by ~40 ms, which inflates sequential timings.
 """
 
 import http.server
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -17,16 +24,60 @@ SERVERLESS_NONE = (
 )
 
 
+class Buckets:
+    """Token buckets by key, AWS's throttling shape: BURST tokens, RATE a second."""
+
+    def __init__(self, rate, burst):
+        self.rate, self.burst = rate, burst
+        self.lock = threading.Lock()
+        self.state = {}
+
+    def take(self, key):
+        now = time.monotonic()
+        with self.lock:
+            tokens, last = self.state.get(key, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - last) * self.rate)
+            if tokens < 1:
+                self.state[key] = (tokens, now)
+                return False
+            self.state[key] = (tokens - 1, now)
+            return True
+
+
+def scope(headers):
+    """(access key, Region, service) from the SigV4 credential scope."""
+    auth = headers.get("Authorization", "")
+    cred = auth.split("Credential=", 1)[-1].split(",", 1)[0].split("/")
+    return (cred[0], cred[2], cred[3]) if len(cred) >= 4 else ("", "", "")
+
+
+def throttled(service):
+    if service == "ec2":
+        body = (b"<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit "
+                b"exceeded.</Message></Error></Errors><RequestID>proxy</RequestID></Response>")
+        return 503, body, [("Content-Type", "text/xml")]
+    body = (b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded"
+            b"</Message></Error><RequestId>proxy</RequestId></ErrorResponse>")
+    return 400, body, [("Content-Type", "text/xml")]
+
+
 def main():
     upstream, delay = sys.argv[1].rstrip("/"), int(sys.argv[2]) / 1000.0
+    buckets = Buckets(float(sys.argv[3]), float(sys.argv[4])) if len(sys.argv) > 4 else None
 
     class Forward(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
 
         def forward(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
-            if b"Action=DescribeServerlessCaches" in body:
+            key = scope(self.headers)
+            if buckets is not None and not buckets.take(key):
+                # JSON-protocol services read the code from the same XML-free header too.
+                status, answer, answer_headers = throttled(key[2])
+                answer_headers = answer_headers + [("x-amzn-ErrorType", "Throttling")]
+            elif b"Action=DescribeServerlessCaches" in body:
                 # moto 5.2.5 has no such operation: answer "none", as a Region without any would.
                 status, answer = 200, SERVERLESS_NONE
                 answer_headers = [("Content-Type", "text/xml")]

@@ -78,6 +78,8 @@ pub struct App {
     pub scan_units: BTreeMap<(String, String), BTreeMap<Service, UnitState>>,
     /// The scan's notes, newest last.
     pub scan_notes: Vec<String>,
+    /// The scan in numbers (accounts done, calls a second, gaps, time left).
+    pub scan_progress: Option<crate::discover::ScanCounts>,
     /// The latest load asked for (the first, from the command line, is 0): older
     /// results are dropped.
     pub load_generation: u64,
@@ -113,6 +115,7 @@ impl App {
             scanning: false,
             scan_units: BTreeMap::new(),
             scan_notes: Vec::new(),
+            scan_progress: None,
             load_generation: 0,
             scan_generation: None,
             fatal: None,

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::harness::{Scan, id, moto, scan_through};
+use crate::harness::{Scan, full_scan, id, moto, scan_through};
 use crate::proxy::{Fault, Proxy};
 
 fn scan_with_fault(operation: &str, fault: Fault) -> Scan {
@@ -108,6 +108,56 @@ fn throttled_target_health_is_an_elbv2_gap_after_retries() {
     assert!(scan.has(&id("shop/checkout_web")));
     assert!(scan.has(&id("shop/storefront_asg")));
     what_if_loads(&scan);
+}
+
+/// `N retried, M throttled` from the scan's summary line.
+fn retried_and_throttled(stderr: &str) -> (u64, u64) {
+    let (_, rest) = stderr
+        .split_once(" API calls (")
+        .unwrap_or_else(|| panic!("no summary: {stderr}"));
+    let (inner, _) = rest.split_once(')').expect("closing parenthesis");
+    let mut numbers = inner
+        .split(", ")
+        .map(|part| part.split(' ').next().unwrap().parse::<u64>().unwrap());
+    (numbers.next().unwrap(), numbers.next().unwrap())
+}
+
+#[test]
+fn throttling_that_relents_becomes_retries_and_nothing_is_lost() {
+    let proxy = Proxy::faulting_first(&moto().url, "DescribeTargetHealth", Fault::Throttling, 3);
+    let scan = scan_through(&proxy.url, &[]);
+    assert!(scan.output.status.success(), "{}", scan.stderr());
+    let coverage = scan.snapshot()["coverage"].as_array().unwrap();
+    assert!(coverage.iter().all(|c| c["status"] == "ok"), "{coverage:?}");
+    // The same estate as the clean scan: every resource, every fact.
+    let resources = |s: &Scan| -> std::collections::BTreeSet<String> {
+        s.snapshot()["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.to_string())
+            .collect()
+    };
+    assert_eq!(resources(&scan), resources(&full_scan().scan));
+    let (retried, throttled) = retried_and_throttled(&scan.stderr());
+    assert_eq!(throttled, 3, "{}", scan.stderr());
+    assert!(retried >= 3, "{}", scan.stderr());
+}
+
+#[test]
+fn throttling_that_never_relents_is_counted_on_every_attempt() {
+    let proxy = Proxy::faulting(&moto().url, "DescribeTargetHealth", Fault::Throttling);
+    let scan = scan_through(&proxy.url, &["--max-attempts", "2"]);
+    assert!(scan.output.status.success(), "{}", scan.stderr());
+    let sent = proxy
+        .operations()
+        .iter()
+        .filter(|o| o.ends_with(":DescribeTargetHealth"))
+        .count() as u64;
+    let (retried, throttled) = retried_and_throttled(&scan.stderr());
+    assert_eq!(throttled, sent, "{}", scan.stderr());
+    // Two attempts each: half of what was sent were retries.
+    assert_eq!(retried, sent / 2, "{}", scan.stderr());
 }
 
 #[test]

@@ -3,13 +3,12 @@
 
 use std::error::Error as _;
 use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
 
 use aws_config::BehaviorVersion;
 use aws_sdk_ec2::config::Credentials;
 
 use blastmap::discover::clients;
-use blastmap::discover::readonly::{ReadOnly, ReadOnlyViolation};
+use blastmap::discover::readonly::{ReadOnly, ReadOnlyViolation, Tally};
 
 use crate::harness::moto;
 use crate::proxy::Proxy;
@@ -35,7 +34,7 @@ async fn mutating_operations_are_refused_before_any_request_is_sent() {
         .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
         .load()
         .await;
-    let calls = Arc::new(AtomicU64::new(0));
+    let calls = Arc::new(Tally::default());
     let ec2 = clients::ec2(&config, "us-east-1", &ReadOnly::new(calls.clone()));
 
     let err = ec2
@@ -90,7 +89,7 @@ async fn mutating_operations_are_refused_before_any_request_is_sent() {
         .expect_err("DynamoDB DeleteTable must be refused");
     assert!(refused_by_guard(&err).is_some(), "{:?}", err.source());
     assert!(proxy.operations().is_empty(), "{:?}", proxy.operations());
-    assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 0);
+    assert_eq!(calls.calls(), 0);
 
     // The same client reads: the proxy would have seen the refused calls.
     ec2.describe_vpcs()
@@ -98,5 +97,7 @@ async fn mutating_operations_are_refused_before_any_request_is_sent() {
         .await
         .expect("DescribeVpcs is allowed");
     assert_eq!(proxy.operations(), ["ec2:DescribeVpcs"]);
-    assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 1);
+    assert_eq!(calls.calls(), 1);
+    assert_eq!(calls.retries(), 0);
+    assert_eq!(calls.throttled(), 0);
 }

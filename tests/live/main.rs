@@ -6,6 +6,7 @@ mod faults;
 mod fis;
 mod guard;
 mod harness;
+mod org;
 mod policy;
 mod proxy;
 mod recorded;

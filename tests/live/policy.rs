@@ -1,5 +1,6 @@
 //! `assets/iam-policy.json` grants exactly the operations a scan sends: a scan of
-//! every Region of both accounts, through a recording proxy, calls each of them.
+//! every Region of both accounts, and scans of the organization, through a recording
+//! proxy, call each of them.
 
 use std::collections::BTreeSet;
 
@@ -45,6 +46,24 @@ fn the_iam_policy_lists_exactly_the_operations_a_scan_sends() {
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
+    // The organization's listing: the whole of it, and an OU tree from the root down.
+    for extra in [vec![], vec!["--ou".to_string(), id("org/root")]] {
+        let mut args: Vec<String> = ["scan", "--organization", "--region", "us-east-1", "--quiet"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        args.extend(extra);
+        args.extend([
+            "--out".to_string(),
+            sandbox.path("org.json").display().to_string(),
+        ]);
+        let run = sandbox.run(&proxy.url, &args);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
     // The proxy names each call by its signing service, which is the IAM prefix.
     assert_eq!(proxy.distinct_operations(), policy_actions());
 }

@@ -49,6 +49,10 @@ impl Canned {
 #[derive(Debug, Clone, Default)]
 struct Rules {
     fault: Option<(String, Fault)>,
+    /// Only requests whose body contains this are faulted.
+    fault_body: Option<String>,
+    /// Only this many requests are faulted (then forwarded): the count left.
+    fault_left: Option<Arc<std::sync::atomic::AtomicUsize>>,
     delay: Option<Duration>,
     /// The first that matches answers; an operation none matches is forwarded.
     canned: Vec<Canned>,
@@ -73,6 +77,37 @@ impl Proxy {
             upstream,
             Rules {
                 fault: Some((operation.to_string(), fault)),
+                ..Rules::default()
+            },
+        )
+    }
+
+    /// Answers `operation` with `fault` when the request body contains `body_contains`
+    /// (e.g. the account id in an `AssumeRole`'s role ARN), forwards the rest.
+    pub fn faulting_when(
+        upstream: &str,
+        operation: &str,
+        body_contains: &str,
+        fault: Fault,
+    ) -> Proxy {
+        Proxy::with_rules(
+            upstream,
+            Rules {
+                fault: Some((operation.to_string(), fault)),
+                fault_body: Some(body_contains.to_string()),
+                ..Rules::default()
+            },
+        )
+    }
+
+    /// Answers the first `times` requests of `operation` with `fault`, then forwards
+    /// (AWS throttling a burst, then recovering).
+    pub fn faulting_first(upstream: &str, operation: &str, fault: Fault, times: usize) -> Proxy {
+        Proxy::with_rules(
+            upstream,
+            Rules {
+                fault: Some((operation.to_string(), fault)),
+                fault_left: Some(Arc::new(std::sync::atomic::AtomicUsize::new(times))),
                 ..Rules::default()
             },
         )
@@ -151,11 +186,28 @@ fn serve(client: TcpStream, upstream: &str, rules: &Rules, seen: &Mutex<Vec<Stri
                 .as_deref()
                 .is_none_or(|b| String::from_utf8_lossy(&body).contains(b))
     });
+    let body_matches = rules
+        .fault_body
+        .as_deref()
+        .is_none_or(|b| String::from_utf8_lossy(&body).contains(b));
+    // Takes one of the faults left, if they are counted.
+    let fault_left = || {
+        rules.fault_left.as_ref().is_none_or(|left| {
+            left.fetch_update(
+                std::sync::atomic::Ordering::SeqCst,
+                std::sync::atomic::Ordering::SeqCst,
+                |n| n.checked_sub(1),
+            )
+            .is_ok()
+        })
+    };
     let answer = match (&rules.fault, canned) {
         (Some((faulted, fault)), _)
-            if faulted == &request.operation
+            if (faulted == &request.operation
                 || faulted == "*"
-                || *faulted == format!("{}:{}", request.service, request.operation) =>
+                || *faulted == format!("{}:{}", request.service, request.operation))
+                && body_matches
+                && fault_left() =>
         {
             fault_answer(*fault, request.protocol)
         }

@@ -1,20 +1,22 @@
-//! Making one AWS call: a permit from the in-flight bound, then a verdict a
-//! coverage entry can hold (ok, denied, throttled, error) when it fails.
+//! Making one AWS call: permits from its unit's limits and the scan's global cap
+//! (`schedule.rs`), then a verdict a coverage entry can hold (ok, denied, throttled,
+//! error) when it fails.
 
 use std::future::Future;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use aws_smithy_async::future::pagination_stream::PaginationStream;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
-use tokio::sync::Semaphore;
-
 use blastmap_core::model::CoverageStatus;
 
+use super::readonly::Tally;
+use super::schedule::{self, GatePermit, Limits, PriorityGate, TokenBucket};
+
 /// Error codes AWS services use for throttling (after the SDK's own retries gave up).
-const THROTTLING_CODES: &[&str] = &[
+pub(crate) const THROTTLING_CODES: &[&str] = &[
     "Throttling",
     "ThrottlingException",
     "ThrottledException",
@@ -209,27 +211,93 @@ pub fn coverage_of(failures: &[CallFailure]) -> (CoverageStatus, Option<String>)
     (worst, Some(lines.join("; ")))
 }
 
-/// Shared by every call of a scan: the bound on requests in flight and the call count.
+/// Shared by every call of a scan: the global cap on requests in flight, served by
+/// priority, and what the calls cost.
+#[derive(Debug)]
+pub struct Scheduler {
+    global: Arc<PriorityGate>,
+    tally: Arc<Tally>,
+}
+
+impl Scheduler {
+    pub fn new(max_in_flight: usize, tally: Arc<Tally>) -> Arc<Scheduler> {
+        Arc::new(Scheduler {
+            global: PriorityGate::new(max_in_flight),
+            tally,
+        })
+    }
+
+    /// The caller of one (account, Region, service) unit, with the service's limits.
+    pub fn unit(self: &Arc<Self>, service: &'static str) -> Arc<Caller> {
+        self.unit_with(service, schedule::limits(service))
+    }
+
+    pub fn unit_with(self: &Arc<Self>, service: &'static str, limits: Limits) -> Arc<Caller> {
+        Arc::new(Caller {
+            scheduler: self.clone(),
+            service,
+            in_flight: PriorityGate::new(limits.in_flight),
+            buckets: Mutex::new(Vec::new()),
+            limits,
+        })
+    }
+}
+
+/// Makes the calls of one (account, Region, service) unit: each waits for the unit's
+/// in-flight limit, its token bucket, then the scan's global cap.
 #[derive(Debug)]
 pub struct Caller {
-    in_flight: Semaphore,
-    calls: Arc<AtomicU64>,
+    scheduler: Arc<Scheduler>,
+    service: &'static str,
+    in_flight: Arc<PriorityGate>,
+    /// Token buckets by operation (`*` when the unit shares one).
+    buckets: Mutex<Vec<(&'static str, TokenBucket)>>,
+    limits: Limits,
+}
+
+/// The permits one request holds while it is sent (and retried).
+struct Permits {
+    _unit: GatePermit,
+    _global: GatePermit,
 }
 
 impl Caller {
-    pub fn new(max_in_flight: usize, calls: Arc<AtomicU64>) -> Caller {
-        Caller {
-            in_flight: Semaphore::new(max_in_flight.max(1)),
-            calls,
+    /// API calls sent so far by the whole scan (every page counts; refused operations do not).
+    pub fn calls(&self) -> u64 {
+        self.scheduler.tally.calls()
+    }
+
+    async fn permits(&self, operation: &'static str) -> Permits {
+        let priority = schedule::priority(self.service, operation);
+        let unit = self.in_flight.acquire(priority).await;
+        let wait = {
+            let key = if self.limits.per_operation {
+                operation
+            } else {
+                "*"
+            };
+            let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+            let i = match buckets.iter().position(|(k, _)| *k == key) {
+                Some(i) => i,
+                None => {
+                    let b = TokenBucket::new(self.limits.burst, self.limits.per_second);
+                    buckets.push((key, b));
+                    buckets.len() - 1
+                }
+            };
+            buckets[i].1.reserve(Instant::now())
+        };
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
+        }
+        let global = self.scheduler.global.acquire(priority).await;
+        Permits {
+            _unit: unit,
+            _global: global,
         }
     }
 
-    /// API calls sent so far (every page counts; refused operations do not).
-    pub fn calls(&self) -> u64 {
-        self.calls.load(Ordering::Relaxed)
-    }
-
-    /// Sends one request once a permit is free.
+    /// Sends one request once its permits are free.
     pub async fn call<T, E, R>(
         &self,
         operation: &'static str,
@@ -239,13 +307,13 @@ impl Caller {
         E: ProvideErrorMetadata + std::error::Error + 'static,
         R: std::fmt::Debug + 'static,
     {
-        let _permit = self.in_flight.acquire().await;
+        let _permits = self.permits(operation).await;
         request
             .await
             .map_err(|e| CallFailure::from_sdk(operation, &e))
     }
 
-    /// Reads the next page of a paginated operation once a permit is free.
+    /// Reads the next page of a paginated operation once its permits are free.
     pub async fn page<T, E>(
         &self,
         operation: &'static str,
@@ -254,7 +322,7 @@ impl Caller {
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
-        let _permit = self.in_flight.acquire().await;
+        let _permits = self.permits(operation).await;
         let page = stream.next().await?;
         Some(page.map_err(|e| CallFailure::from_sdk(operation, &e)))
     }

@@ -1,4 +1,5 @@
-//! SDK clients for one account in one Region, each carrying the read-only guard.
+//! SDK clients for one account in one Region, each carrying the read-only guard, and
+//! retrying in a partition of its own when the guard names the account.
 
 use aws_types::SdkConfig;
 use aws_types::region::Region;
@@ -9,12 +10,14 @@ macro_rules! guarded_client {
     ($(#[$doc:meta] $name:ident => $sdk:ident;)+) => {$(
         #[$doc]
         pub fn $name(config: &SdkConfig, region: &str, guard: &ReadOnly) -> $sdk::Client {
-            $sdk::Client::from_conf(
-                $sdk::config::Builder::from(config)
-                    .region(Region::new(region.to_string()))
-                    .interceptor(guard.clone())
-                    .build(),
-            )
+            let builder = $sdk::config::Builder::from(config)
+                .region(Region::new(region.to_string()))
+                .interceptor(guard.clone());
+            let builder = match guard.retry_partition(stringify!($name), region) {
+                Some(partition) => builder.retry_partition(partition),
+                None => builder,
+            };
+            $sdk::Client::from_conf(builder.build())
         }
     )+};
 }
@@ -40,4 +43,6 @@ guarded_client! {
     dynamodb => aws_sdk_dynamodb;
     /// STS, read-only (plus `AssumeRole`).
     sts => aws_sdk_sts;
+    /// AWS Organizations, read-only: the accounts to scan.
+    organizations => aws_sdk_organizations;
 }

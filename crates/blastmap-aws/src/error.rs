@@ -48,6 +48,32 @@ pub enum DiscoverError {
     )]
     BadRoleArn { arn: String },
 
+    #[error("{flag} {value:?} is not {expected}")]
+    BadOrgFlag {
+        flag: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+
+    #[error(
+        "--ou {ous}: not an organizational unit or root of this organization ({detail}); \
+         list them with `aws organizations list-organizational-units-for-parent`"
+    )]
+    UnknownOu { ous: String, detail: String },
+
+    #[error("cannot list the accounts of the organization as {who} ({detail}): {advice}")]
+    OrganizationUnlisted {
+        who: String,
+        detail: String,
+        advice: &'static str,
+    },
+
+    #[error(
+        "{scope} has no ACTIVE account to scan (after --exclude-account): check --ou and \
+         --exclude-account"
+    )]
+    EmptyOrganization { scope: String },
+
     #[error("{0}")]
     Overlay(#[from] OverlayError),
 
@@ -82,6 +108,8 @@ impl DiscoverError {
             DiscoverError::UnknownProfile { .. }
             | DiscoverError::NoRegion
             | DiscoverError::BadRoleArn { .. }
+            | DiscoverError::BadOrgFlag { .. }
+            | DiscoverError::UnknownOu { .. }
             | DiscoverError::Overlay(_) => EXIT_BAD_INPUT,
             DiscoverError::ExpiredSso { .. }
             | DiscoverError::BadCredentials { .. }
@@ -90,6 +118,8 @@ impl DiscoverError {
             | DiscoverError::Unreachable { .. }
             | DiscoverError::NothingRead { .. }
             | DiscoverError::NoResources { .. }
+            | DiscoverError::OrganizationUnlisted { .. }
+            | DiscoverError::EmptyOrganization { .. }
             | DiscoverError::Model(_) => EXIT_NOTHING_READ,
         }
     }

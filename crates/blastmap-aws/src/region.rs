@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use aws_types::SdkConfig;
 
-use super::call::{CallFailure, Caller, coverage_of};
+use super::call::{CallFailure, Caller, Scheduler, coverage_of};
 use super::readonly::ReadOnly;
 use super::{
-    ScanEvent, UnitFailure, UnitState, autoscaling, clients, dynamodb, ec2, ecs, eks, elasticache,
-    elbv2, lambda, rds,
+    Counters, ScanEvent, UnitFailure, UnitState, autoscaling, clients, dynamodb, ec2, ecs, eks,
+    elasticache, elbv2, lambda, rds,
 };
 use blastmap_core::model::{Coverage, Facts, Service};
 
@@ -114,14 +114,19 @@ impl Placement {
 /// Everything shared by the calls of one scan.
 #[derive(Debug)]
 pub struct ScanContext {
-    pub caller: Arc<Caller>,
+    /// The global cap; each (account, Region, service) unit gets a caller of its own.
+    pub scheduler: Arc<Scheduler>,
+    /// The unit of every STS call: they all spend the scanning credentials' quota.
+    pub sts: Arc<Caller>,
     pub guard: ReadOnly,
     pub events: tokio::sync::mpsc::UnboundedSender<ScanEvent>,
+    pub(crate) counters: Counters,
 }
 
 impl ScanContext {
     /// Reports a unit's state; a closed receiver (nobody watching) is not an error.
     pub fn unit(&self, account: &str, region: &str, service: Service, state: UnitState) {
+        self.counters.on_unit(state);
         let _ = self.events.send(ScanEvent::Unit {
             account: account.to_string(),
             region: region.to_string(),
@@ -169,24 +174,34 @@ pub async fn read(
     for service in REGIONAL_SERVICES {
         ctx.unit(&label, &region, service, UnitState::Running);
     }
-    let caller = ctx.caller.clone();
-    let guard = &ctx.guard;
+    // Each service of this account and Region is a unit with limits of its own.
+    let unit = |service: Service| ctx.scheduler.unit(service.name());
+    let guard = &ctx.guard.for_account(&account_id);
     let (ec2, elbv2, autoscaling, rds, ecs, eks, lambda, elasticache, dynamodb) = tokio::join!(
-        ec2::read(caller.clone(), clients::ec2(&config, &region, guard)),
-        elbv2::read(caller.clone(), clients::elbv2(&config, &region, guard)),
+        ec2::read(unit(Service::Ec2), clients::ec2(&config, &region, guard)),
+        elbv2::read(
+            unit(Service::Elbv2),
+            clients::elbv2(&config, &region, guard)
+        ),
         autoscaling::read(
-            caller.clone(),
+            unit(Service::Autoscaling),
             clients::autoscaling(&config, &region, guard)
         ),
-        rds::read(caller.clone(), clients::rds(&config, &region, guard)),
-        ecs::read(caller.clone(), clients::ecs(&config, &region, guard)),
-        eks::read(caller.clone(), clients::eks(&config, &region, guard)),
-        lambda::read(caller.clone(), clients::lambda(&config, &region, guard)),
+        rds::read(unit(Service::Rds), clients::rds(&config, &region, guard)),
+        ecs::read(unit(Service::Ecs), clients::ecs(&config, &region, guard)),
+        eks::read(unit(Service::Eks), clients::eks(&config, &region, guard)),
+        lambda::read(
+            unit(Service::Lambda),
+            clients::lambda(&config, &region, guard)
+        ),
         elasticache::read(
-            caller.clone(),
+            unit(Service::Elasticache),
             clients::elasticache(&config, &region, guard)
         ),
-        dynamodb::read(caller.clone(), clients::dynamodb(&config, &region, guard)),
+        dynamodb::read(
+            unit(Service::Dynamodb),
+            clients::dynamodb(&config, &region, guard)
+        ),
     );
     let place = Placement::new(&ec2.data.zones, &ec2.data.subnets);
     let mut out = RegionRead {

@@ -113,6 +113,7 @@ impl App {
         self.scanning = true;
         self.scan_units.clear();
         self.scan_notes.clear();
+        self.scan_progress = None;
         if self.engine.is_none() {
             self.loading = Some("scanning AWS (read-only)…".to_string());
         }
@@ -141,6 +142,7 @@ impl App {
                     .insert(service, state);
             }
             ScanEvent::Note(text) => self.scan_notes.push(text),
+            ScanEvent::Progress(counts) => self.scan_progress = Some(counts),
         }
     }
 }

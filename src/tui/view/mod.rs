@@ -87,6 +87,13 @@ fn render_loading(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let text = app.loading.as_deref().unwrap_or("loading…");
     let mut lines: Vec<Line> = text.lines().map(|l| Line::raw(l.to_string())).collect();
+    if let Some(counts) = &app.scan_progress {
+        lines.push(Line::raw(""));
+        lines.push(line(vec![(
+            crate::progress::summary_line(counts),
+            t.header(),
+        )]));
+    }
     if !app.scan_units.is_empty() {
         let units = app.scan_units.values().flat_map(|m| m.values());
         let (mut read, mut failed, mut total) = (0, 0, 0);
