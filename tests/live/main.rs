@@ -2,6 +2,7 @@
 //! two-Region estate created through the AWS API (`tests/fixtures/moto_estate.py`).
 //! `scripts/test` installs and starts moto; without it these tests fail.
 
+mod entry;
 mod faults;
 mod guard;
 mod harness;

@@ -30,7 +30,10 @@ pub struct Canned {
     pub access_key: Option<&'static str>,
     /// Only requests whose body contains this (e.g. a table name).
     pub body_contains: Option<String>,
-    pub body: String,
+    /// Only requests whose path contains this (e.g. a REST resource's id).
+    pub path_contains: Option<String>,
+    /// The answer, in the protocol's own format.
+    pub body: Vec<u8>,
 }
 
 impl Canned {
@@ -41,7 +44,8 @@ impl Canned {
             region: None,
             access_key: None,
             body_contains: None,
-            body,
+            path_contains: None,
+            body: body.into_bytes(),
         }
     }
 }
@@ -150,6 +154,9 @@ fn serve(client: TcpStream, upstream: &str, rules: &Rules, seen: &Mutex<Vec<Stri
             && c.body_contains
                 .as_deref()
                 .is_none_or(|b| String::from_utf8_lossy(&body).contains(b))
+            && c.path_contains
+                .as_deref()
+                .is_none_or(|p| request.path.contains(p))
     });
     let answer = match (&rules.fault, canned) {
         (Some((faulted, fault)), _)
@@ -159,11 +166,7 @@ fn serve(client: TcpStream, upstream: &str, rules: &Rules, seen: &Mutex<Vec<Stri
         {
             fault_answer(*fault, request.protocol)
         }
-        (_, Some(c)) => respond(
-            "HTTP/1.1 200 OK",
-            &[format!("Content-Type: {}", request.protocol.content_type())],
-            c.body.as_bytes(),
-        ),
+        (_, Some(c)) => respond("HTTP/1.1 200 OK", &request.protocol.headers(), &c.body),
         _ => forward(upstream, &head, &body),
     };
     let mut client = client;
@@ -211,19 +214,26 @@ pub enum Protocol {
     Ec2Query,
     /// The query protocol (ELBv2, Auto Scaling, RDS, ElastiCache, STS).
     Query,
-    /// JSON with the operation in `X-Amz-Target` (ECS, DynamoDB).
+    /// JSON with the operation in `X-Amz-Target` (ECS, DynamoDB, Global Accelerator).
     Json,
-    /// REST with JSON bodies (EKS, Lambda).
+    /// REST with JSON bodies (EKS, Lambda, AWS Backup, ARC zonal shift).
     RestJson,
+    /// REST with XML bodies (Route 53, CloudFront).
+    RestXml,
 }
 
 impl Protocol {
     fn content_type(self) -> &'static str {
         match self {
-            Protocol::Ec2Query | Protocol::Query => "text/xml",
+            Protocol::Ec2Query | Protocol::Query | Protocol::RestXml => "text/xml",
             Protocol::Json => "application/x-amz-json-1.1",
             Protocol::RestJson => "application/json",
         }
+    }
+
+    /// The headers of an answer in this protocol.
+    fn headers(self) -> Vec<String> {
+        vec![format!("Content-Type: {}", self.content_type())]
     }
 }
 
@@ -235,6 +245,8 @@ struct Request {
     region: String,
     access_key: String,
     protocol: Protocol,
+    /// The request path, without the query.
+    path: String,
 }
 
 impl Request {
@@ -249,6 +261,9 @@ impl Request {
         let part = |i: usize| scope.get(i).copied().unwrap_or("unknown").to_string();
         let service = part(3);
         let body = String::from_utf8_lossy(body);
+        let mut line = head.first().map(String::as_str).unwrap_or("").split(' ');
+        let (method, path) = (line.next().unwrap_or(""), line.next().unwrap_or(""));
+        let path = path.split('?').next().unwrap_or("").to_string();
         let (operation, protocol) = if let Some(target) = header(head, "x-amz-target") {
             let op = target.rsplit('.').next().unwrap_or(target);
             (op.to_string(), Protocol::Json)
@@ -260,9 +275,12 @@ impl Request {
             };
             (op.to_string(), protocol)
         } else {
-            let mut line = head.first().map(String::as_str).unwrap_or("").split(' ');
-            let (method, path) = (line.next().unwrap_or(""), line.next().unwrap_or(""));
-            (rest_operation(&service, method, path), Protocol::RestJson)
+            let protocol = if matches!(service.as_str(), "route53" | "cloudfront") {
+                Protocol::RestXml
+            } else {
+                Protocol::RestJson
+            };
+            (rest_operation(&service, method, &path), protocol)
         };
         Request {
             operation,
@@ -270,6 +288,7 @@ impl Request {
             access_key: part(0),
             protocol,
             service,
+            path,
         }
     }
 }
@@ -285,6 +304,22 @@ fn rest_operation(service: &str, method: &str, path: &str) -> String {
         ("eks", "GET", ["clusters", _, "node-groups", _]) => "DescribeNodegroup",
         ("lambda", "GET", [_, "functions"]) => "ListFunctions",
         ("lambda", "GET", [_, "functions", _, "configuration"]) => "GetFunctionConfiguration",
+        ("route53", "GET", [_, "hostedzone"]) => "ListHostedZones",
+        ("route53", "GET", [_, "hostedzone", _, "rrset"]) => "ListResourceRecordSets",
+        ("route53", "GET", [_, "healthcheck"]) => "ListHealthChecks",
+        ("route53", "GET", [_, "healthcheck", _]) => "GetHealthCheck",
+        ("cloudfront", "GET", [_, "distribution"]) => "ListDistributions",
+        ("cloudfront", "GET", [_, "distribution", _, "config"]) => "GetDistributionConfig",
+        ("backup", "GET", ["backup", "plans"]) => "ListBackupPlans",
+        ("backup", "GET", ["backup", "plans", _]) => "GetBackupPlan",
+        ("backup", "GET", ["backup", "plans", _, "selections"]) => "ListBackupSelections",
+        ("backup", "GET", ["backup", "plans", _, "selections", _]) => "GetBackupSelection",
+        ("backup", "GET", ["backup-vaults"]) => "ListBackupVaults",
+        ("backup", "GET", ["backup-vaults", _, "recovery-points"]) => {
+            "ListRecoveryPointsByBackupVault"
+        }
+        ("backup", "GET", ["resources"]) => "ListProtectedResources",
+        ("arc-zonal-shift", "GET", ["managedresources"]) => "ListManagedResources",
         _ => return format!("{method} {path}"),
     };
     op.to_string()
@@ -349,7 +384,7 @@ fn fault_answer(fault: Fault, protocol: Protocol) -> Vec<u8> {
             "UnauthorizedOperation",
             "You are not authorized to perform this operation.",
         ),
-        Fault::AccessDenied if protocol == Protocol::Query => (
+        Fault::AccessDenied if matches!(protocol, Protocol::Query | Protocol::RestXml) => (
             "403 Forbidden",
             "AccessDenied",
             "User is not authorized to perform this action",
@@ -364,7 +399,7 @@ fn fault_answer(fault: Fault, protocol: Protocol) -> Vec<u8> {
             "RequestLimitExceeded",
             "Request limit exceeded.",
         ),
-        Fault::Throttling if protocol == Protocol::Query => {
+        Fault::Throttling if matches!(protocol, Protocol::Query | Protocol::RestXml) => {
             ("400 Bad Request", "Throttling", "Rate exceeded")
         }
         Fault::Throttling => ("400 Bad Request", "ThrottlingException", "Rate exceeded"),
@@ -383,7 +418,7 @@ fn fault_answer(fault: Fault, protocol: Protocol) -> Vec<u8> {
             ),
             vec![content_type],
         ),
-        Protocol::Query => (
+        Protocol::Query | Protocol::RestXml => (
             format!(
                 "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message>\
                  </Error><RequestId>test-proxy</RequestId></ErrorResponse>"

@@ -40,4 +40,14 @@ guarded_client! {
     dynamodb => aws_sdk_dynamodb;
     /// STS, read-only (plus `AssumeRole`).
     sts => aws_sdk_sts;
+    /// Route 53, read-only (a global service: one endpoint per partition).
+    route53 => aws_sdk_route53;
+    /// CloudFront, read-only (global).
+    cloudfront => aws_sdk_cloudfront;
+    /// Global Accelerator, read-only (its API lives only in us-west-2).
+    globalaccelerator => aws_sdk_globalaccelerator;
+    /// AWS Backup, read-only.
+    backup => aws_sdk_backup;
+    /// ARC zonal shift, read-only.
+    arczonalshift => aws_sdk_arczonalshift;
 }

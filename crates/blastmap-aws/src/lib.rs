@@ -7,9 +7,12 @@
 //! arrives. What cannot be read is recorded as coverage, never as "no resources".
 //! Dropping the future returned by [`scan`] cancels every call it started.
 
+mod arczonalshift;
 mod autoscaling;
+mod backup;
 mod call;
 pub mod clients;
+mod cloudfront;
 mod dynamodb;
 mod ec2;
 mod ecs;
@@ -17,10 +20,12 @@ mod eks;
 mod elasticache;
 mod elbv2;
 mod error;
+mod globalaccelerator;
 mod lambda;
 mod rds;
 pub mod readonly;
 mod region;
+mod route53;
 pub mod sts;
 
 use std::collections::BTreeSet;
@@ -35,7 +40,7 @@ use tokio::task::JoinSet;
 
 pub use call::CallFailure;
 pub use error::{DiscoverError, EXIT_BAD_INPUT, EXIT_NOTHING_READ};
-pub use region::REGIONAL_SERVICES;
+pub use region::{GLOBAL_SERVICES, REGIONAL_SERVICES};
 
 use blastmap_core::model::{Coverage, CoverageStatus, Estate, EstateBuilder, Kind, Meta, Service};
 use blastmap_core::overlay;
@@ -396,6 +401,14 @@ async fn read_account(
         }
     }
     let mut tasks: JoinSet<RegionRead> = JoinSet::new();
+    // Route 53, CloudFront and Global Accelerator: once per account, beside the Regions.
+    tasks.spawn(region::read_global(
+        ctx.clone(),
+        config.clone(),
+        id.clone(),
+        name.clone(),
+        home.clone(),
+    ));
     for region in regions {
         tasks.spawn(region::read(
             ctx.clone(),
@@ -414,6 +427,8 @@ async fn read_account(
         }
     }
     reads.sort_by(|a, b| a.region.cmp(&b.region));
+    // AWS Backup copies found in other Regions' vaults join their resource's own Region.
+    backup::merge_copies(&mut reads);
     AccountRead {
         id: Some(id.clone()),
         name,

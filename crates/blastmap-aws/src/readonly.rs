@@ -85,6 +85,14 @@ mod tests {
             "ListTagsForResource",
             "GetCallerIdentity",
             "AssumeRole",
+            // Entry points, zonal shift, backups.
+            "ListHostedZones",
+            "ListResourceRecordSets",
+            "ListDistributions",
+            "ListEndpointGroups",
+            "ListManagedResources",
+            "GetBackupSelection",
+            "ListRecoveryPointsByBackupVault",
         ] {
             assert!(is_read_only(op), "{op}");
         }
@@ -95,6 +103,15 @@ mod tests {
             "ModifyDBInstance",
             "AssumeRoleWithWebIdentity",
             "SetDesiredCapacity",
+            "ChangeResourceRecordSets",
+            "UpdateHealthCheck",
+            "CreateInvalidation",
+            "UpdateEndpointGroup",
+            "StartZonalShift",
+            "UpdateZonalAutoshiftConfiguration",
+            "UpdatePracticeRunConfiguration",
+            "StartBackupJob",
+            "DeleteRecoveryPoint",
         ] {
             assert!(!is_read_only(op), "{op}");
         }

@@ -116,6 +116,10 @@ pub enum Service {
     GlobalAccelerator,
     Cloudfront,
     Backup,
+    /// Application Recovery Controller zonal shift, by its IAM prefix `arc-zonal-shift`:
+    /// zonal autoshift and practice runs per load balancer.
+    #[serde(rename = "arc-zonal-shift")]
+    ArcZonalShift,
 }
 
 impl Service {
@@ -161,6 +165,7 @@ impl Service {
             Service::GlobalAccelerator => "globalaccelerator",
             Service::Cloudfront => "cloudfront",
             Service::Backup => "backup",
+            Service::ArcZonalShift => "arc-zonal-shift",
         }
     }
 }
