@@ -95,9 +95,14 @@ Examples:
     jq '.paths[] | select(.status == \"down\")'
   # scan live first (flags as for `blastmap scan`):
   blastmap what-if --region us-east-1 --lose use1-az1
+  # replay an AWS Health event on a snapshot:
+  blastmap what-if --snapshot estate.json --health-event \\
+    arn:aws:health:us-east-1::event/EC2/AWS_EC2_OPERATIONAL_ISSUE/ID
 
 DOMAIN is an AZ ID (use1-az1), never an AZ name: us-east-1a is a different
-place in each account.")]
+place in each account. --health-event reads the event with the default
+credentials (the first --profile when scanning live) and says on stderr
+which account's AZ name it translated to which AZ ID.")]
     WhatIf(WhatIfArgs),
 
     /// Every single-AZ and single-Region loss × every user-facing path.
@@ -329,8 +334,18 @@ pub struct WhatIfArgs {
     pub source: SourceArgs,
 
     /// A fault domain to lose: an AZ ID (use1-az1) or a Region (us-east-1). Repeat for several.
-    #[arg(long = "lose", value_name = "DOMAIN", required = true)]
+    #[arg(
+        long = "lose",
+        value_name = "DOMAIN",
+        required_unless_present = "health_event"
+    )]
     pub lose: Vec<String>,
+
+    /// Replay an AWS Health event: lose the AZ it names (translated from the affected
+    /// account's AZ name through that account's own mapping), or its Region when it names
+    /// no AZ. Needs a Business, Enterprise On-Ramp or Enterprise Support plan.
+    #[arg(long, value_name = "ARN")]
+    pub health_event: Option<String>,
 
     #[command(flatten)]
     pub output: OutputArgs,

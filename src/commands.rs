@@ -10,7 +10,7 @@ use crate::cli::{
     BackupsArgs, CheckArgs, ColorArg, FindingsArgs, FormatArg, LiveArgs, MatrixArgs, OutputArgs,
     ScanArgs, SeverityArg, SourceArgs, TolerateArg, WhatIfArgs,
 };
-use crate::discover::{self, DiscoverError, ScanConfig, ScanOutcome};
+use crate::discover::{self, DiscoverError, ScanConfig, ScanOutcome, health};
 use crate::findings::{self, Severity};
 use crate::model::{Domain, Estate};
 use crate::progress::{self, ScanProgress};
@@ -39,6 +39,8 @@ pub struct Cancelled;
 /// The exit code for an error: its own for scans, else 2 (bad input).
 pub fn exit_code_of(err: &anyhow::Error) -> u8 {
     if let Some(e) = err.downcast_ref::<DiscoverError>() {
+        e.exit_code()
+    } else if let Some(e) = err.downcast_ref::<health::HealthError>() {
         e.exit_code()
     } else if err.downcast_ref::<Cancelled>().is_some() {
         EXIT_CANCELLED
@@ -231,12 +233,41 @@ impl std::ops::Deref for Loaded {
 
 pub fn what_if(args: &WhatIfArgs) -> Result<u8> {
     let a = Loaded::load(&args.source)?;
-    let domains = parse_domains(&a.estate, &args.lose)?;
+    let mut domains = parse_domains(&a.estate, &args.lose)?;
+    if let Some(arn) = &args.health_event {
+        let replay = health_replay(arn, &args.source.live, &a.estate)?;
+        for line in &replay.lines {
+            eprintln!("blastmap: {line}");
+        }
+        for d in replay.domains {
+            if !domains.contains(&d) {
+                domains.push(d);
+            }
+        }
+    }
     let verdict = a.what_if(&LostDomains::new(&a.estate, &domains));
     let (format, color) = (format_of(&args.output), use_color(args.output.color));
     let text = report::what_if(&a.report(), &verdict, a.findings(), format, color);
     a.emit(&text)?;
     Ok(0)
+}
+
+/// Reads an AWS Health event and says what to lose to replay it on `estate`.
+fn health_replay(arn: &str, live: &LiveArgs, estate: &Estate) -> Result<health::Replay> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let policy = health::HealthPolicy {
+        call_timeout: Duration::from_secs(live.call_timeout),
+        max_attempts: live.max_attempts,
+    };
+    let event = runtime.block_on(health::read_event(
+        arn,
+        live.profiles.first().map(String::as_str),
+        policy,
+    ))?;
+    Ok(health::replay(&event, estate)?)
 }
 
 pub fn matrix(args: &MatrixArgs) -> Result<u8> {

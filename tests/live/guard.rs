@@ -89,8 +89,8 @@ async fn mutating_operations_are_refused_before_any_request_is_sent() {
         .await
         .expect_err("DynamoDB DeleteTable must be refused");
     assert!(refused_by_guard(&err).is_some(), "{:?}", err.source());
-    // And on the entry-point, zonal shift and backup clients (REST XML, REST JSON and
-    // JSON protocols): nothing that moves traffic or data is sent.
+    // And on the entry-point, zonal shift, backup and Health clients (REST XML, REST
+    // JSON, JSON and CBOR protocols): nothing that moves traffic or data is sent.
     let err = clients::route53(&config, "us-east-1", &guard)
         .change_resource_record_sets()
         .hosted_zone_id(crate::harness::id("entry/zone"))
@@ -131,6 +131,12 @@ async fn mutating_operations_are_refused_before_any_request_is_sent() {
         .send()
         .await
         .expect_err("AWS Backup DeleteBackupVault must be refused");
+    assert!(refused_by_guard(&err).is_some(), "{:?}", err.source());
+    let err = clients::health(&config, "us-east-1", &guard)
+        .enable_health_service_access_for_organization()
+        .send()
+        .await
+        .expect_err("Health EnableHealthServiceAccessForOrganization must be refused");
     assert!(refused_by_guard(&err).is_some(), "{:?}", err.source());
     assert!(proxy.operations().is_empty(), "{:?}", proxy.operations());
     assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 0);

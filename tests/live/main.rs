@@ -2,10 +2,12 @@
 //! two-Region estate created through the AWS API (`tests/fixtures/moto_estate.py`).
 //! `scripts/test` installs and starts moto; without it these tests fail.
 
+mod cbor;
 mod entry;
 mod faults;
 mod guard;
 mod harness;
+mod health;
 mod policy;
 mod proxy;
 mod recorded;

@@ -18,6 +18,8 @@ pub enum Fault {
     AccessDenied,
     Throttling,
     ServerError,
+    /// AWS Health without a Business or Enterprise support plan.
+    SubscriptionRequired,
 }
 
 /// A hand-written answer to one operation, in one Region, for one access key.
@@ -32,7 +34,7 @@ pub struct Canned {
     pub body_contains: Option<String>,
     /// Only requests whose path contains this (e.g. a REST resource's id).
     pub path_contains: Option<String>,
-    /// The answer, in the protocol's own format.
+    /// The answer: text for every protocol, CBOR bytes for AWS Health.
     pub body: Vec<u8>,
 }
 
@@ -220,6 +222,8 @@ pub enum Protocol {
     RestJson,
     /// REST with XML bodies (Route 53, CloudFront).
     RestXml,
+    /// Smithy RPC v2 with CBOR bodies (AWS Health).
+    Cbor,
 }
 
 impl Protocol {
@@ -228,12 +232,17 @@ impl Protocol {
             Protocol::Ec2Query | Protocol::Query | Protocol::RestXml => "text/xml",
             Protocol::Json => "application/x-amz-json-1.1",
             Protocol::RestJson => "application/json",
+            Protocol::Cbor => "application/cbor",
         }
     }
 
     /// The headers of an answer in this protocol.
     fn headers(self) -> Vec<String> {
-        vec![format!("Content-Type: {}", self.content_type())]
+        let mut h = vec![format!("Content-Type: {}", self.content_type())];
+        if self == Protocol::Cbor {
+            h.push("smithy-protocol: rpc-v2-cbor".to_string());
+        }
+        h
     }
 }
 
@@ -264,7 +273,11 @@ impl Request {
         let mut line = head.first().map(String::as_str).unwrap_or("").split(' ');
         let (method, path) = (line.next().unwrap_or(""), line.next().unwrap_or(""));
         let path = path.split('?').next().unwrap_or("").to_string();
-        let (operation, protocol) = if let Some(target) = header(head, "x-amz-target") {
+        let (operation, protocol) = if header(head, "smithy-protocol") == Some("rpc-v2-cbor") {
+            // `/service/AWSHealth_20160804/operation/DescribeEventDetails`
+            let op = path.rsplit('/').next().unwrap_or("");
+            (op.to_string(), Protocol::Cbor)
+        } else if let Some(target) = header(head, "x-amz-target") {
             let op = target.rsplit('.').next().unwrap_or(target);
             (op.to_string(), Protocol::Json)
         } else if let Some(op) = body.split('&').find_map(|kv| kv.strip_prefix("Action=")) {
@@ -408,9 +421,22 @@ fn fault_answer(fault: Fault, protocol: Protocol) -> Vec<u8> {
             "InternalFailure",
             "Internal failure",
         ),
+        Fault::SubscriptionRequired => (
+            "400 Bad Request",
+            "SubscriptionRequiredException",
+            "The AWS Support plan of this account does not include the AWS Health API.",
+        ),
     };
     let content_type = format!("Content-Type: {}", protocol.content_type());
     let (body, headers) = match protocol {
+        Protocol::Cbor => {
+            let error = serde_json::json!({"__type": code, "message": message});
+            return respond(
+                &format!("HTTP/1.1 {status}"),
+                &protocol.headers(),
+                &crate::cbor::encode(&error),
+            );
+        }
         Protocol::Ec2Query => (
             format!(
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>{code}</Code>\

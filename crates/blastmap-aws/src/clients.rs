@@ -50,4 +50,6 @@ guarded_client! {
     backup => aws_sdk_backup;
     /// ARC zonal shift, read-only.
     arczonalshift => aws_sdk_arczonalshift;
+    /// AWS Health, read-only (for `what-if --health-event`, not for scans).
+    health => aws_sdk_health;
 }

@@ -21,6 +21,7 @@ mod elasticache;
 mod elbv2;
 mod error;
 mod globalaccelerator;
+pub mod health;
 mod lambda;
 mod rds;
 pub mod readonly;

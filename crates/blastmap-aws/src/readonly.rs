@@ -85,7 +85,7 @@ mod tests {
             "ListTagsForResource",
             "GetCallerIdentity",
             "AssumeRole",
-            // Entry points, zonal shift, backups.
+            // Entry points, zonal shift, backups, Health.
             "ListHostedZones",
             "ListResourceRecordSets",
             "ListDistributions",
@@ -93,6 +93,7 @@ mod tests {
             "ListManagedResources",
             "GetBackupSelection",
             "ListRecoveryPointsByBackupVault",
+            "DescribeEventDetailsForOrganization",
         ] {
             assert!(is_read_only(op), "{op}");
         }
@@ -112,6 +113,7 @@ mod tests {
             "UpdatePracticeRunConfiguration",
             "StartBackupJob",
             "DeleteRecoveryPoint",
+            "EnableHealthServiceAccessForOrganization",
         ] {
             assert!(!is_read_only(op), "{op}");
         }
