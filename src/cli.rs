@@ -95,14 +95,17 @@ Examples:
     jq '.paths[] | select(.status == \"down\")'
   # scan live first (flags as for `blastmap scan`):
   blastmap what-if --region us-east-1 --lose use1-az1
-  # replay an AWS Health event on a snapshot:
+  # replay an AWS Health event on a snapshot (by ARN, or saved as JSON):
   blastmap what-if --snapshot estate.json --health-event \\
     arn:aws:health:us-east-1::event/EC2/AWS_EC2_OPERATIONAL_ISSUE/ID
+  blastmap what-if --snapshot estate.json --health-event event.json
 
 DOMAIN is an AZ ID (use1-az1), never an AZ name: us-east-1a is a different
-place in each account. --health-event reads the event with the default
-credentials (the first --profile when scanning live) and says on stderr
-which account's AZ name it translated to which AZ ID.")]
+place in each account. --health-event ARN reads the event with the default
+credentials (the first --profile when scanning live); --health-event FILE
+reads the saved answer of `aws health describe-event-details` (or
+`describe-event-details-for-organization`). Either way stderr says which
+account's AZ name it translated to which AZ ID.")]
     WhatIf(WhatIfArgs),
 
     /// Every single-AZ and single-Region loss × every user-facing path.
@@ -343,8 +346,9 @@ pub struct WhatIfArgs {
 
     /// Replay an AWS Health event: lose the AZ it names (translated from the affected
     /// account's AZ name through that account's own mapping), or its Region when it names
-    /// no AZ. Needs a Business, Enterprise On-Ramp or Enterprise Support plan.
-    #[arg(long, value_name = "ARN")]
+    /// no AZ. An ARN is read from the Health API (Business, Enterprise On-Ramp or
+    /// Enterprise Support plan); anything else is a file holding the event's saved JSON.
+    #[arg(long, value_name = "ARN|FILE")]
     pub health_event: Option<String>,
 
     #[command(flatten)]

@@ -252,8 +252,14 @@ pub fn what_if(args: &WhatIfArgs) -> Result<u8> {
     Ok(0)
 }
 
-/// Reads an AWS Health event and says what to lose to replay it on `estate`.
-fn health_replay(arn: &str, live: &LiveArgs, estate: &Estate) -> Result<health::Replay> {
+/// Reads an AWS Health event (from the API by its ARN, or saved as JSON in a file) and
+/// says what to lose to replay it on `estate`.
+fn health_replay(event: &str, live: &LiveArgs, estate: &Estate) -> Result<health::Replay> {
+    if !event.starts_with("arn:") {
+        let event = health::read_saved(std::path::Path::new(event), estate)?;
+        return Ok(health::replay(&event, estate)?);
+    }
+    let arn = event;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

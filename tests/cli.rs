@@ -812,3 +812,75 @@ fn a_mermaid_diagram_too_big_for_mermaid_to_render_is_written_with_a_warning() {
     let o = blastmap(&["export", "--demo", "--format", "mermaid"]);
     assert!(stderr(&o).is_empty(), "{}", stderr(&o));
 }
+
+/// A saved AWS Health event in `dir`, as `describe-event-details[-for-organization]`
+/// answers it.
+fn saved_event(dir: &tempfile::TempDir, account: Option<&str>, az: &str) -> String {
+    let mut item = serde_json::json!({"event": {
+        "arn": "arn:aws:health:us-east-1::event/EC2/AWS_EC2_OPERATIONAL_ISSUE/X",
+        "service": "EC2", "eventTypeCode": "AWS_EC2_OPERATIONAL_ISSUE",
+        "region": "us-east-1", "availabilityZone": az,
+    }});
+    if let Some(account) = account {
+        item["awsAccountId"] = account.into();
+    }
+    let path = dir.path().join("event.json");
+    let doc = serde_json::json!({"successfulSet": [item], "failedSet": []});
+    std::fs::write(&path, doc.to_string()).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn a_saved_health_event_loses_the_az_its_account_calls_by_that_name() {
+    let dir = tempfile::tempdir().unwrap();
+    // payments-prod's us-east-1c is use1-az4 (shop-prod's us-east-1a).
+    let file = saved_event(&dir, Some("222222222222"), "us-east-1c");
+    let args = [
+        "what-if",
+        "--demo",
+        "--health-event",
+        &file,
+        "--format",
+        "json",
+    ];
+    let o = blastmap(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("us-east-1c in account 222222222222 (payments-prod) is use1-az4"),
+        "{err}"
+    );
+    let replayed: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(replayed["lost"], serde_json::json!(["use1-az4"]));
+    // The same answer as losing that AZ by its ID.
+    let direct = json(&[
+        "what-if", "--demo", "--lose", "use1-az4", "--format", "json",
+    ]);
+    assert_eq!(replayed["paths"], direct["paths"]);
+}
+
+#[test]
+fn a_saved_health_event_without_its_account_or_not_an_event_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    // Three demo accounts hold us-east-1, each with its own us-east-1a.
+    let file = saved_event(&dir, None, "us-east-1a");
+    let o = blastmap(&["what-if", "--demo", "--health-event", &file]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("describe-event-details-for-organization"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(dir.path().join("event.json"), "{\"events\": []}").unwrap();
+    let o = blastmap(&["what-if", "--demo", "--health-event", &file]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("cannot read the saved AWS Health event"));
+    let missing = dir.path().join("missing.json");
+    let o = blastmap(&[
+        "what-if",
+        "--demo",
+        "--health-event",
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
