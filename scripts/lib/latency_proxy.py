@@ -5,6 +5,7 @@ the round-trip time to real AWS when measuring a scan against moto on loopback.
 """
 
 import http.server
+import re
 import sys
 import time
 import urllib.error
@@ -16,6 +17,33 @@ SERVERLESS_NONE = (
     b"</DescribeServerlessCachesResult></DescribeServerlessCachesResponse>"
 )
 
+# What moto 5.2.5 does not serve, answered "none", as an account without any would:
+# Global Accelerator, ARC zonal shift's managed resources, AWS Backup's selections and
+# recovery points.
+JSON_NONE = {
+    "GlobalAccelerator_V20180706.ListAccelerators": b'{"Accelerators": []}',
+}
+REST_NONE = [
+    (re.compile(r"^/managedresources/?$"), b'{"items": []}'),
+    (re.compile(r"^/backup/plans/[^/]+/selections/?$"), b'{"BackupSelectionsList": []}'),
+    (re.compile(r"^/backup-vaults/[^/]+/recovery-points/?$"), b'{"RecoveryPoints": []}'),
+]
+
+
+def moto_lacks(method, path, headers, body):
+    """The canned answer (content type, body) for a request moto cannot answer, or None."""
+    if b"Action=DescribeServerlessCaches" in body:
+        return "text/xml", SERVERLESS_NONE
+    target = headers.get("X-Amz-Target", "")
+    if target in JSON_NONE:
+        return "application/x-amz-json-1.1", JSON_NONE[target]
+    if method == "GET":
+        bare = path.split("?", 1)[0]
+        for pattern, answer in REST_NONE:
+            if pattern.match(bare):
+                return "application/json", answer
+    return None
+
 
 def main():
     upstream, delay = sys.argv[1].rstrip("/"), int(sys.argv[2]) / 1000.0
@@ -26,10 +54,10 @@ def main():
         def forward(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
-            if b"Action=DescribeServerlessCaches" in body:
-                # moto 5.2.5 has no such operation: answer "none", as a Region without any would.
-                status, answer = 200, SERVERLESS_NONE
-                answer_headers = [("Content-Type", "text/xml")]
+            canned = moto_lacks(self.command, self.path, self.headers, body)
+            if canned is not None:
+                status, answer = 200, canned[1]
+                answer_headers = [("Content-Type", canned[0])]
             else:
                 request = urllib.request.Request(
                     upstream + self.path, data=body or None, headers=headers, method=self.command
