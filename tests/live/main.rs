@@ -5,6 +5,7 @@
 mod cbor;
 mod entry;
 mod faults;
+mod fis;
 mod guard;
 mod harness;
 mod health;

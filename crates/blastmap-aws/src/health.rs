@@ -7,20 +7,16 @@
 //! not hold is looked up in the organizational view
 //! (`DescribeAffectedAccountsForOrganization`, `DescribeEventDetailsForOrganization`).
 //! The API needs a Business, Enterprise On-Ramp or Enterprise Support plan; its
-//! endpoint is in us-east-1 (cn-northwest-1 in China). An event saved as JSON (the
-//! answer of `aws health describe-event-details` or
-//! `describe-event-details-for-organization`) is read by [`read_saved`] instead.
+//! endpoint is in us-east-1 (cn-northwest-1 in China). An event saved as JSON is read
+//! by `blastmap_core::health` instead.
 //! (health/latest/APIReference/Welcome.html, health/latest/ug/aggregate-events.html)
 
-use std::io::Read;
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use aws_sdk_health::Client;
 use aws_sdk_health::types::{Event, EventAccountFilter};
-use serde_json::Value;
 use thiserror::Error;
 
 use super::call::{CallFailure, Caller};
@@ -33,8 +29,6 @@ use blastmap_core::model::{Domain, Estate};
 const ACCOUNTS_PER_CALL: usize = 10;
 /// Affected accounts read for one event: enough for any organization's answer.
 const MAX_ACCOUNTS: usize = 10_000;
-/// The largest saved event read: an event's details are a few kilobytes each.
-const MAX_SAVED_BYTES: u64 = 16 << 20;
 
 /// Why an event cannot be replayed: each says what to do.
 #[derive(Debug, Error)]
@@ -48,7 +42,7 @@ pub enum HealthError {
     #[error(
         "the AWS Health API needs a Business, Enterprise On-Ramp or Enterprise Support plan, \
          which the account of these credentials does not have (SubscriptionRequiredException): \
-         replay the event with --lose and the AZ ID or Region it names instead"
+         replay it from its saved JSON (--health-event FILE) or with --lose instead"
     )]
     SubscriptionRequired,
 
@@ -62,24 +56,6 @@ pub enum HealthError {
 
     #[error("AWS Health event {arn} names no Region: there is nothing to lose")]
     NoPlace { arn: String },
-
-    #[error(
-        "cannot read the saved AWS Health event {path}: {reason} (expected the JSON answer of \
-         `aws health describe-event-details` or `describe-event-details-for-organization`)"
-    )]
-    BadFile { path: String, reason: String },
-
-    #[error(
-        "the saved AWS Health event {path} does not say which account it was reported to, and \
-         AZ names differ per account (the estate holds {region} in {accounts}): save it with \
-         `aws health describe-event-details-for-organization`, or add \"awsAccountId\" beside \
-         \"event\""
-    )]
-    NoAccount {
-        path: String,
-        region: String,
-        accounts: String,
-    },
 
     #[error(
         "AWS Health event {arn} struck {place}, which the estate does not hold: scan {scan} \
@@ -98,8 +74,6 @@ impl HealthError {
         match self {
             HealthError::SubscriptionRequired | HealthError::Failed { .. } => EXIT_NOTHING_READ,
             HealthError::BadArn { .. }
-            | HealthError::BadFile { .. }
-            | HealthError::NoAccount { .. }
             | HealthError::NotFound { .. }
             | HealthError::NoPlace { .. }
             | HealthError::NotInEstate { .. } => EXIT_BAD_INPUT,
@@ -323,7 +297,7 @@ async fn organization_event(
 }
 
 /// Text from an event as it is printed: control characters escaped, at most 256
-/// characters (an AWS answer or a saved file is outside text).
+/// characters (an AWS answer is outside text).
 fn clean(text: &str) -> String {
     let mut out = String::new();
     for c in text.chars().take(256) {
@@ -350,107 +324,6 @@ fn of_event(arn: &str, e: &Event, accounts: Vec<String>, organization: bool) -> 
             })
             .collect(),
         organization,
-    }
-}
-
-/// Reads an event saved as JSON: the answer of `aws health describe-event-details`
-/// (`successfulSet[].event`) or `describe-event-details-for-organization` (which adds
-/// `awsAccountId` per item), or one event object (`describe-events`' `events[]`). An
-/// item without an account is the account's own view: when the event names an AZ, the
-/// account is the one the estate holds in its Region, and there must be exactly one.
-pub fn read_saved(path: &Path, estate: &Estate) -> Result<HealthEvent, HealthError> {
-    let shown = clean(&path.display().to_string());
-    let bad = |reason: String| HealthError::BadFile {
-        path: shown.clone(),
-        reason,
-    };
-    let file = std::fs::File::open(path).map_err(|e| bad(e.to_string()))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_SAVED_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| bad(e.to_string()))?;
-    if bytes.len() as u64 > MAX_SAVED_BYTES {
-        return Err(bad(format!("it is larger than {MAX_SAVED_BYTES} bytes")));
-    }
-    parse_saved(&bytes, &shown, estate)
-}
-
-/// [`read_saved`] on the file's bytes; `path` names it in messages.
-fn parse_saved(bytes: &[u8], path: &str, estate: &Estate) -> Result<HealthEvent, HealthError> {
-    let bad = |reason: String| HealthError::BadFile {
-        path: path.to_string(),
-        reason,
-    };
-    let doc: Value = serde_json::from_slice(bytes).map_err(|e| bad(e.to_string()))?;
-    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(clean);
-    // (account, event) per item.
-    let items: Vec<(Option<String>, &Value)> = match doc.get("successfulSet") {
-        Some(Value::Array(set)) => set
-            .iter()
-            .take(MAX_ACCOUNTS)
-            .filter_map(|item| Some((text(item, "awsAccountId"), item.get("event")?)))
-            .collect(),
-        Some(_) => return Err(bad("`successfulSet` is not a list".to_string())),
-        None if doc.get("arn").is_some() => vec![(None, &doc)],
-        None => {
-            return Err(bad(
-                "it has neither `successfulSet` nor an event's `arn`".into()
-            ));
-        }
-    };
-    let Some((_, first)) = items.first() else {
-        return Err(bad("`successfulSet` holds no event".to_string()));
-    };
-    let arn = text(first, "arn").ok_or_else(|| bad("the event has no `arn`".to_string()))?;
-    let region = text(first, "region");
-    let mut affected = Vec::new();
-    for (account, e) in &items {
-        if text(e, "arn").as_deref() != Some(arn.as_str()) {
-            return Err(bad(format!(
-                "it holds more than one event ({arn} and others)"
-            )));
-        }
-        let az_name = text(e, "availabilityZone");
-        let account = match account {
-            Some(a) => a.clone(),
-            None if az_name.is_none() => String::new(),
-            None => own_account(estate, region.as_deref(), path)?,
-        };
-        affected.push(Affected { account, az_name });
-    }
-    Ok(HealthEvent {
-        arn,
-        service: text(first, "service"),
-        type_code: text(first, "eventTypeCode"),
-        region,
-        affected,
-        organization: items.iter().any(|(a, _)| a.is_some()),
-    })
-}
-
-/// The one account of the estate that holds `region`, for an event saved from an
-/// account's own view.
-fn own_account(estate: &Estate, region: Option<&str>, path: &str) -> Result<String, HealthError> {
-    let region = region.unwrap_or_default();
-    let holding: Vec<&str> = estate
-        .accounts()
-        .iter()
-        .filter(|a| {
-            a.az_names
-                .keys()
-                .any(|az| estate.region_name(estate.az(*az).region) == region)
-        })
-        .map(|a| a.id.as_str())
-        .collect();
-    match holding.as_slice() {
-        [one] => Ok(one.to_string()),
-        // None: `replay` says the estate does not hold the Region.
-        [] => Ok(String::new()),
-        many => Err(HealthError::NoAccount {
-            path: path.to_string(),
-            region: region.to_string(),
-            accounts: many.join(", "),
-        }),
     }
 }
 
@@ -550,11 +423,6 @@ mod tests {
     use blastmap_core::model::{EstateBuilder, Facts, Meta, Vpc};
 
     fn estate() -> Estate {
-        estate_of(2)
-    }
-
-    /// The first `accounts` of two, each with its own AZ names in us-east-1.
-    fn estate_of(accounts: usize) -> Estate {
         let mut b = EstateBuilder::new(Meta::default());
         for (id, name, zones) in [
             (
@@ -567,10 +435,7 @@ mod tests {
                 "222222222222",
                 [("us-east-1a", "use1-az6"), ("us-east-1b", "use1-az4")],
             ),
-        ]
-        .into_iter()
-        .take(accounts)
-        {
+        ] {
             let account = b.account(id, name);
             for (n, az) in zones {
                 b.az_name(account, "us-east-1", n, az).expect("a mapping");
@@ -658,92 +523,6 @@ mod tests {
         assert_eq!(err.exit_code(), EXIT_BAD_INPUT);
         let err = replay(&event(None, &[]), &e).expect_err("no place");
         assert!(matches!(err, HealthError::NoPlace { .. }));
-    }
-
-    fn saved(json: &str, estate: &Estate) -> Result<HealthEvent, HealthError> {
-        parse_saved(json.as_bytes(), "event.json", estate)
-    }
-
-    const ARN: &str = "arn:aws:health:us-east-1::event/EC2/AWS_EC2_OPERATIONAL_ISSUE/X";
-
-    #[test]
-    fn a_saved_organization_answer_names_each_affected_account() {
-        let e = estate();
-        let json = format!(
-            r#"{{"successfulSet": [{{"awsAccountId": "222222222222", "event": {{"arn": "{ARN}",
-            "service": "EC2", "eventTypeCode": "AWS_EC2_OPERATIONAL_ISSUE",
-            "region": "us-east-1", "availabilityZone": "us-east-1a"}}}}], "failedSet": []}}"#
-        );
-        let event = saved(&json, &e).expect("an event");
-        assert!(event.organization);
-        assert_eq!(
-            event.affected,
-            [Affected {
-                account: "222222222222".into(),
-                az_name: Some("us-east-1a".into())
-            }]
-        );
-        // That account's us-east-1a, not the other's.
-        assert_eq!(
-            names(&e, &replay(&event, &e).expect("a replay")),
-            ["use1-az6"]
-        );
-    }
-
-    #[test]
-    fn a_saved_own_view_answer_needs_the_estate_to_say_whose_az_names() {
-        let json = format!(
-            r#"{{"successfulSet": [{{"event": {{"arn": "{ARN}", "region": "us-east-1",
-            "availabilityZone": "us-east-1a"}}}}]}}"#
-        );
-        // One account holds us-east-1: its names.
-        let one = estate_of(1);
-        let event = saved(&json, &one).expect("an event");
-        assert_eq!(event.affected[0].account, "111111111111");
-        assert_eq!(
-            names(&one, &replay(&event, &one).expect("a replay")),
-            ["use1-az4"]
-        );
-        // Two do: refused, saying how to save it.
-        let err = saved(&json, &estate()).expect_err("ambiguous");
-        assert_eq!(err.exit_code(), EXIT_BAD_INPUT);
-        let text = err.to_string();
-        assert!(text.contains("111111111111, 222222222222"), "{text}");
-        assert!(
-            text.contains("describe-event-details-for-organization"),
-            "{text}"
-        );
-        // A regional event needs no account; a bare event object is read too.
-        let bare = format!(r#"{{"arn": "{ARN}", "region": "us-east-1"}}"#);
-        let e = estate();
-        let event = saved(&bare, &e).expect("an event");
-        assert_eq!(
-            names(&e, &replay(&event, &e).expect("a replay")),
-            ["us-east-1"]
-        );
-    }
-
-    #[test]
-    fn a_saved_file_that_is_no_event_is_refused_and_outside_text_is_escaped() {
-        let e = estate();
-        for bad in [
-            "",
-            "[]",
-            r#"{"successfulSet": []}"#,
-            r#"{"successfulSet": 3}"#,
-            "{}",
-        ] {
-            let err = saved(bad, &e).expect_err(bad);
-            assert!(matches!(err, HealthError::BadFile { .. }), "{bad}: {err}");
-            assert!(err.to_string().contains("event.json"), "{err}");
-        }
-        let json = format!(
-            r#"{{"arn": "{ARN}", "service": "EC2\u001b[2J", "region": "eu-west-9\u0007"}}"#
-        );
-        let event = saved(&json, &e).expect("an event");
-        assert_eq!(event.service.as_deref(), Some("EC2\\u{1b}[2J"));
-        let err = replay(&event, &e).expect_err("not in the estate");
-        assert!(!err.to_string().contains('\u{7}'), "{err}");
     }
 
     #[test]

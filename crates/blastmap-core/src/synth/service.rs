@@ -8,6 +8,8 @@ use super::{Gen, REGIONS, TEAMS};
 
 impl Gen {
     /// One service in (account, region); returns its load balancer's id and DNS name.
+    /// Long on purpose: one service laid out top to bottom, each proportion of
+    /// docs/performance.md a short commented step, read in order.
     pub(super) fn service(
         &mut self,
         service: &str,
@@ -42,7 +44,9 @@ impl Gen {
         let mut tgs = Vec::new();
         for t in 0..n_tgs {
             let tg_name = format!("{service}-tg{t}");
+            // A second Region usually runs smaller (a warm standby): half as many.
             let count = self.rng.range(2, 12) as usize;
+            let count = if twin { count.div_ceil(2) } else { count };
             // Placement: balanced, skewed three to one, or all in one AZ.
             let shape = self.rng.below(100);
             let plan: Vec<usize> = (0..count)

@@ -3,11 +3,16 @@
 mod backups;
 mod demo;
 mod findings;
+mod fis;
 mod fixture;
+mod health;
 mod hostile;
 mod modern;
+mod nonsense;
+mod order;
 mod regions;
 mod rules;
+mod runbook;
 mod snapshot;
 mod synth;
 mod truth;
