@@ -104,12 +104,18 @@ Examples:
     jq '.paths[] | select(.status == \"down\")'
   # scan live first (flags as for `blastmap scan`):
   blastmap what-if --region us-east-1 --lose use1-az1
-  # replay an AWS Health event on a snapshot taken before it:
+  # replay an AWS Health event on a snapshot taken before it, by its ARN
+  # (the Health API) or saved as JSON:
+  blastmap what-if --snapshot before.json --health-event \\
+    arn:aws:health:us-east-1::event/EC2/AWS_EC2_OPERATIONAL_ISSUE/ID
   aws health describe-event-details --event-arns \"$ARN\" > event.json
   blastmap what-if --snapshot before.json --health-event event.json
 
 DOMAIN is an AZ ID (use1-az1), never an AZ name: us-east-1a is a different
-place in each account.")]
+place in each account. --health-event ARN reads the event with the default
+credentials (the first --profile when scanning live); --health-event FILE
+reads it saved as JSON. Either way stderr says which account's AZ name it
+translated to which AZ ID.")]
     WhatIf(WhatIfArgs),
 
     /// Every single-AZ and single-Region loss × every user-facing path.
@@ -472,13 +478,14 @@ pub struct WhatIfArgs {
     )]
     pub lose: Vec<String>,
 
-    /// Lose what an AWS Health event took: a file with the JSON of `aws health
-    /// describe-event-details` (with the `entities` of describe-affected-entities
-    /// merged in), `describe-events`, or an EventBridge aws.health event. Its AZ name
-    /// becomes the AZ ID it means in the affected account; the mapping is printed on
-    /// standard error.
-    #[arg(long = "health-event", value_name = "FILE")]
-    pub health_event: Option<PathBuf>,
+    /// Lose what an AWS Health event took. An ARN (`arn:…`) is read from the Health API
+    /// (a Business, Enterprise On-Ramp or Enterprise Support plan); anything else is a
+    /// file with the JSON of `aws health describe-event-details` (with the `entities` of
+    /// describe-affected-entities merged in), `describe-events`, or an EventBridge
+    /// aws.health event. Its AZ name becomes the AZ ID it means in the affected account;
+    /// the mapping is printed on standard error.
+    #[arg(long = "health-event", value_name = "ARN|FILE")]
+    pub health_event: Option<String>,
 
     #[command(flatten)]
     pub output: OutputArgs,

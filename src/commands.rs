@@ -10,7 +10,7 @@ use crate::cli::{
     BackupsArgs, CheckArgs, ColorArg, FindingsArgs, FormatArg, LiveArgs, MatrixArgs, OutputArgs,
     ScanArgs, SeverityArg, SourceArgs, TolerateArg, WhatIfArgs,
 };
-use crate::discover::{self, DiscoverError, ScanConfig, ScanOutcome};
+use crate::discover::{self, DiscoverError, ScanConfig, ScanOutcome, health};
 use crate::findings::{self, Severity};
 use crate::model::{Domain, Estate};
 use crate::progress::{self, ScanProgress};
@@ -39,6 +39,8 @@ pub struct Cancelled;
 /// The exit code for an error: its own for scans, else 2 (bad input).
 pub fn exit_code_of(err: &anyhow::Error) -> u8 {
     if let Some(e) = err.downcast_ref::<DiscoverError>() {
+        e.exit_code()
+    } else if let Some(e) = err.downcast_ref::<health::HealthError>() {
         e.exit_code()
     } else if err.downcast_ref::<Cancelled>().is_some() {
         EXIT_CANCELLED
@@ -289,20 +291,53 @@ impl std::ops::Deref for Loaded {
 pub fn what_if(args: &WhatIfArgs) -> Result<u8> {
     let a = Loaded::load(&args.source)?;
     let mut domains = parse_domains(&a.estate, &args.lose)?;
-    if let Some(path) = &args.health_event {
-        let event = blastmap_core::health::load(path).map_err(anyhow::Error::msg)?;
-        let replay =
-            blastmap_core::health::replay(&a.estate, &event).map_err(anyhow::Error::msg)?;
-        for note in &replay.notes {
+    if let Some(event) = &args.health_event {
+        let (notes, lost) = health_replay(event, &args.source.live, &a.estate)?;
+        for note in &notes {
             eprintln!("blastmap: {note}");
         }
-        domains.extend(replay.domains);
+        for d in lost {
+            if !domains.contains(&d) {
+                domains.push(d);
+            }
+        }
     }
     let verdict = a.what_if(&LostDomains::new(&a.estate, &domains));
     let (format, color) = (format_of(&args.output), use_color(args.output.color));
     let text = report::what_if(&a.report(), &verdict, a.findings(), format, color);
     a.emit(&text)?;
     Ok(0)
+}
+
+/// Reads an AWS Health event (from the API by its ARN, or saved as JSON in a file) and
+/// says how it was read and what to lose to replay it on `estate`.
+fn health_replay(
+    event: &str,
+    live: &LiveArgs,
+    estate: &Estate,
+) -> Result<(Vec<String>, Vec<Domain>)> {
+    if !event.starts_with("arn:") {
+        let path = std::path::Path::new(event);
+        let event = blastmap_core::health::load(path).map_err(anyhow::Error::msg)?;
+        let replay = blastmap_core::health::replay(estate, &event).map_err(anyhow::Error::msg)?;
+        return Ok((replay.notes, replay.domains));
+    }
+    let arn = event;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let policy = health::HealthPolicy {
+        call_timeout: Duration::from_secs(live.call_timeout.unwrap_or(crate::config::CALL_TIMEOUT)),
+        max_attempts: live.max_attempts.unwrap_or(crate::config::MAX_ATTEMPTS),
+    };
+    let event = runtime.block_on(health::read_event(
+        arn,
+        live.profiles.first().map(String::as_str),
+        policy,
+    ))?;
+    let replay = health::replay(&event, estate)?;
+    Ok((replay.lines, replay.domains))
 }
 
 pub fn matrix(args: &MatrixArgs) -> Result<u8> {

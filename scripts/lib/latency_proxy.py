@@ -11,6 +11,7 @@ delayed ACK hold some answers back by ~40 ms, which inflates sequential timings.
 """
 
 import http.server
+import re
 import sys
 import threading
 import time
@@ -22,6 +23,33 @@ SERVERLESS_NONE = (
     b"<DescribeServerlessCachesResponse><DescribeServerlessCachesResult><ServerlessCaches/>"
     b"</DescribeServerlessCachesResult></DescribeServerlessCachesResponse>"
 )
+
+# What moto 5.2.5 does not serve, answered "none", as an account without any would:
+# Global Accelerator, ARC zonal shift's managed resources, AWS Backup's selections and
+# recovery points.
+JSON_NONE = {
+    "GlobalAccelerator_V20180706.ListAccelerators": b'{"Accelerators": []}',
+}
+REST_NONE = [
+    (re.compile(r"^/managedresources/?$"), b'{"items": []}'),
+    (re.compile(r"^/backup/plans/[^/]+/selections/?$"), b'{"BackupSelectionsList": []}'),
+    (re.compile(r"^/backup-vaults/[^/]+/recovery-points/?$"), b'{"RecoveryPoints": []}'),
+]
+
+
+def moto_lacks(method, path, headers, body):
+    """The canned answer (content type, body) for a request moto cannot answer, or None."""
+    if b"Action=DescribeServerlessCaches" in body:
+        return "text/xml", SERVERLESS_NONE
+    target = headers.get("X-Amz-Target", "")
+    if target in JSON_NONE:
+        return "application/x-amz-json-1.1", JSON_NONE[target]
+    if method == "GET":
+        bare = path.split("?", 1)[0]
+        for pattern, answer in REST_NONE:
+            if pattern.match(bare):
+                return "application/json", answer
+    return None
 
 
 class Buckets:
@@ -73,14 +101,14 @@ def main():
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
             key = scope(self.headers)
+            canned = moto_lacks(self.command, self.path, self.headers, body)
             if buckets is not None and not buckets.take(key):
                 # JSON-protocol services read the code from the same XML-free header too.
                 status, answer, answer_headers = throttled(key[2])
                 answer_headers = answer_headers + [("x-amzn-ErrorType", "Throttling")]
-            elif b"Action=DescribeServerlessCaches" in body:
-                # moto 5.2.5 has no such operation: answer "none", as a Region without any would.
-                status, answer = 200, SERVERLESS_NONE
-                answer_headers = [("Content-Type", "text/xml")]
+            elif canned is not None:
+                status, answer = 200, canned[1]
+                answer_headers = [("Content-Type", canned[0])]
             else:
                 request = urllib.request.Request(
                     upstream + self.path, data=body or None, headers=headers, method=self.command

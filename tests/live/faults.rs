@@ -282,3 +282,77 @@ fn denied_continuous_backups_are_a_dynamodb_gap_and_the_tables_are_kept() {
     assert_eq!(orders["deletion_protection"], true);
     assert_still_read(&scan, &[id("shop_eu/orders_table"), m("function")]);
 }
+
+/// The `global` pseudo-Region of both accounts, where Route 53, CloudFront and Global
+/// Accelerator are read.
+fn global() -> Vec<(String, &'static str)> {
+    [id("accounts/first"), id("accounts/second")]
+        .into_iter()
+        .map(|a| (a, "global"))
+        .collect()
+}
+
+fn entry(path: &str) -> String {
+    id(&format!("entry/{path}"))
+}
+
+#[test]
+fn denied_route53_is_a_route53_gap_and_the_other_entry_points_are_read() {
+    let scan = denied("ListHostedZones", "route53", &global());
+    let www = format!("{}/www.shop.example.com/A", entry("zone"));
+    assert!(!scan.has(&www));
+    assert_still_read(
+        &scan,
+        &[
+            entry("distribution"),
+            crate::recorded::accelerator_arn(&moto().manifest),
+            id("backup/plan"),
+        ],
+    );
+}
+
+#[test]
+fn denied_cloudfront_is_a_cloudfront_gap_and_route53_is_read() {
+    let scan = denied("ListDistributions", "cloudfront", &global());
+    assert!(!scan.has(&entry("distribution")));
+    assert_still_read(
+        &scan,
+        &[format!("{}/www.shop.example.com/A", entry("zone"))],
+    );
+}
+
+#[test]
+fn denied_accelerators_are_a_globalaccelerator_gap_and_route53_is_read() {
+    let scan = denied("ListAccelerators", "globalaccelerator", &global());
+    assert!(!scan.has(&crate::recorded::accelerator_arn(&moto().manifest)));
+    assert_still_read(
+        &scan,
+        &[
+            format!("{}/www.shop.example.com/A", entry("zone")),
+            entry("distribution"),
+        ],
+    );
+}
+
+#[test]
+fn denied_recovery_points_are_a_backup_gap_and_the_plans_are_kept() {
+    // Only the first account has vaults (one in each Region).
+    let with_vaults = [
+        (id("accounts/first"), "us-east-1"),
+        (id("accounts/first"), "eu-west-1"),
+    ];
+    let scan = denied("ListRecoveryPointsByBackupVault", "backup", &with_vaults);
+    assert!(!scan.has(&format!("{}#backup", id("shop/orders_db"))));
+    let plan = &scan.resource(&id("backup/plan"))["backup_plan"];
+    assert_eq!(plan["resources"].as_array().unwrap().len(), 4, "{plan}");
+    assert_still_read(&scan, &[m("tables/orders"), entry("distribution")]);
+}
+
+#[test]
+fn denied_zonal_shift_is_an_arc_gap_and_load_balancers_are_kept_without_autoshift() {
+    let scan = denied("ListManagedResources", "arc-zonal-shift", &everywhere());
+    // moto has no zonal shift attribute either: nothing is known.
+    let lb = &scan.resource(&id("shop/storefront_alb"))["load_balancer"];
+    assert!(lb.get("zonal_shift").is_none(), "{lb}");
+    assert_still_read(&scan, &[m("api_alb"), id("backup/plan")]);
+}

@@ -88,6 +88,55 @@ async fn mutating_operations_are_refused_before_any_request_is_sent() {
         .await
         .expect_err("DynamoDB DeleteTable must be refused");
     assert!(refused_by_guard(&err).is_some(), "{:?}", err.source());
+    // And on the entry-point, zonal shift, backup and Health clients (REST XML, REST
+    // JSON, JSON and CBOR protocols): nothing that moves traffic or data is sent.
+    let err = clients::route53(&config, "us-east-1", &guard)
+        .change_resource_record_sets()
+        .hosted_zone_id(crate::harness::id("entry/zone"))
+        .send()
+        .await
+        .expect_err("Route 53 ChangeResourceRecordSets must be refused");
+    assert_eq!(
+        refused_by_guard(&err),
+        Some(ReadOnlyViolation::Refused {
+            service: "Route 53".into(),
+            operation: "ChangeResourceRecordSets".into()
+        }),
+        "{err:?}"
+    );
+    let err = clients::arczonalshift(&config, "us-east-1", &guard)
+        .start_zonal_shift()
+        .resource_identifier(crate::harness::id("shop/storefront_alb"))
+        .away_from(crate::harness::az("us-east-1a"))
+        .expires_in("1h")
+        .comment("test")
+        .send()
+        .await
+        .expect_err("ARC StartZonalShift must be refused");
+    assert!(refused_by_guard(&err).is_some(), "{:?}", err.source());
+    let err = clients::globalaccelerator(&config, "us-west-2", &guard)
+        .update_endpoint_group()
+        .endpoint_group_arn(
+            "arn:aws:globalaccelerator::123456789012:accelerator/a/listener/l/endpoint-group/g",
+        )
+        .traffic_dial_percentage(0.0)
+        .send()
+        .await
+        .expect_err("Global Accelerator UpdateEndpointGroup must be refused");
+    assert!(refused_by_guard(&err).is_some(), "{:?}", err.source());
+    let err = clients::backup(&config, "us-east-1", &guard)
+        .delete_backup_vault()
+        .backup_vault_name("shop-vault")
+        .send()
+        .await
+        .expect_err("AWS Backup DeleteBackupVault must be refused");
+    assert!(refused_by_guard(&err).is_some(), "{:?}", err.source());
+    let err = clients::health(&config, "us-east-1", &guard)
+        .enable_health_service_access_for_organization()
+        .send()
+        .await
+        .expect_err("Health EnableHealthServiceAccessForOrganization must be refused");
+    assert!(refused_by_guard(&err).is_some(), "{:?}", err.source());
     assert!(proxy.operations().is_empty(), "{:?}", proxy.operations());
     assert_eq!(calls.calls(), 0);
 

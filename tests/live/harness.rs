@@ -49,7 +49,7 @@ pub fn moto() -> &'static Moto {
         );
         let manifest: Value =
             serde_json::from_slice(&out.stdout).expect("the fixture prints a JSON manifest");
-        let shim = Proxy::answering(&url, recorded::serverless_caches(&manifest));
+        let shim = Proxy::answering(&url, recorded::moto_lacks(&manifest));
         Moto {
             url: shim.url.clone(),
             manifest,

@@ -2,10 +2,13 @@
 //! two-Region estate created through the AWS API (`tests/fixtures/moto_estate.py`).
 //! `scripts/test` installs and starts moto; without it these tests fail.
 
+mod cbor;
+mod entry;
 mod faults;
 mod fis;
 mod guard;
 mod harness;
+mod health;
 mod org;
 mod policy;
 mod proxy;

@@ -18,6 +18,8 @@ pub enum Fault {
     AccessDenied,
     Throttling,
     ServerError,
+    /// AWS Health without a Business or Enterprise support plan.
+    SubscriptionRequired,
 }
 
 /// A hand-written answer to one operation, in one Region, for one access key.
@@ -30,7 +32,10 @@ pub struct Canned {
     pub access_key: Option<&'static str>,
     /// Only requests whose body contains this (e.g. a table name).
     pub body_contains: Option<String>,
-    pub body: String,
+    /// Only requests whose path contains this (e.g. a REST resource's id).
+    pub path_contains: Option<String>,
+    /// The answer: text for every protocol, CBOR bytes for AWS Health.
+    pub body: Vec<u8>,
 }
 
 impl Canned {
@@ -41,7 +46,8 @@ impl Canned {
             region: None,
             access_key: None,
             body_contains: None,
-            body,
+            path_contains: None,
+            body: body.into_bytes(),
         }
     }
 }
@@ -185,6 +191,9 @@ fn serve(client: TcpStream, upstream: &str, rules: &Rules, seen: &Mutex<Vec<Stri
             && c.body_contains
                 .as_deref()
                 .is_none_or(|b| String::from_utf8_lossy(&body).contains(b))
+            && c.path_contains
+                .as_deref()
+                .is_none_or(|p| request.path.contains(p))
     });
     let body_matches = rules
         .fault_body
@@ -211,11 +220,7 @@ fn serve(client: TcpStream, upstream: &str, rules: &Rules, seen: &Mutex<Vec<Stri
         {
             fault_answer(*fault, request.protocol)
         }
-        (_, Some(c)) => respond(
-            "HTTP/1.1 200 OK",
-            &[format!("Content-Type: {}", request.protocol.content_type())],
-            c.body.as_bytes(),
-        ),
+        (_, Some(c)) => respond("HTTP/1.1 200 OK", &request.protocol.headers(), &c.body),
         _ => forward(upstream, &head, &body),
     };
     let mut client = client;
@@ -263,19 +268,33 @@ pub enum Protocol {
     Ec2Query,
     /// The query protocol (ELBv2, Auto Scaling, RDS, ElastiCache, STS).
     Query,
-    /// JSON with the operation in `X-Amz-Target` (ECS, DynamoDB).
+    /// JSON with the operation in `X-Amz-Target` (ECS, DynamoDB, Global Accelerator).
     Json,
-    /// REST with JSON bodies (EKS, Lambda).
+    /// REST with JSON bodies (EKS, Lambda, AWS Backup, ARC zonal shift).
     RestJson,
+    /// REST with XML bodies (Route 53, CloudFront).
+    RestXml,
+    /// Smithy RPC v2 with CBOR bodies (AWS Health).
+    Cbor,
 }
 
 impl Protocol {
     fn content_type(self) -> &'static str {
         match self {
-            Protocol::Ec2Query | Protocol::Query => "text/xml",
+            Protocol::Ec2Query | Protocol::Query | Protocol::RestXml => "text/xml",
             Protocol::Json => "application/x-amz-json-1.1",
             Protocol::RestJson => "application/json",
+            Protocol::Cbor => "application/cbor",
         }
+    }
+
+    /// The headers of an answer in this protocol.
+    fn headers(self) -> Vec<String> {
+        let mut h = vec![format!("Content-Type: {}", self.content_type())];
+        if self == Protocol::Cbor {
+            h.push("smithy-protocol: rpc-v2-cbor".to_string());
+        }
+        h
     }
 }
 
@@ -287,6 +306,8 @@ struct Request {
     region: String,
     access_key: String,
     protocol: Protocol,
+    /// The request path, without the query.
+    path: String,
 }
 
 impl Request {
@@ -301,7 +322,14 @@ impl Request {
         let part = |i: usize| scope.get(i).copied().unwrap_or("unknown").to_string();
         let service = part(3);
         let body = String::from_utf8_lossy(body);
-        let (operation, protocol) = if let Some(target) = header(head, "x-amz-target") {
+        let mut line = head.first().map(String::as_str).unwrap_or("").split(' ');
+        let (method, path) = (line.next().unwrap_or(""), line.next().unwrap_or(""));
+        let path = path.split('?').next().unwrap_or("").to_string();
+        let (operation, protocol) = if header(head, "smithy-protocol") == Some("rpc-v2-cbor") {
+            // `/service/AWSHealth_20160804/operation/DescribeEventDetails`
+            let op = path.rsplit('/').next().unwrap_or("");
+            (op.to_string(), Protocol::Cbor)
+        } else if let Some(target) = header(head, "x-amz-target") {
             let op = target.rsplit('.').next().unwrap_or(target);
             (op.to_string(), Protocol::Json)
         } else if let Some(op) = body.split('&').find_map(|kv| kv.strip_prefix("Action=")) {
@@ -312,9 +340,12 @@ impl Request {
             };
             (op.to_string(), protocol)
         } else {
-            let mut line = head.first().map(String::as_str).unwrap_or("").split(' ');
-            let (method, path) = (line.next().unwrap_or(""), line.next().unwrap_or(""));
-            (rest_operation(&service, method, path), Protocol::RestJson)
+            let protocol = if matches!(service.as_str(), "route53" | "cloudfront") {
+                Protocol::RestXml
+            } else {
+                Protocol::RestJson
+            };
+            (rest_operation(&service, method, &path), protocol)
         };
         Request {
             operation,
@@ -322,6 +353,7 @@ impl Request {
             access_key: part(0),
             protocol,
             service,
+            path,
         }
     }
 }
@@ -337,6 +369,22 @@ fn rest_operation(service: &str, method: &str, path: &str) -> String {
         ("eks", "GET", ["clusters", _, "node-groups", _]) => "DescribeNodegroup",
         ("lambda", "GET", [_, "functions"]) => "ListFunctions",
         ("lambda", "GET", [_, "functions", _, "configuration"]) => "GetFunctionConfiguration",
+        ("route53", "GET", [_, "hostedzone"]) => "ListHostedZones",
+        ("route53", "GET", [_, "hostedzone", _, "rrset"]) => "ListResourceRecordSets",
+        ("route53", "GET", [_, "healthcheck"]) => "ListHealthChecks",
+        ("route53", "GET", [_, "healthcheck", _]) => "GetHealthCheck",
+        ("cloudfront", "GET", [_, "distribution"]) => "ListDistributions",
+        ("cloudfront", "GET", [_, "distribution", _, "config"]) => "GetDistributionConfig",
+        ("backup", "GET", ["backup", "plans"]) => "ListBackupPlans",
+        ("backup", "GET", ["backup", "plans", _]) => "GetBackupPlan",
+        ("backup", "GET", ["backup", "plans", _, "selections"]) => "ListBackupSelections",
+        ("backup", "GET", ["backup", "plans", _, "selections", _]) => "GetBackupSelection",
+        ("backup", "GET", ["backup-vaults"]) => "ListBackupVaults",
+        ("backup", "GET", ["backup-vaults", _, "recovery-points"]) => {
+            "ListRecoveryPointsByBackupVault"
+        }
+        ("backup", "GET", ["resources"]) => "ListProtectedResources",
+        ("arc-zonal-shift", "GET", ["managedresources"]) => "ListManagedResources",
         _ => return format!("{method} {path}"),
     };
     op.to_string()
@@ -401,7 +449,7 @@ fn fault_answer(fault: Fault, protocol: Protocol) -> Vec<u8> {
             "UnauthorizedOperation",
             "You are not authorized to perform this operation.",
         ),
-        Fault::AccessDenied if protocol == Protocol::Query => (
+        Fault::AccessDenied if matches!(protocol, Protocol::Query | Protocol::RestXml) => (
             "403 Forbidden",
             "AccessDenied",
             "User is not authorized to perform this action",
@@ -416,7 +464,7 @@ fn fault_answer(fault: Fault, protocol: Protocol) -> Vec<u8> {
             "RequestLimitExceeded",
             "Request limit exceeded.",
         ),
-        Fault::Throttling if protocol == Protocol::Query => {
+        Fault::Throttling if matches!(protocol, Protocol::Query | Protocol::RestXml) => {
             ("400 Bad Request", "Throttling", "Rate exceeded")
         }
         Fault::Throttling => ("400 Bad Request", "ThrottlingException", "Rate exceeded"),
@@ -425,9 +473,22 @@ fn fault_answer(fault: Fault, protocol: Protocol) -> Vec<u8> {
             "InternalFailure",
             "Internal failure",
         ),
+        Fault::SubscriptionRequired => (
+            "400 Bad Request",
+            "SubscriptionRequiredException",
+            "The AWS Support plan of this account does not include the AWS Health API.",
+        ),
     };
     let content_type = format!("Content-Type: {}", protocol.content_type());
     let (body, headers) = match protocol {
+        Protocol::Cbor => {
+            let error = serde_json::json!({"__type": code, "message": message});
+            return respond(
+                &format!("HTTP/1.1 {status}"),
+                &protocol.headers(),
+                &crate::cbor::encode(&error),
+            );
+        }
         Protocol::Ec2Query => (
             format!(
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>{code}</Code>\
@@ -435,7 +496,7 @@ fn fault_answer(fault: Fault, protocol: Protocol) -> Vec<u8> {
             ),
             vec![content_type],
         ),
-        Protocol::Query => (
+        Protocol::Query | Protocol::RestXml => (
             format!(
                 "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message>\
                  </Error><RequestId>test-proxy</RequestId></ErrorResponse>"

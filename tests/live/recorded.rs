@@ -25,12 +25,18 @@ fn s(manifest: &Value, path: &str) -> String {
 
 /// A canned answer in the first account's us-east-1.
 fn shop(operation: &'static str, body: String) -> Canned {
+    first_account(operation, "us-east-1", body)
+}
+
+/// A canned answer in one Region of the first account.
+fn first_account(operation: &'static str, region: &'static str, body: String) -> Canned {
     Canned {
         operation,
-        region: Some("us-east-1"),
+        region: Some(region),
         access_key: Some(FIRST_ACCOUNT_KEY),
         body_contains: None,
-        body,
+        path_contains: None,
+        body: body.into_bytes(),
     }
 }
 
@@ -290,6 +296,255 @@ pub fn moto_gaps(manifest: &Value) -> Vec<Canned> {
             ..shop("DescribeTable", table.to_string())
         },
     ];
-    answers.extend(serverless_caches(manifest));
+    answers.extend(moto_lacks(manifest));
     answers
+}
+
+/// Seconds since the epoch, half an hour short of `hours` ago: a recovery point whose
+/// age (rounded up to whole hours) at a scan in the next half hour is `hours`.
+pub fn hours_ago(hours: u64) -> u64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("a clock after 1970")
+        .as_secs();
+    now - hours * 3600 + 1800
+}
+
+/// The accelerator the shop's recorded Global Accelerator answers describe.
+pub fn accelerator_arn(manifest: &Value) -> String {
+    format!(
+        "arn:aws:globalaccelerator::{}:accelerator/4f3c2b1a-0d9e-4c8b-a7f6-e5d4c3b2a190",
+        s(manifest, "accounts/first")
+    )
+}
+
+/// What moto 5.2.5 does not serve at all, answered in every scan through the harness:
+/// `DescribeServerlessCaches`; Global Accelerator (an enabled accelerator in front of
+/// both storefront Regions, the EU group dialled to 0, and a disabled one); ARC zonal
+/// shift's managed resources (storefront-alb with autoshift and practice runs, api-alb
+/// without); AWS Backup's selections of the shop's plan and its vaults' recovery points
+/// (orders-db backed up in us-east-1 and copied to eu-west-1, the Aurora cluster, the
+/// tagged inventory instance, an EBS volume outside the estate, an expired point).
+/// Everywhere else these answer "nothing".
+pub fn moto_lacks(manifest: &Value) -> Vec<Canned> {
+    let mut answers = serverless_caches(manifest);
+    answers.extend(global_accelerator(manifest));
+    answers.extend(zonal_shift(manifest));
+    answers.extend(backup(manifest));
+    answers
+}
+
+fn global_accelerator(manifest: &Value) -> Vec<Canned> {
+    let account = s(manifest, "accounts/first");
+    let arn = accelerator_arn(manifest);
+    let accelerator = |arn: &str, name: &str, enabled: bool| {
+        json!({
+            "AcceleratorArn": arn,
+            "Name": name,
+            "IpAddressType": "IPV4",
+            "Enabled": enabled,
+            "IpSets": [{"IpFamily": "IPv4", "IpAddresses": ["192.0.2.250", "198.51.100.52"]}],
+            "DnsName": format!("{}.awsglobalaccelerator.com", &name[..4]),
+            "Status": "DEPLOYED",
+            "CreatedTime": 1767225600,
+            "LastModifiedTime": 1767225600,
+        })
+    };
+    let accelerators = json!({"Accelerators": [
+        accelerator(&arn, "shop-global", true),
+        accelerator(
+            &format!("arn:aws:globalaccelerator::{account}:accelerator/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"),
+            "old-global",
+            false,
+        ),
+    ]});
+    let listener = format!("{arn}/listener/0123abcd");
+    let listeners = json!({"Listeners": [{
+        "ListenerArn": listener,
+        "PortRanges": [{"FromPort": 443, "ToPort": 443}],
+        "Protocol": "TCP",
+        "ClientAffinity": "NONE",
+    }]});
+    let group = |id: &str, region: &str, dial: f64, lb: &str, weight: u32| {
+        json!({
+            "EndpointGroupArn": format!("{listener}/endpoint-group/{id}"),
+            "EndpointGroupRegion": region,
+            "EndpointDescriptions": [{
+                "EndpointId": lb,
+                "Weight": weight,
+                "HealthState": "HEALTHY",
+                "ClientIPPreservationEnabled": true,
+            }],
+            "TrafficDialPercentage": dial,
+            "HealthCheckPort": 443,
+            "HealthCheckProtocol": "TCP",
+            "HealthCheckIntervalSeconds": 30,
+            "ThresholdCount": 3,
+        })
+    };
+    let groups = json!({"EndpointGroups": [
+        group("a1b2c3", "us-east-1", 100.0, &s(manifest, "shop/storefront_alb"), 200),
+        group("d4e5f6", "eu-west-1", 0.0, &s(manifest, "shop_eu/storefront_alb"), 128),
+    ]});
+    let ga = |operation, body: Value| first_account(operation, "us-west-2", body.to_string());
+    vec![
+        ga("ListAccelerators", accelerators),
+        Canned {
+            body_contains: Some(arn.clone()),
+            ..ga("ListListeners", listeners)
+        },
+        Canned {
+            body_contains: Some(listener.clone()),
+            ..ga("ListEndpointGroups", groups)
+        },
+        Canned::everywhere("ListAccelerators", json!({"Accelerators": []}).to_string()),
+        Canned::everywhere("ListListeners", json!({"Listeners": []}).to_string()),
+        Canned::everywhere(
+            "ListEndpointGroups",
+            json!({"EndpointGroups": []}).to_string(),
+        ),
+    ]
+}
+
+fn zonal_shift(manifest: &Value) -> Vec<Canned> {
+    let az = |zone: &str| s(manifest, &format!("az_ids/us-east-1/{zone}"));
+    let managed = |arn: String, name: &str, status: &str| {
+        json!({
+            "arn": arn,
+            "name": name,
+            "availabilityZones": [az("us-east-1a"), az("us-east-1b")],
+            "appliedWeights": {az("us-east-1a"): 1.0, az("us-east-1b"): 1.0},
+            "zonalShifts": [],
+            "autoshifts": [],
+            "zonalAutoshiftStatus": status,
+            "practiceRunStatus": status,
+        })
+    };
+    let items = json!({"items": [
+        managed(s(manifest, "shop/storefront_alb"), "storefront-alb", "ENABLED"),
+        managed(s(manifest, "shop/modern/api_alb"), "api-alb", "DISABLED"),
+    ]});
+    vec![
+        shop("ListManagedResources", items.to_string()),
+        Canned::everywhere("ListManagedResources", json!({"items": []}).to_string()),
+    ]
+}
+
+fn backup(manifest: &Value) -> Vec<Canned> {
+    let account = s(manifest, "accounts/first");
+    let plan_id = s(manifest, "backup/plan_id");
+    let plan = s(manifest, "backup/plan");
+    let selection = |id: &str, name: &str| {
+        json!({
+            "SelectionId": id,
+            "SelectionName": name,
+            "BackupPlanId": plan_id,
+            "CreationDate": 1767225600,
+            "IamRoleArn": format!("arn:aws:iam::{account}:role/service-role/AWSBackupDefaultServiceRole"),
+        })
+    };
+    let selections = json!({"BackupSelectionsList": [
+        selection("sel-databases", "databases"),
+        selection("sel-tagged", "tagged"),
+    ]});
+    let role = format!("arn:aws:iam::{account}:role/service-role/AWSBackupDefaultServiceRole");
+    // Every RDS database but catalog-db (Aurora members are backed up as their cluster,
+    // never as instances) and the ledger clusters, unless tagged backup=never.
+    let databases = json!({
+        "BackupSelection": {
+            "SelectionName": "databases",
+            "IamRoleArn": role,
+            "Resources": ["arn:aws:rds:*:*:db:*", "arn:aws:rds:*:*:cluster:ledger-*"],
+            "NotResources": [s(manifest, "shop/catalog_db")],
+            "ListOfTags": [],
+            "Conditions": {
+                "StringEquals": [],
+                "StringNotEquals": [{"ConditionKey": "aws:ResourceTag/backup", "ConditionValue": "never"}],
+                "StringLike": [],
+                "StringNotLike": [],
+            },
+        },
+        "SelectionId": "sel-databases",
+        "BackupPlanId": plan_id,
+        "CreationDate": 1767225600,
+    });
+    // The orders table by its ARN, or anything tagged backup=daily (the inventory instance).
+    let tagged = json!({
+        "BackupSelection": {
+            "SelectionName": "tagged",
+            "IamRoleArn": role,
+            "Resources": [s(manifest, "shop/modern/tables/orders")],
+            "NotResources": [],
+            "ListOfTags": [{"ConditionType": "STRINGEQUALS", "ConditionKey": "backup", "ConditionValue": "daily"}],
+        },
+        "SelectionId": "sel-tagged",
+        "BackupPlanId": plan_id,
+        "CreationDate": 1767225600,
+    });
+    let vault = s(manifest, "backup/vault");
+    let dr_vault = s(manifest, "backup/dr_vault");
+    let point = |vault: &str, resource: &str, kind: &str, hours: u64, status: &str| {
+        let (name, region) = (
+            vault.rsplit(':').next().unwrap_or(""),
+            vault.split(':').nth(3).unwrap_or(""),
+        );
+        json!({
+            "RecoveryPointArn": format!("arn:aws:backup:{region}:{account}:recovery-point:{kind}-{hours}"),
+            "BackupVaultName": name,
+            "BackupVaultArn": vault,
+            "ResourceArn": resource,
+            "ResourceType": kind,
+            "CreatedBy": {"BackupPlanId": plan_id, "BackupPlanArn": plan, "BackupPlanVersion": "v1", "BackupRuleId": "daily"},
+            "IamRoleArn": role,
+            "Status": status,
+            "CreationDate": hours_ago(hours),
+            "CompletionDate": hours_ago(hours),
+            "BackupSizeInBytes": 1073741824u64,
+            "IsEncrypted": true,
+        })
+    };
+    let orders = s(manifest, "shop/orders_db");
+    let instance = format!(
+        "arn:aws:ec2:us-east-1:{account}:instance/{}",
+        s(manifest, "shop/inventory_instance")
+    );
+    let east = json!({"RecoveryPoints": [
+        point(&vault, &orders, "RDS", 29, "COMPLETED"),
+        point(&vault, &orders, "RDS", 5, "COMPLETED"),
+        point(&vault, &s(manifest, "shop/ledger_aurora"), "Aurora", 6, "COMPLETED"),
+        point(&vault, &instance, "EC2", 5, "COMPLETED"),
+        point(&vault, &format!("arn:aws:ec2:us-east-1:{account}:volume/vol-0a1b2c3d4e5f60718"), "EBS", 5, "COMPLETED"),
+        point(&vault, &s(manifest, "shop/catalog_db"), "RDS", 400, "EXPIRED"),
+    ]});
+    let mut copy = point(&dr_vault, &orders, "RDS", 3, "COMPLETED");
+    copy["SourceBackupVaultArn"] = json!(vault);
+    let west = json!({"RecoveryPoints": [copy]});
+    vec![
+        Canned {
+            path_contains: Some(format!("/{plan_id}/selections/sel-databases")),
+            ..shop("GetBackupSelection", databases.to_string())
+        },
+        Canned {
+            path_contains: Some(format!("/{plan_id}/selections/sel-tagged")),
+            ..shop("GetBackupSelection", tagged.to_string())
+        },
+        Canned {
+            path_contains: Some(format!("/{plan_id}/selections")),
+            ..shop("ListBackupSelections", selections.to_string())
+        },
+        Canned::everywhere(
+            "ListBackupSelections",
+            json!({"BackupSelectionsList": []}).to_string(),
+        ),
+        shop("ListRecoveryPointsByBackupVault", east.to_string()),
+        first_account(
+            "ListRecoveryPointsByBackupVault",
+            "eu-west-1",
+            west.to_string(),
+        ),
+        Canned::everywhere(
+            "ListRecoveryPointsByBackupVault",
+            json!({"RecoveryPoints": []}).to_string(),
+        ),
+    ]
 }

@@ -43,8 +43,9 @@ fn scan_reads_both_accounts_in_both_regions_with_their_own_az_mapping() {
         }
     }
     let coverage = scan.snapshot()["coverage"].as_array().unwrap();
-    // Two accounts × two Regions × nine services, plus one identity each.
-    assert_eq!(coverage.len(), 38, "{coverage:?}");
+    // Two accounts × (two Regions × eleven services + three global services), plus one
+    // identity each.
+    assert_eq!(coverage.len(), 52, "{coverage:?}");
     assert!(coverage.iter().all(|c| c["status"] == "ok"), "{coverage:?}");
     assert_eq!(scan.snapshot()["source"], "scan");
 }
@@ -341,7 +342,14 @@ fn losing_a_region_leaves_the_service_that_spans_two() {
         "down"
     );
     assert_eq!(path(&doc, "/checkout-nlb/checkout-web")["status"], "ok");
-    assert_eq!(service(&doc, "storefront")["status"], "degraded");
+    // Users reach the storefront through the apex's failover record: all of them go to
+    // the primary in us-east-1, which serves; only the standby Region is gone.
+    let storefront = service(&doc, "storefront");
+    assert_eq!(storefront["status"], "ok", "{storefront}");
+    assert_eq!(
+        storefront["entry_point"],
+        "Route 53 shop.example.com (failover)"
+    );
     assert_eq!(service(&doc, "checkout")["status"], "ok");
 }
 
@@ -468,7 +476,12 @@ fn live_flags_work_for_what_if_and_conflict_with_a_snapshot() {
         String::from_utf8_lossy(&out.stderr)
     );
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(service(&doc, "storefront")["status"], "degraded");
+    // Only the failover record's secondary is lost (losing_a_region_leaves_…).
+    assert_eq!(service(&doc, "storefront")["status"], "ok");
+    assert_eq!(
+        path(&doc, "/storefront-eu-alb/storefront-eu-web")["status"],
+        "down"
+    );
 
     args.extend(["--snapshot".to_string(), "x.json".to_string()]);
     let out = sandbox.run(&moto().url, &args);

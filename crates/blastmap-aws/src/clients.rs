@@ -45,4 +45,16 @@ guarded_client! {
     sts => aws_sdk_sts;
     /// AWS Organizations, read-only: the accounts to scan.
     organizations => aws_sdk_organizations;
+    /// Route 53, read-only (a global service: one endpoint per partition).
+    route53 => aws_sdk_route53;
+    /// CloudFront, read-only (global).
+    cloudfront => aws_sdk_cloudfront;
+    /// Global Accelerator, read-only (its API lives only in us-west-2).
+    globalaccelerator => aws_sdk_globalaccelerator;
+    /// AWS Backup, read-only.
+    backup => aws_sdk_backup;
+    /// ARC zonal shift, read-only.
+    arczonalshift => aws_sdk_arczonalshift;
+    /// AWS Health, read-only (for `what-if --health-event`, not for scans).
+    health => aws_sdk_health;
 }

@@ -11,9 +11,12 @@
 //! cannot be read is recorded as coverage, never as "no resources". Dropping the future
 //! returned by [`scan`] cancels every call it started.
 
+mod arczonalshift;
 mod autoscaling;
+mod backup;
 mod call;
 pub mod clients;
+mod cloudfront;
 mod dynamodb;
 mod ec2;
 mod ecs;
@@ -21,11 +24,14 @@ mod eks;
 mod elasticache;
 mod elbv2;
 mod error;
+mod globalaccelerator;
+pub mod health;
 mod lambda;
 pub mod org;
 mod rds;
 pub mod readonly;
 mod region;
+mod route53;
 pub mod schedule;
 pub mod sts;
 
@@ -42,7 +48,7 @@ use tokio::task::JoinSet;
 pub use call::CallFailure;
 pub use error::{DiscoverError, EXIT_BAD_INPUT, EXIT_NOTHING_READ};
 pub use org::DEFAULT_ORG_ROLE;
-pub use region::REGIONAL_SERVICES;
+pub use region::{GLOBAL_SERVICES, REGIONAL_SERVICES};
 
 use blastmap_core::model::{Coverage, CoverageStatus, Estate, EstateBuilder, Kind, Meta, Service};
 use blastmap_core::overlay;
@@ -932,6 +938,14 @@ async fn read_account(ctx: Arc<ScanContext>, plan: Arc<Plan>, target: Target) ->
         .accounts_started
         .fetch_add(1, Ordering::Relaxed);
     let mut tasks: JoinSet<RegionRead> = JoinSet::new();
+    // Route 53, CloudFront and Global Accelerator: once per account, beside the Regions.
+    tasks.spawn(region::read_global(
+        ctx.clone(),
+        config.clone(),
+        id.clone(),
+        name.clone(),
+        home.clone(),
+    ));
     for region in regions {
         tasks.spawn(region::read(
             ctx.clone(),
@@ -950,6 +964,8 @@ async fn read_account(ctx: Arc<ScanContext>, plan: Arc<Plan>, target: Target) ->
         }
     }
     reads.sort_by(|a, b| a.region.cmp(&b.region));
+    // AWS Backup copies found in other Regions' vaults join their resource's own Region.
+    backup::merge_copies(&mut reads);
     AccountRead {
         id: Some(id.clone()),
         name,

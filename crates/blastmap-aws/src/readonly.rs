@@ -193,6 +193,15 @@ mod tests {
             "ListTagsForResource",
             "GetCallerIdentity",
             "AssumeRole",
+            // Entry points, zonal shift, backups, Health.
+            "ListHostedZones",
+            "ListResourceRecordSets",
+            "ListDistributions",
+            "ListEndpointGroups",
+            "ListManagedResources",
+            "GetBackupSelection",
+            "ListRecoveryPointsByBackupVault",
+            "DescribeEventDetailsForOrganization",
         ] {
             assert!(is_read_only(op), "{op}");
         }
@@ -203,6 +212,16 @@ mod tests {
             "ModifyDBInstance",
             "AssumeRoleWithWebIdentity",
             "SetDesiredCapacity",
+            "ChangeResourceRecordSets",
+            "UpdateHealthCheck",
+            "CreateInvalidation",
+            "UpdateEndpointGroup",
+            "StartZonalShift",
+            "UpdateZonalAutoshiftConfiguration",
+            "UpdatePracticeRunConfiguration",
+            "StartBackupJob",
+            "DeleteRecoveryPoint",
+            "EnableHealthServiceAccessForOrganization",
         ] {
             assert!(!is_read_only(op), "{op}");
         }

@@ -9,10 +9,11 @@ use aws_types::SdkConfig;
 use super::call::{CallFailure, Caller, Scheduler, coverage_of};
 use super::readonly::ReadOnly;
 use super::{
-    Counters, ScanEvent, UnitFailure, UnitState, autoscaling, clients, dynamodb, ec2, ecs, eks,
-    elasticache, elbv2, lambda, rds,
+    Counters, ScanEvent, UnitFailure, UnitState, arczonalshift, autoscaling, backup, clients,
+    cloudfront, dynamodb, ec2, ecs, eks, elasticache, elbv2, globalaccelerator, lambda, rds,
+    route53,
 };
-use blastmap_core::model::{Coverage, Facts, Service};
+use blastmap_core::model::{Coverage, Facts, GLOBAL_REGION, Service};
 
 /// A resource read in one account and Region, before it joins the estate.
 #[derive(Debug, Clone, PartialEq)]
@@ -141,7 +142,7 @@ impl ScanContext {
 }
 
 /// The services read in every account and Region.
-pub const REGIONAL_SERVICES: [Service; 9] = [
+pub const REGIONAL_SERVICES: [Service; 11] = [
     Service::Ec2,
     Service::Elbv2,
     Service::Autoscaling,
@@ -151,7 +152,52 @@ pub const REGIONAL_SERVICES: [Service; 9] = [
     Service::Lambda,
     Service::Elasticache,
     Service::Dynamodb,
+    Service::Backup,
+    Service::ArcZonalShift,
 ];
+
+/// The global services, read once per account (in the `global` pseudo-Region).
+pub const GLOBAL_SERVICES: [Service; 3] = [
+    Service::Route53,
+    Service::Cloudfront,
+    Service::GlobalAccelerator,
+];
+
+/// One account in one Region (or `global`), where read services are recorded.
+struct Unit<'a> {
+    ctx: &'a ScanContext,
+    account: &'a str,
+    label: &'a str,
+    region: &'a str,
+}
+
+impl Unit<'_> {
+    /// Reports a service done and records its coverage and resources.
+    fn record(
+        &self,
+        out: &mut RegionRead,
+        service: Service,
+        failures: Vec<CallFailure>,
+        found: Vec<Found>,
+    ) {
+        let (status, message) = coverage_of(&failures);
+        let unreachable = !failures.is_empty() && failures.iter().all(|f| f.unreachable.is_some());
+        let state = if unreachable {
+            UnitState::Failed(UnitFailure::Unreachable)
+        } else {
+            UnitState::Done(status)
+        };
+        self.ctx.unit(self.label, self.region, service, state);
+        out.coverage.push(Coverage {
+            account: self.account.to_string(),
+            region: self.region.to_string(),
+            service,
+            status,
+            message,
+        });
+        out.found.extend(found);
+    }
+}
 
 /// What one account in one Region gave.
 #[derive(Debug, Default)]
@@ -177,7 +223,7 @@ pub async fn read(
     // Each service of this account and Region is a unit with limits of its own.
     let unit = |service: Service| ctx.scheduler.unit(service.name());
     let guard = &ctx.guard.for_account(&account_id);
-    let (ec2, elbv2, autoscaling, rds, ecs, eks, lambda, elasticache, dynamodb) = tokio::join!(
+    let (ec2, elbv2, autoscaling, rds, ecs, eks, lambda, elasticache, dynamodb, backup, arc) = tokio::join!(
         ec2::read(unit(Service::Ec2), clients::ec2(&config, &region, guard)),
         elbv2::read(
             unit(Service::Elbv2),
@@ -202,6 +248,14 @@ pub async fn read(
             unit(Service::Dynamodb),
             clients::dynamodb(&config, &region, guard)
         ),
+        backup::read(
+            unit(Service::Backup),
+            clients::backup(&config, &region, guard)
+        ),
+        arczonalshift::read(
+            unit(Service::ArcZonalShift),
+            clients::arczonalshift(&config, &region, guard)
+        ),
     );
     let place = Placement::new(&ec2.data.zones, &ec2.data.subnets);
     let mut out = RegionRead {
@@ -209,50 +263,127 @@ pub async fn read(
         zones: ec2.data.zones.clone(),
         ..Default::default()
     };
-    let mut record = |service: Service, failures: Vec<CallFailure>, found: Vec<Found>| {
-        let (status, message) = coverage_of(&failures);
-        let unreachable = !failures.is_empty() && failures.iter().all(|f| f.unreachable.is_some());
-        let state = if unreachable {
-            UnitState::Failed(UnitFailure::Unreachable)
-        } else {
-            UnitState::Done(status)
-        };
-        ctx.unit(&label, &region, service, state);
-        out.coverage.push(Coverage {
-            account: account_id.clone(),
-            region: region.clone(),
-            service,
-            status,
-            message,
-        });
-        out.found.extend(found);
+    let unit = Unit {
+        ctx: &ctx,
+        account: &account_id,
+        label: &label,
+        region: &region,
     };
+    let record =
+        |out: &mut RegionRead, service, failures, found| unit.record(out, service, failures, found);
     let mut failures = ec2.failures;
     let found = ec2::resources(&ec2.data, &place, &mut failures);
-    record(Service::Ec2, failures, found);
+    record(&mut out, Service::Ec2, failures, found);
     let mut failures = elbv2.failures;
-    let found = elbv2::resources(elbv2.data, &place, &mut failures);
-    record(Service::Elbv2, failures, found);
+    let mut found = elbv2::resources(elbv2.data, &place, &mut failures);
+    // Zonal autoshift and practice runs come from ARC, matched by load balancer ARN.
+    arczonalshift::apply(&arc.data, &mut found);
+    record(&mut out, Service::Elbv2, failures, found);
+    record(&mut out, Service::ArcZonalShift, arc.failures, Vec::new());
     // ECS and EKS name Auto Scaling groups by name or ARN: resolved to the groups' ids.
     let groups = autoscaling::GroupIds::new(&autoscaling.data);
     let mut failures = autoscaling.failures;
     let found = autoscaling::resources(autoscaling.data, &place, &mut failures);
-    record(Service::Autoscaling, failures, found);
+    record(&mut out, Service::Autoscaling, failures, found);
     let mut failures = rds.failures;
     let found = rds::resources(rds.data, &place, &mut failures);
-    record(Service::Rds, failures, found);
+    record(&mut out, Service::Rds, failures, found);
     let mut failures = ecs.failures;
     let found = ecs::resources(&ecs.data, &place, &groups, &mut failures);
-    record(Service::Ecs, failures, found);
+    record(&mut out, Service::Ecs, failures, found);
     let found = eks::resources(&eks.data, &groups);
-    record(Service::Eks, eks.failures, found);
+    record(&mut out, Service::Eks, eks.failures, found);
     let mut failures = lambda.failures;
     let found = lambda::resources(lambda.data, &place, &mut failures);
-    record(Service::Lambda, failures, found);
+    record(&mut out, Service::Lambda, failures, found);
     let mut failures = elasticache.failures;
     let found = elasticache::resources(&elasticache.data, &place, &mut failures);
-    record(Service::Elasticache, failures, found);
+    record(&mut out, Service::Elasticache, failures, found);
     let found = dynamodb::resources(dynamodb.data, &region);
-    record(Service::Dynamodb, dynamodb.failures, found);
+    record(&mut out, Service::Dynamodb, dynamodb.failures, found);
+    // Last: backup selections resolve against everything else read here.
+    let mut failures = backup.failures;
+    let found = backup::resources(backup.data, &account_id, &region, &out.found, &mut failures);
+    record(&mut out, Service::Backup, failures, found);
+    out
+}
+
+/// The Region a partition's global services (Route 53, CloudFront) are signed for.
+fn global_home(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "cn-northwest-1"
+    } else if region.starts_with("us-gov-") {
+        "us-gov-west-1"
+    } else {
+        "us-east-1"
+    }
+}
+
+/// Reads one account's global services, once: Route 53, CloudFront, and (in the `aws`
+/// partition, the only one that has it) Global Accelerator. `home` is a Region of the
+/// account, which says its partition.
+pub async fn read_global(
+    ctx: Arc<ScanContext>,
+    config: SdkConfig,
+    account_id: String,
+    label: String,
+    home: String,
+) -> RegionRead {
+    let region = GLOBAL_REGION.to_string();
+    let signing = global_home(&home);
+    let with_accelerator = signing == "us-east-1";
+    for service in GLOBAL_SERVICES {
+        if service != Service::GlobalAccelerator || with_accelerator {
+            ctx.unit(&label, &region, service, UnitState::Running);
+        }
+    }
+    // Each global service of this account is a unit with limits of its own.
+    let unit = |service: Service| ctx.scheduler.unit(service.name());
+    let guard = &ctx.guard.for_account(&account_id);
+    let accelerators = async {
+        if with_accelerator {
+            let client = clients::globalaccelerator(&config, globalaccelerator::API_REGION, guard);
+            Some(globalaccelerator::read(unit(Service::GlobalAccelerator), client).await)
+        } else {
+            None
+        }
+    };
+    let (route53, cloudfront, accelerators) = tokio::join!(
+        route53::read(
+            unit(Service::Route53),
+            clients::route53(&config, signing, guard)
+        ),
+        cloudfront::read(
+            unit(Service::Cloudfront),
+            clients::cloudfront(&config, signing, guard)
+        ),
+        accelerators,
+    );
+    let mut out = RegionRead {
+        region: region.clone(),
+        ..Default::default()
+    };
+    let unit = Unit {
+        ctx: &ctx,
+        account: &account_id,
+        label: &label,
+        region: &region,
+    };
+    let record =
+        |out: &mut RegionRead, service, failures, found| unit.record(out, service, failures, found);
+    let mut failures = route53.failures;
+    let found = route53::resources(route53.data, &mut failures);
+    record(&mut out, Service::Route53, failures, found);
+    let found = cloudfront::resources(cloudfront.data);
+    record(&mut out, Service::Cloudfront, cloudfront.failures, found);
+    if let Some(accelerators) = accelerators {
+        let found = globalaccelerator::resources(accelerators.data);
+        record(
+            &mut out,
+            Service::GlobalAccelerator,
+            accelerators.failures,
+            found,
+        );
+    }
     out
 }

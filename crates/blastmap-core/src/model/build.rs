@@ -238,9 +238,12 @@ impl EstateBuilder {
     /// Every resource added so far, as `(id, name)`.
     pub fn resources_named(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
         self.resources.iter().map(|r| {
+            // A protected resource carries the name of what AWS Backup protects: by that
+            // name, a declaration means the protected database, not its backup record.
+            let named = r.kind() != super::Kind::ProtectedResource;
             (
                 r.id.as_str(),
-                Some(r.name.as_str()).filter(|n| !n.is_empty()),
+                Some(r.name.as_str()).filter(|n| named && !n.is_empty()),
             )
         })
     }

@@ -119,6 +119,10 @@ pub enum Service {
     GlobalAccelerator,
     Cloudfront,
     Backup,
+    /// Application Recovery Controller zonal shift, by its IAM prefix `arc-zonal-shift`:
+    /// zonal autoshift and practice runs per load balancer.
+    #[serde(rename = "arc-zonal-shift")]
+    ArcZonalShift,
 }
 
 impl Service {
@@ -164,6 +168,7 @@ impl Service {
             Service::GlobalAccelerator => "globalaccelerator",
             Service::Cloudfront => "cloudfront",
             Service::Backup => "backup",
+            Service::ArcZonalShift => "arc-zonal-shift",
         }
     }
 }
