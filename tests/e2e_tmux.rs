@@ -152,7 +152,7 @@ fn the_tui_answers_keys_in_a_real_terminal_and_restores_it_on_quit() {
     t.type_line("lose use1-az4");
     t.send(&["2"]);
     let s = t.wait_for("the paths screen after losing use1-az4", |s| {
-        s.contains("lost: use1-az4 │ 1 down, 4 degraded, 5 ok") && s.contains("STATUS")
+        s.contains("lost: use1-az4 │ 3 down, 5 degraded, 7 ok") && s.contains("STATUS")
     });
     let first_row = s
         .lines()
@@ -160,8 +160,9 @@ fn the_tui_answers_keys_in_a_real_terminal_and_restores_it_on_quit() {
         .unwrap();
     assert!(first_row.contains("✗ down"), "{first_row}");
     t.send(&["Enter"]);
+    // The first row, the worst path: the cart's (docs/demo-estate.md, §11).
     t.wait_for("the path detail", |s| {
-        s.contains("Hops") && s.contains("Capacity per AZ")
+        s.contains("› Paths › cart-alb → cart") && s.contains("Hops")
     });
     t.send(&["Escape"]);
     // A key right after Esc would read as Alt+key.

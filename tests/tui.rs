@@ -133,6 +133,24 @@ impl Harness {
         }
     }
 
+    /// Moves the paths cursor onto the path `lb → tg` with `j`.
+    fn select_path(&mut self, lb: &str, tg: &str) {
+        let engine = self.app.engine.clone().unwrap();
+        let p = engine
+            .topo
+            .paths()
+            .iter()
+            .position(|p| {
+                engine.estate.resource(p.lb).name == lb && engine.estate.resource(p.tg).name == tg
+            })
+            .unwrap();
+        let row = self.app.paths.order.iter().position(|&q| q == p).unwrap();
+        self.press("home");
+        while self.app.paths.list.cursor() < row {
+            self.press("j");
+        }
+    }
+
     fn status_of(&self, lb: &str, tg: &str) -> Status {
         let engine = self.app.engine.as_ref().unwrap();
         let p = engine
@@ -151,10 +169,17 @@ impl Harness {
 fn starts_on_the_fault_domains_of_the_demo_estate() {
     let mut h = Harness::demo(120, 32);
     let screen = h.screen();
-    assert!(screen.contains(
+    // Each AZ ID with every account's own name for it (docs/demo-estate.md, §1).
+    assert!(
+        screen.contains("euw1-az1 (shop-prod: eu-west-1b, platform: eu-west-1a)"),
+        "{screen}"
+    );
+    assert!(screen.contains("0 down, 0 degraded, 15 ok"), "{screen}");
+    insta::assert_snapshot!(screen);
+    h.select_az("use1-az1");
+    assert!(h.screen().contains(
         "use1-az1 (shop-prod: us-east-1c, payments-prod: us-east-1a, platform: us-east-1d)"
     ));
-    insta::assert_snapshot!(screen);
 }
 
 #[test]
@@ -169,15 +194,18 @@ fn marking_an_az_lost_turns_paths_down_and_degraded() {
         Status::Degraded
     );
     assert_eq!(h.status_of("auth-eu-alb", "auth-eu"), Status::Ok);
+    // The cache with automatic failover off (§11) and the Lambda in one AZ (§13).
+    assert_eq!(h.status_of("cart-alb", "cart"), Status::Down);
+    assert_eq!(h.status_of("media-alb", "thumbnails"), Status::Down);
     let domains = h.screen();
-    assert!(domains.contains("lost: use1-az4 │ 1 down, 4 degraded, 5 ok"));
+    assert!(domains.contains("lost: use1-az4 │ 3 down, 5 degraded, 7 ok"));
     assert!(domains.contains("LOST"));
     h.press("2");
     insta::assert_snapshot!(h.screen());
     // Space again restores it.
     h.press("1 space");
     assert!(h.app.lost_domains().is_empty());
-    assert!(h.screen().contains("0 down, 0 degraded, 10 ok"));
+    assert!(h.screen().contains("0 down, 0 degraded, 15 ok"));
 }
 
 #[test]
@@ -185,8 +213,8 @@ fn the_path_detail_shows_every_hop_and_capacity_per_az() {
     let mut h = Harness::demo(140, 40);
     h.command("lose use1-az4");
     h.press("2");
-    // Sorted by status, the down path is first.
-    h.press("g enter");
+    h.select_path("checkout-alb", "checkout-web");
+    h.press("enter");
     let screen = h.screen();
     assert!(screen.contains("Paths › checkout-alb → checkout-web"));
     assert!(screen.contains("egress via NAT gateway shop-use1-nat-a in use1-az4 (us-east-1a)"));
@@ -213,7 +241,8 @@ fn the_matrix_shows_every_loss_and_enter_applies_one() {
     }
     h.press("enter");
     assert_eq!(h.app.lost_domains().to_vec(), vec![az2]);
-    assert!(h.screen().contains("lost: use1-az2 │ 3 down"));
+    // payments (ledger-db), checkout through it, and both media paths (internal-api).
+    assert!(h.screen().contains("lost: use1-az2 │ 4 down"));
 }
 
 #[test]
@@ -234,14 +263,14 @@ fn slash_filters_the_current_list_and_esc_clears_it() {
         h.press("backspace");
     }
     h.press("enter");
-    assert_eq!(h.app.paths.order.len(), 10);
+    assert_eq!(h.app.paths.order.len(), 15);
     h.command("lose use1-az2");
     h.press("/");
     h.type_text("down");
     h.press("enter");
-    assert_eq!(h.app.paths.order.len(), 3);
+    assert_eq!(h.app.paths.order.len(), 4);
     h.press("esc");
-    assert_eq!(h.app.paths.order.len(), 10);
+    assert_eq!(h.app.paths.order.len(), 15);
     // The domains tree filters resources and opens what matches.
     h.press("1 /");
     h.type_text("ledger");
@@ -320,7 +349,7 @@ fn every_screen_fits_80_by_24() {
         );
         all.push_str(&format!("==== {name}\n{screen}"));
     }
-    h.press("2 g enter");
+    h.press("2 home enter");
     all.push_str(&format!("==== detail\n{}", h.screen()));
     insta::assert_snapshot!(all);
 }
@@ -347,8 +376,9 @@ fn enter_on_a_finding_jumps_to_its_resource_in_the_tree() {
     let RowKind::Resource(r) = row.kind else {
         panic!("a resource row is selected")
     };
-    assert_eq!(engine.estate.resource(r).name, "search-db");
-    assert!(h.screen().contains("search-db"));
+    // The first no-backups finding: the cart's Redis sessions (docs/demo-estate.md, §16).
+    assert_eq!(engine.estate.resource(r).name, "cart-sessions");
+    assert!(h.screen().contains("cart-sessions"));
 }
 
 #[test]
@@ -520,7 +550,7 @@ fn a_live_scan_shows_progress_then_the_estate_with_its_gaps() {
         result: Ok(Box::new(tui::Loaded::new(estate, origin))),
     });
     assert!(!h.app.scanning);
-    assert!(h.screen().contains("lost: use1-az4 │ 1 down"));
+    assert!(h.screen().contains("lost: use1-az4 │ 3 down"));
 }
 
 #[test]
@@ -668,12 +698,10 @@ fn a_narrow_paths_screen_shows_the_selected_paths_reasons_below() {
     h.command("lose use1-az4");
     h.press("2");
     let screen = h.screen();
-    // The list starts at the top, on the down path, and the pane under it says why in full.
+    // The list starts at the top, on the first down path, and the pane under it says
+    // why in full.
     assert_eq!(h.app.paths.list.cursor(), 0);
-    assert!(
-        screen.contains("── checkout-alb → checkout-web ──"),
-        "{screen}"
-    );
+    assert!(screen.contains("── cart-alb → cart ──"), "{screen}");
     assert!(screen.contains("• "), "{screen}");
     // Cut labels keep the target group, which tells rows of one load balancer apart.
     assert!(
@@ -682,19 +710,20 @@ fn a_narrow_paths_screen_shows_the_selected_paths_reasons_below() {
     );
     // Moving the cursor changes the pane.
     h.press("j");
-    assert!(h.screen().contains("── auth-alb → auth ──"));
+    assert!(h.screen().contains("── checkout-alb → checkout-web ──"));
     // Wide screens show the pane where the list leaves the rows free anyway,
     // and give every row to the list where it does not.
     let mut wide = Harness::demo(160, 40);
     wide.command("lose use1-az4");
     wide.press("2");
-    assert!(wide.screen().contains("── checkout-alb"));
+    assert!(wide.screen().contains("── cart-alb"));
     let mut short = Harness::demo(160, 16);
     short.command("lose use1-az4");
     short.press("2");
     let screen = short.screen();
-    assert!(!screen.contains("── checkout-alb"), "{screen}");
-    assert!(screen.contains("webhooks-alb"), "{screen}");
+    assert!(!screen.contains("── cart-alb"), "{screen}");
+    // Ten rows under the heading: the tenth path shows, which the pane would hide.
+    assert!(screen.contains("media-alb → media-origin"), "{screen}");
 }
 
 #[test]
@@ -986,4 +1015,28 @@ fn space_on_an_az_lost_with_its_region_says_how_to_bring_it_back() {
     h.press("space");
     assert_eq!(h.app.flash.as_ref().unwrap().text, "restored use1-az4");
     assert!(h.app.lost_domains().is_empty());
+}
+
+#[test]
+fn the_global_pseudo_region_of_entry_points_cannot_be_lost() {
+    let mut h = Harness::demo(120, 32);
+    let engine = h.app.engine.clone().unwrap();
+    let global = engine.estate.region_by_name("global").unwrap();
+    let rows = &h.app.domains.tree.as_ref().unwrap().rows;
+    let target = rows
+        .iter()
+        .position(|r| r.kind == RowKind::Region(global))
+        .expect("the tree shows the global pseudo-Region");
+    // The Region row and the rows under it.
+    for row in [target, target + 1] {
+        h.press("home");
+        while h.app.domains.list.cursor() < row {
+            h.press("j");
+        }
+        h.press("space");
+        assert!(h.app.lost_domains().is_empty(), "row {row}");
+        let flash = &h.app.flash.as_ref().unwrap().text;
+        assert!(flash.contains("global (Route 53"), "{flash}");
+    }
+    assert!(h.screen().contains("lost: nothing"));
 }

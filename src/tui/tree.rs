@@ -76,6 +76,8 @@ struct Ranks {
     region_by_rank: Vec<crate::model::RegionIdx>,
     az: Vec<u16>,
     az_by_rank: Vec<crate::model::AzIdx>,
+    /// The rank of the `global` pseudo-Region (entry points), which no what-if loses.
+    global: Option<u16>,
 }
 
 impl Ranks {
@@ -92,7 +94,11 @@ impl Ranks {
         for (rank, &a) in azs.iter().enumerate() {
             az[a] = rank as u16;
         }
+        let global = e
+            .region_by_name(crate::model::GLOBAL_REGION)
+            .map(|r| region[r.index()]);
         Ranks {
+            global,
             region,
             region_by_rank: regions
                 .iter()
@@ -207,6 +213,9 @@ impl DomainTree {
                 truncate(*k, 3),
             );
             let region = self.ranks.region_by_rank[k.region as usize];
+            // Route 53, Global Accelerator and CloudFront run outside any one Region:
+            // nothing under `global` is a domain `space` can lose.
+            let loseable = self.ranks.global != Some(k.region);
             let domain = if k.az == REGIONAL {
                 Domain::Region(region)
             } else {
@@ -222,7 +231,7 @@ impl DomainTree {
                         kind,
                         count,
                         expanded: open(key),
-                        domain,
+                        domain: domain.filter(|_| loseable),
                         account,
                     }
                 };
@@ -283,6 +292,11 @@ impl DomainTree {
             }
         }
         self.rows = rows;
+    }
+
+    /// Whether a row is in the `global` pseudo-Region, which no what-if loses.
+    pub fn is_global(&self, row: &TreeRow) -> bool {
+        self.ranks.global == Some(row.key.region)
     }
 
     /// The ancestors to open so that `res` shows, if it is in this tree.

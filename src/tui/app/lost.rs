@@ -155,6 +155,13 @@ impl App {
         match domain {
             Some(d) if self.lost.as_ref().is_some_and(|l| l.contains(d)) => self.restore(vec![d]),
             Some(d) => self.lose(vec![d]),
+            None if self.screen == Screen::Domains && self.domains.selected_is_global() => {
+                self.flash(
+                    "global (Route 53, Global Accelerator, CloudFront) is no fault domain: AWS runs it outside any one Region",
+                    true,
+                );
+                Vec::new()
+            }
             None => {
                 self.flash("select an AZ or a Region to lose", true);
                 Vec::new()

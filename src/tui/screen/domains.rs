@@ -46,6 +46,14 @@ impl DomainsScreen {
             .copied()
     }
 
+    /// Whether the selected row is in the `global` pseudo-Region (entry points).
+    pub fn selected_is_global(&self) -> bool {
+        match (&self.tree, self.selected()) {
+            (Some(t), Some(row)) => t.is_global(&row),
+            _ => false,
+        }
+    }
+
     /// The AZ or Region of the selected row: what `space` loses.
     pub fn selected_domain(&self) -> Option<Domain> {
         self.selected().and_then(|r| r.domain)
