@@ -387,7 +387,7 @@ fn tab_and_number_keys_switch_screens_and_mouse_clicks_select() {
     h.press("tab");
     assert_eq!(h.app.screen, Screen::Paths);
     h.press("backtab backtab");
-    assert_eq!(h.app.screen, Screen::Findings);
+    assert_eq!(h.app.screen, Screen::Backups, "wraps round to the last tab");
     let click = |column, row| {
         Action::Mouse(MouseEvent {
             kind: MouseEventKind::Down(MouseButton::Left),
@@ -1039,4 +1039,144 @@ fn the_global_pseudo_region_of_entry_points_cannot_be_lost() {
         assert!(flash.contains("global (Route 53"), "{flash}");
     }
     assert!(h.screen().contains("lost: nothing"));
+}
+
+#[test]
+fn the_backups_screen_lists_the_data_worst_first_with_what_a_region_loss_restores() {
+    let mut h = Harness::demo(120, 32);
+    h.press("5");
+    assert_eq!(h.app.screen, Screen::Backups);
+    let engine = h.app.engine.clone().unwrap();
+    let names: Vec<&str> = h
+        .app
+        .backups
+        .order
+        .iter()
+        .map(|&i| engine.backups[i].name.as_str())
+        .collect();
+    // docs/demo-estate.md §16: no backup at all first (cart-sessions, search-db,
+    // storefront-recent), then the stale events-aurora and the rest with no copy
+    // outside us-east-1; the ledger's 3-hour-old copy in eu-west-1 before the replicas.
+    assert_eq!(
+        names[..4],
+        [
+            "cart-sessions",
+            "search-db",
+            "storefront-recent",
+            "events-aurora"
+        ]
+    );
+    let ledger = names.iter().position(|n| *n == "ledger-db").unwrap();
+    let orders = names.iter().position(|n| *n == "orders-db").unwrap();
+    let carts = names.iter().position(|n| *n == "carts").unwrap();
+    assert!(orders < ledger && ledger < carts, "{names:?}");
+    let screen = h.screen();
+    assert!(screen.contains("› Backups › worst first"), "{screen}");
+    let row = screen.lines().find(|l| l.contains("ledger-db")).unwrap();
+    assert!(row.contains("2026-11-20 06:40"), "{row}");
+    assert!(row.contains("eu-west-1, RPO 3 h"), "{row}");
+    insta::assert_snapshot!("backups_120x32", screen);
+    // The pane spells out the selected data.
+    h.press("/");
+    h.type_text("ledger");
+    h.press("enter");
+    let screen = h.screen();
+    assert!(
+        screen.contains(
+            "if us-east-1 is lost: ledger-db can be restored in eu-west-1 from an AWS Backup copy (RPO 3 h)"
+        ),
+        "{screen}"
+    );
+    assert!(screen.contains("needed by: checkout, payments"), "{screen}");
+    // enter shows it in the domains tree.
+    h.press("enter");
+    assert_eq!(h.app.screen, Screen::Domains);
+    let row = h.app.domains.tree.as_ref().unwrap().rows[h.app.domains.list.cursor()];
+    let RowKind::Resource(r) = row.kind else {
+        panic!("a resource row is selected")
+    };
+    assert_eq!(engine.estate.resource(r).name, "ledger-db");
+    // s orders by name.
+    h.press("5 esc s");
+    assert_eq!(h.app.backups.sort.label(), "name");
+    let first = engine.backups[h.app.backups.order[0]].name.as_str();
+    assert_eq!(first, "auth-tokens");
+}
+
+#[test]
+fn the_backups_screen_fits_80_by_24_and_marks_the_lost_region() {
+    let mut h = Harness::demo(80, 24);
+    h.command("lose us-east-1");
+    h.press("5");
+    let screen = h.screen();
+    assert!(
+        screen
+            .lines()
+            .all(|l| unicode_width::UnicodeWidthStr::width(l) <= 80)
+    );
+    let row = screen.lines().find(|l| l.contains("orders-db")).unwrap();
+    assert!(row.contains("us-east-1 LOST"), "{row}");
+    assert!(row.contains("nothing: lost with it"), "{row}");
+    // The selected data says what the loss means now.
+    assert!(
+        screen.contains("us-east-1 is lost: cart-sessions has no copy outside"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("backups_80x24_losing_us_east_1", screen);
+    // Losing the copy's Region too leaves the ledger nothing to restore from.
+    h.command("lose eu-west-1");
+    h.press("/");
+    h.type_text("ledger");
+    h.press("enter");
+    assert!(
+        h.screen()
+            .contains("us-east-1 is lost: ledger-db has no copy outside us-east-1"),
+        "{}",
+        h.screen()
+    );
+}
+
+#[test]
+fn a_region_loss_says_what_a_paths_data_restores_from_in_its_detail() {
+    let mut h = Harness::demo(120, 40);
+    h.command("lose us-east-1");
+    h.press("2");
+    h.select_path("payments-nlb", "payments-api");
+    h.press("enter");
+    let screen = h.screen();
+    assert!(
+        screen.contains("Data of payments in the lost Region"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("ledger-db can be restored in eu-west-1 from an AWS Backup copy"),
+        "{screen}"
+    );
+    // The EU path of a multi-Region service: its entry point's answer and its data.
+    h.press("esc");
+    h.select_path("storefront-eu-alb", "storefront-eu-web");
+    h.press("enter");
+    let screen = h.screen();
+    assert!(
+        screen.contains("Service storefront: ~ degraded"),
+        "{screen}"
+    );
+    assert!(screen.contains("40% of capacity"), "{screen}");
+    assert!(
+        screen.contains("✗ orders-db has no copy outside us-east-1: lost with it"),
+        "{screen}"
+    );
+    // A path outside any service: its own data.
+    h.press("esc");
+    h.select_path("search-alb", "search");
+    let screen = h.screen();
+    assert!(
+        screen.contains("search-db has no copy outside us-east-1: lost with it"),
+        "{screen}"
+    );
+    // An AZ loss restores no data.
+    h.command("clear");
+    h.command("lose use1-az1");
+    h.select_path("search-alb", "search");
+    assert!(!h.screen().contains("no copy outside"), "{}", h.screen());
 }

@@ -22,7 +22,8 @@ use super::commands;
 use super::engine::Engine;
 use super::keymap::{self, Command, Scope};
 use super::screen::{
-    DomainsScreen, FindingsScreen, GapsOverlay, HelpOverlay, MatrixScreen, PathsScreen,
+    BackupsScreen, DomainsScreen, FindingsScreen, GapsOverlay, HelpOverlay, MatrixScreen,
+    PathsScreen,
 };
 use super::scroll::Move;
 use super::theme::Theme;
@@ -61,6 +62,7 @@ pub struct App {
     pub paths: PathsScreen,
     pub matrix: MatrixScreen,
     pub findings: FindingsScreen,
+    pub backups: BackupsScreen,
     pub help: HelpOverlay,
     /// The coverage gaps popup (`:gaps`).
     pub gaps: GapsOverlay,
@@ -102,6 +104,7 @@ impl App {
             paths: PathsScreen::default(),
             matrix: MatrixScreen::default(),
             findings: FindingsScreen::default(),
+            backups: BackupsScreen::default(),
             help: HelpOverlay::default(),
             gaps: GapsOverlay::default(),
             input: InputMode::Normal,
@@ -149,6 +152,7 @@ impl App {
             (Screen::Paths, None) => Scope::Paths,
             (Screen::Matrix, _) => Scope::Matrix,
             (Screen::Findings, _) => Scope::Findings,
+            (Screen::Backups, _) => Scope::Backups,
         }
     }
 
@@ -159,6 +163,7 @@ impl App {
             Screen::Paths => &self.paths.filter,
             Screen::Matrix => &self.matrix.filter,
             Screen::Findings => &self.findings.filter,
+            Screen::Backups => &self.backups.filter,
         }
     }
 
@@ -276,9 +281,15 @@ impl App {
             return Vec::new();
         }
         match c {
-            Command::NextScreen => self.switch_to(Screen::ALL[(self.screen.index() + 1) % 4]),
-            Command::PrevScreen => self.switch_to(Screen::ALL[(self.screen.index() + 3) % 4]),
-            Command::Screen(n) => self.switch_to(Screen::ALL[n.min(3)]),
+            Command::NextScreen => {
+                let n = Screen::ALL.len();
+                self.switch_to(Screen::ALL[(self.screen.index() + 1) % n])
+            }
+            Command::PrevScreen => {
+                let n = Screen::ALL.len();
+                self.switch_to(Screen::ALL[(self.screen.index() + n - 1) % n])
+            }
+            Command::Screen(n) => self.switch_to(Screen::ALL[n.min(Screen::ALL.len() - 1)]),
             Command::Left | Command::Right => self.on_left_right(c, &engine),
             Command::Open => return self.on_open(&engine),
             Command::Back => {
@@ -294,6 +305,11 @@ impl App {
                 self.domains.cycle_grouping(&engine);
                 let label = self.domains.grouping.label();
                 self.flash(format!("grouped by {label}"), false);
+            }
+            Command::CycleSort if self.screen == Screen::Backups => {
+                self.backups.cycle_sort(&engine);
+                let label = self.backups.sort.label();
+                self.flash(format!("sorted by {label}"), false);
             }
             Command::CycleSort => {
                 self.paths.cycle_sort(&engine, self.verdict.as_deref());
@@ -342,6 +358,7 @@ impl App {
             Screen::Paths => self.paths.apply(m),
             Screen::Matrix => self.matrix.apply(m),
             Screen::Findings => self.findings.apply(m),
+            Screen::Backups => self.backups.apply(m),
         }
     }
 
@@ -352,6 +369,7 @@ impl App {
             Screen::Paths => self.paths.select(row),
             Screen::Matrix => self.matrix.select(row),
             Screen::Findings => self.findings.select(row),
+            Screen::Backups => self.backups.select(row),
         }
     }
 
@@ -391,6 +409,13 @@ impl App {
                     self.domains.reveal(res, engine);
                 }
             }
+            Screen::Backups => {
+                let data = self.backups.selected(engine);
+                if let Some(res) = data.and_then(|d| engine.estate.find(&d.id)) {
+                    self.switch_to(Screen::Domains);
+                    self.domains.reveal(res, engine);
+                }
+            }
         }
         Vec::new()
     }
@@ -407,6 +432,7 @@ impl App {
             Screen::Paths => self.paths.set_filter(text, &engine, verdict),
             Screen::Matrix => self.matrix.set_filter(text, &engine, verdict),
             Screen::Findings => self.findings.set_filter(text, &engine),
+            Screen::Backups => self.backups.set_filter(text, &engine),
         }
     }
 

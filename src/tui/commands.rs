@@ -110,7 +110,7 @@ pub const COMMANDS: &[LineCommand] = &[
         "paths",
         &[],
         ":paths",
-        "go to a screen (:domains :matrix :findings)",
+        "go to a screen (:domains :matrix :findings :backups)",
         |app, _| go(app, Screen::Paths),
     ),
     cmd(
@@ -127,6 +127,10 @@ pub const COMMANDS: &[LineCommand] = &[
     .unlisted(),
     cmd("findings", &[], ":findings", "go to Findings", |app, _| {
         go(app, Screen::Findings)
+    })
+    .unlisted(),
+    cmd("backups", &[], ":backups", "go to Backups", |app, _| {
+        go(app, Screen::Backups)
     })
     .unlisted(),
     cmd("q", &["quit", "q!"], ":q", "quit", |app, _| {

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use crate::analysis::Analysis;
 use crate::model::{Domain, Estate};
-use crate::sim::{LostDomains, Topology, Verdict};
+use crate::sim::backups::Rpo;
+use crate::sim::{DataProtection, LostDomains, Topology, Verdict, backup_inventory};
 
 /// Where the estate shown came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +36,13 @@ pub struct Engine {
     /// Where a path is, for paths whose label another path shares (the same service
     /// in two Regions or accounts): its Region, or account and Region.
     pub path_where: Vec<Option<String>>,
+    /// Every piece of data some path needs, with its copies (the Backups screen).
+    pub backups: Vec<DataProtection>,
+    /// Lower-cased text each piece of data is filtered on.
+    pub backup_text: Vec<String>,
+    /// The data worst first: nothing outside its Region (no copy at all first),
+    /// then the oldest copy outside it; stale backups before fresh ones; by name.
+    pub backups_worst: Vec<usize>,
 }
 
 impl Engine {
@@ -72,7 +80,13 @@ impl Engine {
             .map(|l| unicode_width::UnicodeWidthStr::width(l.as_str()))
             .max()
             .unwrap_or(20);
+        let backups = backup_inventory(estate, topo);
+        let backup_text = backups.iter().map(backup_filter_text).collect();
+        let backups_worst = worst_first(&backups);
         Engine {
+            backups,
+            backup_text,
+            backups_worst,
             analysis,
             origin,
             path_text,
@@ -139,8 +153,51 @@ impl std::ops::Deref for Engine {
     }
 }
 
+/// What the Backups filter matches: names, id, kind, Regions, services, copies.
+fn backup_filter_text(d: &DataProtection) -> String {
+    let mut text = format!(
+        "{} {} {} {} {}",
+        d.name,
+        d.id,
+        d.kind.label(),
+        d.kind.key(),
+        d.region
+    );
+    for s in &d.services {
+        text.push(' ');
+        text.push_str(s);
+    }
+    for c in &d.copies {
+        text.push_str(&format!(" {} {}", c.region, c.how.label()));
+    }
+    if d.after_region_loss.is_none() {
+        text.push_str(" no copy outside");
+    }
+    if d.stale.is_some() {
+        text.push_str(" stale");
+    }
+    text.to_lowercase()
+}
+
+/// Indices of `rows`, worst first (as `blastmap backups` lists them).
+fn worst_first(rows: &[DataProtection]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by_key(|&i| {
+        let d = &rows[i];
+        let rpo = d.after_region_loss.as_ref().map(|c| c.rpo);
+        (
+            rpo.is_some(),
+            std::cmp::Reverse(rpo.unwrap_or(Rpo::Seconds)),
+            !d.copies.is_empty(),
+            d.stale.is_none(),
+            (&d.name, &d.region, &d.id),
+        )
+    });
+    order
+}
+
 /// `2026-11-20T09:30:00Z` → `2026-11-20 09:30 UTC`; anything else as it is.
-fn readable_time(t: &str) -> String {
+pub fn readable_time(t: &str) -> String {
     match (t.get(..10), t.get(11..16), t.ends_with('Z')) {
         (Some(date), Some(hm), true) if t.as_bytes().get(10) == Some(&b'T') => {
             format!("{date} {hm} UTC")

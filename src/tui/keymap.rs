@@ -39,6 +39,7 @@ pub enum Scope {
     Detail,
     Matrix,
     Findings,
+    Backups,
 }
 
 impl Scope {
@@ -50,6 +51,7 @@ impl Scope {
             Scope::Detail => "Path detail",
             Scope::Matrix => "Matrix",
             Scope::Findings => "Findings",
+            Scope::Backups => "Backups",
         }
     }
 }
@@ -199,6 +201,22 @@ pub const KEYMAP: &[Binding] = &[
     )
     .hint("enter", "show"),
     bind(
+        S::Backups,
+        &[Code(KeyCode::Enter)],
+        "enter",
+        "show the data in Fault domains",
+        C::Open,
+    )
+    .hint("enter", "show"),
+    bind(
+        S::Backups,
+        &[Char('s')],
+        "s",
+        "order worst first, by name, or by Region",
+        C::CycleSort,
+    )
+    .hint("s", "sort"),
+    bind(
         S::Global,
         &[Char('j'), Code(KeyCode::Down)],
         "j  ↓",
@@ -260,6 +278,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(S::Global, &[Char('2')], "2", "Paths", C::Screen(1)),
     bind(S::Global, &[Char('3')], "3", "Matrix", C::Screen(2)),
     bind(S::Global, &[Char('4')], "4", "Findings", C::Screen(3)),
+    bind(S::Global, &[Char('5')], "5", "Backups", C::Screen(4)),
     bind(
         S::Global,
         &[Char('x')],
@@ -361,4 +380,5 @@ pub const SCOPES: &[Scope] = &[
     Scope::Detail,
     Scope::Matrix,
     Scope::Findings,
+    Scope::Backups,
 ];

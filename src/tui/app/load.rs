@@ -24,6 +24,7 @@ impl App {
         self.paths.install(&engine, verdict);
         self.matrix.install(&engine, verdict);
         self.findings.install(&engine);
+        self.backups.install(&engine);
         self.engine = Some(engine);
     }
 

@@ -2,6 +2,7 @@
 //! note of the height each list was drawn with and its first row (`tui::scroll`),
 //! which `update` pages by. One file per screen or widget.
 
+pub mod backups;
 pub mod detail;
 pub mod domains;
 pub mod findings;
@@ -71,6 +72,7 @@ pub fn render(app: &App, frame: &mut Frame) {
             Screen::Paths => paths::render(app, frame, regions.body),
             Screen::Matrix => matrix::render(app, frame, regions.body),
             Screen::Findings => findings::render(app, frame, regions.body),
+            Screen::Backups => backups::render(app, frame, regions.body),
         },
     }
     footer::render(app, frame, regions.footer);
@@ -153,6 +155,11 @@ pub fn row_at(app: &App, regions: &Regions, column: u16, row: u16) -> Option<usi
             findings::first_row(body),
             app.findings.list.top(),
             app.findings.order.len(),
+        ),
+        Screen::Backups => (
+            backups::first_row(body),
+            app.backups.list.top(),
+            app.backups.order.len(),
         ),
     };
     let i = offset + row.checked_sub(top)? as usize;

@@ -197,12 +197,18 @@ fn render_why(app: &App, p: usize, frame: &mut Frame, area: Rect) {
         "─".repeat(width.saturating_sub(unicode_width::UnicodeWidthStr::width(title.as_str())));
     let mut lines = vec![line(vec![(fit(&(title + &rule), width), t.dim())])];
     let room = area.height.saturating_sub(1) as usize;
-    let reasons: Vec<String> = pv
+    let mut reasons: Vec<String> = pv
         .reasons
         .iter()
         .filter(|r| r.cause != Cause::NothingLost)
         .map(|r| r.describe(&engine.estate))
         .collect();
+    // Under a Region loss, what its data can be restored from.
+    reasons.extend(
+        super::detail::region_loss_data(engine, verdict, p)
+            .iter()
+            .map(|d| d.describe()),
+    );
     if reasons.is_empty() {
         lines.push(line(vec![(
             " nothing lost on this path".to_string(),

@@ -22,8 +22,8 @@ pub use backups::{DataProtection, inventory as backup_inventory};
 pub use check::{CheckResult, Offender, Subject, Tolerance, check};
 pub use detail::{AzCapacity, HopDetail, PathDetail, dependency_label, path_detail};
 pub use dr::{
-    DataRecovery, DrAssessment, data_of, data_recovery, services as service_summaries,
-    tier as dr_tier,
+    DataRecovery, DrAssessment, data_of, data_recovery, path_data_recovery, service_summary,
+    services as service_summaries, tier as dr_tier,
 };
 pub use evaluate::{
     Evaluation, Outcome, PathVerdict, Scenario, ServiceVerdict, Verdict, what_if,
