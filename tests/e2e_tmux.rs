@@ -218,3 +218,163 @@ fn the_tui_refuses_to_start_without_a_terminal() {
     );
     assert!(out.stdout.is_empty());
 }
+
+/// Starts `blastmap ARGS` in the pane with its pid written to `dir/pid` and, when it
+/// ends, `exit=N` on the screen; waits for the domains screen.
+fn start_blastmap(t: &Tmux, dir: &Path, env: &str, args: &str) {
+    t.wait_for("a shell prompt", |s| s.contains('$'));
+    let pid = dir.join("pid");
+    t.type_line(&format!(
+        "sh -c 'echo $$ > {}; exec env {env} {} {args}'; echo exit=$?",
+        pid.display(),
+        env!("CARGO_BIN_EXE_blastmap")
+    ));
+}
+
+/// The pid `start_blastmap` wrote.
+fn pid_of(dir: &Path) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(p) = std::fs::read_to_string(dir.join("pid"))
+            && !p.trim().is_empty()
+        {
+            return p.trim().to_string();
+        }
+        assert!(Instant::now() < deadline, "no pid file");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Waits for the shell's `exit=N` line and returns N.
+fn exit_code(t: &Tmux) -> String {
+    let s = t.wait_for("the exit code", |s| {
+        s.match_indices("exit=")
+            .any(|(i, _)| s[i + 5..].starts_with(|c: char| c.is_ascii_digit()))
+    });
+    let (i, _) = s
+        .match_indices("exit=")
+        .find(|(i, _)| s[i + 5..].starts_with(|c: char| c.is_ascii_digit()))
+        .unwrap();
+    s[i + 5..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect()
+}
+
+impl Tmux {
+    fn mouse_tracking_on(&self) -> bool {
+        self.run(&["display-message", "-p", "-t", "e2e", "#{mouse_any_flag}"])
+            .trim()
+            == "1"
+    }
+}
+
+#[test]
+fn every_signal_that_ends_the_tui_restores_the_terminal_and_exits_128_plus_its_number() {
+    for (signal, code) in [
+        ("TERM", "143"),
+        ("INT", "130"),
+        ("QUIT", "131"),
+        ("HUP", "129"),
+    ] {
+        let t = Tmux::start();
+        let dir = tempfile::tempdir().unwrap();
+        start_blastmap(&t, dir.path(), "", "demo");
+        t.wait_for("the domains screen", |s| s.contains("euw1-az1"));
+        assert!(t.alternate_screen_on());
+        assert!(t.mouse_tracking_on(), "the TUI tracks the mouse");
+        let pid = pid_of(dir.path());
+        let killed = Command::new("kill")
+            .args([&format!("-{signal}"), &pid])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        assert_eq!(exit_code(&t), code, "SIG{signal}");
+        assert!(
+            !t.mouse_tracking_on(),
+            "mouse tracking off after SIG{signal}"
+        );
+        assert_restored(&t, dir.path());
+    }
+}
+
+#[test]
+fn a_100_kb_paste_into_the_filter_is_taken_at_once_and_esc_and_q_still_answer() {
+    let t = Tmux::start();
+    let dir = tempfile::tempdir().unwrap();
+    start_blastmap(&t, dir.path(), "", "demo");
+    t.wait_for("the domains screen", |s| s.contains("euw1-az1"));
+    let text = dir.path().join("paste.txt");
+    std::fs::write(&text, "x".repeat(100 * 1024)).unwrap();
+    t.run(&["load-buffer", "-b", "big", text.to_str().unwrap()]);
+    // Bracketed (as a terminal pastes), then as plain keys (as a terminal without it).
+    for bracketed in [true, false] {
+        t.send(&["/"]);
+        t.wait_for("the filter prompt", |s| {
+            s.contains("(enter keeps, esc clears)")
+        });
+        let started = Instant::now();
+        let mut args = vec!["paste-buffer", "-b", "big", "-t", "e2e"];
+        if bracketed {
+            args.push("-p");
+        }
+        t.run(&args);
+        t.wait_for("the bounded input", |s| s.contains("at most 4096 bytes"));
+        t.send(&["Escape"]);
+        t.wait_for("the filter cleared", |s| {
+            !s.contains("(enter keeps, esc clears)") && s.contains("euw1-az1")
+        });
+        // Quadratic, this took about 70 s.
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "bracketed {bracketed}: {:?}",
+            started.elapsed()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    t.send(&["q"]);
+    assert_eq!(exit_code(&t), "0");
+    assert_restored(&t, dir.path());
+}
+
+#[test]
+fn open_of_a_fifo_is_refused_and_quitting_never_waits_for_a_read() {
+    let t = Tmux::start();
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.json");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    start_blastmap(&t, dir.path(), "", "demo");
+    t.wait_for("the domains screen", |s| s.contains("euw1-az1"));
+    t.send(&[":"]);
+    t.type_line(&format!("open {}", fifo.display()));
+    t.wait_for("the refusal", |s| s.contains("FIFO (named pipe)"));
+    t.send(&["q"]);
+    assert_eq!(exit_code(&t), "0");
+    // A read that does not end (here made so on purpose, in a debug build): q quits.
+    let snapshot = dir.path().join("e.json");
+    std::fs::write(&snapshot, blastmap::demo::DEMO_JSON).unwrap();
+    t.type_line("clear");
+    std::fs::remove_file(dir.path().join("pid")).unwrap();
+    start_blastmap(
+        &t,
+        dir.path(),
+        "BLASTMAP_TEST_SLOW_LOAD=600",
+        &format!("open {}", snapshot.display()),
+    );
+    t.wait_for("the loading screen", |s| s.contains("loading"));
+    let started = Instant::now();
+    t.send(&["q"]);
+    assert_eq!(exit_code(&t), "0");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_restored(&t, dir.path());
+}

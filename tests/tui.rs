@@ -1180,3 +1180,108 @@ fn a_region_loss_says_what_a_paths_data_restores_from_in_its_detail() {
     h.select_path("search-alb", "search");
     assert!(!h.screen().contains("no copy outside"), "{}", h.screen());
 }
+
+#[test]
+fn a_megabyte_paste_costs_linear_time_and_the_input_line_is_bounded() {
+    use blastmap::tui::app::MAX_INPUT;
+    let mut h = Harness::demo(80, 24);
+    h.press("/");
+    let builds = h.app.domains.builds;
+    let paste = "a".repeat(1 << 20);
+    let start = std::time::Instant::now();
+    h.dispatch(Action::Paste(paste.clone()));
+    // Quadratic, this took minutes (100 KB: about 70 s).
+    assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
+    assert_eq!(h.app.input_text.len(), MAX_INPUT);
+    assert_eq!(h.app.domains.builds, builds + 1, "filtered once");
+    let flash = &h.app.flash.as_ref().unwrap().text;
+    assert!(flash.contains("at most 4096 bytes"), "{flash}");
+    // The prompt shows the end of the line, within the width.
+    let screen = h.screen();
+    assert!(
+        screen
+            .lines()
+            .all(|l| unicode_width::UnicodeWidthStr::width(l) <= 80)
+    );
+    assert!(screen.contains("/…aaaa"), "{screen}");
+    // Esc still clears it at once.
+    h.press("esc");
+    assert_eq!(h.app.input, InputMode::Normal);
+    assert!(h.app.domains.filter.is_empty());
+    // A paste the terminal sends as keys (no bracketed paste) is typed text too:
+    // one filtering for the lot, not one per key.
+    h.press("/");
+    let builds = h.app.domains.builds;
+    let keys: Vec<_> = paste
+        .chars()
+        .map(|c| {
+            ratatui::crossterm::event::Event::Key(KeyEvent::new(
+                KeyCode::Char(c),
+                KeyModifiers::NONE,
+            ))
+        })
+        .collect();
+    let start = std::time::Instant::now();
+    tui::batch_actions(&mut h.app, keys);
+    assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
+    assert_eq!(h.app.domains.builds, builds + 1, "filtered once");
+    assert_eq!(h.app.input_text.len(), MAX_INPUT);
+    // A newline in a paste does not run a command line.
+    h.press("esc :");
+    h.dispatch(Action::Paste("lose use1-az4\nq\n".into()));
+    assert_eq!(h.app.input, InputMode::Command);
+    assert!(!h.app.quit);
+    assert_eq!(h.app.input_text, "lose use1-az4 q ");
+    // Outside the prompts a paste is never read as keys.
+    h.press("esc");
+    h.dispatch(Action::Paste("xq".into()));
+    assert!(!h.app.quit);
+}
+
+#[test]
+fn open_refuses_a_fifo_and_esc_stops_an_open_under_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let mut h = Harness::demo(100, 30);
+    let start = std::time::Instant::now();
+    h.command(&format!("open {}", fifo.display()));
+    // Opening a FIFO with no writer blocks forever: it is refused without opening it.
+    assert!(start.elapsed().as_secs() < 5);
+    let flash = &h.app.flash.as_ref().unwrap().text;
+    assert!(
+        flash.contains("it is a FIFO (named pipe), not a snapshot file"),
+        "{flash}"
+    );
+    assert!(h.app.engine.is_some());
+    // An open under way: esc stops it, and its result, when it comes, is dropped.
+    let file = dir.path().join("e.json");
+    std::fs::write(&file, blastmap::demo::DEMO_JSON).unwrap();
+    h.press(":");
+    h.type_text(&format!("open {}", file.display()));
+    let effects = h.app.update(Action::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
+    assert!(h.app.opening.is_some());
+    h.press("esc");
+    assert!(h.app.opening.is_none());
+    assert!(
+        h.app
+            .flash
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("stopped opening")
+    );
+    for effect in effects {
+        if let Some(a) = tui::perform(effect, h.app.engine.clone()) {
+            h.dispatch(a);
+        }
+    }
+    assert_eq!(h.app.engine.as_ref().unwrap().origin, tui::Origin::Demo);
+}

@@ -13,6 +13,9 @@ use super::keymap::Command;
 /// The only way the app's state changes: `update(&mut App, Action)`.
 pub enum Action {
     Key(KeyEvent),
+    /// Text pasted (bracketed paste), or typed faster than it was drawn: added to
+    /// the filter or command line at once, and filtered once.
+    Paste(String),
     Command(Command),
     Mouse(MouseEvent),
     Resize(u16, u16),

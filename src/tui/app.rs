@@ -48,6 +48,10 @@ pub struct Flash {
 
 const FLASH_TICKS: u8 = 12;
 
+/// The longest filter or command line, in bytes: a path is at most 4,096 bytes on
+/// Linux, and a longer paste is a mistake that would cost every keystroke.
+pub const MAX_INPUT: usize = 4096;
+
 pub struct App {
     pub theme: Theme,
     pub area: Rect,
@@ -87,6 +91,8 @@ pub struct App {
     pub scan_generation: Option<u64>,
     /// Why the TUI had to stop (the estate from the command line could not be read).
     pub fatal: Option<String>,
+    /// A `:open` under way: its load and the file, until it lands (`esc` stops it).
+    pub opening: Option<(u64, std::path::PathBuf)>,
 }
 
 impl App {
@@ -119,6 +125,7 @@ impl App {
             load_generation: 0,
             scan_generation: None,
             fatal: None,
+            opening: None,
         }
     }
 
@@ -211,6 +218,10 @@ impl App {
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Key(ev) => self.on_input_key(ev),
+            Action::Paste(text) => {
+                self.on_paste(&text);
+                Vec::new()
+            }
             Action::Command(c) => self.on_command(c),
             Action::Mouse(m) => self.on_mouse(m),
             Action::Resize(w, h) => {
@@ -293,7 +304,11 @@ impl App {
             Command::Left | Command::Right => self.on_left_right(c, &engine),
             Command::Open => return self.on_open(&engine),
             Command::Back => {
-                if self.paths.detail.is_some() {
+                if let Some((_, path)) = self.opening.take() {
+                    // The read goes on in the background; its result is dropped.
+                    self.next_load();
+                    self.flash(format!("stopped opening {}", path.display()), false);
+                } else if self.paths.detail.is_some() {
                     self.paths.detail = None;
                 } else if !self.filter().is_empty() {
                     self.set_filter(String::new());
@@ -460,15 +475,55 @@ impl App {
                     self.set_filter(self.input_text.clone());
                 }
             }
-            KeyCode::Char(c) => {
-                self.input_text.push(c);
-                if self.input == InputMode::Filter {
-                    self.set_filter(self.input_text.clone());
-                }
-            }
+            KeyCode::Char(c) => self.on_paste(&c.to_string()),
             _ => {}
         }
         Vec::new()
+    }
+
+    /// Adds characters to the input line, up to [`MAX_INPUT`] bytes; says so when
+    /// some did not fit. Whether any was added. Linear in what is added, and a key
+    /// refused costs nothing more.
+    fn push_input(&mut self, chars: impl Iterator<Item = char>) -> bool {
+        let mut room = MAX_INPUT.saturating_sub(self.input_text.len());
+        let mut added = false;
+        let mut refused = false;
+        for c in chars {
+            // A newline in a paste would end a line the user did not mean to run.
+            let c = if c == '\n' || c == '\r' || c == '\t' {
+                ' '
+            } else {
+                c
+            };
+            if c.is_control() {
+                continue;
+            }
+            if c.len_utf8() > room {
+                refused = true;
+                break;
+            }
+            self.input_text.push(c);
+            room -= c.len_utf8();
+            added = true;
+        }
+        if refused {
+            self.flash(
+                format!("the input line holds at most {MAX_INPUT} bytes: the rest was left out"),
+                true,
+            );
+        }
+        added
+    }
+
+    /// A paste: into the filter or command line (filtered once), never read as keys.
+    fn on_paste(&mut self, text: &str) {
+        if self.input == InputMode::Normal {
+            self.flash("paste into the filter (/) or a command (:)", false);
+            return;
+        }
+        if self.push_input(text.chars()) && self.input == InputMode::Filter {
+            self.set_filter(self.input_text.clone());
+        }
     }
 
     fn on_mouse(&mut self, m: MouseEvent) -> Vec<Effect> {

@@ -217,8 +217,9 @@ fn open(app: &mut App, args: &Args) -> Vec<Effect> {
         return Vec::new();
     }
     let path = expand_home(args.rest);
-    app.flash(format!("opening {}…", path.display()), false);
+    app.flash(format!("opening {}… (esc stops)", path.display()), false);
     let generation = app.next_load();
+    app.opening = Some((generation, path.clone()));
     vec![Effect::LoadSnapshot { path, generation }]
 }
 

@@ -43,6 +43,7 @@ impl App {
         }
         self.scanning = false;
         self.scan_generation = None;
+        self.opening = None;
         let loaded = match result {
             Ok(loaded) => loaded,
             Err(message) => {
@@ -124,6 +125,7 @@ impl App {
 
     /// A new load (snapshot or scan) supersedes every earlier one.
     pub(in crate::tui) fn next_load(&mut self) -> u64 {
+        self.opening = None;
         self.load_generation += 1;
         self.load_generation
     }

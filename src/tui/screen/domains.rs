@@ -15,6 +15,8 @@ pub struct DomainsScreen {
     pub toggled: HashSet<NodeKey>,
     pub tree: Option<DomainTree>,
     pub list: ListScroll,
+    /// How many times the tree was built (what a keystroke costs, for the tests).
+    pub builds: u64,
 }
 
 impl Default for DomainsScreen {
@@ -25,6 +27,7 @@ impl Default for DomainsScreen {
             toggled: HashSet::new(),
             tree: None,
             list: ListScroll::default(),
+            builds: 0,
         }
     }
 }
@@ -82,6 +85,7 @@ impl DomainsScreen {
                     k.to_lowercase().contains(&filter) || v.to_lowercase().contains(&filter)
                 })
         };
+        self.builds += 1;
         let mut tree = DomainTree::build(e, &engine.topo, self.grouping, &keep);
         tree.flatten(&self.toggled, !filter.is_empty());
         self.tree = Some(tree);

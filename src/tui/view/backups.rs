@@ -155,10 +155,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let msg = if engine.backups.is_empty() {
             "no user-facing path depends on a database, table or cache".to_string()
         } else {
-            format!(
-                "no data matches \"{}\" (esc clears the filter)",
-                app.filter()
-            )
+            super::no_match("data", app.filter())
         };
         lines.push(line(vec![(msg, t.dim())]));
     }

@@ -28,10 +28,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let msg = if app.filter().is_empty() {
             "no resources to show in this grouping".to_string()
         } else {
-            format!(
-                "no resource matches \"{}\" (esc clears the filter)",
-                app.filter()
-            )
+            super::no_match("resource", app.filter())
         };
         frame.render_widget(Paragraph::new(msg).style(t.dim()), area);
         return;

@@ -42,10 +42,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let msg = if engine.findings().is_empty() {
             "no findings: no static risk found".to_string()
         } else {
-            format!(
-                "no finding matches \"{}\" (esc clears the filter)",
-                app.filter()
-            )
+            super::no_match("finding", app.filter())
         };
         lines.push(line(vec![(msg, t.dim())]));
     }

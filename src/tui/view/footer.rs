@@ -36,15 +36,20 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     }
     hints.push((" ?".to_string(), t.key()));
     hints.push((" help ".to_string(), t.dim()));
+    // The end of a long line, where the cursor is.
+    let typed = |room: usize| super::fit_tail(&app.input_text, room);
     let second = match app.input {
-        InputMode::Filter => line(vec![
-            ("/".to_string(), t.key()),
-            (app.input_text.clone(), Style::new()),
-            ("▏ (enter keeps, esc clears)".to_string(), t.dim()),
-        ]),
+        InputMode::Filter => {
+            let note = "▏ (enter keeps, esc clears)";
+            line(vec![
+                ("/".to_string(), t.key()),
+                (typed(width.saturating_sub(1 + note.width())), Style::new()),
+                (note.to_string(), t.dim()),
+            ])
+        }
         InputMode::Command => line(vec![
             (":".to_string(), t.key()),
-            (app.input_text.clone(), Style::new()),
+            (typed(width.saturating_sub(2)), Style::new()),
             ("▏".to_string(), t.dim()),
         ]),
         InputMode::Normal => match &app.flash {
@@ -77,5 +82,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             }
         },
     };
-    frame.render_widget(Paragraph::new(vec![line(hints), second]), area);
+    // While typing, a message (the line is full, …) shows where the hints were.
+    let first = match (&app.flash, app.input) {
+        (Some(f), InputMode::Filter | InputMode::Command) => line(vec![(
+            fit(&format!(" {}", f.text), width),
+            if f.error { t.error() } else { t.info() },
+        )]),
+        _ => line(hints),
+    };
+    frame.render_widget(Paragraph::new(vec![first, second]), area);
 }

@@ -153,13 +153,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(line(spans));
     }
     if order.is_empty() {
-        lines.push(line(vec![(
-            format!(
-                "no path matches \"{}\" (esc clears the filter)",
-                app.filter()
-            ),
-            t.dim(),
-        )]));
+        lines.push(line(vec![(super::no_match("path", app.filter()), t.dim())]));
     }
     // The selected cell, spelled out.
     while lines.len() < area.height.saturating_sub(1) as usize {

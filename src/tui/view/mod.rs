@@ -188,6 +188,45 @@ pub fn fit(text: &str, width: usize) -> String {
     out
 }
 
+/// "no path matches "…" (esc clears the filter)", a long filter cut short.
+pub fn no_match(what: &str, filter: &str) -> String {
+    format!(
+        "no {what} matches \"{}\" (esc clears the filter)",
+        fit(filter, 40)
+    )
+}
+
+/// The end of `text` in `width` columns, an ellipsis first when cut. Looks at no
+/// more of the text than fits.
+pub fn fit_tail(text: &str, width: usize) -> String {
+    if width == 0 {
+        return String::new();
+    }
+    let mut tail: Vec<char> = Vec::new();
+    let mut used = 0;
+    let mut cut = false;
+    for ch in text.chars().rev() {
+        let w = unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0);
+        if used + w > width {
+            cut = true;
+            break;
+        }
+        used += w;
+        tail.push(ch);
+    }
+    if cut {
+        // Room for the ellipsis.
+        while used + 1 > width {
+            match tail.pop() {
+                Some(ch) => used -= unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0),
+                None => break,
+            }
+        }
+        tail.push('…');
+    }
+    tail.into_iter().rev().collect()
+}
+
 /// `left → right` in `width` columns, cutting `left` first: the right side (a
 /// target group) is what tells rows of one load balancer apart.
 pub fn fit_pair(left: &str, right: &str, width: usize) -> String {

@@ -111,13 +111,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let mut lines: Vec<Line> = vec![line(head)];
     let order = &app.paths.order;
     if order.is_empty() {
-        lines.push(line(vec![(
-            format!(
-                "no path matches \"{}\" (esc clears the filter)",
-                app.filter()
-            ),
-            t.dim(),
-        )]));
+        lines.push(line(vec![(super::no_match("path", app.filter()), t.dim())]));
     }
     let height = visible_rows(area, order.len());
     let top = app.paths.list.draw(order.len(), height);
