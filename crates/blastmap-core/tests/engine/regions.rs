@@ -137,6 +137,16 @@ fn failover_with_both_members_down_is_down() {
 }
 
 #[test]
+fn a_primary_that_keeps_serving_counts_only_its_own_capacity() {
+    // One of the primary's two AZs lost: Route 53 keeps users on it; the healthy
+    // secondary gets none, and must not be counted as serving.
+    let s = failover(true, 2);
+    let v = s.lose(&["use1-az1"]);
+    assert_eq!(v.services[0].status, Status::Degraded);
+    assert_eq!(v.services[0].capacity, Some((4, 2)));
+}
+
+#[test]
 fn losing_the_secondary_leaves_the_service_as_its_primary_is() {
     let s = failover(true, 1);
     assert_eq!(service(&s, &["eu-west-1"]).0, Status::Ok);

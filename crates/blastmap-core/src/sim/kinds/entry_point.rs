@@ -308,6 +308,12 @@ pub(crate) fn capacity(
         .sum();
     let after: u64 = match v.cause {
         EntryCause::AllDown | EntryCause::PrimaryUnseen { .. } => 0,
+        // Every member that serves still does: a secondary or standby gets no users
+        // (counting it made a degraded primary read as more than all its capacity).
+        EntryCause::AllServing => (e.members.iter())
+            .filter(|m| m.role != Role::Standby && m.role != Role::Secondary)
+            .flat_map(|m| m.paths.iter().map(|&p| path(p).after))
+            .sum(),
         _ => caps.iter().map(|c| c.after).sum(),
     };
     Some((before, after))
