@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => commands::check(args),
         Some(Command::Findings(args)) => commands::findings(args),
         Some(Command::Backups(args)) => commands::backups(args),
+        Some(Command::Brief(args)) => commands::brief(args),
         Some(Command::Export(args)) => commands::export(args),
         Some(Command::Diff(args)) => commands::diff(args),
         Some(Command::Redact(args)) => commands::redact(args),

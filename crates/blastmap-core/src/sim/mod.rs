@@ -36,8 +36,8 @@ pub use kinds::target_group::{Tally, ZoneTargets};
 pub use lost::{Lose, LostDomains, Restore};
 pub use matrix::{Cell, Matrix};
 pub use reason::{
-    Cause, ClusterCause, ClusterKind, EgressCause, LbCause, PlacedCause, RdsCause, Reason,
-    TargetCause,
+    CacheCause, Cause, ClusterCause, ClusterKind, EgressCause, FunctionCause, LbCause, PlacedCause,
+    RdsCause, Reason, TableCause, TargetCause,
 };
 pub use topology::{PathSpec, PathSummary, ServiceSpec, Topology};
 pub use view::{DependencyRef, EgressRef, Part, PartId, PathParts};
