@@ -157,7 +157,7 @@ fn the_tui_answers_keys_in_a_real_terminal_and_restores_it_on_quit() {
     let first_row = s
         .lines()
         .find(|l| l.contains("checkout-alb → checkout-web"))
-        .unwrap();
+        .unwrap_or_else(|| panic!("{s}"));
     assert!(first_row.contains("✗ down"), "{first_row}");
     t.send(&["Enter"]);
     // The first row, the worst path: the cart's (docs/demo-estate.md, §11).
@@ -376,5 +376,70 @@ fn open_of_a_fifo_is_refused_and_quitting_never_waits_for_a_read() {
         "{:?}",
         started.elapsed()
     );
+    assert_restored(&t, dir.path());
+}
+
+#[test]
+fn on_call_words_tab_completion_undo_and_the_brief_in_a_real_terminal() {
+    let t = Tmux::start();
+    let dir = tempfile::tempdir().unwrap();
+    // OSC 52 from the application reaches tmux's clipboard (a paste buffer).
+    t.run(&["set-option", "-g", "set-clipboard", "on"]);
+    start_blastmap(&t, dir.path(), "", "demo");
+    t.wait_for("the domains screen", |s| s.contains("euw1-az1"));
+    // "AWS Health: power problems in us-east-1a, account shop-prod", with tab.
+    t.send(&[":"]);
+    t.send(&["-l", "lose shop"]);
+    t.send(&["Tab"]);
+    t.wait_for("the account completed", |s| s.contains(":lose shop-prod ▏"));
+    t.send(&["-l", "us-east-1"]);
+    t.send(&["Tab"]);
+    t.wait_for("the choices", |s| {
+        s.contains("tab: us-east-1a  us-east-1b  us-east-1c  us-east-1d")
+            && s.contains(":lose shop-prod us-east-1a▏")
+    });
+    t.send(&["Enter"]);
+    let s = t.wait_for("the AZ lost, by its ID", |s| {
+        s.contains("lost: use1-az4 │ 3 down, 5 degraded, 7 ok")
+    });
+    assert!(
+        s.contains("lost use1-az4 (us-east-1a in shop-prod): 3 down, 5 degraded, 7 ok"),
+        "{s}"
+    );
+    // Marked in the tree (the filter finds what is lost).
+    t.send(&["/"]);
+    t.type_line("lost");
+    t.wait_for("the lost AZ marked", |s| {
+        s.contains("▾ LOST use1-az4 (shop-prod: us-east-1a")
+    });
+    t.send(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(200));
+    // Lose another by mistake, and undo it.
+    t.send(&[":"]);
+    t.type_line("lose use1-az2");
+    t.wait_for("the second loss", |s| {
+        s.contains("lost: use1-az4, use1-az2")
+    });
+    t.send(&["u"]);
+    t.wait_for("the undo", |s| {
+        s.contains("lost: use1-az4 │ 3 down") && s.contains("undone: lost use1-az4")
+    });
+    // The brief, copied through the terminal.
+    t.send(&[":"]);
+    t.type_line("brief");
+    t.wait_for("the copy", |s| s.contains("copied the brief"));
+    let buffer = t.run(&["show-buffer"]);
+    assert!(
+        buffer.starts_with("### blastmap brief: losing use1-az4"),
+        "{buffer}"
+    );
+    assert!(
+        buffer.contains(
+            "- checkout-alb → checkout-web (shop-prod, us-east-1): 0/8 vCPU now → 0 after recovery."
+        ),
+        "{buffer}"
+    );
+    t.send(&["q"]);
+    assert_eq!(exit_code(&t), "0");
     assert_restored(&t, dir.path());
 }

@@ -133,6 +133,26 @@ impl Harness {
         }
     }
 
+    /// Moves the matrix cursor onto the row of the path `lb → tg` with `j`.
+    fn select_matrix_path(&mut self, lb: &str, tg: &str) {
+        let engine = self.app.engine.clone().unwrap();
+        let row = self
+            .app
+            .matrix
+            .order
+            .iter()
+            .position(|&p| {
+                let spec = &engine.topo.paths()[p];
+                engine.estate.resource(spec.lb).name == lb
+                    && engine.estate.resource(spec.tg).name == tg
+            })
+            .unwrap();
+        self.press("home");
+        while self.app.matrix.list.cursor() < row {
+            self.press("j");
+        }
+    }
+
     /// Moves the paths cursor onto the path `lb → tg` with `j`.
     fn select_path(&mut self, lb: &str, tg: &str) {
         let engine = self.app.engine.clone().unwrap();
@@ -225,7 +245,7 @@ fn the_path_detail_shows_every_hop_and_capacity_per_az() {
 }
 
 #[test]
-fn the_matrix_shows_every_loss_and_enter_applies_one() {
+fn the_matrix_shows_every_loss_enter_explains_a_cell_and_a_applies_it() {
     let mut h = Harness::demo(140, 32);
     h.press("3");
     let screen = h.screen();
@@ -233,13 +253,36 @@ fn the_matrix_shows_every_loss_and_enter_applies_one() {
         assert!(screen.contains(d), "{d} column");
     }
     insta::assert_snapshot!("matrix", screen);
-    // Move to use1-az2 and apply it.
+    // Move to use1-az2: enter explains the cell in place and changes nothing.
     let engine = h.app.engine.clone().unwrap();
     let az2 = Domain::Az(engine.estate.az_by_id("use1-az2").unwrap());
-    while engine.matrix.domains[h.app.matrix.col] != az2 {
+    while h.app.matrix.selected_domain(&engine) != Some(az2) {
         h.press("l");
     }
     h.press("enter");
+    assert!(h.app.lost_domains().is_empty(), "enter applies nothing");
+    let screen = h.screen();
+    assert!(
+        screen.contains("── auth-eu-alb → auth-eu when use1-az2 is lost"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("✓ ok: 6/6 vCPU now, 6 after recovery"),
+        "{screen}"
+    );
+    // Down a row: payments, down with its ledger (docs/demo-estate.md §3).
+    h.select_matrix_path("payments-nlb", "payments-api");
+    let screen = h.screen();
+    assert!(
+        screen.contains("✗ down: 0/16 vCPU now, 0 after recovery"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("ledger-db (single-AZ RDS instance) is lost in use1-az2"),
+        "{screen}"
+    );
+    // a applies the loss alone.
+    h.press("a");
     assert_eq!(h.app.lost_domains().to_vec(), vec![az2]);
     // payments (ledger-db), checkout through it, and both media paths (internal-api).
     assert!(h.screen().contains("lost: use1-az2 │ 4 down"));
@@ -405,11 +448,17 @@ fn tab_and_number_keys_switch_screens_and_mouse_clicks_select() {
 }
 
 #[test]
-fn g_cycles_the_grouping_of_the_domains_tree() {
+fn s_cycles_the_grouping_of_the_domains_tree_and_g_goes_to_the_top() {
     let mut h = Harness::demo(120, 32);
-    h.press("g");
+    h.press("j j g");
+    assert_eq!(
+        h.app.domains.list.cursor(),
+        0,
+        "g is top, as on every screen"
+    );
+    h.press("s");
     assert!(h.screen().contains("▸ shop-prod (111111111111)"));
-    h.press("g");
+    h.press("s");
     let screen = h.screen();
     assert!(screen.contains("› service › Region › AZ"));
     // Services start closed: the list of services first.
@@ -422,7 +471,7 @@ fn g_cycles_the_grouping_of_the_domains_tree() {
         h.screen()
             .contains("euw1-az1 (shop-prod: eu-west-1b, platform: eu-west-1a)")
     );
-    h.press("g");
+    h.press("s");
     assert!(h.screen().contains("› Region › AZ"));
 }
 
@@ -447,16 +496,35 @@ fn colours_mark_status_and_no_color_uses_glyphs_and_style_only() {
     h.press("2");
     h.draw();
     let buf = h.term.backend().buffer();
-    // The first row is the down path: its status cell is red.
-    assert_eq!(buf[(0, 4)].symbol(), "✗");
-    assert_eq!(buf[(0, 4)].fg, Color::Red);
+    // The second row is a down path: its status cell is red.
+    assert_eq!(buf[(0, 5)].symbol(), "✗");
+    assert_eq!(buf[(0, 5)].fg, Color::Red);
+    // The selected first row is a bar across the screen, whatever it holds.
+    for x in [0, 40, 119] {
+        assert_eq!(buf[(x, 4)].bg, Color::Cyan, "column {x}");
+        assert_eq!(buf[(x, 4)].fg, Color::Black, "column {x}");
+    }
     let mut plain = Harness::demo(120, 32);
     plain.command("lose use1-az4");
     plain.press("2");
     plain.draw();
     let buf = plain.term.backend().buffer();
-    assert_eq!(buf[(0, 4)].symbol(), "✗");
-    assert_eq!(buf[(0, 4)].fg, Color::Reset);
+    assert_eq!(buf[(0, 5)].symbol(), "✗");
+    assert_eq!(buf[(0, 5)].fg, Color::Reset);
+    // Without colour, the selection is reversed, across the screen.
+    for x in [0, 40, 119] {
+        assert!(
+            buf[(x, 4)]
+                .modifier
+                .contains(ratatui::style::Modifier::REVERSED),
+            "column {x}"
+        );
+        assert!(
+            !buf[(x, 5)]
+                .modifier
+                .contains(ratatui::style::Modifier::REVERSED)
+        );
+    }
 }
 
 #[test]
@@ -703,11 +771,29 @@ fn a_narrow_paths_screen_shows_the_selected_paths_reasons_below() {
     assert_eq!(h.app.paths.list.cursor(), 0);
     assert!(screen.contains("── cart-alb → cart ──"), "{screen}");
     assert!(screen.contains("• "), "{screen}");
-    // Cut labels keep the target group, which tells rows of one load balancer apart.
+    // At 80 columns: the account (abbreviated), and how a degraded path is degraded.
+    let row = |screen: &str, what: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(what))
+            .unwrap_or_else(|| panic!("{what} in {screen}"))
+            .to_string()
+    };
+    assert!(row(&screen, "STATUS").contains("ACCOUNT"), "{screen}");
     assert!(
-        screen.contains("storefront-a… → storefront-api"),
+        row(&screen, "payments-nlb").contains("payme…prod"),
         "{screen}"
     );
+    // search keeps all its capacity: its NAT egress is what it lost.
+    assert!(
+        row(&screen, "search-alb").starts_with("~ egress"),
+        "{screen}"
+    );
+    assert!(
+        row(&screen, "auth-alb → auth ").starts_with("~ capacity"),
+        "{screen}"
+    );
+    assert!(row(&screen, "cart-alb").starts_with("✗ down"), "{screen}");
     // Moving the cursor changes the pane.
     h.press("j");
     assert!(h.screen().contains("── checkout-alb → checkout-web ──"));
@@ -838,15 +924,17 @@ fn lose_and_restore_say_what_they_did_not_do() {
     assert!(h.app.lost_domains().is_empty());
     h.command("lose use1-az4");
     h.command("lose use1-az4,use1-az1");
+    // The change, with its answer (use1-az1: webhooks and search; use1-az4: cart,
+    // checkout and thumbnails).
     assert_eq!(
         h.app.flash.as_ref().unwrap().text,
-        "lost use1-az1; use1-az4 is already lost"
+        "lost use1-az1; use1-az4 is already lost: 5 down, 5 degraded, 5 ok"
     );
     assert_eq!(h.app.lost_domains().len(), 2);
     h.command("restore use1-az1 eu-west-1");
     assert_eq!(
         h.app.flash.as_ref().unwrap().text,
-        "restored use1-az1; eu-west-1 is not lost"
+        "restored use1-az1; eu-west-1 is not lost: 3 down, 5 degraded, 7 ok"
     );
     assert_eq!(h.app.lost_domains().len(), 1);
 }
@@ -985,13 +1073,13 @@ fn an_az_named_with_its_region_in_one_command_is_lost_with_it() {
     h.command("lose use1-az1 us-east-1 us-east-1");
     assert_eq!(
         h.app.flash.as_ref().unwrap().text,
-        "lost us-east-1; use1-az1 (with us-east-1) is already lost"
+        "lost us-east-1; use1-az1 (with us-east-1) is already lost: 12 down, 2 degraded, 1 ok"
     );
     assert_eq!(h.app.lost_domains().len(), 1);
     h.command("restore us-east-1 use1-az1");
     assert_eq!(
         h.app.flash.as_ref().unwrap().text,
-        "restored us-east-1; use1-az1 is not lost"
+        "restored us-east-1; use1-az1 is not lost: 0 down, 0 degraded, 15 ok"
     );
     assert!(h.app.lost_domains().is_empty());
 }
@@ -1011,9 +1099,15 @@ fn space_on_an_az_lost_with_its_region_says_how_to_bring_it_back() {
     h.command("clear");
     h.select_az("use1-az4");
     h.press("space");
-    assert_eq!(h.app.flash.as_ref().unwrap().text, "lost use1-az4");
+    assert_eq!(
+        h.app.flash.as_ref().unwrap().text,
+        "lost use1-az4: 3 down, 5 degraded, 7 ok"
+    );
     h.press("space");
-    assert_eq!(h.app.flash.as_ref().unwrap().text, "restored use1-az4");
+    assert_eq!(
+        h.app.flash.as_ref().unwrap().text,
+        "restored use1-az4: 0 down, 0 degraded, 15 ok"
+    );
     assert!(h.app.lost_domains().is_empty());
 }
 
@@ -1284,4 +1378,366 @@ fn open_refuses_a_fifo_and_esc_stops_an_open_under_way() {
         }
     }
     assert_eq!(h.app.engine.as_ref().unwrap().origin, tui::Origin::Demo);
+}
+
+// ---- issue 19: on-call at 3 a.m. ----
+
+#[test]
+fn lose_takes_an_account_and_its_az_name_as_aws_health_gives_them() {
+    let mut h = Harness::demo(120, 32);
+    // "AWS Health: power problems in us-east-1a, account shop-prod".
+    h.command("lose shop-prod us-east-1a");
+    let engine = h.app.engine.clone().unwrap();
+    let az4 = Domain::Az(engine.estate.az_by_id("use1-az4").unwrap());
+    assert_eq!(h.app.lost_domains().to_vec(), vec![az4]);
+    assert_eq!(
+        h.app.flash.as_ref().unwrap().text,
+        "lost use1-az4 (us-east-1a in shop-prod): 3 down, 5 degraded, 7 ok"
+    );
+    // The same name in another account, by id, is another AZ; `:` form too.
+    h.command("lose 222222222222:us-east-1a");
+    assert!(
+        h.app
+            .flash
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("lost use1-az1 (us-east-1a in payments-prod)"),
+        "{}",
+        h.app.flash.as_ref().unwrap().text
+    );
+    h.command("restore platform us-east-1a");
+    assert!(
+        h.app
+            .flash
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("use1-az2 is not lost"),
+        "{}",
+        h.app.flash.as_ref().unwrap().text
+    );
+    // Bad input lists what exists.
+    h.command("lose shop-prd us-east-1a");
+    let text = h.app.flash.as_ref().unwrap().text.clone();
+    assert!(
+        text.starts_with("\"shop-prd\" is not an account of this estate (name or id); its accounts: shop-prod (111111111111)"),
+        "{text}"
+    );
+    h.command("lose shop-prod us-east-1f");
+    let text = h.app.flash.as_ref().unwrap().text.clone();
+    assert!(
+        text.starts_with("account shop-prod has no AZ named \"us-east-1f\"; its AZ names: "),
+        "{text}"
+    );
+    assert!(text.contains("us-east-1a (use1-az4)"), "{text}");
+    assert_eq!(h.app.lost_domains().len(), 2, "bad input loses nothing");
+}
+
+#[test]
+fn tab_completes_commands_domains_accounts_and_an_accounts_az_names() {
+    let mut h = Harness::demo(120, 32);
+    h.press(":");
+    h.type_text("lo");
+    h.press("tab");
+    assert_eq!(h.app.input_text, "lose ");
+    h.type_text("shop");
+    h.press("tab");
+    assert_eq!(h.app.input_text, "lose shop-prod ");
+    h.type_text("us-east-1");
+    h.press("tab");
+    // shop-prod's four us-east-1 names: the choices show, and tab cycles them.
+    let flash = h.app.flash.as_ref().unwrap().text.clone();
+    assert_eq!(flash, "tab: us-east-1a  us-east-1b  us-east-1c  us-east-1d");
+    assert_eq!(h.app.input_text, "lose shop-prod us-east-1a");
+    h.press("tab");
+    assert_eq!(h.app.input_text, "lose shop-prod us-east-1b");
+    h.key_event(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
+    assert_eq!(h.app.input_text, "lose shop-prod us-east-1a");
+    h.press("enter");
+    assert!(h.screen().contains("lost: use1-az4"));
+    // AZ IDs and Regions: to the longest common prefix first.
+    h.press(":");
+    h.type_text("lose use1-");
+    h.press("tab");
+    assert_eq!(h.app.input_text, "lose use1-az");
+    assert_eq!(
+        h.app.flash.as_ref().unwrap().text,
+        "tab: use1-az1  use1-az2  use1-az4  use1-az6"
+    );
+    h.press("tab");
+    assert_eq!(h.app.input_text, "lose use1-az1");
+    h.press("backspace backspace backspace backspace backspace backspace backspace backspace");
+    h.type_text("eu-");
+    h.press("tab");
+    assert_eq!(h.app.input_text, "lose eu-west-1 ");
+    h.press("esc");
+    h.press(":");
+    h.type_text("frob");
+    h.press("tab");
+    assert_eq!(
+        h.app.flash.as_ref().unwrap().text,
+        "no completion for \"frob\""
+    );
+}
+
+#[test]
+fn u_undoes_the_last_changes_to_what_is_lost() {
+    let mut h = Harness::demo(120, 32);
+    h.press("u");
+    assert_eq!(h.app.flash.as_ref().unwrap().text, "nothing to undo");
+    h.command("lose use1-az4");
+    h.command("lose eu-west-1");
+    h.press("x");
+    assert!(h.app.lost_domains().is_empty());
+    h.press("u");
+    assert_eq!(h.app.lost_domains().len(), 2, "x undone");
+    assert_eq!(
+        h.app.flash.as_ref().unwrap().text,
+        "undone: lost use1-az4, eu-west-1: 6 down, 5 degraded, 4 ok"
+    );
+    h.press("u");
+    assert!(h.screen().contains("lost: use1-az4 │ 3 down"));
+    h.press("u");
+    assert!(h.screen().contains("lost: nothing"));
+    h.press("u");
+    assert_eq!(h.app.flash.as_ref().unwrap().text, "nothing to undo");
+    // The matrix's a is undone too.
+    h.press("3 l a");
+    assert_eq!(h.app.lost_domains().len(), 1);
+    h.press("u");
+    assert!(h.app.lost_domains().is_empty());
+    // The history is short: the oldest changes go.
+    for _ in 0..30 {
+        h.command("lose use1-az4");
+        h.command("restore use1-az4");
+    }
+    assert_eq!(h.app.history.len(), blastmap::tui::app::HISTORY);
+}
+
+#[test]
+fn the_header_announces_a_change_with_its_answer_and_the_summary_stands_out() {
+    let mut h = Harness::with_theme(120, 32, Theme::new(false));
+    h.command("lose use1-az2");
+    assert_eq!(
+        h.app.flash.as_ref().unwrap().text,
+        "lost use1-az2: 4 down, 4 degraded, 7 ok"
+    );
+    h.draw();
+    let summary_x = " lost: use1-az2 │ ".chars().count() as u16;
+    let reversed = |h: &Harness| {
+        h.term.backend().buffer()[(summary_x, 2)]
+            .modifier
+            .contains(ratatui::style::Modifier::REVERSED)
+    };
+    assert!(reversed(&h), "the new summary stands out");
+    for _ in 0..12 {
+        h.dispatch(Action::Tick);
+    }
+    assert!(!reversed(&h), "then it settles");
+}
+
+#[test]
+fn every_word_the_domains_tree_shows_is_found_by_the_filter() {
+    use blastmap::tui::screen::domains::domain_note;
+    let mut h = Harness::demo(120, 32);
+    h.command("lose use1-az4");
+    let engine = h.app.engine.clone().unwrap();
+    let verdict = h.app.verdict.clone();
+    let lost = verdict.as_ref().map(|v| &v.lost);
+    for grouping in 0..3 {
+        // Every node open: every row the tree can show.
+        loop {
+            let closed = (h.app.domains.tree.as_ref().unwrap().rows.iter())
+                .position(|r| !r.expanded && !matches!(r.kind, RowKind::Resource(_)));
+            let Some(row) = closed else { break };
+            h.app.domains.select(row);
+            h.app.domains.open();
+        }
+        let tree = h.app.domains.tree.as_ref().unwrap();
+        let rows: Vec<_> = (tree.rows.iter())
+            .map(|r| {
+                // What the row says: its label, and for an AZ or Region what losing it
+                // does and LOST (`domain_note`).
+                let mut text = blastmap::tui::tree::row_label(&engine.estate, tree, r);
+                if let (RowKind::Az(_) | RowKind::Region(_), Some(d)) = (r.kind, r.domain) {
+                    text.push(' ');
+                    text.push_str(&domain_note(&engine, lost, d));
+                }
+                (*r, text)
+            })
+            .collect();
+        // Filtering opens what matches (nodes opened by hand would flip closed).
+        h.app.domains.toggled.clear();
+        let mut checked = 0;
+        for (row, text) in &rows {
+            let words = text
+                .split(|c: char| c.is_whitespace() || "(),:—".contains(c))
+                .filter(|w| w.chars().any(|c| c.is_alphabetic()));
+            for word in words {
+                h.app.domains.set_filter(word.to_string(), &engine, lost);
+                let found = (h.app.domains.tree.as_ref().unwrap().rows.iter())
+                    .any(|r| r.kind == row.kind && r.account == row.account);
+                assert!(found, "grouping {grouping}: /{word} loses the row {text:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 300, "grouping {grouping}: {checked} words");
+        h.app.domains.set_filter(String::new(), &engine, lost);
+        h.press("s");
+    }
+    // The words of the issue: an AZ name, an account, a status, LOST.
+    for (word, expect) in [
+        ("us-east-1a", "use1-az4"),
+        ("shop-prod", "euw1-az1 (shop-prod: eu-west-1b"),
+        ("lost", "use1-az4"),
+        ("3 down", "use1-az4"),
+    ] {
+        h.press("/");
+        h.type_text(word);
+        h.press("enter");
+        assert!(h.screen().contains(expect), "/{word}: {}", h.screen());
+        h.press("esc");
+    }
+}
+
+#[test]
+fn half_page_keys_move_half_a_page_even_before_the_list_was_drawn() {
+    let mut h = Harness::demo(80, 24);
+    // Switch and page in one burst, as a fast typist does: the list is not drawn yet.
+    let keys: Vec<_> = [
+        KeyEvent::new(KeyCode::Char('1'), KeyModifiers::NONE),
+        KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL),
+    ]
+    .into_iter()
+    .map(ratatui::crossterm::event::Event::Key)
+    .collect();
+    let mut fresh = Harness::demo(80, 24);
+    fresh.app.domains.list = Default::default();
+    tui::batch_actions(&mut fresh.app, keys);
+    assert!(
+        fresh.app.domains.list.cursor() > 1,
+        "{}",
+        fresh.app.domains.list.cursor()
+    );
+    // Drawn: ctrl-d is half the rows, pgdn all of them.
+    h.press("1");
+    h.key_event(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL));
+    let half = h.app.domains.list.cursor();
+    assert_eq!(half, 19 / 2, "19 rows drawn");
+    h.press("home");
+    h.key_event(KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE));
+    assert_eq!(h.app.domains.list.cursor(), 19);
+    h.key_event(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    assert_eq!(h.app.domains.list.cursor(), 19 - 9);
+}
+
+#[test]
+fn the_footer_always_keeps_help_filter_and_command_however_narrow() {
+    let mut h = Harness::demo(60, 12);
+    for screen in ["1", "2", "3", "4", "5"] {
+        h.press(screen);
+        let footer = h.screen().lines().nth(10).unwrap().to_string();
+        for hint in [" / filter", " : command", " ? help"] {
+            assert!(footer.contains(hint), "{screen}: {hint} in {footer:?}");
+        }
+    }
+    h.press("2 enter");
+    let footer = h.screen().lines().nth(10).unwrap().to_string();
+    assert!(
+        footer.contains(" ? help") && footer.contains(" / filter"),
+        "{footer}"
+    );
+}
+
+#[test]
+fn brief_copies_the_incident_brief_through_the_terminal_or_writes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::demo(80, 24);
+    h.command("lose shop-prod us-east-1a");
+    // :brief asks for the brief of the scenario; when it is ready, it is copied.
+    h.press(":");
+    h.type_text("brief");
+    let effects = h.app.update(Action::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
+    let [effect @ tui::Effect::Brief { path: None, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    let Some(Action::BriefReady(text)) = tui::perform(effect.clone(), h.app.engine.clone()) else {
+        panic!("the brief")
+    };
+    insta::assert_snapshot!("brief_losing_use1_az4", text);
+    let copied = h.app.update(Action::BriefReady(text.clone()));
+    assert_eq!(copied, vec![tui::Effect::Clipboard(text.clone())]);
+    let screen = h.screen();
+    assert!(
+        screen.contains("copied the brief (19 lines) through the terminal (OSC 52)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains(":brief FILE writes it to a file"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("brief_copied_80x24", screen);
+    // :brief FILE writes it.
+    let file = dir.path().join("brief.md");
+    h.command(&format!("brief {}", file.display()));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+    assert!(h.screen().contains("wrote the brief (19 lines)"));
+}
+
+#[test]
+fn impact_at_a_glance_totals_worst_columns_first_and_counts_in_the_tree() {
+    for (w, hgt) in [(80, 24), (120, 32)] {
+        let mut h = Harness::demo(w, hgt);
+        h.press("3");
+        let screen = h.screen();
+        let totals = screen.lines().find(|l| l.starts_with("TOTAL")).unwrap();
+        assert!(totals.contains("1✗ 2~"), "euw1-az1: {totals}");
+        // s: worst loss first. us-east-1 takes 12 paths down; use1-az2 is the worst AZ.
+        h.press("s");
+        let engine = h.app.engine.clone().unwrap();
+        let names: Vec<&str> = h
+            .app
+            .matrix
+            .columns
+            .iter()
+            .map(|&c| engine.estate.domain_name(engine.matrix.domains[c]))
+            .collect();
+        assert_eq!(names[..3], ["us-east-1", "use1-az2", "use1-az4"]);
+        assert_eq!(h.app.matrix.col, 0, "the worst is selected");
+        let screen = h.screen();
+        assert!(screen.contains("› Matrix"), "{screen}");
+        insta::assert_snapshot!(format!("matrix_worst_first_{w}x{hgt}"), screen);
+        // enter explains the selected cell in place.
+        h.press("l enter");
+        let screen = h.screen();
+        assert!(
+            screen.contains("auth-eu-alb → auth-eu when use1-az2 is lost"),
+            "{screen}"
+        );
+        assert!(h.app.lost_domains().is_empty());
+        insta::assert_snapshot!(format!("matrix_explained_cell_{w}x{hgt}"), screen);
+        // The tree says the same beside each AZ and Region.
+        h.press("1");
+        let screen = h.screen();
+        let eu = screen.lines().find(|l| l.contains("▾ eu-west-1")).unwrap();
+        assert!(eu.contains("— 3 down"), "{eu}");
+    }
+}
+
+#[test]
+fn lost_domains_are_marked_first_in_the_tree() {
+    for (w, hgt) in [(80, 24), (120, 32)] {
+        let mut h = Harness::demo(w, hgt);
+        h.command("lose euw1-az1");
+        let screen = h.screen();
+        let row = (screen.lines().skip(3))
+            .find(|l| l.contains("euw1-az1"))
+            .unwrap_or_else(|| panic!("{screen}"));
+        assert!(row.starts_with("  ▾ LOST euw1-az1"), "{row}");
+        insta::assert_snapshot!(format!("domains_lost_euw1_az1_{w}x{hgt}"), screen);
+    }
 }

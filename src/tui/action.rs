@@ -31,6 +31,13 @@ pub enum Action {
         generation: u64,
         verdict: Arc<Verdict>,
     },
+    /// The verdict of one single loss, for the explanation of a matrix cell.
+    Explained {
+        domain: crate::model::Domain,
+        verdict: Arc<Verdict>,
+    },
+    /// The incident brief, to copy to the clipboard.
+    BriefReady(String),
     /// Progress of a live scan, shown on the progress screen.
     Scan(crate::discover::ScanEvent),
     Flash {
@@ -60,4 +67,15 @@ pub enum Effect {
     Rescan {
         generation: u64,
     },
+    /// Evaluate one single loss, to explain a matrix cell.
+    Explain {
+        domain: crate::model::Domain,
+    },
+    /// The incident brief of `lost`: written to `path`, or copied (`None`).
+    Brief {
+        lost: LostDomains,
+        path: Option<PathBuf>,
+    },
+    /// Put text on the clipboard through the terminal (OSC 52).
+    Clipboard(String),
 }

@@ -5,6 +5,8 @@
 mod load;
 mod lost;
 
+pub use lost::HISTORY;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -47,6 +49,19 @@ pub struct Flash {
 }
 
 const FLASH_TICKS: u8 = 12;
+
+/// Ticks the header's summary stands out after the scenario changed.
+pub const SUMMARY_FLASH_TICKS: u8 = 8;
+
+/// `tab` in the command line: the word being completed and the choices, cycled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion {
+    /// The line before the word.
+    pub stem: String,
+    pub options: Vec<String>,
+    /// The option the next `tab` puts in.
+    pub next: usize,
+}
 
 /// The longest filter or command line, in bytes: a path is at most 4,096 bytes on
 /// Linux, and a longer paste is a mistake that would cost every keystroke.
@@ -93,6 +108,14 @@ pub struct App {
     pub fatal: Option<String>,
     /// A `:open` under way: its load and the file, until it lands (`esc` stops it).
     pub opening: Option<(u64, std::path::PathBuf)>,
+    /// The lost sets before each change, newest last, for `u`.
+    pub history: Vec<LostDomains>,
+    /// The change whose simulation is under way, to announce with its answer.
+    pub change: Option<String>,
+    /// Ticks the header's summary stands out for, after the scenario changed.
+    pub summary_flash: u8,
+    /// `tab` completion under way in the command line.
+    pub completion: Option<Completion>,
 }
 
 impl App {
@@ -126,6 +149,10 @@ impl App {
             scan_generation: None,
             fatal: None,
             opening: None,
+            history: Vec::new(),
+            change: None,
+            summary_flash: 0,
+            completion: None,
         }
     }
 
@@ -230,6 +257,7 @@ impl App {
                 Vec::new()
             }
             Action::Tick => {
+                self.summary_flash = self.summary_flash.saturating_sub(1);
                 if let Some(f) = self.flash.as_mut() {
                     f.ticks_left = f.ticks_left.saturating_sub(1);
                     if f.ticks_left == 0 {
@@ -249,6 +277,24 @@ impl App {
             Action::Scan(ev) => {
                 self.on_scan_event(ev);
                 Vec::new()
+            }
+            Action::Explained { domain, verdict } => {
+                // Only the loss still selected: the user may have moved on.
+                let engine = self.engine.clone();
+                if engine.is_some_and(|e| self.matrix.selected_domain(&e) == Some(domain)) {
+                    self.matrix.explained = Some((domain, verdict));
+                }
+                Vec::new()
+            }
+            Action::BriefReady(text) => {
+                let lines = text.lines().count();
+                self.flash(
+                    format!(
+                        "copied the brief ({lines} lines) through the terminal (OSC 52); if nothing was copied, the terminal refuses it: :brief FILE writes it to a file"
+                    ),
+                    false,
+                );
+                vec![Effect::Clipboard(text)]
             }
             Action::Flash { text, error } => {
                 self.flash(text, error);
@@ -289,7 +335,7 @@ impl App {
         };
         if let Some(m) = Move::of(c) {
             self.move_cursor(m);
-            return Vec::new();
+            return self.explain_effects(&engine);
         }
         match c {
             Command::NextScreen => {
@@ -301,7 +347,7 @@ impl App {
                 self.switch_to(Screen::ALL[(self.screen.index() + n - 1) % n])
             }
             Command::Screen(n) => self.switch_to(Screen::ALL[n.min(Screen::ALL.len() - 1)]),
-            Command::Left | Command::Right => self.on_left_right(c, &engine),
+            Command::Left | Command::Right => return self.on_left_right(c, &engine),
             Command::Open => return self.on_open(&engine),
             Command::Back => {
                 if let Some((_, path)) = self.opening.take() {
@@ -315,11 +361,20 @@ impl App {
                 }
             }
             Command::ToggleLoss => return self.toggle_loss(),
+            Command::Apply => return self.apply_column(),
+            Command::Undo => return self.undo(),
             Command::ClearLosses => return self.clear_losses(),
             Command::CycleGrouping => {
-                self.domains.cycle_grouping(&engine);
+                let lost = self.verdict.as_ref().map(|v| v.lost.clone());
+                self.domains.cycle_grouping(&engine, lost.as_ref());
                 let label = self.domains.grouping.label();
                 self.flash(format!("grouped by {label}"), false);
+            }
+            Command::CycleSort if self.screen == Screen::Matrix => {
+                self.matrix.cycle_column_order(&engine);
+                let label = self.matrix.column_order.label();
+                self.flash(format!("columns {label}"), false);
+                return self.explain_effects(&engine);
             }
             Command::CycleSort if self.screen == Screen::Backups => {
                 self.backups.cycle_sort(&engine);
@@ -345,6 +400,8 @@ impl App {
             | Command::Down
             | Command::PageUp
             | Command::PageDown
+            | Command::HalfPageUp
+            | Command::HalfPageDown
             | Command::Top
             | Command::Bottom => {}
         }
@@ -367,6 +424,18 @@ impl App {
     // ---- moving around ----
 
     fn move_cursor(&mut self, m: Move) {
+        // A list not drawn yet (a screen switched to in the same burst of keys)
+        // pages by the body's height, not by a row.
+        let rows = usize::from(self.area.height.saturating_sub(6)).max(1);
+        for list in [
+            &self.domains.list,
+            &self.paths.list,
+            &self.matrix.list,
+            &self.findings.list,
+            &self.backups.list,
+        ] {
+            list.hint_height(rows);
+        }
         match self.screen {
             Screen::Paths if self.paths.detail.is_some() => self.paths.scroll_detail(m),
             Screen::Domains => self.domains.apply(m),
@@ -393,12 +462,21 @@ impl App {
         self.paths.detail = None;
     }
 
-    fn on_left_right(&mut self, c: Command, engine: &Engine) {
+    fn on_left_right(&mut self, c: Command, engine: &Engine) -> Vec<Effect> {
         match self.screen {
             Screen::Matrix if c == Command::Left => self.matrix.left(),
-            Screen::Matrix => self.matrix.right(engine.matrix.domains.len()),
+            Screen::Matrix => self.matrix.right(),
             Screen::Domains if c == Command::Left => self.domains.left(),
             _ => {}
+        }
+        self.explain_effects(engine)
+    }
+
+    /// The simulation an open matrix explanation needs for the selected column.
+    pub(super) fn explain_effects(&mut self, engine: &Engine) -> Vec<Effect> {
+        match self.matrix.explanation_wanted(engine) {
+            Some(domain) if self.screen == Screen::Matrix => vec![Effect::Explain { domain }],
+            _ => Vec::new(),
         }
     }
 
@@ -407,28 +485,24 @@ impl App {
             Screen::Domains => self.domains.open(),
             Screen::Paths => self.paths.open_detail(),
             Screen::Matrix => {
-                if let Some(d) = self.matrix.selected_domain(engine) {
-                    self.flash(
-                        format!("applied: lose {}", engine.estate.domain_name(d)),
-                        false,
-                    );
-                    let mut lost = LostDomains::none(&engine.estate);
-                    lost.lose(d);
-                    return self.set_lost(lost);
-                }
+                // Explained in place; `a` applies.
+                self.matrix.explain = !self.matrix.explain;
+                return self.explain_effects(engine);
             }
             Screen::Findings => {
                 let finding = self.findings.selected(engine);
                 if let Some(&res) = finding.and_then(|f| f.resources.first()) {
                     self.switch_to(Screen::Domains);
-                    self.domains.reveal(res, engine);
+                    let lost = self.verdict.as_ref().map(|v| v.lost.clone());
+                    self.domains.reveal(res, engine, lost.as_ref());
                 }
             }
             Screen::Backups => {
                 let data = self.backups.selected(engine);
                 if let Some(res) = data.and_then(|d| engine.estate.find(&d.id)) {
                     self.switch_to(Screen::Domains);
-                    self.domains.reveal(res, engine);
+                    let lost = self.verdict.as_ref().map(|v| v.lost.clone());
+                    self.domains.reveal(res, engine, lost.as_ref());
                 }
             }
         }
@@ -443,7 +517,10 @@ impl App {
         };
         let verdict = self.verdict.as_deref();
         match self.screen {
-            Screen::Domains => self.domains.set_filter(text, &engine),
+            Screen::Domains => {
+                let lost = self.verdict.as_ref().map(|v| &v.lost);
+                self.domains.set_filter(text, &engine, lost)
+            }
             Screen::Paths => self.paths.set_filter(text, &engine, verdict),
             Screen::Matrix => self.matrix.set_filter(text, &engine, verdict),
             Screen::Findings => self.findings.set_filter(text, &engine),
@@ -452,7 +529,14 @@ impl App {
     }
 
     fn on_input_key(&mut self, ev: KeyEvent) -> Vec<Effect> {
+        let tab = matches!(ev.code, KeyCode::Tab | KeyCode::BackTab);
+        if !tab {
+            self.completion = None;
+        }
         match ev.code {
+            KeyCode::Tab | KeyCode::BackTab if self.input == InputMode::Command => {
+                commands::complete(self, ev.code == KeyCode::BackTab);
+            }
             KeyCode::Esc => {
                 if self.input == InputMode::Filter {
                     self.set_filter(String::new());
@@ -517,6 +601,7 @@ impl App {
 
     /// A paste: into the filter or command line (filtered once), never read as keys.
     fn on_paste(&mut self, text: &str) {
+        self.completion = None;
         if self.input == InputMode::Normal {
             self.flash("paste into the filter (/) or a command (:)", false);
             return;

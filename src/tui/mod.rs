@@ -9,6 +9,7 @@
 
 pub mod action;
 pub mod app;
+pub mod clipboard;
 pub mod commands;
 pub mod engine;
 pub mod keymap;
@@ -44,6 +45,7 @@ pub use engine::{Engine, Loaded, Origin};
 use crate::discover::{self, ScanConfig};
 use crate::model::Estate;
 use crate::report::{Report, markdown};
+use crate::sim::LostDomains;
 use crate::snapshot;
 
 /// What the TUI opens on.
@@ -276,14 +278,37 @@ async fn run_loop(start: Start) -> Result<(), TuiError> {
                 app.update(a)
             }
             _ = tick.tick() => {
-                // A tick only changes the screen when a flash message is fading.
-                dirty = app.flash.is_some();
+                // A tick only changes the screen when a message or the summary fades.
+                dirty = app.flash.is_some() || app.summary_flash > 0;
                 app.update(Action::Tick)
             }
         };
         for effect in effects {
             if let (Effect::Rescan { generation }, Some(config)) = (&effect, &live_config) {
                 start_scan(config.clone(), *generation, &actions);
+                continue;
+            }
+            // The terminal is the loop's: the clipboard sequence goes out from here.
+            if let Effect::Clipboard(text) = &effect {
+                match clipboard::osc52(text) {
+                    Some(seq) => {
+                        use std::io::Write;
+                        let out = terminal.backend_mut();
+                        let written = out.write_all(seq.as_bytes()).and_then(|_| out.flush());
+                        if let Err(e) = written {
+                            app.update(Action::Flash {
+                                text: format!("could not copy: {e}"),
+                                error: true,
+                            });
+                        }
+                    }
+                    None => {
+                        app.update(Action::Flash {
+                            text: "the brief is too long to copy through the terminal: :brief FILE writes it".to_string(),
+                            error: true,
+                        });
+                    }
+                }
                 continue;
             }
             let engine = app.engine.clone();
@@ -492,6 +517,42 @@ pub fn perform(effect: Effect, engine: Option<Arc<Engine>>) -> Option<Action> {
                 },
             )
         }
+        Effect::Explain { domain } => {
+            let engine = engine?;
+            let lost = LostDomains::new(&engine.estate, &[domain]);
+            Some(Action::Explained {
+                domain,
+                verdict: Arc::new(engine.what_if(&lost)),
+            })
+        }
+        Effect::Brief { lost, path } => {
+            let engine = engine?;
+            let verdict = engine.what_if(&lost);
+            let r = Report {
+                estate: &engine.estate,
+                topo: &engine.topo,
+            };
+            let text = crate::report::brief::render(&r, &verdict, &engine.origin_label());
+            Some(match path {
+                None => Action::BriefReady(text),
+                Some(path) => match snapshot::write_atomic(&path, text.as_bytes(), false) {
+                    Ok(()) => Action::Flash {
+                        text: format!(
+                            "wrote the brief ({} lines) to {}",
+                            text.lines().count(),
+                            path.display()
+                        ),
+                        error: false,
+                    },
+                    Err(e) => Action::Flash {
+                        text: e.to_string(),
+                        error: true,
+                    },
+                },
+            })
+        }
+        // The loop writes it to the terminal; elsewhere (tests) there is none.
+        Effect::Clipboard(_) => None,
         // The runtime scans; without one (tests), there is nothing to scan with.
         Effect::Rescan { generation } => Some(Action::Loaded {
             generation,

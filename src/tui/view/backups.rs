@@ -46,9 +46,16 @@ impl Columns {
         let region = if region_lost { 16 } else { 11 };
         let kind = if w >= 110 { 18 } else { 0 };
         let newest = if w >= 120 { 18 } else { 0 };
-        let copies = if w >= 100 { 26 } else { 20 };
+        let copies = if w >= 100 { 26 } else { 22 };
         let restore = if w >= 100 { 24 } else { 22 };
-        let data = w.saturating_sub(mark + kind + region + copies + newest + restore);
+        let mut data = w.saturating_sub(mark + kind + region + copies + newest + restore);
+        // Narrow terminals: the name keeps 14 columns, taken from the copies first.
+        let (mut copies, mut restore) = (copies, restore);
+        for (col, least) in [(&mut copies, 10), (&mut restore, 14)] {
+            let take = 14usize.saturating_sub(data).min(col.saturating_sub(least));
+            *col -= take;
+            data += take;
+        }
         Columns {
             mark,
             data,
@@ -190,10 +197,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         }
         spans.push((pad(&restore_text(d), c.restore), t.status(status)));
         if i == app.backups.list.cursor() {
-            spans = spans
-                .into_iter()
-                .map(|(s, st)| (s, st.patch(t.selected())))
-                .collect();
+            spans = super::selected_row(t, spans, area.width as usize);
         }
         lines.push(line(spans));
     }

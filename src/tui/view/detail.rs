@@ -262,7 +262,10 @@ fn capacity_per_az(
         .unwrap_or(0)
         .max(1);
     let bar_w = width.saturating_sub(18).min(40);
-    for z in &detail.per_az {
+    // AZs with no capacity, before or after, say only that they have a node.
+    let empty =
+        |z: &&crate::sim::AzCapacity| z.before == 0 && z.after == 0 && z.after_recovery == 0;
+    for z in detail.per_az.iter().filter(|z| !empty(z)) {
         let name = match e.az_name(account, z.az) {
             Some(n) => format!("{} ({n})", e.az_id(z.az)),
             None => e.az_id(z.az).to_string(),
@@ -293,6 +296,24 @@ fn capacity_per_az(
                 (bar(value, max, bar_w), style),
                 (format!(" {value}"), Style::new()),
             ]));
+        }
+    }
+    let nodes_only: Vec<String> = (detail.per_az.iter())
+        .filter(|z| empty(z) && z.lb_node)
+        .map(|z| {
+            let lost = if z.lost { " LOST" } else { "" };
+            format!("{}{lost}", e.az_id(z.az))
+        })
+        .collect();
+    if !nodes_only.is_empty() {
+        for chunk in wrap(
+            &format!(
+                "load balancer nodes with no targets of this path: {}",
+                nodes_only.join(", ")
+            ),
+            width,
+        ) {
+            right.push(line(vec![(chunk, t.dim())]));
         }
     }
 

@@ -67,10 +67,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         }
         spans.push((pad(&finding.message, msg_w), Style::new()));
         if i == app.findings.list.cursor() {
-            spans = spans
-                .into_iter()
-                .map(|(s, st)| (s, st.patch(t.selected())))
-                .collect();
+            spans = super::selected_row(t, spans, width);
         }
         lines.push(line(spans));
     }

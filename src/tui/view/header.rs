@@ -2,7 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
@@ -132,11 +132,22 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 scenario.push(("simulating…".to_string(), t.dim()));
             } else {
                 let (ok, degraded, down) = v.counts();
-                scenario.push((format!("{down} down"), t.status(Status::Down)));
-                scenario.push((", ".to_string(), Style::new()));
-                scenario.push((format!("{degraded} degraded"), t.status(Status::Degraded)));
-                scenario.push((", ".to_string(), Style::new()));
-                scenario.push((format!("{ok} ok"), t.status(Status::Ok)));
+                // Just changed: the summary stands out for a moment.
+                let fresh = |s: Style| {
+                    if app.summary_flash > 0 {
+                        s.add_modifier(Modifier::REVERSED)
+                    } else {
+                        s
+                    }
+                };
+                scenario.push((format!("{down} down"), fresh(t.status(Status::Down))));
+                scenario.push((", ".to_string(), fresh(Style::new())));
+                scenario.push((
+                    format!("{degraded} degraded"),
+                    fresh(t.status(Status::Degraded)),
+                ));
+                scenario.push((", ".to_string(), fresh(Style::new())));
+                scenario.push((format!("{ok} ok"), fresh(t.status(Status::Ok))));
             }
         }
         _ if super::scan_failed(app) => scenario.push((" scan failed".to_string(), t.error())),

@@ -306,6 +306,21 @@ pub fn bar(value: u64, max: u64, width: usize) -> String {
     format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
 }
 
+/// A selected row: every piece in the selection's style, the row filled to `width`
+/// so the bar shows across the screen whatever the theme.
+pub fn selected_row(
+    t: &super::theme::Theme,
+    mut spans: Vec<(String, Style)>,
+    width: usize,
+) -> Vec<(String, Style)> {
+    let used: usize = spans.iter().map(|(s, _)| s.width()).sum();
+    spans.push((" ".repeat(width.saturating_sub(used)), Style::new()));
+    spans
+        .into_iter()
+        .map(|(s, st)| (s, st.patch(t.selected())))
+        .collect()
+}
+
 /// A line made of styled pieces.
 pub fn line(spans: Vec<(String, Style)>) -> Line<'static> {
     Line::from(
