@@ -67,7 +67,7 @@ pub fn load_estate(source: &SourceArgs) -> Result<Estate> {
         None => bail!(
             "no estate given: pass --demo to use the embedded demo estate, --snapshot FILE \
              to read one written by `blastmap scan`, or --region REGION (with --profile NAME) \
-             to scan live"
+             to scan live (or set a default snapshot in the config file: blastmap config)"
         ),
     }
 }
@@ -80,9 +80,9 @@ pub fn scan_config(live: &LiveArgs) -> ScanConfig {
         regions: live.regions.clone(),
         all_regions: live.all_regions,
         overlay: live.overlay.clone(),
-        max_in_flight: live.max_requests as usize,
-        call_timeout: Duration::from_secs(live.call_timeout),
-        max_attempts: live.max_attempts,
+        max_in_flight: live.max_requests.unwrap_or(crate::config::MAX_REQUESTS) as usize,
+        call_timeout: Duration::from_secs(live.call_timeout.unwrap_or(crate::config::CALL_TIMEOUT)),
+        max_attempts: live.max_attempts.unwrap_or(crate::config::MAX_ATTEMPTS),
     }
 }
 
@@ -122,13 +122,17 @@ fn scan_live(live: &LiveArgs, chatty: bool) -> Result<ScanOutcome> {
 
 /// `blastmap scan`: reads AWS into a snapshot, written only once the scan is complete.
 pub fn scan(args: &ScanArgs) -> Result<u8> {
+    let out = args.out.as_ref().context(
+        "scan needs --out FILE: where to write the snapshot (or set snapshot = \"...\" in the \
+         config file, see blastmap config)",
+    )?;
     let outcome = scan_live(&args.live, !args.quiet)?;
-    snapshot::write_estate(&args.out, &outcome.estate)?;
+    snapshot::write_estate(out, &outcome.estate)?;
     if !args.quiet {
         eprintln!(
             "{}; wrote {}",
             progress::scan_summary(&outcome),
-            args.out.display()
+            out.display()
         );
     }
     if let Some(gaps) = progress::gap_summary(&outcome.estate) {
@@ -304,6 +308,21 @@ pub fn findings(args: &FindingsArgs) -> Result<u8> {
     Ok(0)
 }
 
+pub fn runbook(args: &WhatIfArgs) -> Result<u8> {
+    let a = Loaded::load(&args.source)?;
+    let domains = parse_domains(&a.estate, &args.lose)?;
+    let verdict = a.what_if(&LostDomains::new(&a.estate, &domains));
+    let (format, color) = (format_of(&args.output), use_color(args.output.color));
+    let text = report::runbook::render(&a.report(), &verdict, format, color);
+    a.emit(&text)?;
+    Ok(0)
+}
+
+pub fn config(cfg: &crate::config::Config) -> Result<u8> {
+    emit(&cfg.describe())?;
+    Ok(0)
+}
+
 pub fn backups(args: &BackupsArgs) -> Result<u8> {
     let a = Loaded::load(&args.source)?;
     let (format, color) = (format_of(&args.output), use_color(args.output.color));
@@ -341,6 +360,17 @@ pub fn brief(args: &BriefArgs) -> Result<u8> {
 }
 
 pub fn export(args: &ExportArgs) -> Result<u8> {
+    if args.format == ExportFormatArg::Fis {
+        return export_fis(args);
+    }
+    let f = &args.fis;
+    if f.fis_role.is_some()
+        || f.account.is_some()
+        || f.stop_alarm.is_some()
+        || f.duration != "PT30M"
+    {
+        bail!("--fis-role, --account, --duration and --stop-alarm are for --format fis only");
+    }
     if args.format == ExportFormatArg::Markdown && !args.paths.is_empty() {
         bail!(
             "--path selects paths to draw; the Markdown report covers every path \
@@ -363,6 +393,7 @@ pub fn export(args: &ExportArgs) -> Result<u8> {
         ExportFormatArg::Markdown => {
             report::markdown::report(&r, &verdict, a.findings(), &a.matrix)
         }
+        ExportFormatArg::Fis => unreachable!("handled by export_fis"),
     };
     if args.format == ExportFormatArg::Mermaid && text.len() > MERMAID_MAX_TEXT {
         eprintln!(
@@ -512,4 +543,42 @@ fn man_page(cmd: clap::Command) -> Result<String> {
         &page[..start],
         &page[end..]
     ))
+}
+
+/// `export --format fis`: the template to the output, the prediction to standard error.
+fn export_fis(args: &ExportArgs) -> Result<u8> {
+    let role = args.fis.fis_role.as_deref().context(
+        "--format fis needs --fis-role ARN: the IAM role FIS runs the experiment as \
+         (see fis/latest/userguide/getting-started-iam-service-role.html)",
+    )?;
+    let a = Loaded::load(&args.source)?;
+    let domains = parse_domains(&a.estate, &args.lose)?;
+    let [az] = domains[..] else {
+        bail!(
+            "--format fis interrupts exactly one AZ: give one --lose AZ_ID (e.g. --lose use1-az4)"
+        );
+    };
+    let paths = match args.paths.as_slice() {
+        [] => None,
+        ids => Some(select_paths(&a.topo, ids)?),
+    };
+    let request = blastmap_core::fis::FisRequest {
+        az,
+        account: args.fis.account.as_deref(),
+        paths: paths.as_deref(),
+        role_arn: role,
+        duration: &args.fis.duration,
+        stop_alarm: args.fis.stop_alarm.as_deref(),
+    };
+    let x = blastmap_core::fis::experiment(&a.estate, &a.topo, &request)?;
+    let text = report::json::to_string(&x.template);
+    match &args.out {
+        Some(path) => snapshot::write_atomic(path, text.as_bytes(), false)?,
+        None => emit(&text)?,
+    }
+    eprint!(
+        "{}",
+        report::fis::prediction(&a.report(), &x, args.fis.stop_alarm.is_none())
+    );
+    Ok(0)
 }

@@ -4,9 +4,11 @@ pub mod backups;
 pub mod brief;
 pub mod diagram;
 pub mod dot;
+pub mod fis;
 pub mod json;
 pub mod markdown;
 pub mod mermaid;
+pub mod runbook;
 pub mod table;
 
 use crate::compare::{EstateDiff, ResourceChange};

@@ -6,6 +6,7 @@
 pub mod analysis;
 pub mod compare;
 pub mod findings;
+pub mod fis;
 pub mod model;
 pub mod overlay;
 pub mod sim;

@@ -16,9 +16,36 @@ pub fn verb<N: PartialEq + From<u8>>(n: N, one: &'static str, many: &'static str
     if n == N::from(1) { one } else { many }
 }
 
+/// A word for a POSIX shell command line: as it is when it holds only characters no
+/// shell treats specially, else in single quotes (a quote inside becomes `'\''`).
+/// Control characters, which a terminal could act on, become U+FFFD.
+pub fn shell_quote(word: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c);
+    let clean: String = (word.chars())
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect();
+    if !clean.is_empty() && clean.chars().all(safe) {
+        return clean;
+    }
+    format!("'{}'", clean.replace('\'', "'\\''"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shell_words_are_quoted_only_when_they_must_be() {
+        assert_eq!(
+            shell_quote("arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/x/1"),
+            "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/x/1"
+        );
+        assert_eq!(shell_quote("a b"), "'a b'");
+        assert_eq!(shell_quote("$(rm -rf /)"), "'$(rm -rf /)'");
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
+        assert_eq!(shell_quote(""), "''");
+        assert_eq!(shell_quote("a\u{1b}[2Jb"), "'a\u{fffd}[2Jb'");
+    }
 
     #[test]
     fn counts_agree_with_their_nouns() {

@@ -3,6 +3,7 @@
 //! Codes and categories: `../shared/domain.md` §5 (AWS resilience analysis framework).
 
 mod asg_imbalanced;
+mod autoshift_off;
 mod backup_stale;
 mod cache_no_failover;
 mod db_single_az;
@@ -22,6 +23,7 @@ mod spof_region;
 mod standby_too_small;
 mod table_not_global;
 mod targets_outside_lb_azs;
+mod zonal_shift_disabled;
 
 use foldhash::HashMap;
 use rayon::prelude::*;
@@ -102,7 +104,7 @@ impl Rule {
     }
 }
 
-/// Every rule, in the order of `domain.md` §5, then §8, §9 and §11.
+/// Every rule, in the order of `domain.md` §5, then §8, §9, §11 and §10.
 pub const RULES: &[&Rule] = &[
     &spof_az::RULE,
     &spof_region::RULE,
@@ -124,6 +126,8 @@ pub const RULES: &[&Rule] = &[
     &dr_tier_below_target::RULE,
     &no_cross_region_backup::RULE,
     &backup_stale::RULE,
+    &zonal_shift_disabled::RULE,
+    &autoshift_off::RULE,
 ];
 
 /// What the rules look at.

@@ -13,6 +13,7 @@ mod kinds;
 mod lost;
 mod matrix;
 mod reason;
+pub mod runbook;
 mod topology;
 mod view;
 
@@ -39,6 +40,7 @@ pub use reason::{
     CacheCause, Cause, ClusterCause, ClusterKind, EgressCause, FunctionCause, LbCause, PlacedCause,
     RdsCause, Reason, TableCause, TargetCause,
 };
+pub use runbook::{PathSteps, Runbook, Shift, ShiftAdvice, runbook};
 pub use topology::{PathSpec, PathSummary, ServiceSpec, Topology};
 pub use view::{DependencyRef, EgressRef, Part, PartId, PathParts};
 

@@ -3,11 +3,13 @@
 mod backups;
 mod demo;
 mod findings;
+mod fis;
 mod fixture;
 mod hostile;
 mod modern;
 mod regions;
 mod rules;
+mod runbook;
 mod snapshot;
 mod synth;
 mod truth;

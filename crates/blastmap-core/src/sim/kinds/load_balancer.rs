@@ -139,7 +139,12 @@ pub(crate) fn detail(estate: &Estate, c: &Chain, lost: &LostDomains, hops: &mut 
         } else {
             Status::Ok
         },
-        note: format!("{} of {} nodes up", alive, c.lb_azs.len()),
+        note: format!(
+            "{} of {} nodes up{}",
+            alive,
+            c.lb_azs.len(),
+            zonal_shift_note(&lb.facts)
+        ),
     });
     let mut lb_azs = c.lb_azs.clone();
     lb_azs.sort_by_key(|a| estate.az_id(*a));
@@ -151,6 +156,23 @@ pub(crate) fn detail(estate: &Estate, c: &Chain, lost: &LostDomains, hops: &mut 
             status: if down { Status::Down } else { Status::Ok },
             note: if down { "lost" } else { "up" }.to_string(),
         });
+    }
+}
+
+/// `; zonal shift on, autoshift on`: whether ARC can move the load balancer's
+/// traffic away from an AZ (`../shared/domain.md` §10); nothing when not read.
+fn zonal_shift_note(facts: &Facts) -> String {
+    let Facts::LoadBalancer(f) = facts else {
+        return String::new();
+    };
+    match f.zonal_shift {
+        None => String::new(),
+        Some(z) if !z.enabled => "; zonal shift off".to_string(),
+        Some(z) => match z.autoshift {
+            Some(true) => "; zonal shift on, autoshift on".to_string(),
+            Some(false) => "; zonal shift on, autoshift off".to_string(),
+            None => "; zonal shift on".to_string(),
+        },
     }
 }
 
