@@ -323,7 +323,7 @@ fn slash_filters_the_current_list_and_esc_clears_it() {
 
 #[test]
 fn help_lists_the_keymap() {
-    let mut h = Harness::demo(120, 66);
+    let mut h = Harness::demo(120, 72);
     h.press("?");
     let screen = h.screen();
     assert!(screen.contains("lose the AZ or Region, or restore it"));
@@ -1739,5 +1739,85 @@ fn lost_domains_are_marked_first_in_the_tree() {
             .unwrap_or_else(|| panic!("{screen}"));
         assert!(row.starts_with("  ▾ LOST euw1-az1"), "{row}");
         insta::assert_snapshot!(format!("domains_lost_euw1_az1_{w}x{hgt}"), screen);
+    }
+}
+
+#[test]
+fn r_shows_the_runbook_of_the_domains_lost_and_esc_closes_it() {
+    let mut h = Harness::demo(80, 24);
+    h.press("R");
+    assert!(!h.app.runbook.open, "nothing lost, nothing to do");
+    assert!(
+        (h.app.flash.as_ref().unwrap().text).starts_with("nothing is lost: the runbook says"),
+        "{}",
+        h.app.flash.as_ref().unwrap().text
+    );
+    h.command("lose shop-prod us-east-1a");
+    h.press("R");
+    assert!(h.app.runbook.open);
+    let screen = h.screen();
+    assert!(screen.contains(" runbook 1–"), "{screen}");
+    assert!(
+        screen.contains("Runbook: losing use1-az4 (us-east-1a in shop-prod"),
+        "{screen}"
+    );
+    assert!(screen.contains("1. Shift traffic away now"), "{screen}");
+    assert!(screen.contains("start-zonal-shift"), "{screen}");
+    // Every line of the popup stays inside the screen.
+    assert!(screen.lines().all(|l| l.chars().count() <= 80), "{screen}");
+    insta::assert_snapshot!("runbook_losing_use1_az4_80x24", screen);
+    // It scrolls a line at a time, and `:runbook` is the same.
+    h.press("j");
+    assert!(h.screen().contains(" runbook 2–"), "{}", h.screen());
+    h.press("esc");
+    assert!(!h.app.runbook.open);
+    h.command("runbook");
+    assert!(h.app.runbook.open);
+    assert!(h.screen().contains(" runbook 1–"));
+}
+
+#[test]
+fn the_tree_says_whether_a_load_balancer_can_be_zonally_shifted() {
+    let mut h = Harness::demo(120, 32);
+    h.press("/");
+    h.type_text("zonal shift off");
+    h.press("enter");
+    let screen = h.screen();
+    // docs/demo-estate.md: cart-alb and search-alb have zonal shift off.
+    let rows: Vec<&str> = (screen.lines().skip(3))
+        .filter(|l| l.contains("zonal shift"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{screen}");
+    assert!(rows.iter().any(|l| l.contains("cart-alb")), "{screen}");
+    assert!(rows.iter().any(|l| l.contains("search-alb")), "{screen}");
+    h.press("esc");
+    h.press("/");
+    h.type_text("autoshift on");
+    h.press("enter");
+    let screen = h.screen();
+    assert!(
+        screen.contains("media-alb") && screen.contains("zonal shift on, autoshift on"),
+        "{screen}"
+    );
+    assert!(!screen.contains("checkout-alb"), "{screen}");
+}
+
+#[test]
+fn lose_on_the_fault_domains_puts_the_cursor_on_what_was_lost() {
+    for grouping in ["", "s"] {
+        let mut h = Harness::demo(80, 24);
+        h.press(grouping);
+        h.command("lose shop-prod us-east-1a");
+        let engine = h.app.engine.clone().unwrap();
+        let az4 = Domain::Az(engine.estate.az_by_id("use1-az4").unwrap());
+        assert_eq!(h.app.domains.selected_domain(), Some(az4), "{grouping:?}");
+        let row = h.app.domains.selected().unwrap();
+        if grouping == "s" {
+            // Under the account named.
+            let shop = engine.estate.account_by_name_or_id("shop-prod");
+            assert_eq!(row.account, shop);
+        }
+        let screen = h.screen();
+        assert!(screen.contains("LOST use1-az4"), "{screen}");
     }
 }

@@ -36,6 +36,8 @@ pub enum Action {
         domain: crate::model::Domain,
         verdict: Arc<Verdict>,
     },
+    /// The runbook of the lost set, to show.
+    RunbookReady(String),
     /// The incident brief, to copy to the clipboard.
     BriefReady(String),
     /// Progress of a live scan, shown on the progress screen.
@@ -75,6 +77,10 @@ pub enum Effect {
     Brief {
         lost: LostDomains,
         path: Option<PathBuf>,
+    },
+    /// The runbook of `lost`: what to do now.
+    Runbook {
+        lost: LostDomains,
     },
     /// Put text on the clipboard through the terminal (OSC 52).
     Clipboard(String),

@@ -25,7 +25,7 @@ use super::engine::Engine;
 use super::keymap::{self, Command, Scope};
 use super::screen::{
     BackupsScreen, DomainsScreen, FindingsScreen, GapsOverlay, HelpOverlay, MatrixScreen,
-    PathsScreen,
+    PathsScreen, RunbookOverlay,
 };
 use super::scroll::Move;
 use super::theme::Theme;
@@ -85,6 +85,8 @@ pub struct App {
     pub help: HelpOverlay,
     /// The coverage gaps popup (`:gaps`).
     pub gaps: GapsOverlay,
+    /// What to do now for the domains lost (`R`, `:runbook`).
+    pub runbook: RunbookOverlay,
     pub input: InputMode,
     pub input_text: String,
     pub flash: Option<Flash>,
@@ -136,6 +138,7 @@ impl App {
             backups: BackupsScreen::default(),
             help: HelpOverlay::default(),
             gaps: GapsOverlay::default(),
+            runbook: RunbookOverlay::default(),
             input: InputMode::Normal,
             input_text: String::new(),
             flash: None,
@@ -286,6 +289,10 @@ impl App {
                 }
                 Vec::new()
             }
+            Action::RunbookReady(text) => {
+                self.runbook.show(&text);
+                Vec::new()
+            }
             Action::BriefReady(text) => {
                 let lines = text.lines().count();
                 self.flash(
@@ -326,6 +333,16 @@ impl App {
             self.gaps.apply(m);
             return Vec::new();
         }
+        if self.runbook.open && c == Command::Back {
+            self.runbook.open = false;
+            return Vec::new();
+        }
+        if self.runbook.open
+            && let Some(m) = Move::of(c)
+        {
+            self.runbook.apply(m);
+            return Vec::new();
+        }
         if c == Command::Rescan {
             return self.rescan();
         }
@@ -363,6 +380,7 @@ impl App {
             Command::ToggleLoss => return self.toggle_loss(),
             Command::Apply => return self.apply_column(),
             Command::Undo => return self.undo(),
+            Command::Runbook => return self.open_runbook(),
             Command::ClearLosses => return self.clear_losses(),
             Command::CycleGrouping => {
                 let lost = self.verdict.as_ref().map(|v| v.lost.clone());

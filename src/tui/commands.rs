@@ -86,6 +86,13 @@ pub const COMMANDS: &[LineCommand] = &[
         |app, _| app.undo(),
     ),
     cmd(
+        "runbook",
+        &[],
+        ":runbook",
+        "what to do now for the domains lost (as R)",
+        |app, _| app.open_runbook(),
+    ),
+    cmd(
         "brief",
         &[],
         ":brief [FILE]",

@@ -27,6 +27,7 @@ pub enum Command {
     /// Lose only the selected column's domain (Matrix).
     Apply,
     Undo,
+    Runbook,
     ClearLosses,
     CycleGrouping,
     CycleSort,
@@ -322,6 +323,13 @@ pub const KEYMAP: &[Binding] = &[
         C::Undo,
     )
     .hint("u", "undo"),
+    bind(
+        S::Global,
+        &[Char('R')],
+        "R",
+        "runbook: what to do now for the domains lost (zonal shifts first)",
+        C::Runbook,
+    ),
     bind(
         S::Global,
         &[Char('x')],

@@ -525,6 +525,17 @@ pub fn perform(effect: Effect, engine: Option<Arc<Engine>>) -> Option<Action> {
                 verdict: Arc::new(engine.what_if(&lost)),
             })
         }
+        Effect::Runbook { lost } => {
+            let engine = engine?;
+            let verdict = engine.what_if(&lost);
+            let r = Report {
+                estate: &engine.estate,
+                topo: &engine.topo,
+            };
+            let text =
+                crate::report::runbook::render(&r, &verdict, crate::report::Format::Table, false);
+            Some(Action::RunbookReady(text))
+        }
         Effect::Brief { lost, path } => {
             let engine = engine?;
             let verdict = engine.what_if(&lost);

@@ -336,6 +336,25 @@ impl DomainTree {
     }
 
     /// The ancestors to open so that `res` shows, if it is in this tree.
+    /// The nodes above `d`'s row that may be closed (its account or service, and
+    /// its Region), under `account` when the tree is grouped by account.
+    pub fn ancestors_of(&self, d: Domain, account: Option<AccountIdx>) -> Vec<NodeKey> {
+        let is_d = |k: &&NodeKey| match d {
+            Domain::Az(az) => k.az != REGIONAL && self.ranks.az_by_rank[k.az as usize] == az,
+            Domain::Region(r) => self.ranks.region_by_rank[k.region as usize] == r,
+        };
+        let by_account = self.grouping == Grouping::AccountRegionAz;
+        let mut keys = self.groups.keys().filter(is_d);
+        let key = (keys.clone())
+            .find(|k| !by_account || account.is_none_or(|a| k.top == a.0))
+            .or_else(|| keys.next());
+        match key {
+            Some(k) if self.grouping == Grouping::RegionAz => vec![truncate(*k, 1)],
+            Some(k) => vec![truncate(*k, 0), truncate(*k, 1)],
+            None => Vec::new(),
+        }
+    }
+
     pub fn path_to(&self, res: ResIdx) -> Option<[NodeKey; 4]> {
         self.groups
             .iter()
@@ -510,13 +529,14 @@ pub fn resource_label(r: &Resource) -> String {
     let fact = match &r.facts {
         Facts::Instance(i) => i.instance_type.clone(),
         Facts::LoadBalancer(lb) => format!(
-            "{} {}",
+            "{} {}{}",
             lb.lb_type.short(),
             if lb.is_internet_facing() {
                 "internet-facing"
             } else {
                 "internal"
-            }
+            },
+            zonal_shift_text(lb.zonal_shift)
         ),
         Facts::DbInstance(db) => format!(
             "{}{}",
@@ -532,9 +552,24 @@ pub fn resource_label(r: &Resource) -> String {
         Facts::NatGateway(n) => format!("{:?}", n.mode).to_lowercase(),
         _ => String::new(),
     };
-    if r.name == r.id {
-        format!("{}  {fact}", r.name)
-    } else {
-        format!("{}  {}  {fact}", r.name, r.id)
+    // The telling fact before the id: an ARN would push it off the screen.
+    match (r.name == r.id, fact.is_empty()) {
+        (true, _) => format!("{}  {fact}", r.name),
+        (false, true) => format!("{}  {}", r.name, r.id),
+        (false, false) => format!("{}  {fact}  {}", r.name, r.id),
+    }
+}
+
+/// `, zonal shift on, autoshift off`: whether ARC can move the load balancer's
+/// traffic away from a bad AZ (`../shared/domain.md` §10); nothing when not read.
+fn zonal_shift_text(z: Option<crate::model::ZonalShift>) -> String {
+    match z {
+        None => String::new(),
+        Some(z) if !z.enabled => ", zonal shift off".to_string(),
+        Some(z) => match z.autoshift {
+            Some(true) => ", zonal shift on, autoshift on".to_string(),
+            Some(false) => ", zonal shift on, autoshift off".to_string(),
+            None => ", zonal shift on".to_string(),
+        },
     }
 }

@@ -72,6 +72,7 @@ impl App {
             with_regions.lose(d.domain);
         }
         let (mut added, mut already) = (Vec::new(), Vec::new());
+        let mut first_added = None;
         for d in &ds {
             // What an AZ name meant in its account: "use1-az4 (us-east-1a in shop-prod)".
             let name = match &d.az_name {
@@ -87,7 +88,10 @@ impl App {
                 _ => lost.lose(d.domain),
             };
             match outcome {
-                Lose::Lost => added.push(name),
+                Lose::Lost => {
+                    first_added.get_or_insert((d.domain, d.az_name.as_ref().map(|(a, _)| *a)));
+                    added.push(name)
+                }
                 Lose::AlreadyLost => already.push(name),
                 Lose::WithRegion(r) => {
                     already.push(format!("{name} (with {})", engine.estate.region_name(r)))
@@ -102,6 +106,14 @@ impl App {
         self.lost = Some(lost);
         self.remember(before);
         self.change = Some(said);
+        // `:lose` on Fault domains: the cursor goes to what was lost, to see it
+        // marked (not when it is there already, as after `space`).
+        if let Some((d, account)) = first_added
+            && self.screen == Screen::Domains
+            && self.domains.selected_domain() != Some(d)
+        {
+            self.domains.select_domain(d, account);
+        }
         self.simulate()
     }
 
@@ -246,6 +258,20 @@ impl App {
             LostDomains::none(&engine.estate),
             "restored every AZ and Region".to_string(),
         )
+    }
+
+    /// `R` and `:runbook`: what to do now for the domains lost.
+    pub(in crate::tui) fn open_runbook(&mut self) -> Vec<Effect> {
+        match &self.lost {
+            Some(lost) if !lost.is_empty() => vec![Effect::Runbook { lost: lost.clone() }],
+            _ => {
+                self.flash(
+                    "nothing is lost: the runbook says what to do for a loss (:lose ACCOUNT AZ-NAME, or space on an AZ)",
+                    false,
+                );
+                Vec::new()
+            }
+        }
     }
 
     /// `u`: the lost set as it was before its last change.

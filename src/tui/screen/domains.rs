@@ -102,6 +102,10 @@ impl DomainsScreen {
     }
 
     pub fn set_filter(&mut self, text: String, engine: &Engine, lost: Option<&LostDomains>) {
+        // Another filter is another tree: the row the cursor was on means nothing.
+        if self.filter != text {
+            self.list.reset();
+        }
         self.filter = text;
         self.rebuild(engine, lost);
     }
@@ -121,6 +125,34 @@ impl DomainsScreen {
     pub fn select(&mut self, row: usize) {
         let len = self.len();
         self.list.select(row, len);
+    }
+
+    /// Puts the cursor on `d`'s row, under `account` when the tree is grouped by
+    /// account; nothing when the tree does not show it (filtered out).
+    pub fn select_domain(&mut self, d: Domain, account: Option<crate::model::AccountIdx>) {
+        let find = |tree: &DomainTree| {
+            tree.rows.iter().position(|r| {
+                r.domain == Some(d)
+                    && matches!(r.kind, RowKind::Az(_) | RowKind::Region(_))
+                    && (account.is_none() || r.account.is_none() || r.account == account)
+            })
+        };
+        if self.tree.as_ref().and_then(find).is_none() {
+            // Closed above it: open its account (or service) and Region.
+            let keys = (self.tree.as_ref()).map_or(Vec::new(), |t| t.ancestors_of(d, account));
+            let filtering = !self.filter.is_empty();
+            for key in keys {
+                if !DomainTree::is_expanded(key, &self.toggled, filtering)
+                    && !self.toggled.remove(&key)
+                {
+                    self.toggled.insert(key);
+                }
+            }
+            self.reflatten();
+        }
+        if let Some(i) = self.tree.as_ref().and_then(find) {
+            self.select(i);
+        }
     }
 
     /// `enter`: expands or collapses the selected node.

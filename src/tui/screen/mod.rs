@@ -9,6 +9,7 @@ pub mod gaps;
 pub mod help;
 pub mod matrix;
 pub mod paths;
+pub mod runbook;
 
 pub use backups::{BackupSort, BackupsScreen};
 pub use domains::DomainsScreen;
@@ -17,6 +18,7 @@ pub use gaps::GapsOverlay;
 pub use help::HelpOverlay;
 pub use matrix::MatrixScreen;
 pub use paths::{PathSort, PathsScreen};
+pub use runbook::RunbookOverlay;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {

@@ -12,6 +12,7 @@ pub mod header;
 pub mod help;
 pub mod matrix;
 pub mod paths;
+pub mod runbook;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -81,6 +82,9 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
     if app.gaps.open {
         gaps::render(app, frame, regions.area);
+    }
+    if app.runbook.open {
+        runbook::render(app, frame, regions.area);
     }
 }
 
