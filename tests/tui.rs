@@ -419,9 +419,10 @@ fn enter_on_a_finding_jumps_to_its_resource_in_the_tree() {
     let RowKind::Resource(r) = row.kind else {
         panic!("a resource row is selected")
     };
-    // The first no-backups finding: the cart's Redis sessions (docs/demo-estate.md, §16).
-    assert_eq!(engine.estate.resource(r).name, "cart-sessions");
-    assert!(h.screen().contains("cart-sessions"));
+    // The first no-backups finding, as main orders them: the storefront's DynamoDB
+    // table with no copy at all (docs/demo-estate.md).
+    assert_eq!(engine.estate.resource(r).name, "storefront-recent");
+    assert!(h.screen().contains("storefront-recent"));
 }
 
 #[test]
