@@ -111,12 +111,29 @@ Examples:
   aws health describe-event-details --event-arns \"$ARN\" > event.json
   blastmap what-if --snapshot before.json --health-event event.json
 
-DOMAIN is an AZ ID (use1-az1), never an AZ name: us-east-1a is a different
-place in each account. --health-event ARN reads the event with the default
-credentials (the first --profile when scanning live); --health-event FILE
-reads it saved as JSON. Either way stderr says which account's AZ name it
-translated to which AZ ID.")]
+DOMAIN is an AZ ID (use1-az1) or a Region. An AZ name (us-east-1a) is a
+different place in each account: name the account with it, as AWS Health
+does (shop-prod:us-east-1a, or the account id), and blastmap says which AZ
+ID that is:
+  blastmap what-if --demo --lose shop-prod:us-east-1a
+--health-event ARN reads the event with the default credentials (the first
+--profile when scanning live); --health-event FILE reads it saved as JSON.
+Either way stderr says which account's AZ name it translated to which AZ ID.")]
     WhatIf(WhatIfArgs),
+
+    /// A short Markdown brief of a loss, to paste into an incident channel.
+    #[command(after_help = "\
+Examples:
+  blastmap brief --demo --lose use1-az4
+  blastmap brief --demo --lose shop-prod:us-east-1a   # AWS Health's words
+  blastmap brief --snapshot estate.json --lose us-east-1 --out brief.md
+
+About fifteen lines: each lost AZ's name in every account, the paths down
+and degraded with their capacity now and after recovery and the reason,
+and what the loss does across Regions (entry points failing over, data a
+lost Region's loss restores from). Longer lists are cut, with the what-if
+command that gives them all. In the TUI, :brief copies it.")]
+    Brief(BriefArgs),
 
     /// Every single-AZ and single-Region loss × every user-facing path.
     #[command(after_help = "\
@@ -470,7 +487,8 @@ pub struct WhatIfArgs {
     #[command(flatten)]
     pub source: SourceArgs,
 
-    /// A fault domain to lose: an AZ ID (use1-az1) or a Region (us-east-1). Repeat for several.
+    /// A fault domain to lose: an AZ ID (use1-az1), a Region (us-east-1), or an
+    /// account's AZ name (shop-prod:us-east-1a). Repeat for several.
     #[arg(
         long = "lose",
         value_name = "DOMAIN",
@@ -489,6 +507,21 @@ pub struct WhatIfArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BriefArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    /// A fault domain to lose: an AZ ID (use1-az1), a Region (us-east-1), or an
+    /// account's AZ name (shop-prod:us-east-1a). Repeat for several.
+    #[arg(long = "lose", value_name = "DOMAIN", required = true)]
+    pub lose: Vec<String>,
+
+    /// Write the brief to FILE (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

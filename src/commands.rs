@@ -7,8 +7,8 @@ use anyhow::{Context as _, Result, bail};
 
 use crate::analysis::Analysis;
 use crate::cli::{
-    BackupsArgs, CheckArgs, ColorArg, FindingsArgs, FormatArg, LiveArgs, MatrixArgs, OutputArgs,
-    ScanArgs, SeverityArg, SourceArgs, TolerateArg, WhatIfArgs,
+    BackupsArgs, BriefArgs, CheckArgs, ColorArg, FindingsArgs, FormatArg, LiveArgs, MatrixArgs,
+    OutputArgs, ScanArgs, SeverityArg, SourceArgs, TolerateArg, WhatIfArgs,
 };
 use crate::discover::{self, DiscoverError, ScanConfig, ScanOutcome, health};
 use crate::findings::{self, Severity};
@@ -250,7 +250,12 @@ pub fn parse_domains(estate: &Estate, values: &[String]) -> Result<Vec<Domain>> 
             );
         }
         for part in parts {
-            domains.push(estate.parse_domain(part)?);
+            // `shop-prod:us-east-1a`: AWS Health's words; say which AZ ID they mean.
+            let named = estate.parse_named_domain(part)?;
+            if let Some(mapping) = named.mapping(estate) {
+                eprintln!("blastmap: {mapping}");
+            }
+            domains.push(named.domain);
         }
     }
     Ok(domains)
@@ -420,6 +425,34 @@ pub fn backups(args: &BackupsArgs) -> Result<u8> {
     let (format, color) = (format_of(&args.output), use_color(args.output.color));
     let text = report::backups::render(&a.report(), format, color);
     a.emit(&text)?;
+    Ok(0)
+}
+
+/// `blastmap brief`: about fifteen lines of Markdown for an incident channel.
+pub fn brief(args: &BriefArgs) -> Result<u8> {
+    let a = Loaded::load(&args.source)?;
+    let domains = parse_domains(&a.estate, &args.lose)?;
+    let verdict = a.what_if(&LostDomains::new(&a.estate, &domains));
+    let origin = match (&args.source.snapshot, args.source.demo) {
+        (_, true) => "the demo estate".to_string(),
+        (Some(path), _) => format!("snapshot {}", path.display()),
+        (None, false) => "a live scan".to_string(),
+    };
+    let captured = a
+        .estate
+        .meta
+        .captured_at
+        .as_deref()
+        .map(|t| format!(" (captured {})", report::brief::readable_time(t)))
+        .unwrap_or_default();
+    let text = report::brief::render(&a.report(), &verdict, &format!("{origin}{captured}"));
+    match &args.out {
+        Some(path) => {
+            snapshot::write_atomic(path, text.as_bytes(), false)?;
+            eprintln!("blastmap: wrote {}", path.display());
+        }
+        None => a.emit(&text)?,
+    }
     Ok(0)
 }
 

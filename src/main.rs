@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         Some(Command::Findings(args)) => commands::findings(args),
         Some(Command::Runbook(args)) => commands::runbook(args),
         Some(Command::Backups(args)) => commands::backups(args),
+        Some(Command::Brief(args)) => commands::brief(args),
         Some(Command::Export(args)) => commands::export(args),
         Some(Command::Diff(args)) => commands::diff(args),
         Some(Command::Redact(args)) => commands::redact(args),

@@ -877,6 +877,163 @@ fn a_mermaid_diagram_too_big_for_mermaid_to_render_is_written_with_a_warning() {
 }
 
 #[test]
+fn an_az_named_as_aws_health_names_it_is_lost_by_its_az_id_and_the_mapping_is_said() {
+    let by_name = blastmap(&[
+        "what-if",
+        "--demo",
+        "--lose",
+        "shop-prod:us-east-1a",
+        "--format",
+        "json",
+    ]);
+    assert!(by_name.status.success(), "{}", stderr(&by_name));
+    assert!(
+        stderr(&by_name).contains("blastmap: us-east-1a in shop-prod is use1-az4"),
+        "{}",
+        stderr(&by_name)
+    );
+    let by_id = json(&[
+        "what-if", "--demo", "--lose", "use1-az4", "--format", "json",
+    ]);
+    let doc: Value = serde_json::from_slice(&by_name.stdout).unwrap();
+    assert_eq!(doc, by_id, "the same scenario");
+    // The account by id, and another account's us-east-1a is another AZ.
+    let o = blastmap(&["what-if", "--demo", "--lose", "222222222222:us-east-1a"]);
+    assert!(stderr(&o).contains("us-east-1a in payments-prod is use1-az1"));
+    // Bad input lists what exists.
+    assert_bad_input(
+        &["what-if", "--demo", "--lose", "shop:us-east-1a"],
+        "\"shop\" is not an account of this estate (name or id); its accounts: shop-prod (111111111111), payments-prod (222222222222), platform (333333333333)",
+    );
+    assert_bad_input(
+        &["brief", "--demo", "--lose", "shop-prod:us-east-1f"],
+        "account shop-prod has no AZ named \"us-east-1f\"; its AZ names: eu-west-1a (euw1-az3)",
+    );
+    // A bare AZ name says how to name it.
+    assert_bad_input(
+        &["what-if", "--demo", "--lose", "us-east-1a"],
+        "or the account and its AZ name (ACCOUNT:us-east-1a)",
+    );
+}
+
+#[test]
+fn brief_is_a_short_markdown_answer_with_the_az_names_and_capacity_after_recovery() {
+    assert_help_has_examples("brief");
+    let o = blastmap(&["brief", "--demo", "--lose", "shop-prod:us-east-1a"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.lines().count() <= 22, "about 15 lines:\n{text}");
+    assert!(
+        text.starts_with("### blastmap brief: losing use1-az4\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "use1-az4 (us-east-1) is us-east-1a in shop-prod, us-east-1c in payments-prod, us-east-1b in platform."
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("**3 down, 5 degraded**, 7 ok of 15"),
+        "{text}"
+    );
+    // checkout: 8 vCPU before, nothing now, and nothing after recovery either (the
+    // relaunches sit behind the same dead NAT gateway: docs/demo-estate.md §2).
+    assert!(
+        text.contains(
+            "- checkout-alb → checkout-web (shop-prod, us-east-1): 0/8 vCPU now → 0 after recovery."
+        ),
+        "{text}"
+    );
+    assert!(text.contains("declared hard"), "{text}");
+    // A degraded path says how, in a word.
+    assert!(
+        text.contains(
+            "- search-alb → search (shop-prod, us-east-1): egress, 2/2 vCPU now → 2 after recovery."
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "- auth-alb → auth (platform, us-east-1): capacity, 8/12 vCPU now → 12 after recovery."
+        ),
+        "{text}"
+    );
+    // Across Regions: auth's latency records keep users on what serves.
+    assert!(
+        text.contains(
+            "- auth: degraded. Route 53 sends users to members that serve: 77% of capacity"
+        ),
+        "{text}"
+    );
+    // A Region: its paths in one line, the entry points' answers and the data.
+    let text = stdout(&blastmap(&["brief", "--demo", "--lose", "us-east-1"]));
+    assert!(text.lines().count() <= 22, "{text}");
+    assert!(
+        text.contains("- every path in us-east-1 (12), nothing left now or after recovery"),
+        "{text}"
+    );
+    assert!(
+        text.contains("- storefront: degraded. Route 53 fails storefront over from storefront-alb (us-east-1) to storefront-eu-alb (eu-west-1): 40% of capacity"),
+        "{text}"
+    );
+    // --out writes the same text, atomically, and says so on stderr.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("brief.md");
+    let o = blastmap(&[
+        "brief",
+        "--demo",
+        "--lose",
+        "us-east-1",
+        "--out",
+        path_str(&file),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+    assert!(stderr(&o).contains("wrote"), "{}", stderr(&o));
+}
+
+#[test]
+fn brief_escapes_what_anyone_who_can_tag_can_write() {
+    // A load balancer named with HTML and Markdown.
+    let text = demo::DEMO_JSON.replacen(
+        "\"name\": \"checkout-alb\"",
+        "\"name\": \"<img src=x onerror=alert(1)> *x*\"",
+        1,
+    );
+    let (_d, p) = write_temp("hostile.json", &text);
+    let o = blastmap(&["brief", "--snapshot", path_str(&p), "--lose", "use1-az4"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    // Every `<` is escaped: no tag reaches a Markdown renderer.
+    assert!(
+        out.match_indices('<')
+            .all(|(i, _)| out[..i].ends_with('\\')),
+        "{out}"
+    );
+    assert!(
+        out.contains("\\<img src=x onerror=alert(1)\\> \\*x\\*"),
+        "{out}"
+    );
+    // Terminal codes: when the snapshot reader takes them, they never reach the output.
+    let text = demo::DEMO_JSON.replacen(
+        "\"name\": \"checkout-alb\"",
+        "\"name\": \"evil\\u001b]0;pwned\\u0007\"",
+        1,
+    );
+    let (_d, p) = write_temp("hostile.json", &text);
+    let o = blastmap(&["brief", "--snapshot", path_str(&p), "--lose", "use1-az4"]);
+    if o.status.success() {
+        let out = stdout(&o);
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+        assert!(out.contains("evil \\]0;pwned"), "{out}");
+    } else {
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    }
+}
+
+#[test]
 fn out_dash_means_standard_output() {
     // Run in an empty directory: before `-` meant standard output, a file `-` appeared.
     let dir = tempfile::tempdir().unwrap();

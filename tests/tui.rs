@@ -133,6 +133,44 @@ impl Harness {
         }
     }
 
+    /// Moves the matrix cursor onto the row of the path `lb → tg` with `j`.
+    fn select_matrix_path(&mut self, lb: &str, tg: &str) {
+        let engine = self.app.engine.clone().unwrap();
+        let row = self
+            .app
+            .matrix
+            .order
+            .iter()
+            .position(|&p| {
+                let spec = &engine.topo.paths()[p];
+                engine.estate.resource(spec.lb).name == lb
+                    && engine.estate.resource(spec.tg).name == tg
+            })
+            .unwrap();
+        self.press("home");
+        while self.app.matrix.list.cursor() < row {
+            self.press("j");
+        }
+    }
+
+    /// Moves the paths cursor onto the path `lb → tg` with `j`.
+    fn select_path(&mut self, lb: &str, tg: &str) {
+        let engine = self.app.engine.clone().unwrap();
+        let p = engine
+            .topo
+            .paths()
+            .iter()
+            .position(|p| {
+                engine.estate.resource(p.lb).name == lb && engine.estate.resource(p.tg).name == tg
+            })
+            .unwrap();
+        let row = self.app.paths.order.iter().position(|&q| q == p).unwrap();
+        self.press("home");
+        while self.app.paths.list.cursor() < row {
+            self.press("j");
+        }
+    }
+
     fn status_of(&self, lb: &str, tg: &str) -> Status {
         let engine = self.app.engine.as_ref().unwrap();
         let p = engine
@@ -151,10 +189,17 @@ impl Harness {
 fn starts_on_the_fault_domains_of_the_demo_estate() {
     let mut h = Harness::demo(120, 32);
     let screen = h.screen();
-    assert!(screen.contains(
+    // Each AZ ID with every account's own name for it (docs/demo-estate.md, §1).
+    assert!(
+        screen.contains("euw1-az1 (shop-prod: eu-west-1b, platform: eu-west-1a)"),
+        "{screen}"
+    );
+    assert!(screen.contains("0 down, 0 degraded, 15 ok"), "{screen}");
+    insta::assert_snapshot!(screen);
+    h.select_az("use1-az1");
+    assert!(h.screen().contains(
         "use1-az1 (shop-prod: us-east-1c, payments-prod: us-east-1a, platform: us-east-1d)"
     ));
-    insta::assert_snapshot!(screen);
 }
 
 #[test]
@@ -169,15 +214,18 @@ fn marking_an_az_lost_turns_paths_down_and_degraded() {
         Status::Degraded
     );
     assert_eq!(h.status_of("auth-eu-alb", "auth-eu"), Status::Ok);
+    // The cache with automatic failover off (§11) and the Lambda in one AZ (§13).
+    assert_eq!(h.status_of("cart-alb", "cart"), Status::Down);
+    assert_eq!(h.status_of("media-alb", "thumbnails"), Status::Down);
     let domains = h.screen();
-    assert!(domains.contains("lost: use1-az4 │ 1 down, 4 degraded, 5 ok"));
+    assert!(domains.contains("lost: use1-az4 │ 3 down, 5 degraded, 7 ok"));
     assert!(domains.contains("LOST"));
     h.press("2");
     insta::assert_snapshot!(h.screen());
     // Space again restores it.
     h.press("1 space");
     assert!(h.app.lost_domains().is_empty());
-    assert!(h.screen().contains("0 down, 0 degraded, 10 ok"));
+    assert!(h.screen().contains("0 down, 0 degraded, 15 ok"));
 }
 
 #[test]
@@ -185,8 +233,8 @@ fn the_path_detail_shows_every_hop_and_capacity_per_az() {
     let mut h = Harness::demo(140, 40);
     h.command("lose use1-az4");
     h.press("2");
-    // Sorted by status, the down path is first.
-    h.press("g enter");
+    h.select_path("checkout-alb", "checkout-web");
+    h.press("enter");
     let screen = h.screen();
     assert!(screen.contains("Paths › checkout-alb → checkout-web"));
     assert!(screen.contains("egress via NAT gateway shop-use1-nat-a in use1-az4 (us-east-1a)"));
@@ -197,7 +245,7 @@ fn the_path_detail_shows_every_hop_and_capacity_per_az() {
 }
 
 #[test]
-fn the_matrix_shows_every_loss_and_enter_applies_one() {
+fn the_matrix_shows_every_loss_enter_explains_a_cell_and_a_applies_it() {
     let mut h = Harness::demo(140, 32);
     h.press("3");
     let screen = h.screen();
@@ -205,15 +253,39 @@ fn the_matrix_shows_every_loss_and_enter_applies_one() {
         assert!(screen.contains(d), "{d} column");
     }
     insta::assert_snapshot!("matrix", screen);
-    // Move to use1-az2 and apply it.
+    // Move to use1-az2: enter explains the cell in place and changes nothing.
     let engine = h.app.engine.clone().unwrap();
     let az2 = Domain::Az(engine.estate.az_by_id("use1-az2").unwrap());
-    while engine.matrix.domains[h.app.matrix.col] != az2 {
+    while h.app.matrix.selected_domain(&engine) != Some(az2) {
         h.press("l");
     }
     h.press("enter");
+    assert!(h.app.lost_domains().is_empty(), "enter applies nothing");
+    let screen = h.screen();
+    assert!(
+        screen.contains("── auth-eu-alb → auth-eu when use1-az2 is lost"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("✓ ok: 6/6 vCPU now, 6 after recovery"),
+        "{screen}"
+    );
+    // Down a row: payments, down with its ledger (docs/demo-estate.md §3).
+    h.select_matrix_path("payments-nlb", "payments-api");
+    let screen = h.screen();
+    assert!(
+        screen.contains("✗ down: 0/16 vCPU now, 0 after recovery"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("ledger-db (single-AZ RDS instance) is lost in use1-az2"),
+        "{screen}"
+    );
+    // a applies the loss alone.
+    h.press("a");
     assert_eq!(h.app.lost_domains().to_vec(), vec![az2]);
-    assert!(h.screen().contains("lost: use1-az2 │ 3 down"));
+    // payments (ledger-db), checkout through it, and both media paths (internal-api).
+    assert!(h.screen().contains("lost: use1-az2 │ 4 down"));
 }
 
 #[test]
@@ -234,14 +306,14 @@ fn slash_filters_the_current_list_and_esc_clears_it() {
         h.press("backspace");
     }
     h.press("enter");
-    assert_eq!(h.app.paths.order.len(), 10);
+    assert_eq!(h.app.paths.order.len(), 15);
     h.command("lose use1-az2");
     h.press("/");
     h.type_text("down");
     h.press("enter");
-    assert_eq!(h.app.paths.order.len(), 3);
+    assert_eq!(h.app.paths.order.len(), 4);
     h.press("esc");
-    assert_eq!(h.app.paths.order.len(), 10);
+    assert_eq!(h.app.paths.order.len(), 15);
     // The domains tree filters resources and opens what matches.
     h.press("1 /");
     h.type_text("ledger");
@@ -251,7 +323,7 @@ fn slash_filters_the_current_list_and_esc_clears_it() {
 
 #[test]
 fn help_lists_the_keymap() {
-    let mut h = Harness::demo(120, 66);
+    let mut h = Harness::demo(120, 72);
     h.press("?");
     let screen = h.screen();
     assert!(screen.contains("lose the AZ or Region, or restore it"));
@@ -320,7 +392,7 @@ fn every_screen_fits_80_by_24() {
         );
         all.push_str(&format!("==== {name}\n{screen}"));
     }
-    h.press("2 g enter");
+    h.press("2 home enter");
     all.push_str(&format!("==== detail\n{}", h.screen()));
     insta::assert_snapshot!(all);
 }
@@ -347,8 +419,10 @@ fn enter_on_a_finding_jumps_to_its_resource_in_the_tree() {
     let RowKind::Resource(r) = row.kind else {
         panic!("a resource row is selected")
     };
-    assert_eq!(engine.estate.resource(r).name, "search-db");
-    assert!(h.screen().contains("search-db"));
+    // The first no-backups finding, as main orders them: the storefront's DynamoDB
+    // table with no copy at all (docs/demo-estate.md).
+    assert_eq!(engine.estate.resource(r).name, "storefront-recent");
+    assert!(h.screen().contains("storefront-recent"));
 }
 
 #[test]
@@ -357,7 +431,7 @@ fn tab_and_number_keys_switch_screens_and_mouse_clicks_select() {
     h.press("tab");
     assert_eq!(h.app.screen, Screen::Paths);
     h.press("backtab backtab");
-    assert_eq!(h.app.screen, Screen::Findings);
+    assert_eq!(h.app.screen, Screen::Backups, "wraps round to the last tab");
     let click = |column, row| {
         Action::Mouse(MouseEvent {
             kind: MouseEventKind::Down(MouseButton::Left),
@@ -375,11 +449,17 @@ fn tab_and_number_keys_switch_screens_and_mouse_clicks_select() {
 }
 
 #[test]
-fn g_cycles_the_grouping_of_the_domains_tree() {
+fn s_cycles_the_grouping_of_the_domains_tree_and_g_goes_to_the_top() {
     let mut h = Harness::demo(120, 32);
-    h.press("g");
+    h.press("j j g");
+    assert_eq!(
+        h.app.domains.list.cursor(),
+        0,
+        "g is top, as on every screen"
+    );
+    h.press("s");
     assert!(h.screen().contains("▸ shop-prod (111111111111)"));
-    h.press("g");
+    h.press("s");
     let screen = h.screen();
     assert!(screen.contains("› service › Region › AZ"));
     // Services start closed: the list of services first.
@@ -392,7 +472,7 @@ fn g_cycles_the_grouping_of_the_domains_tree() {
         h.screen()
             .contains("euw1-az1 (shop-prod: eu-west-1b, platform: eu-west-1a)")
     );
-    h.press("g");
+    h.press("s");
     assert!(h.screen().contains("› Region › AZ"));
 }
 
@@ -417,16 +497,35 @@ fn colours_mark_status_and_no_color_uses_glyphs_and_style_only() {
     h.press("2");
     h.draw();
     let buf = h.term.backend().buffer();
-    // The first row is the down path: its status cell is red.
-    assert_eq!(buf[(0, 4)].symbol(), "✗");
-    assert_eq!(buf[(0, 4)].fg, Color::Red);
+    // The second row is a down path: its status cell is red.
+    assert_eq!(buf[(0, 5)].symbol(), "✗");
+    assert_eq!(buf[(0, 5)].fg, Color::Red);
+    // The selected first row is a bar across the screen, whatever it holds.
+    for x in [0, 40, 119] {
+        assert_eq!(buf[(x, 4)].bg, Color::Cyan, "column {x}");
+        assert_eq!(buf[(x, 4)].fg, Color::Black, "column {x}");
+    }
     let mut plain = Harness::demo(120, 32);
     plain.command("lose use1-az4");
     plain.press("2");
     plain.draw();
     let buf = plain.term.backend().buffer();
-    assert_eq!(buf[(0, 4)].symbol(), "✗");
-    assert_eq!(buf[(0, 4)].fg, Color::Reset);
+    assert_eq!(buf[(0, 5)].symbol(), "✗");
+    assert_eq!(buf[(0, 5)].fg, Color::Reset);
+    // Without colour, the selection is reversed, across the screen.
+    for x in [0, 40, 119] {
+        assert!(
+            buf[(x, 4)]
+                .modifier
+                .contains(ratatui::style::Modifier::REVERSED),
+            "column {x}"
+        );
+        assert!(
+            !buf[(x, 5)]
+                .modifier
+                .contains(ratatui::style::Modifier::REVERSED)
+        );
+    }
 }
 
 #[test]
@@ -520,7 +619,7 @@ fn a_live_scan_shows_progress_then_the_estate_with_its_gaps() {
         result: Ok(Box::new(tui::Loaded::new(estate, origin))),
     });
     assert!(!h.app.scanning);
-    assert!(h.screen().contains("lost: use1-az4 │ 1 down"));
+    assert!(h.screen().contains("lost: use1-az4 │ 3 down"));
 }
 
 #[test]
@@ -668,33 +767,50 @@ fn a_narrow_paths_screen_shows_the_selected_paths_reasons_below() {
     h.command("lose use1-az4");
     h.press("2");
     let screen = h.screen();
-    // The list starts at the top, on the down path, and the pane under it says why in full.
+    // The list starts at the top, on the first down path, and the pane under it says
+    // why in full.
     assert_eq!(h.app.paths.list.cursor(), 0);
-    assert!(
-        screen.contains("── checkout-alb → checkout-web ──"),
-        "{screen}"
-    );
+    assert!(screen.contains("── cart-alb → cart ──"), "{screen}");
     assert!(screen.contains("• "), "{screen}");
-    // Cut labels keep the target group, which tells rows of one load balancer apart.
+    // At 80 columns: the account (abbreviated), and how a degraded path is degraded.
+    let row = |screen: &str, what: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(what))
+            .unwrap_or_else(|| panic!("{what} in {screen}"))
+            .to_string()
+    };
+    assert!(row(&screen, "STATUS").contains("ACCOUNT"), "{screen}");
     assert!(
-        screen.contains("storefront-a… → storefront-api"),
+        row(&screen, "payments-nlb").contains("payme…prod"),
         "{screen}"
     );
+    // search keeps all its capacity: its NAT egress is what it lost.
+    assert!(
+        row(&screen, "search-alb").starts_with("~ egress"),
+        "{screen}"
+    );
+    assert!(
+        row(&screen, "auth-alb → auth ").starts_with("~ capacity"),
+        "{screen}"
+    );
+    assert!(row(&screen, "cart-alb").starts_with("✗ down"), "{screen}");
     // Moving the cursor changes the pane.
     h.press("j");
-    assert!(h.screen().contains("── auth-alb → auth ──"));
+    assert!(h.screen().contains("── checkout-alb → checkout-web ──"));
     // Wide screens show the pane where the list leaves the rows free anyway,
     // and give every row to the list where it does not.
     let mut wide = Harness::demo(160, 40);
     wide.command("lose use1-az4");
     wide.press("2");
-    assert!(wide.screen().contains("── checkout-alb"));
+    assert!(wide.screen().contains("── cart-alb"));
     let mut short = Harness::demo(160, 16);
     short.command("lose use1-az4");
     short.press("2");
     let screen = short.screen();
-    assert!(!screen.contains("── checkout-alb"), "{screen}");
-    assert!(screen.contains("webhooks-alb"), "{screen}");
+    assert!(!screen.contains("── cart-alb"), "{screen}");
+    // Ten rows under the heading: the tenth path shows, which the pane would hide.
+    assert!(screen.contains("media-alb → media-origin"), "{screen}");
 }
 
 #[test]
@@ -809,15 +925,17 @@ fn lose_and_restore_say_what_they_did_not_do() {
     assert!(h.app.lost_domains().is_empty());
     h.command("lose use1-az4");
     h.command("lose use1-az4,use1-az1");
+    // The change, with its answer (use1-az1: webhooks and search; use1-az4: cart,
+    // checkout and thumbnails).
     assert_eq!(
         h.app.flash.as_ref().unwrap().text,
-        "lost use1-az1; use1-az4 is already lost"
+        "lost use1-az1; use1-az4 is already lost: 5 down, 5 degraded, 5 ok"
     );
     assert_eq!(h.app.lost_domains().len(), 2);
     h.command("restore use1-az1 eu-west-1");
     assert_eq!(
         h.app.flash.as_ref().unwrap().text,
-        "restored use1-az1; eu-west-1 is not lost"
+        "restored use1-az1; eu-west-1 is not lost: 3 down, 5 degraded, 7 ok"
     );
     assert_eq!(h.app.lost_domains().len(), 1);
 }
@@ -956,13 +1074,13 @@ fn an_az_named_with_its_region_in_one_command_is_lost_with_it() {
     h.command("lose use1-az1 us-east-1 us-east-1");
     assert_eq!(
         h.app.flash.as_ref().unwrap().text,
-        "lost us-east-1; use1-az1 (with us-east-1) is already lost"
+        "lost us-east-1; use1-az1 (with us-east-1) is already lost: 12 down, 2 degraded, 1 ok"
     );
     assert_eq!(h.app.lost_domains().len(), 1);
     h.command("restore us-east-1 use1-az1");
     assert_eq!(
         h.app.flash.as_ref().unwrap().text,
-        "restored us-east-1; use1-az1 is not lost"
+        "restored us-east-1; use1-az1 is not lost: 0 down, 0 degraded, 15 ok"
     );
     assert!(h.app.lost_domains().is_empty());
 }
@@ -982,8 +1100,725 @@ fn space_on_an_az_lost_with_its_region_says_how_to_bring_it_back() {
     h.command("clear");
     h.select_az("use1-az4");
     h.press("space");
-    assert_eq!(h.app.flash.as_ref().unwrap().text, "lost use1-az4");
+    assert_eq!(
+        h.app.flash.as_ref().unwrap().text,
+        "lost use1-az4: 3 down, 5 degraded, 7 ok"
+    );
     h.press("space");
-    assert_eq!(h.app.flash.as_ref().unwrap().text, "restored use1-az4");
+    assert_eq!(
+        h.app.flash.as_ref().unwrap().text,
+        "restored use1-az4: 0 down, 0 degraded, 15 ok"
+    );
     assert!(h.app.lost_domains().is_empty());
+}
+
+#[test]
+fn the_global_pseudo_region_of_entry_points_cannot_be_lost() {
+    let mut h = Harness::demo(120, 32);
+    let engine = h.app.engine.clone().unwrap();
+    let global = engine.estate.region_by_name("global").unwrap();
+    let rows = &h.app.domains.tree.as_ref().unwrap().rows;
+    let target = rows
+        .iter()
+        .position(|r| r.kind == RowKind::Region(global))
+        .expect("the tree shows the global pseudo-Region");
+    // The Region row and the rows under it.
+    for row in [target, target + 1] {
+        h.press("home");
+        while h.app.domains.list.cursor() < row {
+            h.press("j");
+        }
+        h.press("space");
+        assert!(h.app.lost_domains().is_empty(), "row {row}");
+        let flash = &h.app.flash.as_ref().unwrap().text;
+        assert!(flash.contains("global (Route 53"), "{flash}");
+    }
+    assert!(h.screen().contains("lost: nothing"));
+}
+
+#[test]
+fn the_backups_screen_lists_the_data_worst_first_with_what_a_region_loss_restores() {
+    let mut h = Harness::demo(120, 32);
+    h.press("5");
+    assert_eq!(h.app.screen, Screen::Backups);
+    let engine = h.app.engine.clone().unwrap();
+    let names: Vec<&str> = h
+        .app
+        .backups
+        .order
+        .iter()
+        .map(|&i| engine.backups[i].name.as_str())
+        .collect();
+    // docs/demo-estate.md §16: no backup at all first (cart-sessions, search-db,
+    // storefront-recent), then the stale events-aurora and the rest with no copy
+    // outside us-east-1; the ledger's 3-hour-old copy in eu-west-1 before the replicas.
+    assert_eq!(
+        names[..4],
+        [
+            "cart-sessions",
+            "search-db",
+            "storefront-recent",
+            "events-aurora"
+        ]
+    );
+    let ledger = names.iter().position(|n| *n == "ledger-db").unwrap();
+    let orders = names.iter().position(|n| *n == "orders-db").unwrap();
+    let carts = names.iter().position(|n| *n == "carts").unwrap();
+    assert!(orders < ledger && ledger < carts, "{names:?}");
+    let screen = h.screen();
+    assert!(screen.contains("› Backups › worst first"), "{screen}");
+    let row = screen.lines().find(|l| l.contains("ledger-db")).unwrap();
+    assert!(row.contains("2026-11-20 06:40"), "{row}");
+    assert!(row.contains("eu-west-1, RPO 3 h"), "{row}");
+    insta::assert_snapshot!("backups_120x32", screen);
+    // The pane spells out the selected data.
+    h.press("/");
+    h.type_text("ledger");
+    h.press("enter");
+    let screen = h.screen();
+    assert!(
+        screen.contains(
+            "if us-east-1 is lost: ledger-db can be restored in eu-west-1 from an AWS Backup copy (RPO 3 h)"
+        ),
+        "{screen}"
+    );
+    assert!(screen.contains("needed by: checkout, payments"), "{screen}");
+    // enter shows it in the domains tree.
+    h.press("enter");
+    assert_eq!(h.app.screen, Screen::Domains);
+    let row = h.app.domains.tree.as_ref().unwrap().rows[h.app.domains.list.cursor()];
+    let RowKind::Resource(r) = row.kind else {
+        panic!("a resource row is selected")
+    };
+    assert_eq!(engine.estate.resource(r).name, "ledger-db");
+    // s orders by name.
+    h.press("5 esc s");
+    assert_eq!(h.app.backups.sort.label(), "name");
+    let first = engine.backups[h.app.backups.order[0]].name.as_str();
+    assert_eq!(first, "auth-tokens");
+}
+
+#[test]
+fn the_backups_screen_fits_80_by_24_and_marks_the_lost_region() {
+    let mut h = Harness::demo(80, 24);
+    h.command("lose us-east-1");
+    h.press("5");
+    let screen = h.screen();
+    assert!(
+        screen
+            .lines()
+            .all(|l| unicode_width::UnicodeWidthStr::width(l) <= 80)
+    );
+    let row = screen.lines().find(|l| l.contains("orders-db")).unwrap();
+    assert!(row.contains("us-east-1 LOST"), "{row}");
+    assert!(row.contains("nothing: lost with it"), "{row}");
+    // The selected data says what the loss means now.
+    assert!(
+        screen.contains("us-east-1 is lost: cart-sessions has no copy outside"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("backups_80x24_losing_us_east_1", screen);
+    // Losing the copy's Region too leaves the ledger nothing to restore from.
+    h.command("lose eu-west-1");
+    h.press("/");
+    h.type_text("ledger");
+    h.press("enter");
+    assert!(
+        h.screen()
+            .contains("us-east-1 is lost: ledger-db has no copy outside us-east-1"),
+        "{}",
+        h.screen()
+    );
+}
+
+#[test]
+fn a_region_loss_says_what_a_paths_data_restores_from_in_its_detail() {
+    let mut h = Harness::demo(120, 40);
+    h.command("lose us-east-1");
+    h.press("2");
+    h.select_path("payments-nlb", "payments-api");
+    h.press("enter");
+    let screen = h.screen();
+    assert!(
+        screen.contains("Data of payments in the lost Region"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("ledger-db can be restored in eu-west-1 from an AWS Backup copy"),
+        "{screen}"
+    );
+    // The EU path of a multi-Region service: its entry point's answer and its data.
+    h.press("esc");
+    h.select_path("storefront-eu-alb", "storefront-eu-web");
+    h.press("enter");
+    let screen = h.screen();
+    assert!(
+        screen.contains("Service storefront: ~ degraded"),
+        "{screen}"
+    );
+    assert!(screen.contains("40% of capacity"), "{screen}");
+    assert!(
+        screen.contains("✗ orders-db has no copy outside us-east-1: lost with it"),
+        "{screen}"
+    );
+    // A path outside any service: its own data.
+    h.press("esc");
+    h.select_path("search-alb", "search");
+    let screen = h.screen();
+    assert!(
+        screen.contains("search-db has no copy outside us-east-1: lost with it"),
+        "{screen}"
+    );
+    // An AZ loss restores no data.
+    h.command("clear");
+    h.command("lose use1-az1");
+    h.select_path("search-alb", "search");
+    assert!(!h.screen().contains("no copy outside"), "{}", h.screen());
+}
+
+#[test]
+fn a_megabyte_paste_costs_linear_time_and_the_input_line_is_bounded() {
+    use blastmap::tui::app::MAX_INPUT;
+    let mut h = Harness::demo(80, 24);
+    h.press("/");
+    let builds = h.app.domains.builds;
+    let paste = "a".repeat(1 << 20);
+    let start = std::time::Instant::now();
+    h.dispatch(Action::Paste(paste.clone()));
+    // Quadratic, this took minutes (100 KB: about 70 s).
+    assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
+    assert_eq!(h.app.input_text.len(), MAX_INPUT);
+    assert_eq!(h.app.domains.builds, builds + 1, "filtered once");
+    let flash = &h.app.flash.as_ref().unwrap().text;
+    assert!(flash.contains("at most 4096 bytes"), "{flash}");
+    // The prompt shows the end of the line, within the width.
+    let screen = h.screen();
+    assert!(
+        screen
+            .lines()
+            .all(|l| unicode_width::UnicodeWidthStr::width(l) <= 80)
+    );
+    assert!(screen.contains("/…aaaa"), "{screen}");
+    // Esc still clears it at once.
+    h.press("esc");
+    assert_eq!(h.app.input, InputMode::Normal);
+    assert!(h.app.domains.filter.is_empty());
+    // A paste the terminal sends as keys (no bracketed paste) is typed text too:
+    // one filtering for the lot, not one per key.
+    h.press("/");
+    let builds = h.app.domains.builds;
+    let keys: Vec<_> = paste
+        .chars()
+        .map(|c| {
+            ratatui::crossterm::event::Event::Key(KeyEvent::new(
+                KeyCode::Char(c),
+                KeyModifiers::NONE,
+            ))
+        })
+        .collect();
+    let start = std::time::Instant::now();
+    tui::batch_actions(&mut h.app, keys);
+    assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
+    assert_eq!(h.app.domains.builds, builds + 1, "filtered once");
+    assert_eq!(h.app.input_text.len(), MAX_INPUT);
+    // A newline in a paste does not run a command line.
+    h.press("esc :");
+    h.dispatch(Action::Paste("lose use1-az4\nq\n".into()));
+    assert_eq!(h.app.input, InputMode::Command);
+    assert!(!h.app.quit);
+    assert_eq!(h.app.input_text, "lose use1-az4 q ");
+    // Outside the prompts a paste is never read as keys.
+    h.press("esc");
+    h.dispatch(Action::Paste("xq".into()));
+    assert!(!h.app.quit);
+}
+
+#[test]
+fn open_refuses_a_fifo_and_esc_stops_an_open_under_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let mut h = Harness::demo(100, 30);
+    let start = std::time::Instant::now();
+    h.command(&format!("open {}", fifo.display()));
+    // Opening a FIFO with no writer blocks forever: it is refused without opening it.
+    assert!(start.elapsed().as_secs() < 5);
+    let flash = &h.app.flash.as_ref().unwrap().text;
+    assert!(
+        flash.contains("it is a FIFO (named pipe), not a snapshot file"),
+        "{flash}"
+    );
+    assert!(h.app.engine.is_some());
+    // An open under way: esc stops it, and its result, when it comes, is dropped.
+    let file = dir.path().join("e.json");
+    std::fs::write(&file, blastmap::demo::DEMO_JSON).unwrap();
+    h.press(":");
+    h.type_text(&format!("open {}", file.display()));
+    let effects = h.app.update(Action::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
+    assert!(h.app.opening.is_some());
+    h.press("esc");
+    assert!(h.app.opening.is_none());
+    assert!(
+        h.app
+            .flash
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("stopped opening")
+    );
+    for effect in effects {
+        if let Some(a) = tui::perform(effect, h.app.engine.clone()) {
+            h.dispatch(a);
+        }
+    }
+    assert_eq!(h.app.engine.as_ref().unwrap().origin, tui::Origin::Demo);
+}
+
+// ---- issue 19: on-call at 3 a.m. ----
+
+#[test]
+fn lose_takes_an_account_and_its_az_name_as_aws_health_gives_them() {
+    let mut h = Harness::demo(120, 32);
+    // "AWS Health: power problems in us-east-1a, account shop-prod".
+    h.command("lose shop-prod us-east-1a");
+    let engine = h.app.engine.clone().unwrap();
+    let az4 = Domain::Az(engine.estate.az_by_id("use1-az4").unwrap());
+    assert_eq!(h.app.lost_domains().to_vec(), vec![az4]);
+    assert_eq!(
+        h.app.flash.as_ref().unwrap().text,
+        "lost use1-az4 (us-east-1a in shop-prod): 3 down, 5 degraded, 7 ok"
+    );
+    // The same name in another account, by id, is another AZ; `:` form too.
+    h.command("lose 222222222222:us-east-1a");
+    assert!(
+        h.app
+            .flash
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("lost use1-az1 (us-east-1a in payments-prod)"),
+        "{}",
+        h.app.flash.as_ref().unwrap().text
+    );
+    h.command("restore platform us-east-1a");
+    assert!(
+        h.app
+            .flash
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("use1-az2 is not lost"),
+        "{}",
+        h.app.flash.as_ref().unwrap().text
+    );
+    // Bad input lists what exists.
+    h.command("lose shop-prd us-east-1a");
+    let text = h.app.flash.as_ref().unwrap().text.clone();
+    assert!(
+        text.starts_with("\"shop-prd\" is not an account of this estate (name or id); its accounts: shop-prod (111111111111)"),
+        "{text}"
+    );
+    h.command("lose shop-prod us-east-1f");
+    let text = h.app.flash.as_ref().unwrap().text.clone();
+    assert!(
+        text.starts_with("account shop-prod has no AZ named \"us-east-1f\"; its AZ names: "),
+        "{text}"
+    );
+    assert!(text.contains("us-east-1a (use1-az4)"), "{text}");
+    assert_eq!(h.app.lost_domains().len(), 2, "bad input loses nothing");
+}
+
+#[test]
+fn tab_completes_commands_domains_accounts_and_an_accounts_az_names() {
+    let mut h = Harness::demo(120, 32);
+    h.press(":");
+    h.type_text("lo");
+    h.press("tab");
+    assert_eq!(h.app.input_text, "lose ");
+    h.type_text("shop");
+    h.press("tab");
+    assert_eq!(h.app.input_text, "lose shop-prod ");
+    h.type_text("us-east-1");
+    h.press("tab");
+    // shop-prod's four us-east-1 names: the choices show, and tab cycles them.
+    let flash = h.app.flash.as_ref().unwrap().text.clone();
+    assert_eq!(flash, "tab: us-east-1a  us-east-1b  us-east-1c  us-east-1d");
+    assert_eq!(h.app.input_text, "lose shop-prod us-east-1a");
+    h.press("tab");
+    assert_eq!(h.app.input_text, "lose shop-prod us-east-1b");
+    h.key_event(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
+    assert_eq!(h.app.input_text, "lose shop-prod us-east-1a");
+    h.press("enter");
+    assert!(h.screen().contains("lost: use1-az4"));
+    // AZ IDs and Regions: to the longest common prefix first.
+    h.press(":");
+    h.type_text("lose use1-");
+    h.press("tab");
+    assert_eq!(h.app.input_text, "lose use1-az");
+    assert_eq!(
+        h.app.flash.as_ref().unwrap().text,
+        "tab: use1-az1  use1-az2  use1-az4  use1-az6"
+    );
+    h.press("tab");
+    assert_eq!(h.app.input_text, "lose use1-az1");
+    h.press("backspace backspace backspace backspace backspace backspace backspace backspace");
+    h.type_text("eu-");
+    h.press("tab");
+    assert_eq!(h.app.input_text, "lose eu-west-1 ");
+    h.press("esc");
+    h.press(":");
+    h.type_text("frob");
+    h.press("tab");
+    assert_eq!(
+        h.app.flash.as_ref().unwrap().text,
+        "no completion for \"frob\""
+    );
+}
+
+#[test]
+fn u_undoes_the_last_changes_to_what_is_lost() {
+    let mut h = Harness::demo(120, 32);
+    h.press("u");
+    assert_eq!(h.app.flash.as_ref().unwrap().text, "nothing to undo");
+    h.command("lose use1-az4");
+    h.command("lose eu-west-1");
+    h.press("x");
+    assert!(h.app.lost_domains().is_empty());
+    h.press("u");
+    assert_eq!(h.app.lost_domains().len(), 2, "x undone");
+    assert_eq!(
+        h.app.flash.as_ref().unwrap().text,
+        "undone: lost use1-az4, eu-west-1: 6 down, 5 degraded, 4 ok"
+    );
+    h.press("u");
+    assert!(h.screen().contains("lost: use1-az4 │ 3 down"));
+    h.press("u");
+    assert!(h.screen().contains("lost: nothing"));
+    h.press("u");
+    assert_eq!(h.app.flash.as_ref().unwrap().text, "nothing to undo");
+    // The matrix's a is undone too.
+    h.press("3 l a");
+    assert_eq!(h.app.lost_domains().len(), 1);
+    h.press("u");
+    assert!(h.app.lost_domains().is_empty());
+    // The history is short: the oldest changes go.
+    for _ in 0..30 {
+        h.command("lose use1-az4");
+        h.command("restore use1-az4");
+    }
+    assert_eq!(h.app.history.len(), blastmap::tui::app::HISTORY);
+}
+
+#[test]
+fn the_header_announces_a_change_with_its_answer_and_the_summary_stands_out() {
+    let mut h = Harness::with_theme(120, 32, Theme::new(false));
+    h.command("lose use1-az2");
+    assert_eq!(
+        h.app.flash.as_ref().unwrap().text,
+        "lost use1-az2: 4 down, 4 degraded, 7 ok"
+    );
+    h.draw();
+    let summary_x = " lost: use1-az2 │ ".chars().count() as u16;
+    let reversed = |h: &Harness| {
+        h.term.backend().buffer()[(summary_x, 2)]
+            .modifier
+            .contains(ratatui::style::Modifier::REVERSED)
+    };
+    assert!(reversed(&h), "the new summary stands out");
+    for _ in 0..12 {
+        h.dispatch(Action::Tick);
+    }
+    assert!(!reversed(&h), "then it settles");
+}
+
+#[test]
+fn every_word_the_domains_tree_shows_is_found_by_the_filter() {
+    use blastmap::tui::screen::domains::domain_note;
+    let mut h = Harness::demo(120, 32);
+    h.command("lose use1-az4");
+    let engine = h.app.engine.clone().unwrap();
+    let verdict = h.app.verdict.clone();
+    let lost = verdict.as_ref().map(|v| &v.lost);
+    for grouping in 0..3 {
+        // Every node open: every row the tree can show.
+        loop {
+            let closed = (h.app.domains.tree.as_ref().unwrap().rows.iter())
+                .position(|r| !r.expanded && !matches!(r.kind, RowKind::Resource(_)));
+            let Some(row) = closed else { break };
+            h.app.domains.select(row);
+            h.app.domains.open();
+        }
+        let tree = h.app.domains.tree.as_ref().unwrap();
+        let rows: Vec<_> = (tree.rows.iter())
+            .map(|r| {
+                // What the row says: its label, and for an AZ or Region what losing it
+                // does and LOST (`domain_note`).
+                let mut text = blastmap::tui::tree::row_label(&engine.estate, tree, r);
+                if let (RowKind::Az(_) | RowKind::Region(_), Some(d)) = (r.kind, r.domain) {
+                    text.push(' ');
+                    text.push_str(&domain_note(&engine, lost, d));
+                }
+                (*r, text)
+            })
+            .collect();
+        // Filtering opens what matches (nodes opened by hand would flip closed).
+        h.app.domains.toggled.clear();
+        let mut checked = 0;
+        for (row, text) in &rows {
+            let words = text
+                .split(|c: char| c.is_whitespace() || "(),:—".contains(c))
+                .filter(|w| w.chars().any(|c| c.is_alphabetic()));
+            for word in words {
+                h.app.domains.set_filter(word.to_string(), &engine, lost);
+                let found = (h.app.domains.tree.as_ref().unwrap().rows.iter())
+                    .any(|r| r.kind == row.kind && r.account == row.account);
+                assert!(found, "grouping {grouping}: /{word} loses the row {text:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 300, "grouping {grouping}: {checked} words");
+        h.app.domains.set_filter(String::new(), &engine, lost);
+        h.press("s");
+    }
+    // The words of the issue: an AZ name, an account, a status, LOST.
+    for (word, expect) in [
+        ("us-east-1a", "use1-az4"),
+        ("shop-prod", "euw1-az1 (shop-prod: eu-west-1b"),
+        ("lost", "use1-az4"),
+        ("3 down", "use1-az4"),
+    ] {
+        h.press("/");
+        h.type_text(word);
+        h.press("enter");
+        assert!(h.screen().contains(expect), "/{word}: {}", h.screen());
+        h.press("esc");
+    }
+}
+
+#[test]
+fn half_page_keys_move_half_a_page_even_before_the_list_was_drawn() {
+    let mut h = Harness::demo(80, 24);
+    // Switch and page in one burst, as a fast typist does: the list is not drawn yet.
+    let keys: Vec<_> = [
+        KeyEvent::new(KeyCode::Char('1'), KeyModifiers::NONE),
+        KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL),
+    ]
+    .into_iter()
+    .map(ratatui::crossterm::event::Event::Key)
+    .collect();
+    let mut fresh = Harness::demo(80, 24);
+    fresh.app.domains.list = Default::default();
+    tui::batch_actions(&mut fresh.app, keys);
+    assert!(
+        fresh.app.domains.list.cursor() > 1,
+        "{}",
+        fresh.app.domains.list.cursor()
+    );
+    // Drawn: ctrl-d is half the rows, pgdn all of them.
+    h.press("1");
+    h.key_event(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL));
+    let half = h.app.domains.list.cursor();
+    assert_eq!(half, 19 / 2, "19 rows drawn");
+    h.press("home");
+    h.key_event(KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE));
+    assert_eq!(h.app.domains.list.cursor(), 19);
+    h.key_event(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    assert_eq!(h.app.domains.list.cursor(), 19 - 9);
+}
+
+#[test]
+fn the_footer_always_keeps_help_filter_and_command_however_narrow() {
+    let mut h = Harness::demo(60, 12);
+    for screen in ["1", "2", "3", "4", "5"] {
+        h.press(screen);
+        let footer = h.screen().lines().nth(10).unwrap().to_string();
+        for hint in [" / filter", " : command", " ? help"] {
+            assert!(footer.contains(hint), "{screen}: {hint} in {footer:?}");
+        }
+    }
+    h.press("2 enter");
+    let footer = h.screen().lines().nth(10).unwrap().to_string();
+    assert!(
+        footer.contains(" ? help") && footer.contains(" / filter"),
+        "{footer}"
+    );
+}
+
+#[test]
+fn brief_copies_the_incident_brief_through_the_terminal_or_writes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::demo(80, 24);
+    h.command("lose shop-prod us-east-1a");
+    // :brief asks for the brief of the scenario; when it is ready, it is copied.
+    h.press(":");
+    h.type_text("brief");
+    let effects = h.app.update(Action::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
+    let [effect @ tui::Effect::Brief { path: None, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    let Some(Action::BriefReady(text)) = tui::perform(effect.clone(), h.app.engine.clone()) else {
+        panic!("the brief")
+    };
+    insta::assert_snapshot!("brief_losing_use1_az4", text);
+    let copied = h.app.update(Action::BriefReady(text.clone()));
+    assert_eq!(copied, vec![tui::Effect::Clipboard(text.clone())]);
+    let screen = h.screen();
+    assert!(
+        screen.contains("copied the brief (19 lines) through the terminal (OSC 52)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains(":brief FILE writes it to a file"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("brief_copied_80x24", screen);
+    // :brief FILE writes it.
+    let file = dir.path().join("brief.md");
+    h.command(&format!("brief {}", file.display()));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+    assert!(h.screen().contains("wrote the brief (19 lines)"));
+}
+
+#[test]
+fn impact_at_a_glance_totals_worst_columns_first_and_counts_in_the_tree() {
+    for (w, hgt) in [(80, 24), (120, 32)] {
+        let mut h = Harness::demo(w, hgt);
+        h.press("3");
+        let screen = h.screen();
+        let totals = screen.lines().find(|l| l.starts_with("TOTAL")).unwrap();
+        assert!(totals.contains("1✗ 2~"), "euw1-az1: {totals}");
+        // s: worst loss first. us-east-1 takes 12 paths down; use1-az2 is the worst AZ.
+        h.press("s");
+        let engine = h.app.engine.clone().unwrap();
+        let names: Vec<&str> = h
+            .app
+            .matrix
+            .columns
+            .iter()
+            .map(|&c| engine.estate.domain_name(engine.matrix.domains[c]))
+            .collect();
+        assert_eq!(names[..3], ["us-east-1", "use1-az2", "use1-az4"]);
+        assert_eq!(h.app.matrix.col, 0, "the worst is selected");
+        let screen = h.screen();
+        assert!(screen.contains("› Matrix"), "{screen}");
+        insta::assert_snapshot!(format!("matrix_worst_first_{w}x{hgt}"), screen);
+        // enter explains the selected cell in place.
+        h.press("l enter");
+        let screen = h.screen();
+        assert!(
+            screen.contains("auth-eu-alb → auth-eu when use1-az2 is lost"),
+            "{screen}"
+        );
+        assert!(h.app.lost_domains().is_empty());
+        insta::assert_snapshot!(format!("matrix_explained_cell_{w}x{hgt}"), screen);
+        // The tree says the same beside each AZ and Region.
+        h.press("1");
+        let screen = h.screen();
+        let eu = screen.lines().find(|l| l.contains("▾ eu-west-1")).unwrap();
+        assert!(eu.contains("— 3 down"), "{eu}");
+    }
+}
+
+#[test]
+fn lost_domains_are_marked_first_in_the_tree() {
+    for (w, hgt) in [(80, 24), (120, 32)] {
+        let mut h = Harness::demo(w, hgt);
+        h.command("lose euw1-az1");
+        let screen = h.screen();
+        let row = (screen.lines().skip(3))
+            .find(|l| l.contains("euw1-az1"))
+            .unwrap_or_else(|| panic!("{screen}"));
+        assert!(row.starts_with("  ▾ LOST euw1-az1"), "{row}");
+        insta::assert_snapshot!(format!("domains_lost_euw1_az1_{w}x{hgt}"), screen);
+    }
+}
+
+#[test]
+fn r_shows_the_runbook_of_the_domains_lost_and_esc_closes_it() {
+    let mut h = Harness::demo(80, 24);
+    h.press("R");
+    assert!(!h.app.runbook.open, "nothing lost, nothing to do");
+    assert!(
+        (h.app.flash.as_ref().unwrap().text).starts_with("nothing is lost: the runbook says"),
+        "{}",
+        h.app.flash.as_ref().unwrap().text
+    );
+    h.command("lose shop-prod us-east-1a");
+    h.press("R");
+    assert!(h.app.runbook.open);
+    let screen = h.screen();
+    assert!(screen.contains(" runbook 1–"), "{screen}");
+    assert!(
+        screen.contains("Runbook: losing use1-az4 (us-east-1a in shop-prod"),
+        "{screen}"
+    );
+    assert!(screen.contains("1. Shift traffic away now"), "{screen}");
+    assert!(screen.contains("start-zonal-shift"), "{screen}");
+    // Every line of the popup stays inside the screen.
+    assert!(screen.lines().all(|l| l.chars().count() <= 80), "{screen}");
+    insta::assert_snapshot!("runbook_losing_use1_az4_80x24", screen);
+    // It scrolls a line at a time, and `:runbook` is the same.
+    h.press("j");
+    assert!(h.screen().contains(" runbook 2–"), "{}", h.screen());
+    h.press("esc");
+    assert!(!h.app.runbook.open);
+    h.command("runbook");
+    assert!(h.app.runbook.open);
+    assert!(h.screen().contains(" runbook 1–"));
+}
+
+#[test]
+fn the_tree_says_whether_a_load_balancer_can_be_zonally_shifted() {
+    let mut h = Harness::demo(120, 32);
+    h.press("/");
+    h.type_text("zonal shift off");
+    h.press("enter");
+    let screen = h.screen();
+    // docs/demo-estate.md: cart-alb and search-alb have zonal shift off.
+    let rows: Vec<&str> = (screen.lines().skip(3))
+        .filter(|l| l.contains("zonal shift"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{screen}");
+    assert!(rows.iter().any(|l| l.contains("cart-alb")), "{screen}");
+    assert!(rows.iter().any(|l| l.contains("search-alb")), "{screen}");
+    h.press("esc");
+    h.press("/");
+    h.type_text("autoshift on");
+    h.press("enter");
+    let screen = h.screen();
+    assert!(
+        screen.contains("media-alb") && screen.contains("zonal shift on, autoshift on"),
+        "{screen}"
+    );
+    assert!(!screen.contains("checkout-alb"), "{screen}");
+}
+
+#[test]
+fn lose_on_the_fault_domains_puts_the_cursor_on_what_was_lost() {
+    for grouping in ["", "s"] {
+        let mut h = Harness::demo(80, 24);
+        h.press(grouping);
+        h.command("lose shop-prod us-east-1a");
+        let engine = h.app.engine.clone().unwrap();
+        let az4 = Domain::Az(engine.estate.az_by_id("use1-az4").unwrap());
+        assert_eq!(h.app.domains.selected_domain(), Some(az4), "{grouping:?}");
+        let row = h.app.domains.selected().unwrap();
+        if grouping == "s" {
+            // Under the account named.
+            let shop = engine.estate.account_by_name_or_id("shop-prod");
+            assert_eq!(row.account, shop);
+        }
+        let screen = h.screen();
+        assert!(screen.contains("LOST use1-az4"), "{screen}");
+    }
 }

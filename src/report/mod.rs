@@ -1,6 +1,7 @@
 //! Non-interactive output of the engine: table, Markdown, JSON (one module per format).
 
 pub mod backups;
+pub mod brief;
 pub mod diagram;
 pub mod dot;
 pub mod fis;

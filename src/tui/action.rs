@@ -13,6 +13,9 @@ use super::keymap::Command;
 /// The only way the app's state changes: `update(&mut App, Action)`.
 pub enum Action {
     Key(KeyEvent),
+    /// Text pasted (bracketed paste), or typed faster than it was drawn: added to
+    /// the filter or command line at once, and filtered once.
+    Paste(String),
     Command(Command),
     Mouse(MouseEvent),
     Resize(u16, u16),
@@ -28,6 +31,15 @@ pub enum Action {
         generation: u64,
         verdict: Arc<Verdict>,
     },
+    /// The verdict of one single loss, for the explanation of a matrix cell.
+    Explained {
+        domain: crate::model::Domain,
+        verdict: Arc<Verdict>,
+    },
+    /// The runbook of the lost set, to show.
+    RunbookReady(String),
+    /// The incident brief, to copy to the clipboard.
+    BriefReady(String),
     /// Progress of a live scan, shown on the progress screen.
     Scan(crate::discover::ScanEvent),
     Flash {
@@ -57,4 +69,19 @@ pub enum Effect {
     Rescan {
         generation: u64,
     },
+    /// Evaluate one single loss, to explain a matrix cell.
+    Explain {
+        domain: crate::model::Domain,
+    },
+    /// The incident brief of `lost`: written to `path`, or copied (`None`).
+    Brief {
+        lost: LostDomains,
+        path: Option<PathBuf>,
+    },
+    /// The runbook of `lost`: what to do now.
+    Runbook {
+        lost: LostDomains,
+    },
+    /// Put text on the clipboard through the terminal (OSC 52).
+    Clipboard(String),
 }

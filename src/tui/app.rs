@@ -5,6 +5,8 @@
 mod load;
 mod lost;
 
+pub use lost::HISTORY;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -22,7 +24,8 @@ use super::commands;
 use super::engine::Engine;
 use super::keymap::{self, Command, Scope};
 use super::screen::{
-    DomainsScreen, FindingsScreen, GapsOverlay, HelpOverlay, MatrixScreen, PathsScreen,
+    BackupsScreen, DomainsScreen, FindingsScreen, GapsOverlay, HelpOverlay, MatrixScreen,
+    PathsScreen, RunbookOverlay,
 };
 use super::scroll::Move;
 use super::theme::Theme;
@@ -47,6 +50,23 @@ pub struct Flash {
 
 const FLASH_TICKS: u8 = 12;
 
+/// Ticks the header's summary stands out after the scenario changed.
+pub const SUMMARY_FLASH_TICKS: u8 = 8;
+
+/// `tab` in the command line: the word being completed and the choices, cycled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion {
+    /// The line before the word.
+    pub stem: String,
+    pub options: Vec<String>,
+    /// The option the next `tab` puts in.
+    pub next: usize,
+}
+
+/// The longest filter or command line, in bytes: a path is at most 4,096 bytes on
+/// Linux, and a longer paste is a mistake that would cost every keystroke.
+pub const MAX_INPUT: usize = 4096;
+
 pub struct App {
     pub theme: Theme,
     pub area: Rect,
@@ -61,9 +81,12 @@ pub struct App {
     pub paths: PathsScreen,
     pub matrix: MatrixScreen,
     pub findings: FindingsScreen,
+    pub backups: BackupsScreen,
     pub help: HelpOverlay,
     /// The coverage gaps popup (`:gaps`).
     pub gaps: GapsOverlay,
+    /// What to do now for the domains lost (`R`, `:runbook`).
+    pub runbook: RunbookOverlay,
     pub input: InputMode,
     pub input_text: String,
     pub flash: Option<Flash>,
@@ -87,6 +110,16 @@ pub struct App {
     pub scan_generation: Option<u64>,
     /// Why the TUI had to stop (the estate from the command line could not be read).
     pub fatal: Option<String>,
+    /// A `:open` under way: its load and the file, until it lands (`esc` stops it).
+    pub opening: Option<(u64, std::path::PathBuf)>,
+    /// The lost sets before each change, newest last, for `u`.
+    pub history: Vec<LostDomains>,
+    /// The change whose simulation is under way, to announce with its answer.
+    pub change: Option<String>,
+    /// Ticks the header's summary stands out for, after the scenario changed.
+    pub summary_flash: u8,
+    /// `tab` completion under way in the command line.
+    pub completion: Option<Completion>,
 }
 
 impl App {
@@ -104,8 +137,10 @@ impl App {
             paths: PathsScreen::default(),
             matrix: MatrixScreen::default(),
             findings: FindingsScreen::default(),
+            backups: BackupsScreen::default(),
             help: HelpOverlay::default(),
             gaps: GapsOverlay::default(),
+            runbook: RunbookOverlay::default(),
             input: InputMode::Normal,
             input_text: String::new(),
             flash: None,
@@ -119,6 +154,11 @@ impl App {
             load_generation: 0,
             scan_generation: None,
             fatal: None,
+            opening: None,
+            history: Vec::new(),
+            change: None,
+            summary_flash: 0,
+            completion: None,
         }
     }
 
@@ -152,6 +192,7 @@ impl App {
             (Screen::Paths, None) => Scope::Paths,
             (Screen::Matrix, _) => Scope::Matrix,
             (Screen::Findings, _) => Scope::Findings,
+            (Screen::Backups, _) => Scope::Backups,
         }
     }
 
@@ -162,6 +203,7 @@ impl App {
             Screen::Paths => &self.paths.filter,
             Screen::Matrix => &self.matrix.filter,
             Screen::Findings => &self.findings.filter,
+            Screen::Backups => &self.backups.filter,
         }
     }
 
@@ -209,6 +251,10 @@ impl App {
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Key(ev) => self.on_input_key(ev),
+            Action::Paste(text) => {
+                self.on_paste(&text);
+                Vec::new()
+            }
             Action::Command(c) => self.on_command(c),
             Action::Mouse(m) => self.on_mouse(m),
             Action::Resize(w, h) => {
@@ -217,6 +263,7 @@ impl App {
                 Vec::new()
             }
             Action::Tick => {
+                self.summary_flash = self.summary_flash.saturating_sub(1);
                 if let Some(f) = self.flash.as_mut() {
                     f.ticks_left = f.ticks_left.saturating_sub(1);
                     if f.ticks_left == 0 {
@@ -236,6 +283,28 @@ impl App {
             Action::Scan(ev) => {
                 self.on_scan_event(ev);
                 Vec::new()
+            }
+            Action::Explained { domain, verdict } => {
+                // Only the loss still selected: the user may have moved on.
+                let engine = self.engine.clone();
+                if engine.is_some_and(|e| self.matrix.selected_domain(&e) == Some(domain)) {
+                    self.matrix.explained = Some((domain, verdict));
+                }
+                Vec::new()
+            }
+            Action::RunbookReady(text) => {
+                self.runbook.show(&text);
+                Vec::new()
+            }
+            Action::BriefReady(text) => {
+                let lines = text.lines().count();
+                self.flash(
+                    format!(
+                        "copied the brief ({lines} lines) through the terminal (OSC 52); if nothing was copied, the terminal refuses it: :brief FILE writes it to a file"
+                    ),
+                    false,
+                );
+                vec![Effect::Clipboard(text)]
             }
             Action::Flash { text, error } => {
                 self.flash(text, error);
@@ -267,6 +336,16 @@ impl App {
             self.gaps.apply(m);
             return Vec::new();
         }
+        if self.runbook.open && c == Command::Back {
+            self.runbook.open = false;
+            return Vec::new();
+        }
+        if self.runbook.open
+            && let Some(m) = Move::of(c)
+        {
+            self.runbook.apply(m);
+            return Vec::new();
+        }
         if c == Command::Rescan {
             return self.rescan();
         }
@@ -276,27 +355,52 @@ impl App {
         };
         if let Some(m) = Move::of(c) {
             self.move_cursor(m);
-            return Vec::new();
+            return self.explain_effects(&engine);
         }
         match c {
-            Command::NextScreen => self.switch_to(Screen::ALL[(self.screen.index() + 1) % 4]),
-            Command::PrevScreen => self.switch_to(Screen::ALL[(self.screen.index() + 3) % 4]),
-            Command::Screen(n) => self.switch_to(Screen::ALL[n.min(3)]),
-            Command::Left | Command::Right => self.on_left_right(c, &engine),
+            Command::NextScreen => {
+                let n = Screen::ALL.len();
+                self.switch_to(Screen::ALL[(self.screen.index() + 1) % n])
+            }
+            Command::PrevScreen => {
+                let n = Screen::ALL.len();
+                self.switch_to(Screen::ALL[(self.screen.index() + n - 1) % n])
+            }
+            Command::Screen(n) => self.switch_to(Screen::ALL[n.min(Screen::ALL.len() - 1)]),
+            Command::Left | Command::Right => return self.on_left_right(c, &engine),
             Command::Open => return self.on_open(&engine),
             Command::Back => {
-                if self.paths.detail.is_some() {
+                if let Some((_, path)) = self.opening.take() {
+                    // The read goes on in the background; its result is dropped.
+                    self.next_load();
+                    self.flash(format!("stopped opening {}", path.display()), false);
+                } else if self.paths.detail.is_some() {
                     self.paths.detail = None;
                 } else if !self.filter().is_empty() {
                     self.set_filter(String::new());
                 }
             }
             Command::ToggleLoss => return self.toggle_loss(),
+            Command::Apply => return self.apply_column(),
+            Command::Undo => return self.undo(),
+            Command::Runbook => return self.open_runbook(),
             Command::ClearLosses => return self.clear_losses(),
             Command::CycleGrouping => {
-                self.domains.cycle_grouping(&engine);
+                let lost = self.verdict.as_ref().map(|v| v.lost.clone());
+                self.domains.cycle_grouping(&engine, lost.as_ref());
                 let label = self.domains.grouping.label();
                 self.flash(format!("grouped by {label}"), false);
+            }
+            Command::CycleSort if self.screen == Screen::Matrix => {
+                self.matrix.cycle_column_order(&engine);
+                let label = self.matrix.column_order.label();
+                self.flash(format!("columns {label}"), false);
+                return self.explain_effects(&engine);
+            }
+            Command::CycleSort if self.screen == Screen::Backups => {
+                self.backups.cycle_sort(&engine);
+                let label = self.backups.sort.label();
+                self.flash(format!("sorted by {label}"), false);
             }
             Command::CycleSort => {
                 self.paths.cycle_sort(&engine, self.verdict.as_deref());
@@ -317,6 +421,8 @@ impl App {
             | Command::Down
             | Command::PageUp
             | Command::PageDown
+            | Command::HalfPageUp
+            | Command::HalfPageDown
             | Command::Top
             | Command::Bottom => {}
         }
@@ -339,12 +445,25 @@ impl App {
     // ---- moving around ----
 
     fn move_cursor(&mut self, m: Move) {
+        // A list not drawn yet (a screen switched to in the same burst of keys)
+        // pages by the body's height, not by a row.
+        let rows = usize::from(self.area.height.saturating_sub(6)).max(1);
+        for list in [
+            &self.domains.list,
+            &self.paths.list,
+            &self.matrix.list,
+            &self.findings.list,
+            &self.backups.list,
+        ] {
+            list.hint_height(rows);
+        }
         match self.screen {
             Screen::Paths if self.paths.detail.is_some() => self.paths.scroll_detail(m),
             Screen::Domains => self.domains.apply(m),
             Screen::Paths => self.paths.apply(m),
             Screen::Matrix => self.matrix.apply(m),
             Screen::Findings => self.findings.apply(m),
+            Screen::Backups => self.backups.apply(m),
         }
     }
 
@@ -355,6 +474,7 @@ impl App {
             Screen::Paths => self.paths.select(row),
             Screen::Matrix => self.matrix.select(row),
             Screen::Findings => self.findings.select(row),
+            Screen::Backups => self.backups.select(row),
         }
     }
 
@@ -363,12 +483,21 @@ impl App {
         self.paths.detail = None;
     }
 
-    fn on_left_right(&mut self, c: Command, engine: &Engine) {
+    fn on_left_right(&mut self, c: Command, engine: &Engine) -> Vec<Effect> {
         match self.screen {
             Screen::Matrix if c == Command::Left => self.matrix.left(),
-            Screen::Matrix => self.matrix.right(engine.matrix.domains.len()),
+            Screen::Matrix => self.matrix.right(),
             Screen::Domains if c == Command::Left => self.domains.left(),
             _ => {}
+        }
+        self.explain_effects(engine)
+    }
+
+    /// The simulation an open matrix explanation needs for the selected column.
+    pub(super) fn explain_effects(&mut self, engine: &Engine) -> Vec<Effect> {
+        match self.matrix.explanation_wanted(engine) {
+            Some(domain) if self.screen == Screen::Matrix => vec![Effect::Explain { domain }],
+            _ => Vec::new(),
         }
     }
 
@@ -377,21 +506,24 @@ impl App {
             Screen::Domains => self.domains.open(),
             Screen::Paths => self.paths.open_detail(),
             Screen::Matrix => {
-                if let Some(d) = self.matrix.selected_domain(engine) {
-                    self.flash(
-                        format!("applied: lose {}", engine.estate.domain_name(d)),
-                        false,
-                    );
-                    let mut lost = LostDomains::none(&engine.estate);
-                    lost.lose(d);
-                    return self.set_lost(lost);
-                }
+                // Explained in place; `a` applies.
+                self.matrix.explain = !self.matrix.explain;
+                return self.explain_effects(engine);
             }
             Screen::Findings => {
                 let finding = self.findings.selected(engine);
                 if let Some(&res) = finding.and_then(|f| f.resources.first()) {
                     self.switch_to(Screen::Domains);
-                    self.domains.reveal(res, engine);
+                    let lost = self.verdict.as_ref().map(|v| v.lost.clone());
+                    self.domains.reveal(res, engine, lost.as_ref());
+                }
+            }
+            Screen::Backups => {
+                let data = self.backups.selected(engine);
+                if let Some(res) = data.and_then(|d| engine.estate.find(&d.id)) {
+                    self.switch_to(Screen::Domains);
+                    let lost = self.verdict.as_ref().map(|v| v.lost.clone());
+                    self.domains.reveal(res, engine, lost.as_ref());
                 }
             }
         }
@@ -406,15 +538,26 @@ impl App {
         };
         let verdict = self.verdict.as_deref();
         match self.screen {
-            Screen::Domains => self.domains.set_filter(text, &engine),
+            Screen::Domains => {
+                let lost = self.verdict.as_ref().map(|v| &v.lost);
+                self.domains.set_filter(text, &engine, lost)
+            }
             Screen::Paths => self.paths.set_filter(text, &engine, verdict),
             Screen::Matrix => self.matrix.set_filter(text, &engine, verdict),
             Screen::Findings => self.findings.set_filter(text, &engine),
+            Screen::Backups => self.backups.set_filter(text, &engine),
         }
     }
 
     fn on_input_key(&mut self, ev: KeyEvent) -> Vec<Effect> {
+        let tab = matches!(ev.code, KeyCode::Tab | KeyCode::BackTab);
+        if !tab {
+            self.completion = None;
+        }
         match ev.code {
+            KeyCode::Tab | KeyCode::BackTab if self.input == InputMode::Command => {
+                commands::complete(self, ev.code == KeyCode::BackTab);
+            }
             KeyCode::Esc => {
                 if self.input == InputMode::Filter {
                     self.set_filter(String::new());
@@ -437,15 +580,56 @@ impl App {
                     self.set_filter(self.input_text.clone());
                 }
             }
-            KeyCode::Char(c) => {
-                self.input_text.push(c);
-                if self.input == InputMode::Filter {
-                    self.set_filter(self.input_text.clone());
-                }
-            }
+            KeyCode::Char(c) => self.on_paste(&c.to_string()),
             _ => {}
         }
         Vec::new()
+    }
+
+    /// Adds characters to the input line, up to [`MAX_INPUT`] bytes; says so when
+    /// some did not fit. Whether any was added. Linear in what is added, and a key
+    /// refused costs nothing more.
+    fn push_input(&mut self, chars: impl Iterator<Item = char>) -> bool {
+        let mut room = MAX_INPUT.saturating_sub(self.input_text.len());
+        let mut added = false;
+        let mut refused = false;
+        for c in chars {
+            // A newline in a paste would end a line the user did not mean to run.
+            let c = if c == '\n' || c == '\r' || c == '\t' {
+                ' '
+            } else {
+                c
+            };
+            if c.is_control() {
+                continue;
+            }
+            if c.len_utf8() > room {
+                refused = true;
+                break;
+            }
+            self.input_text.push(c);
+            room -= c.len_utf8();
+            added = true;
+        }
+        if refused {
+            self.flash(
+                format!("the input line holds at most {MAX_INPUT} bytes: the rest was left out"),
+                true,
+            );
+        }
+        added
+    }
+
+    /// A paste: into the filter or command line (filtered once), never read as keys.
+    fn on_paste(&mut self, text: &str) {
+        self.completion = None;
+        if self.input == InputMode::Normal {
+            self.flash("paste into the filter (/) or a command (:)", false);
+            return;
+        }
+        if self.push_input(text.chars()) && self.input == InputMode::Filter {
+            self.set_filter(self.input_text.clone());
+        }
     }
 
     fn on_mouse(&mut self, m: MouseEvent) -> Vec<Effect> {

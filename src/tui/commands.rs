@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::model::{Domain, ModelError};
+use crate::model::{Domain, ModelError, NamedDomain};
 
 use super::action::{Action, Effect};
 use super::app::App;
@@ -67,7 +67,7 @@ pub const COMMANDS: &[LineCommand] = &[
         "lose",
         &[],
         ":lose D…",
-        "lose AZ IDs or Regions (use1-az1 eu-west-1)",
+        "lose AZ IDs, Regions, or an account's AZ name (shop-prod us-east-1a)",
         lose,
     ),
     cmd(
@@ -78,6 +78,27 @@ pub const COMMANDS: &[LineCommand] = &[
         restore,
     ),
     cmd("clear", &[], ":clear", "restore everything", clear),
+    cmd(
+        "undo",
+        &["u"],
+        ":undo",
+        "undo the last change to what is lost (as u)",
+        |app, _| app.undo(),
+    ),
+    cmd(
+        "runbook",
+        &[],
+        ":runbook",
+        "what to do now for the domains lost (as R)",
+        |app, _| app.open_runbook(),
+    ),
+    cmd(
+        "brief",
+        &[],
+        ":brief [FILE]",
+        "the incident brief: copied (OSC 52), or written to FILE",
+        brief,
+    ),
     cmd(
         "open",
         &["e"],
@@ -110,7 +131,7 @@ pub const COMMANDS: &[LineCommand] = &[
         "paths",
         &[],
         ":paths",
-        "go to a screen (:domains :matrix :findings)",
+        "go to a screen (:domains :matrix :findings :backups)",
         |app, _| go(app, Screen::Paths),
     ),
     cmd(
@@ -129,6 +150,10 @@ pub const COMMANDS: &[LineCommand] = &[
         go(app, Screen::Findings)
     })
     .unlisted(),
+    cmd("backups", &[], ":backups", "go to Backups", |app, _| {
+        go(app, Screen::Backups)
+    })
+    .unlisted(),
     cmd("q", &["quit", "q!"], ":q", "quit", |app, _| {
         app.quit = true;
         Vec::new()
@@ -139,6 +164,118 @@ pub const COMMANDS: &[LineCommand] = &[
     })
     .unlisted(),
 ];
+
+/// `tab` in the command line: completes the word being typed (a command; after
+/// `:lose` or `:restore` an AZ ID, a Region, an account, or after an account its
+/// AZ names), to the longest prefix the choices share; again, cycles through them
+/// (`shift-tab` backwards). The choices show in the message line.
+pub fn complete(app: &mut App, backwards: bool) {
+    if let Some(c) = app.completion.as_mut() {
+        let n = c.options.len();
+        let i = match (c.next, backwards) {
+            (i, false) => i % n,
+            (i, true) => (i + n - 2) % n,
+        };
+        c.next = i + 1;
+        app.input_text = format!("{}{}", c.stem, c.options[i]);
+        return;
+    }
+    let text = app.input_text.clone();
+    let (stem, word) = match text.rfind(char::is_whitespace) {
+        Some(i) => (&text[..=i], &text[i + 1..]),
+        None => ("", text.as_str()),
+    };
+    let options = candidates(app, stem, word);
+    let lower = word.to_lowercase();
+    let mut options: Vec<String> = options
+        .into_iter()
+        .filter(|o| o.to_lowercase().starts_with(&lower))
+        .collect();
+    options.dedup();
+    match options.len() {
+        0 => app.flash(format!("no completion for \"{word}\""), false),
+        1 => app.input_text = format!("{stem}{} ", options[0]),
+        _ => {
+            let common = common_prefix(&options);
+            app.flash(format!("tab: {}", options.join("  ")), false);
+            if common.chars().count() > word.chars().count() {
+                app.input_text = format!("{stem}{common}");
+                app.completion = Some(super::app::Completion {
+                    stem: stem.to_string(),
+                    options,
+                    next: 0,
+                });
+            } else {
+                app.input_text = format!("{stem}{}", options[0]);
+                app.completion = Some(super::app::Completion {
+                    stem: stem.to_string(),
+                    options,
+                    next: 1,
+                });
+            }
+        }
+    }
+}
+
+/// What may come at this point of a command line, before filtering by what is typed.
+fn candidates(app: &App, stem: &str, word: &str) -> Vec<String> {
+    let words: Vec<&str> = stem.split_whitespace().collect();
+    let Some(&verb) = words.first() else {
+        let mut names: Vec<String> = COMMANDS.iter().map(|c| c.name.to_string()).collect();
+        names.sort();
+        return names;
+    };
+    let Some(engine) = &app.engine else {
+        return Vec::new();
+    };
+    let e = &engine.estate;
+    if !["lose", "restore"].contains(&verb) {
+        return Vec::new();
+    }
+    let az_names = |a: crate::model::AccountIdx| -> Vec<String> {
+        let mut names: Vec<String> = e.account(a).az_names.values().cloned().collect();
+        names.sort();
+        names
+    };
+    // `shop-prod:us-e…`: that account's AZ names.
+    if let Some((account, _)) = word.split_once(':') {
+        return e.account_by_name_or_id(account).map_or(Vec::new(), |a| {
+            az_names(a)
+                .into_iter()
+                .map(|n| format!("{account}:{n}"))
+                .collect()
+        });
+    }
+    // After an account: its AZ names.
+    if words.len() > 1
+        && let Some(a) = words.last().and_then(|w| e.account_by_name_or_id(w))
+    {
+        return az_names(a);
+    }
+    let mut out: Vec<String> = e
+        .domains()
+        .into_iter()
+        .map(|d| e.domain_name(d).to_string())
+        .collect();
+    out.extend(e.accounts().iter().map(|a| a.name.clone()));
+    out
+}
+
+/// The longest prefix every option shares (by characters, compared in lower case).
+fn common_prefix(options: &[String]) -> String {
+    let first: Vec<char> = options[0].chars().collect();
+    let mut len = first.len();
+    for o in &options[1..] {
+        len = len.min(
+            first
+                .iter()
+                .zip(o.chars())
+                .take_while(|(a, b)| a.eq_ignore_ascii_case(b))
+                .count(),
+        );
+    }
+    first[..len].iter().collect()
+}
 
 /// Runs a typed line: `lose use1-az1`, `open ~/estate.json`, `q`, ….
 pub fn run(app: &mut App, text: &str) -> Vec<Effect> {
@@ -155,7 +292,7 @@ pub fn run(app: &mut App, text: &str) -> Vec<Effect> {
         None => {
             app.flash(
                 format!(
-                    "unknown command :{verb} (try :lose, :restore, :clear, :open, :export, :gaps, :q; ? lists them)"
+                    "unknown command :{verb} (try :lose, :restore, :clear, :undo, :brief, :open, :export, :gaps, :q; tab completes, ? lists them)"
                 ),
                 true,
             );
@@ -186,12 +323,26 @@ fn lose(app: &mut App, args: &Args) -> Vec<Effect> {
     }
 }
 
+fn brief(app: &mut App, args: &Args) -> Vec<Effect> {
+    match (&app.engine, &app.lost) {
+        // The scenario as asked for, even if its simulation is still running.
+        (Some(_), Some(lost)) => vec![Effect::Brief {
+            lost: lost.clone(),
+            path: (!args.rest.is_empty()).then(|| expand_home(args.rest)),
+        }],
+        _ => {
+            app.flash("no estate is loaded yet", true);
+            Vec::new()
+        }
+    }
+}
+
 fn restore(app: &mut App, args: &Args) -> Vec<Effect> {
     if args.words.is_empty() {
         return app.restore_last();
     }
     match parse_domains(app, &args.words) {
-        Ok(ds) => app.restore(ds),
+        Ok(ds) => app.restore(ds.into_iter().map(|d| d.domain).collect()),
         Err(e) => {
             app.flash(e, true);
             Vec::new()
@@ -213,8 +364,9 @@ fn open(app: &mut App, args: &Args) -> Vec<Effect> {
         return Vec::new();
     }
     let path = expand_home(args.rest);
-    app.flash(format!("opening {}…", path.display()), false);
+    app.flash(format!("opening {}… (esc stops)", path.display()), false);
     let generation = app.next_load();
+    app.opening = Some((generation, path.clone()));
     vec![Effect::LoadSnapshot { path, generation }]
 }
 
@@ -251,20 +403,46 @@ fn gaps(app: &mut App, _: &Args) -> Vec<Effect> {
     Vec::new()
 }
 
-/// `use1-az1 eu-west-1`, `use1-az1,use1-az2`: the domains named, as the estate has them.
-fn parse_domains(app: &App, words: &[&str]) -> Result<Vec<Domain>, String> {
+/// `use1-az1 eu-west-1`, `use1-az1,use1-az2`: the domains named, as the estate has
+/// them; and as AWS Health names an AZ, an account (name or id) and its AZ name:
+/// `shop-prod us-east-1a` or `shop-prod:us-east-1a`.
+fn parse_domains(app: &App, words: &[&str]) -> Result<Vec<NamedDomain>, String> {
     let engine = app.engine.as_ref().ok_or("no estate is loaded yet")?;
-    words
+    let e = &engine.estate;
+    let words: Vec<&str> = words
         .iter()
         .flat_map(|a| a.split(','))
         .filter(|a| !a.is_empty())
-        .map(|a| {
-            engine
-                .estate
-                .parse_domain(a)
-                .map_err(|e| short_domain_error(&e))
-        })
-        .collect()
+        .collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let word = words[i];
+        let next = words.get(i + 1).copied();
+        let is_az_name = |w: &str| {
+            let w = w.to_ascii_lowercase();
+            e.accounts()
+                .iter()
+                .any(|a| a.az_names.values().any(|n| *n == w))
+        };
+        let named = if e.parse_domain(word).is_ok() || word.contains(':') {
+            e.parse_named_domain(word)
+        } else if let Some(az_name) =
+            next.filter(|n| e.account_by_name_or_id(word).is_some() || is_az_name(n))
+        {
+            // An account and its AZ name (an unknown account is said as one).
+            i += 1;
+            e.resolve_az_name(word, az_name).map(|(a, az)| NamedDomain {
+                domain: Domain::Az(az),
+                az_name: Some((a, az_name.to_ascii_lowercase())),
+            })
+        } else {
+            e.parse_named_domain(word)
+        };
+        out.push(named.map_err(|err| short_domain_error(&err))?);
+        i += 1;
+    }
+    Ok(out)
 }
 
 /// A domain the estate does not have, said in one flash line.
@@ -275,7 +453,7 @@ fn short_domain_error(e: &ModelError) -> String {
             az_name_meanings,
             ..
         } if !az_name_meanings.is_empty() => format!(
-            "{given} is an AZ name: use the AZ ID, which differs per account: {}",
+            "{given} is an AZ name: use the AZ ID, which differs per account: {}; or name the account: :lose ACCOUNT {given}",
             az_name_meanings.join(", ")
         ),
         ModelError::UnknownDomain { given, known, .. } => {

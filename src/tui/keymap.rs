@@ -15,6 +15,8 @@ pub enum Command {
     Down,
     PageUp,
     PageDown,
+    HalfPageUp,
+    HalfPageDown,
     Top,
     Bottom,
     Left,
@@ -22,6 +24,10 @@ pub enum Command {
     Open,
     Back,
     ToggleLoss,
+    /// Lose only the selected column's domain (Matrix).
+    Apply,
+    Undo,
+    Runbook,
     ClearLosses,
     CycleGrouping,
     CycleSort,
@@ -39,6 +45,7 @@ pub enum Scope {
     Detail,
     Matrix,
     Findings,
+    Backups,
 }
 
 impl Scope {
@@ -50,6 +57,7 @@ impl Scope {
             Scope::Detail => "Path detail",
             Scope::Matrix => "Matrix",
             Scope::Findings => "Findings",
+            Scope::Backups => "Backups",
         }
     }
 }
@@ -130,12 +138,12 @@ pub const KEYMAP: &[Binding] = &[
     ),
     bind(
         S::Domains,
-        &[Char('g')],
-        "g",
-        "group by Region, account, or service (home: top)",
+        &[Char('s')],
+        "s",
+        "group by Region, account, or service",
         C::CycleGrouping,
     )
-    .hint("g", "grouping"),
+    .hint("s", "grouping"),
     bind(
         S::Paths,
         &[Code(KeyCode::Enter)],
@@ -179,10 +187,18 @@ pub const KEYMAP: &[Binding] = &[
         S::Matrix,
         &[Code(KeyCode::Enter)],
         "enter",
-        "lose only this column's AZ or Region",
+        "explain this cell (enter again hides it)",
         C::Open,
     )
-    .hint("enter", "apply"),
+    .hint("enter", "explain"),
+    bind(
+        S::Matrix,
+        &[Char('a')],
+        "a",
+        "apply: lose only this column's AZ or Region",
+        C::Apply,
+    )
+    .hint("a", "apply"),
     bind(
         S::Matrix,
         &[Char(' ')],
@@ -191,6 +207,14 @@ pub const KEYMAP: &[Binding] = &[
         C::ToggleLoss,
     ),
     bind(
+        S::Matrix,
+        &[Char('s')],
+        "s",
+        "order the columns by impact, or by name",
+        C::CycleSort,
+    )
+    .hint("s", "order"),
+    bind(
         S::Findings,
         &[Code(KeyCode::Enter)],
         "enter",
@@ -198,6 +222,22 @@ pub const KEYMAP: &[Binding] = &[
         C::Open,
     )
     .hint("enter", "show"),
+    bind(
+        S::Backups,
+        &[Code(KeyCode::Enter)],
+        "enter",
+        "show the data in Fault domains",
+        C::Open,
+    )
+    .hint("enter", "show"),
+    bind(
+        S::Backups,
+        &[Char('s')],
+        "s",
+        "order worst first, by name, or by Region",
+        C::CycleSort,
+    )
+    .hint("s", "sort"),
     bind(
         S::Global,
         &[Char('j'), Code(KeyCode::Down)],
@@ -215,29 +255,43 @@ pub const KEYMAP: &[Binding] = &[
     ),
     bind(
         S::Global,
-        &[Code(KeyCode::PageDown), Ctrl('d'), Ctrl('f')],
-        "pgdn  ctrl-d",
-        "page down (ctrl-f too)",
+        &[Ctrl('d')],
+        "ctrl-d",
+        "half a page down",
+        C::HalfPageDown,
+    ),
+    bind(
+        S::Global,
+        &[Ctrl('u')],
+        "ctrl-u",
+        "half a page up",
+        C::HalfPageUp,
+    ),
+    bind(
+        S::Global,
+        &[Code(KeyCode::PageDown), Ctrl('f')],
+        "pgdn  ctrl-f",
+        "page down",
         C::PageDown,
     ),
     bind(
         S::Global,
-        &[Code(KeyCode::PageUp), Ctrl('u'), Ctrl('b')],
-        "pgup  ctrl-u",
-        "page up (ctrl-b too)",
+        &[Code(KeyCode::PageUp), Ctrl('b')],
+        "pgup  ctrl-b",
+        "page up",
         C::PageUp,
     ),
     bind(
         S::Global,
         &[Char('g'), Code(KeyCode::Home)],
-        "home  g",
-        "top (g groups on Fault domains)",
+        "g  home",
+        "top",
         C::Top,
     ),
     bind(
         S::Global,
         &[Char('G'), Code(KeyCode::End)],
-        "end  G",
+        "G  end",
         "bottom",
         C::Bottom,
     ),
@@ -260,6 +314,22 @@ pub const KEYMAP: &[Binding] = &[
     bind(S::Global, &[Char('2')], "2", "Paths", C::Screen(1)),
     bind(S::Global, &[Char('3')], "3", "Matrix", C::Screen(2)),
     bind(S::Global, &[Char('4')], "4", "Findings", C::Screen(3)),
+    bind(S::Global, &[Char('5')], "5", "Backups", C::Screen(4)),
+    bind(
+        S::Global,
+        &[Char('u')],
+        "u",
+        "undo the last change to what is lost",
+        C::Undo,
+    )
+    .hint("u", "undo"),
+    bind(
+        S::Global,
+        &[Char('R')],
+        "R",
+        "runbook: what to do now for the domains lost (zonal shifts first)",
+        C::Runbook,
+    ),
     bind(
         S::Global,
         &[Char('x')],
@@ -272,7 +342,7 @@ pub const KEYMAP: &[Binding] = &[
         S::Global,
         &[Char('/')],
         "/",
-        "filter this list (name, id, tag, status)",
+        "filter this list (any text it shows: names, AZ names, accounts, status)",
         C::Filter,
     )
     .hint("/", "filter"),
@@ -280,7 +350,7 @@ pub const KEYMAP: &[Binding] = &[
         S::Global,
         &[Char(':')],
         ":",
-        "type a command (below)",
+        "type a command (below; tab completes)",
         C::CommandMode,
     )
     .hint(":", "command"),
@@ -310,6 +380,9 @@ pub const KEYMAP: &[Binding] = &[
     .hint("q", "quit"),
 ];
 
+/// The keys the footer always shows, however narrow: help, filter, command.
+pub const ALWAYS_HINTED: &[Command] = &[Command::Filter, Command::CommandMode, Command::Help];
+
 fn matches(k: Key, ev: &KeyEvent) -> bool {
     let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
     match k {
@@ -329,13 +402,32 @@ pub fn lookup(scope: Scope, ev: &KeyEvent) -> Option<Command> {
 }
 
 /// Footer hints for `scope`: its own first, then the global ones.
-pub fn hints(scope: Scope) -> impl Iterator<Item = (&'static str, &'static str)> {
+pub fn hints(scope: Scope) -> impl Iterator<Item = Hint> {
     let own = KEYMAP.iter().filter(move |b| b.scope == scope);
     let global = KEYMAP.iter().filter(|b| b.scope == Scope::Global);
     // `r` is hinted where it is the way on: the screen of a failed scan.
     own.chain(global)
         .filter(|b| b.command != Command::Rescan)
-        .filter_map(|b| b.hint)
+        .filter_map(Hint::of)
+}
+
+/// A footer hint: its keys, what they do, and whether it shows however narrow the
+/// terminal ([`ALWAYS_HINTED`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hint {
+    pub keys: &'static str,
+    pub does: &'static str,
+    pub always: bool,
+}
+
+impl Hint {
+    fn of(b: &Binding) -> Option<Hint> {
+        b.hint.map(|(keys, does)| Hint {
+            keys,
+            does,
+            always: ALWAYS_HINTED.contains(&b.command),
+        })
+    }
 }
 
 /// The only commands that do something while there is no estate yet.
@@ -343,14 +435,12 @@ const WITHOUT_ESTATE: &[Command] = &[Command::Rescan, Command::Help, Command::Qu
 
 /// Footer hints while there is no estate (loading, scanning, or a failed scan):
 /// only the keys that work there; `r` only when a scan can be started.
-pub fn hints_without_estate(
-    can_rescan: bool,
-) -> impl Iterator<Item = (&'static str, &'static str)> {
+pub fn hints_without_estate(can_rescan: bool) -> impl Iterator<Item = Hint> {
     KEYMAP
         .iter()
         .filter(|b| b.scope == Scope::Global && WITHOUT_ESTATE.contains(&b.command))
         .filter(move |b| can_rescan || b.command != Command::Rescan)
-        .filter_map(|b| b.hint)
+        .filter_map(Hint::of)
 }
 
 /// Every scope, in help order.
@@ -361,4 +451,5 @@ pub const SCOPES: &[Scope] = &[
     Scope::Detail,
     Scope::Matrix,
     Scope::Findings,
+    Scope::Backups,
 ];

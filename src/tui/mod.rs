@@ -9,6 +9,7 @@
 
 pub mod action;
 pub mod app;
+pub mod clipboard;
 pub mod commands;
 pub mod engine;
 pub mod keymap;
@@ -24,7 +25,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ratatui::backend::CrosstermBackend;
-use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
+};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -41,6 +45,7 @@ pub use engine::{Engine, Loaded, Origin};
 use crate::discover::{self, ScanConfig};
 use crate::model::Estate;
 use crate::report::{Report, markdown};
+use crate::sim::LostDomains;
 use crate::snapshot;
 
 /// What the TUI opens on.
@@ -77,7 +82,11 @@ pub fn run(start: Start) -> Result<(), TuiError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(run_loop(start))
+    let result = runtime.block_on(run_loop(start));
+    // A read still blocked (a file that never answers) must not hold up quitting:
+    // dropping the runtime would wait for it.
+    runtime.shutdown_background();
+    result
 }
 
 /// Restores the terminal when dropped, and on panic (the previous hook still runs).
@@ -92,7 +101,12 @@ impl TerminalGuard {
         }));
         TERMINAL_TAKEN.store(true, std::sync::atomic::Ordering::SeqCst);
         enable_raw_mode()?;
-        execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+        execute!(
+            stdout(),
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            EnableBracketedPaste
+        )?;
         Ok(TerminalGuard)
     }
 }
@@ -114,14 +128,94 @@ fn restore_terminal() {
     let _ = disable_raw_mode();
     let _ = execute!(
         stdout(),
+        DisableBracketedPaste,
         DisableMouseCapture,
         LeaveAlternateScreen,
         ratatui::crossterm::cursor::Show
     );
 }
 
+/// The signals that end the process (`kill`, a closed terminal, `kill -QUIT`): each
+/// puts the terminal back and exits with 128 + its number, as a shell reports it.
+/// A task of its own, on a worker thread, so a busy draw loop cannot delay it.
+#[cfg(unix)]
+fn restore_on_signals() -> std::io::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let kinds = [
+        (SignalKind::terminate(), 15),
+        (SignalKind::interrupt(), 2),
+        (SignalKind::quit(), 3),
+        (SignalKind::hangup(), 1),
+    ];
+    for (kind, signo) in kinds {
+        let mut stream = signal(kind)?;
+        tokio::spawn(async move {
+            if stream.recv().await.is_some() {
+                restore_terminal();
+                std::process::exit(128 + signo);
+            }
+        });
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn restore_on_signals() -> std::io::Result<()> {
+    Ok(())
+}
+
+/// A key that types a character into the input line (no ctrl or alt).
+fn typed_char(ev: &Event) -> Option<char> {
+    match ev {
+        Event::Key(KeyEvent {
+            code: KeyCode::Char(c),
+            modifiers,
+            kind: KeyEventKind::Press | KeyEventKind::Repeat,
+            ..
+        }) if (*modifiers - KeyModifiers::SHIFT).is_empty() => Some(*c),
+        _ => None,
+    }
+}
+
+/// The actions of a batch of terminal events, given the app as it is before them:
+/// characters typed into the filter or command line in a row become one `Paste`, so
+/// that a paste the terminal sent as keys costs one filtering, not one per key.
+pub fn batch_actions(app: &mut App, events: Vec<Event>) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    let mut typed = String::new();
+    for ev in events {
+        if app.input != app::InputMode::Normal
+            && let Some(c) = typed_char(&ev)
+        {
+            typed.push(c);
+            continue;
+        }
+        if !typed.is_empty() {
+            effects.extend(app.update(Action::Paste(std::mem::take(&mut typed))));
+        }
+        let action = match ev {
+            Event::Key(k) => app.on_key(k),
+            Event::Paste(text) => Some(Action::Paste(text)),
+            Event::Mouse(m) => Some(Action::Mouse(m)),
+            Event::Resize(w, h) => Some(Action::Resize(w, h)),
+            _ => None,
+        };
+        if let Some(a) = action {
+            effects.extend(app.update(a));
+        }
+        if app.quit {
+            return effects;
+        }
+    }
+    if !typed.is_empty() {
+        effects.extend(app.update(Action::Paste(typed)));
+    }
+    effects
+}
+
 async fn run_loop(start: Start) -> Result<(), TuiError> {
     let guard = TerminalGuard::enter()?;
+    restore_on_signals()?;
     let mut terminal: Terminal<CrosstermBackend<Stdout>> =
         Terminal::new(CrosstermBackend::new(stdout()))?;
     terminal.hide_cursor()?;
@@ -168,25 +262,53 @@ async fn run_loop(start: Start) -> Result<(), TuiError> {
         if dirty {
             terminal.draw(|f| render(&app, f))?;
         }
-        let action = tokio::select! {
-            Some(ev) = event_rx.recv() => match ev {
-                Event::Key(k) => app.on_key(k),
-                Event::Mouse(m) => Some(Action::Mouse(m)),
-                Event::Resize(w, h) => Some(Action::Resize(w, h)),
-                _ => None,
-            },
-            Some(a) = action_rx.recv() => Some(a),
-            _ = tick.tick() => Some(Action::Tick),
+        let effects = tokio::select! {
+            Some(ev) = event_rx.recv() => {
+                // Everything the terminal sent since the last draw, at once: one draw
+                // per batch, and typed text filtered once (see `batch_actions`).
+                let mut events = vec![ev];
+                while let Ok(more) = event_rx.try_recv() {
+                    events.push(more);
+                }
+                dirty = true;
+                batch_actions(&mut app, events)
+            }
+            Some(a) = action_rx.recv() => {
+                dirty = true;
+                app.update(a)
+            }
+            _ = tick.tick() => {
+                // A tick only changes the screen when a message or the summary fades.
+                dirty = app.flash.is_some() || app.summary_flash > 0;
+                app.update(Action::Tick)
+            }
         };
-        let Some(action) = action else {
-            dirty = false;
-            continue;
-        };
-        // A tick only changes the screen when a flash message is fading.
-        dirty = !matches!(action, Action::Tick) || app.flash.is_some();
-        for effect in app.update(action) {
+        for effect in effects {
             if let (Effect::Rescan { generation }, Some(config)) = (&effect, &live_config) {
                 start_scan(config.clone(), *generation, &actions);
+                continue;
+            }
+            // The terminal is the loop's: the clipboard sequence goes out from here.
+            if let Effect::Clipboard(text) = &effect {
+                match clipboard::osc52(text) {
+                    Some(seq) => {
+                        use std::io::Write;
+                        let out = terminal.backend_mut();
+                        let written = out.write_all(seq.as_bytes()).and_then(|_| out.flush());
+                        if let Err(e) = written {
+                            app.update(Action::Flash {
+                                text: format!("could not copy: {e}"),
+                                error: true,
+                            });
+                        }
+                    }
+                    None => {
+                        app.update(Action::Flash {
+                            text: "the brief is too long to copy through the terminal: :brief FILE writes it".to_string(),
+                            error: true,
+                        });
+                    }
+                }
                 continue;
             }
             let engine = app.engine.clone();
@@ -293,14 +415,74 @@ pub fn load(path: Option<PathBuf>, generation: u64) -> Option<Action> {
         None => crate::demo::estate()
             .map(|e| Loaded::new(e, Origin::Demo))
             .map_err(|e| e.to_string()),
-        Some(p) => snapshot::load(&p)
-            .map(|e: Estate| Loaded::new(e, Origin::Snapshot(p)))
-            .map_err(|e| e.to_string()),
+        Some(p) => match not_a_snapshot_file(&p) {
+            Some(why) => Err(why),
+            None => {
+                #[cfg(debug_assertions)]
+                slow_load_for_tests();
+                snapshot::load(&p)
+                    .map(|e: Estate| Loaded::new(e, Origin::Snapshot(p)))
+                    .map_err(|e| e.to_string())
+            }
+        },
     };
     Some(Action::Loaded {
         generation,
         result: result.map(Box::new),
     })
+}
+
+/// Why a path cannot be a snapshot to read, found without opening it: opening a
+/// FIFO with no writer blocks until one comes, and a device or a socket never ends.
+/// (A file that is none of these yet blocks anyway is read on a thread that `esc`
+/// leaves behind and quitting does not wait for.)
+pub fn not_a_snapshot_file(path: &std::path::Path) -> Option<String> {
+    let name = path.display();
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        // Reading it says why, in the reader's own words.
+        Err(_) => return None,
+    };
+    let ft = meta.file_type();
+    if ft.is_file() {
+        return None;
+    }
+    let what = if ft.is_dir() {
+        "a directory"
+    } else {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            if ft.is_fifo() {
+                "a FIFO (named pipe)"
+            } else if ft.is_char_device() || ft.is_block_device() {
+                "a device"
+            } else if ft.is_socket() {
+                "a socket"
+            } else {
+                "not a regular file"
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            "not a regular file"
+        }
+    };
+    Some(format!(
+        "cannot read {name}: it is {what}, not a snapshot file (blastmap scan --out writes one)"
+    ))
+}
+
+/// In debug builds with `BLASTMAP_TEST_SLOW_LOAD=SECONDS`, a snapshot load that
+/// takes that long, for the end-to-end test that quitting never waits for a read.
+#[cfg(debug_assertions)]
+fn slow_load_for_tests() {
+    if let Some(secs) = std::env::var("BLASTMAP_TEST_SLOW_LOAD")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+    {
+        std::thread::sleep(Duration::from_secs(secs));
+    }
 }
 
 /// Does an effect's work (blocking) and says how it went.
@@ -335,6 +517,53 @@ pub fn perform(effect: Effect, engine: Option<Arc<Engine>>) -> Option<Action> {
                 },
             )
         }
+        Effect::Explain { domain } => {
+            let engine = engine?;
+            let lost = LostDomains::new(&engine.estate, &[domain]);
+            Some(Action::Explained {
+                domain,
+                verdict: Arc::new(engine.what_if(&lost)),
+            })
+        }
+        Effect::Runbook { lost } => {
+            let engine = engine?;
+            let verdict = engine.what_if(&lost);
+            let r = Report {
+                estate: &engine.estate,
+                topo: &engine.topo,
+            };
+            let text =
+                crate::report::runbook::render(&r, &verdict, crate::report::Format::Table, false);
+            Some(Action::RunbookReady(text))
+        }
+        Effect::Brief { lost, path } => {
+            let engine = engine?;
+            let verdict = engine.what_if(&lost);
+            let r = Report {
+                estate: &engine.estate,
+                topo: &engine.topo,
+            };
+            let text = crate::report::brief::render(&r, &verdict, &engine.origin_label());
+            Some(match path {
+                None => Action::BriefReady(text),
+                Some(path) => match snapshot::write_atomic(&path, text.as_bytes(), false) {
+                    Ok(()) => Action::Flash {
+                        text: format!(
+                            "wrote the brief ({} lines) to {}",
+                            text.lines().count(),
+                            path.display()
+                        ),
+                        error: false,
+                    },
+                    Err(e) => Action::Flash {
+                        text: e.to_string(),
+                        error: true,
+                    },
+                },
+            })
+        }
+        // The loop writes it to the terminal; elsewhere (tests) there is none.
+        Effect::Clipboard(_) => None,
         // The runtime scans; without one (tests), there is nothing to scan with.
         Effect::Rescan { generation } => Some(Action::Loaded {
             generation,

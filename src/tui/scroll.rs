@@ -17,6 +17,8 @@ pub enum Move {
     Down,
     PageUp,
     PageDown,
+    HalfPageUp,
+    HalfPageDown,
     Top,
     Bottom,
 }
@@ -29,6 +31,8 @@ impl Move {
             Command::Down => Some(Move::Down),
             Command::PageUp => Some(Move::PageUp),
             Command::PageDown => Some(Move::PageDown),
+            Command::HalfPageUp => Some(Move::HalfPageUp),
+            Command::HalfPageDown => Some(Move::HalfPageDown),
             Command::Top => Some(Move::Top),
             Command::Bottom => Some(Move::Bottom),
             _ => None,
@@ -61,6 +65,19 @@ impl ListScroll {
         self.height.get().max(1)
     }
 
+    /// Half a page, at least a row.
+    pub fn half_page(&self) -> usize {
+        (self.page() / 2).max(1)
+    }
+
+    /// Before the list is first drawn, the height it will likely be drawn with (the
+    /// terminal's body), so that a page key pressed first moves a page, not a row.
+    pub fn hint_height(&self, rows: usize) {
+        if self.height.get() == 0 {
+            self.height.set(rows);
+        }
+    }
+
     /// Back to the first row (a new estate, a new grouping, a new scenario).
     pub fn reset(&mut self) {
         self.cursor = 0;
@@ -80,6 +97,8 @@ impl ListScroll {
             Move::Down => self.cursor + 1,
             Move::PageUp => self.cursor.saturating_sub(page),
             Move::PageDown => self.cursor + page,
+            Move::HalfPageUp => self.cursor.saturating_sub(self.half_page()),
+            Move::HalfPageDown => self.cursor + self.half_page(),
             Move::Top => 0,
             Move::Bottom => len.saturating_sub(1),
         };
@@ -193,6 +212,26 @@ mod tests {
         // A shorter list pulls the window back.
         s.select(3, 5);
         assert_eq!(s.draw(5, 10), 0);
+    }
+
+    #[test]
+    fn half_a_page_is_half_the_height_drawn_and_a_hint_stands_in_before_the_first_draw() {
+        let mut s = ListScroll::default();
+        s.hint_height(20);
+        s.apply(Move::HalfPageDown, 100);
+        assert_eq!(s.cursor(), 10, "the first ctrl-d moves half a page");
+        s.draw(100, 12);
+        s.hint_height(40);
+        s.apply(Move::HalfPageDown, 100);
+        assert_eq!(
+            s.cursor(),
+            16,
+            "drawn with 12 rows, the hint no longer counts"
+        );
+        s.apply(Move::HalfPageUp, 100);
+        s.apply(Move::HalfPageUp, 100);
+        s.apply(Move::HalfPageUp, 100);
+        assert_eq!(s.cursor(), 0);
     }
 
     #[test]

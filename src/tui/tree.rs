@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::model::{Domain, EdgeKind, Estate, Kind, ResIdx};
+use crate::model::{AccountIdx, AzIdx, Domain, EdgeKind, Estate, Facts, Kind, ResIdx, Resource};
 use crate::sim::Topology;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +76,8 @@ struct Ranks {
     region_by_rank: Vec<crate::model::RegionIdx>,
     az: Vec<u16>,
     az_by_rank: Vec<crate::model::AzIdx>,
+    /// The rank of the `global` pseudo-Region (entry points), which no what-if loses.
+    global: Option<u16>,
 }
 
 impl Ranks {
@@ -92,7 +94,11 @@ impl Ranks {
         for (rank, &a) in azs.iter().enumerate() {
             az[a] = rank as u16;
         }
+        let global = e
+            .region_by_name(crate::model::GLOBAL_REGION)
+            .map(|r| region[r.index()]);
         Ranks {
+            global,
             region,
             region_by_rank: regions
                 .iter()
@@ -106,6 +112,24 @@ impl Ranks {
 
 fn kind_rank(k: Kind) -> u8 {
     Kind::ALL.iter().position(|x| *x == k).unwrap_or(0) as u8
+}
+
+/// What `/` asks of the tree: a resource shows when its own text matches, or the
+/// text of a row above it does (its account or service, Region, AZ with every
+/// account's name for it, kind), so every word the tree shows finds its row.
+pub struct TreeFilter<'a> {
+    /// Lower-cased; empty keeps everything.
+    pub text: String,
+    /// Each resource's lower-cased text (`Engine::resource_text`).
+    pub resource_text: &'a [String],
+    /// What a domain's row shows besides its label (its impact, `LOST`).
+    pub domain_note: &'a dyn Fn(Domain) -> String,
+}
+
+impl TreeFilter<'_> {
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
 }
 
 /// The tree for one grouping and filter.
@@ -127,7 +151,7 @@ impl DomainTree {
         estate: &Estate,
         topo: &Topology,
         grouping: Grouping,
-        keep: &dyn Fn(ResIdx) -> bool,
+        filter: &TreeFilter,
     ) -> DomainTree {
         let ranks = Ranks::new(estate);
         let (tops, membership): (Vec<String>, Option<HashMap<ResIdx, Vec<u32>>>) = match grouping {
@@ -143,11 +167,19 @@ impl DomainTree {
         };
         let mut groups: BTreeMap<NodeKey, Vec<ResIdx>> = BTreeMap::new();
         let mut unlisted = 0;
+        // Whether a row above a resource matches: each node looked at once.
+        let mut node_matches: HashMap<NodeKey, bool> = HashMap::new();
+        let mut above_matches = |k: NodeKey| {
+            (0..4u8).any(|level| {
+                let node = truncate(k, level);
+                *node_matches.entry(node).or_insert_with(|| {
+                    let label = node_text(estate, grouping, &tops, &ranks, node, filter);
+                    label.to_lowercase().contains(&filter.text)
+                })
+            })
+        };
         for (i, r) in estate.resources().iter().enumerate() {
             let idx = ResIdx(i as u32);
-            if !keep(idx) {
-                continue;
-            }
             let key = |top: u32| NodeKey {
                 top,
                 region: ranks.region[r.region.index()],
@@ -155,13 +187,23 @@ impl DomainTree {
                 kind: kind_rank(r.kind()),
                 level: 3,
             };
+            let own = filter.is_empty()
+                || filter
+                    .resource_text
+                    .get(i)
+                    .is_some_and(|t| t.contains(&filter.text));
+            let mut place = |k: NodeKey| {
+                if own || above_matches(k) {
+                    groups.entry(k).or_default().push(idx);
+                }
+            };
             match grouping {
-                Grouping::RegionAz => groups.entry(key(NONE_TOP)).or_default().push(idx),
-                Grouping::AccountRegionAz => groups.entry(key(r.account.0)).or_default().push(idx),
+                Grouping::RegionAz => place(key(NONE_TOP)),
+                Grouping::AccountRegionAz => place(key(r.account.0)),
                 Grouping::Service => match membership.as_ref().and_then(|m| m.get(&idx)) {
                     Some(services) => {
                         for &s in services {
-                            groups.entry(key(s)).or_default().push(idx);
+                            place(key(s));
                         }
                     }
                     None => unlisted += 1,
@@ -207,6 +249,9 @@ impl DomainTree {
                 truncate(*k, 3),
             );
             let region = self.ranks.region_by_rank[k.region as usize];
+            // Route 53, Global Accelerator and CloudFront run outside any one Region:
+            // nothing under `global` is a domain `space` can lose.
+            let loseable = self.ranks.global != Some(k.region);
             let domain = if k.az == REGIONAL {
                 Domain::Region(region)
             } else {
@@ -222,7 +267,7 @@ impl DomainTree {
                         kind,
                         count,
                         expanded: open(key),
-                        domain,
+                        domain: domain.filter(|_| loseable),
                         account,
                     }
                 };
@@ -285,7 +330,31 @@ impl DomainTree {
         self.rows = rows;
     }
 
+    /// Whether a row is in the `global` pseudo-Region, which no what-if loses.
+    pub fn is_global(&self, row: &TreeRow) -> bool {
+        self.ranks.global == Some(row.key.region)
+    }
+
     /// The ancestors to open so that `res` shows, if it is in this tree.
+    /// The nodes above `d`'s row that may be closed (its account or service, and
+    /// its Region), under `account` when the tree is grouped by account.
+    pub fn ancestors_of(&self, d: Domain, account: Option<AccountIdx>) -> Vec<NodeKey> {
+        let is_d = |k: &&NodeKey| match d {
+            Domain::Az(az) => k.az != REGIONAL && self.ranks.az_by_rank[k.az as usize] == az,
+            Domain::Region(r) => self.ranks.region_by_rank[k.region as usize] == r,
+        };
+        let by_account = self.grouping == Grouping::AccountRegionAz;
+        let mut keys = self.groups.keys().filter(is_d);
+        let key = (keys.clone())
+            .find(|k| !by_account || account.is_none_or(|a| k.top == a.0))
+            .or_else(|| keys.next());
+        match key {
+            Some(k) if self.grouping == Grouping::RegionAz => vec![truncate(*k, 1)],
+            Some(k) => vec![truncate(*k, 0), truncate(*k, 1)],
+            None => Vec::new(),
+        }
+    }
+
     pub fn path_to(&self, res: ResIdx) -> Option<[NodeKey; 4]> {
         self.groups
             .iter()
@@ -298,6 +367,51 @@ impl DomainTree {
                     truncate(*k, 3),
                 ]
             })
+    }
+}
+
+/// The text of the row of `node` (a truncated key), with its domain's note: what
+/// the filter matches for the rows above a resource.
+fn node_text(
+    e: &Estate,
+    grouping: Grouping,
+    tops: &[String],
+    ranks: &Ranks,
+    node: NodeKey,
+    filter: &TreeFilter,
+) -> String {
+    let region = || ranks.region_by_rank.get(node.region as usize).copied();
+    match node.level {
+        0 if grouping == Grouping::RegionAz => String::new(),
+        0 if grouping == Grouping::AccountRegionAz => {
+            let a = e.account(AccountIdx(node.top));
+            format!("{} ({})", a.name, a.id)
+        }
+        0 => tops.get(node.top as usize).cloned().unwrap_or_default(),
+        1 => match region() {
+            Some(r) => format!(
+                "{} {}",
+                e.region_name(r),
+                (filter.domain_note)(Domain::Region(r))
+            ),
+            None => String::new(),
+        },
+        2 if node.az == REGIONAL => "regional (no AZ)".to_string(),
+        2 => match ranks.az_by_rank.get(node.az as usize) {
+            Some(&az) => {
+                let account =
+                    (grouping == Grouping::AccountRegionAz).then_some(AccountIdx(node.top));
+                format!(
+                    "{} {}",
+                    az_label(e, az, account),
+                    (filter.domain_note)(Domain::Az(az))
+                )
+            }
+            None => String::new(),
+        },
+        _ => Kind::ALL
+            .get(node.kind as usize)
+            .map_or(String::new(), |k| k.label().to_string()),
     }
 }
 
@@ -372,4 +486,90 @@ fn service_membership(
         }
     }
     (labels, members)
+}
+
+/// A row's text as the tree shows it (without its count, impact or marks).
+pub fn row_label(e: &Estate, tree: &DomainTree, row: &TreeRow) -> String {
+    match row.kind {
+        RowKind::Top(i) => match row.account {
+            Some(a) => format!("{} ({})", e.account(a).name, e.account(a).id),
+            None => tree.tops.get(i as usize).cloned().unwrap_or_default(),
+        },
+        RowKind::Region(r) => e.region_name(r).to_string(),
+        RowKind::Az(az) => az_label(e, az, row.account),
+        RowKind::Regional => "regional (no AZ)".to_string(),
+        RowKind::Kind(k) => k.label().to_string(),
+        RowKind::Resource(r) => resource_label(e.resource(r)),
+    }
+}
+
+/// `use1-az1 (shop-prod: us-east-1c, …)`, or under an account its own name only.
+fn az_label(e: &Estate, az: AzIdx, account: Option<AccountIdx>) -> String {
+    let names: Vec<String> = match account {
+        Some(a) => e
+            .az_name(a, az)
+            .map(|n| n.to_string())
+            .into_iter()
+            .collect(),
+        None => e
+            .az_names(az)
+            .into_iter()
+            .map(|(acct, name)| format!("{acct}: {name}"))
+            .collect(),
+    };
+    if names.is_empty() {
+        e.az_id(az).to_string()
+    } else {
+        format!("{} ({})", e.az_id(az), names.join(", "))
+    }
+}
+
+/// A resource's row: its name, id (when it differs) and its telling fact.
+pub fn resource_label(r: &Resource) -> String {
+    let fact = match &r.facts {
+        Facts::Instance(i) => i.instance_type.clone(),
+        Facts::LoadBalancer(lb) => format!(
+            "{} {}{}",
+            lb.lb_type.short(),
+            if lb.is_internet_facing() {
+                "internet-facing"
+            } else {
+                "internal"
+            },
+            zonal_shift_text(lb.zonal_shift)
+        ),
+        Facts::DbInstance(db) => format!(
+            "{}{}",
+            db.engine,
+            if db.multi_az { ", Multi-AZ" } else { "" }
+        ),
+        Facts::DbCluster(c) => format!(
+            "{}, {}",
+            c.engine,
+            crate::text::count(c.members.len(), "member", "members")
+        ),
+        Facts::AutoScalingGroup(a) => format!("desired {} of {}..{}", a.desired, a.min, a.max),
+        Facts::NatGateway(n) => format!("{:?}", n.mode).to_lowercase(),
+        _ => String::new(),
+    };
+    // The telling fact before the id: an ARN would push it off the screen.
+    match (r.name == r.id, fact.is_empty()) {
+        (true, _) => format!("{}  {fact}", r.name),
+        (false, true) => format!("{}  {}", r.name, r.id),
+        (false, false) => format!("{}  {fact}  {}", r.name, r.id),
+    }
+}
+
+/// `, zonal shift on, autoshift off`: whether ARC can move the load balancer's
+/// traffic away from a bad AZ (`../shared/domain.md` §10); nothing when not read.
+fn zonal_shift_text(z: Option<crate::model::ZonalShift>) -> String {
+    match z {
+        None => String::new(),
+        Some(z) if !z.enabled => ", zonal shift off".to_string(),
+        Some(z) => match z.autoshift {
+            Some(true) => ", zonal shift on, autoshift on".to_string(),
+            Some(false) => ", zonal shift on, autoshift off".to_string(),
+            None => ", zonal shift on".to_string(),
+        },
+    }
 }

@@ -8,7 +8,7 @@ use crate::sim::{LostDomains, Verdict};
 use crate::tui::action::Effect;
 use crate::tui::engine::Loaded;
 
-use super::{App, first_line};
+use super::{App, SUMMARY_FLASH_TICKS, first_line};
 
 impl App {
     /// Shows a freshly loaded estate, with nothing lost.
@@ -16,6 +16,9 @@ impl App {
         let engine = loaded.engine;
         self.verdict = Some(loaded.baseline);
         self.lost = Some(LostDomains::none(&engine.estate));
+        // Domains of another estate mean nothing here.
+        self.history.clear();
+        self.change = None;
         self.generation += 1;
         self.simulating = false;
         self.loading = None;
@@ -24,6 +27,7 @@ impl App {
         self.paths.install(&engine, verdict);
         self.matrix.install(&engine, verdict);
         self.findings.install(&engine);
+        self.backups.install(&engine);
         self.engine = Some(engine);
     }
 
@@ -42,6 +46,7 @@ impl App {
         }
         self.scanning = false;
         self.scan_generation = None;
+        self.opening = None;
         let loaded = match result {
             Ok(loaded) => loaded,
             Err(message) => {
@@ -81,7 +86,8 @@ impl App {
         if lost.is_empty() {
             Vec::new()
         } else {
-            self.set_lost(LostDomains::new(&engine.estate, &lost))
+            self.lost = Some(LostDomains::new(&engine.estate, &lost));
+            self.simulate()
         }
     }
 
@@ -89,12 +95,25 @@ impl App {
         if generation != self.generation {
             return;
         }
+        // The change and its answer, at once: "lost use1-az2: 4 down, 4 degraded".
+        if let Some(change) = self.change.take() {
+            let (ok, degraded, down) = verdict.counts();
+            self.flash(
+                format!("{change}: {down} down, {degraded} degraded, {ok} ok"),
+                false,
+            );
+            self.summary_flash = SUMMARY_FLASH_TICKS;
+        }
         self.verdict = Some(verdict);
         self.simulating = false;
         if let Some(engine) = self.engine.clone() {
             let verdict = self.verdict.as_deref();
             self.paths.on_verdict(&engine, verdict);
             self.matrix.reorder(&engine, verdict);
+            if !self.domains.filter.is_empty() {
+                // `LOST` is text the tree shows: the filter sees the new scenario.
+                self.domains.rebuild(&engine, verdict.map(|v| &v.lost));
+            }
         }
     }
 
@@ -124,6 +143,7 @@ impl App {
 
     /// A new load (snapshot or scan) supersedes every earlier one.
     pub(in crate::tui) fn next_load(&mut self) -> u64 {
+        self.opening = None;
         self.load_generation += 1;
         self.load_generation
     }

@@ -1,12 +1,16 @@
-//! Editing the lost set: `:lose`, `:restore`, `space`, `x` and `:clear` all go
-//! through the engine's [`LostDomains`], whose rules say what an edit did; this
-//! file only words it.
+//! Editing the lost set: `:lose`, `:restore`, `space`, `a`, `x`, `:clear` and `u`
+//! all go through the engine's [`LostDomains`], whose rules say what an edit did;
+//! this file only words it, keeps a short history for `u`, and notes the change so
+//! that the simulation's answer can be announced with it.
 
-use crate::model::Domain;
+use crate::model::{Domain, NamedDomain};
 use crate::sim::{Lose, LostDomains, Restore};
 use crate::tui::action::Effect;
 
 use super::{App, Screen};
+
+/// Changes `u` can undo.
+pub const HISTORY: usize = 20;
 
 impl App {
     /// The domains lost, in the order they were lost (none before an estate).
@@ -14,14 +18,28 @@ impl App {
         self.lost.as_ref().map_or(&[], |l| l.in_order())
     }
 
-    /// Makes `lost` the scenario and asks for its simulation.
-    pub(super) fn set_lost(&mut self, lost: LostDomains) -> Vec<Effect> {
-        self.lost = Some(lost);
+    /// Makes `lost` the scenario and asks for its simulation; `said` is the change,
+    /// announced with the simulation's answer.
+    pub(super) fn set_lost(&mut self, lost: LostDomains, said: String) -> Vec<Effect> {
+        if let Some(before) = self.lost.replace(lost)
+            && Some(&before) != self.lost.as_ref()
+        {
+            self.remember(before);
+        }
+        self.change = Some(said);
         self.simulate()
     }
 
+    /// Keeps the lost set as it was before a change, for `u`.
+    fn remember(&mut self, before: LostDomains) {
+        if self.history.len() == HISTORY {
+            self.history.remove(0);
+        }
+        self.history.push(before);
+    }
+
     /// Asks for the simulation of the lost set as it is; an older result is dropped.
-    fn simulate(&mut self) -> Vec<Effect> {
+    pub(super) fn simulate(&mut self) -> Vec<Effect> {
         let Some(lost) = self.lost.clone() else {
             return Vec::new();
         };
@@ -33,55 +51,80 @@ impl App {
         }]
     }
 
-    /// Loses each domain, saying which were lost and which already were.
-    pub(in crate::tui) fn lose(&mut self, named: Vec<Domain>) -> Vec<Effect> {
-        let (Some(engine), Some(lost)) = (self.engine.clone(), self.lost.as_mut()) else {
+    /// Loses each domain, saying which were lost (and what an AZ name meant in its
+    /// account) and which already were.
+    pub(in crate::tui) fn lose(&mut self, named: Vec<NamedDomain>) -> Vec<Effect> {
+        let (Some(engine), Some(lost)) = (self.engine.clone(), self.lost.clone()) else {
             return Vec::new();
         };
-        let mut ds: Vec<Domain> = Vec::new();
+        let before = lost.clone();
+        let mut lost = lost;
+        let mut ds: Vec<NamedDomain> = Vec::new();
         for d in named {
-            if !ds.contains(&d) {
+            if !ds.iter().any(|x| x.domain == d.domain) {
                 ds.push(d);
             }
         }
         // An AZ named with its Region in one command is lost with it, wherever
         // in the command the Region comes.
         let mut with_regions = lost.clone();
-        for &d in ds.iter().filter(|d| matches!(d, Domain::Region(_))) {
-            with_regions.lose(d);
+        for d in ds.iter().filter(|d| matches!(d.domain, Domain::Region(_))) {
+            with_regions.lose(d.domain);
         }
         let (mut added, mut already) = (Vec::new(), Vec::new());
-        for d in ds {
-            let name = engine.estate.domain_name(d);
-            let outcome = match with_regions.lose(d) {
+        let mut first_added = None;
+        for d in &ds {
+            // What an AZ name meant in its account: "use1-az4 (us-east-1a in shop-prod)".
+            let name = match &d.az_name {
+                Some((a, az_name)) => format!(
+                    "{} ({az_name} in {})",
+                    engine.estate.domain_name(d.domain),
+                    engine.estate.account(*a).name
+                ),
+                None => engine.estate.domain_name(d.domain).to_string(),
+            };
+            let outcome = match with_regions.lose(d.domain) {
                 Lose::WithRegion(r) => Lose::WithRegion(r),
-                _ => lost.lose(d),
+                _ => lost.lose(d.domain),
             };
             match outcome {
-                Lose::Lost => added.push(name.to_string()),
-                Lose::AlreadyLost => already.push(name.to_string()),
+                Lose::Lost => {
+                    first_added.get_or_insert((d.domain, d.az_name.as_ref().map(|(a, _)| *a)));
+                    added.push(name)
+                }
+                Lose::AlreadyLost => already.push(name),
                 Lose::WithRegion(r) => {
                     already.push(format!("{name} (with {})", engine.estate.region_name(r)))
                 }
             }
         }
-        self.flash(
-            said("lost", &added, "already lost", &already),
-            added.is_empty(),
-        );
+        let said = said("lost", &added, "already lost", &already);
+        self.flash(said.clone(), added.is_empty());
         if added.is_empty() {
-            Vec::new()
-        } else {
-            self.simulate()
+            return Vec::new();
         }
+        self.lost = Some(lost);
+        self.remember(before);
+        self.change = Some(said);
+        // `:lose` on Fault domains: the cursor goes to what was lost, to see it
+        // marked (not when it is there already, as after `space`).
+        if let Some((d, account)) = first_added
+            && self.screen == Screen::Domains
+            && self.domains.selected_domain() != Some(d)
+        {
+            self.domains.select_domain(d, account);
+        }
+        self.simulate()
     }
 
     /// Restores each domain, saying which were restored, which were not lost,
     /// and which stay lost with their Region.
     pub(in crate::tui) fn restore(&mut self, mut ds: Vec<Domain>) -> Vec<Effect> {
-        let (Some(engine), Some(lost)) = (self.engine.clone(), self.lost.as_mut()) else {
+        let (Some(engine), Some(lost)) = (self.engine.clone(), self.lost.clone()) else {
             return Vec::new();
         };
+        let before = lost.clone();
+        let mut lost = lost;
         ds.sort();
         ds.dedup();
         // Regions first: what an AZ's answer says is what stays lost after the
@@ -119,17 +162,19 @@ impl App {
             }
             message.push_str(&m);
         }
-        self.flash(message, restored.is_empty());
+        self.flash(message.clone(), restored.is_empty());
         if restored.is_empty() {
-            Vec::new()
-        } else {
-            self.simulate()
+            return Vec::new();
         }
+        self.lost = Some(lost);
+        self.remember(before);
+        self.change = Some(message);
+        self.simulate()
     }
 
     /// `:restore` alone: the domain lost last.
     pub(in crate::tui) fn restore_last(&mut self) -> Vec<Effect> {
-        let (Some(engine), Some(lost)) = (self.engine.clone(), self.lost.as_mut()) else {
+        let (Some(engine), Some(lost)) = (self.engine.clone(), self.lost.clone()) else {
             self.flash("nothing is lost", false);
             return Vec::new();
         };
@@ -137,9 +182,11 @@ impl App {
             self.flash("nothing is lost", false);
             return Vec::new();
         };
-        lost.restore(d);
-        self.flash(format!("restored {}", engine.estate.domain_name(d)), false);
-        self.simulate()
+        let mut after = lost;
+        after.restore(d);
+        let said = format!("restored {}", engine.estate.domain_name(d));
+        self.flash(said.clone(), false);
+        self.set_lost(after, said)
     }
 
     /// `space`: loses the selected AZ or Region, or restores it.
@@ -154,12 +201,47 @@ impl App {
         };
         match domain {
             Some(d) if self.lost.as_ref().is_some_and(|l| l.contains(d)) => self.restore(vec![d]),
-            Some(d) => self.lose(vec![d]),
+            Some(d) => self.lose(vec![NamedDomain {
+                domain: d,
+                az_name: None,
+            }]),
+            None if self.screen == Screen::Domains && self.domains.selected_is_global() => {
+                self.flash(
+                    "global (Route 53, Global Accelerator, CloudFront) is no fault domain: AWS runs it outside any one Region",
+                    true,
+                );
+                Vec::new()
+            }
             None => {
                 self.flash("select an AZ or a Region to lose", true);
                 Vec::new()
             }
         }
+    }
+
+    /// `a` on the Matrix: the selected column's loss, alone.
+    pub(super) fn apply_column(&mut self) -> Vec<Effect> {
+        let Some(engine) = self.engine.clone() else {
+            return Vec::new();
+        };
+        let Some(d) = self.matrix.selected_domain(&engine) else {
+            return Vec::new();
+        };
+        let mut lost = LostDomains::none(&engine.estate);
+        lost.lose(d);
+        if self.lost.as_ref() == Some(&lost) {
+            self.flash(
+                format!(
+                    "{} alone is already the scenario",
+                    engine.estate.domain_name(d)
+                ),
+                false,
+            );
+            return Vec::new();
+        }
+        let said = format!("applied: lost {} alone", engine.estate.domain_name(d));
+        self.flash(format!("{said} (u undoes)"), false);
+        self.set_lost(lost, said)
     }
 
     /// `x` and `:clear`: nothing lost.
@@ -171,8 +253,39 @@ impl App {
             self.flash("nothing is lost", false);
             return Vec::new();
         }
-        self.flash("restored every AZ and Region", false);
-        self.set_lost(LostDomains::none(&engine.estate))
+        self.flash("restored every AZ and Region (u undoes)", false);
+        self.set_lost(
+            LostDomains::none(&engine.estate),
+            "restored every AZ and Region".to_string(),
+        )
+    }
+
+    /// `R` and `:runbook`: what to do now for the domains lost.
+    pub(in crate::tui) fn open_runbook(&mut self) -> Vec<Effect> {
+        match &self.lost {
+            Some(lost) if !lost.is_empty() => vec![Effect::Runbook { lost: lost.clone() }],
+            _ => {
+                self.flash(
+                    "nothing is lost: the runbook says what to do for a loss (:lose ACCOUNT AZ-NAME, or space on an AZ)",
+                    false,
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    /// `u`: the lost set as it was before its last change.
+    pub(in crate::tui) fn undo(&mut self) -> Vec<Effect> {
+        let (Some(engine), Some(previous)) = (self.engine.clone(), self.history.pop()) else {
+            self.flash("nothing to undo", false);
+            return Vec::new();
+        };
+        let now = previous.describe(&engine.estate);
+        self.lost = Some(previous);
+        let said = format!("undone: lost {now}");
+        self.flash(said.clone(), false);
+        self.change = Some(said);
+        self.simulate()
     }
 }
 

@@ -23,6 +23,8 @@ impl GapsOverlay {
             Move::Down => self.scroll.scroll_by(1),
             Move::PageUp => self.scroll.scroll_by(-page),
             Move::PageDown => self.scroll.scroll_by(page),
+            Move::HalfPageUp => self.scroll.scroll_by(-(page / 2).max(1)),
+            Move::HalfPageDown => self.scroll.scroll_by((page / 2).max(1)),
             Move::Top => self.scroll.to_top(),
             Move::Bottom => self.scroll.to_bottom(),
         }

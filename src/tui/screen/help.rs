@@ -23,6 +23,8 @@ impl HelpOverlay {
             Some(Move::Down) => self.scroll.scroll_by(1),
             Some(Move::PageUp) => self.scroll.scroll_by(-10),
             Some(Move::PageDown) => self.scroll.scroll_by(10),
+            Some(Move::HalfPageUp) => self.scroll.scroll_by(-5),
+            Some(Move::HalfPageDown) => self.scroll.scroll_by(5),
             Some(Move::Bottom) => self.scroll.to_bottom(),
             Some(Move::Top) | None => self.scroll.to_top(),
         }

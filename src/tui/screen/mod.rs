@@ -2,19 +2,23 @@
 //! does to it. The app holds one of each and dispatches to the screen in use.
 //! A screen's view (in `view/`) draws it from `&App`.
 
+pub mod backups;
 pub mod domains;
 pub mod findings;
 pub mod gaps;
 pub mod help;
 pub mod matrix;
 pub mod paths;
+pub mod runbook;
 
+pub use backups::{BackupSort, BackupsScreen};
 pub use domains::DomainsScreen;
 pub use findings::FindingsScreen;
 pub use gaps::GapsOverlay;
 pub use help::HelpOverlay;
 pub use matrix::MatrixScreen;
 pub use paths::{PathSort, PathsScreen};
+pub use runbook::RunbookOverlay;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -22,18 +26,28 @@ pub enum Screen {
     Paths,
     Matrix,
     Findings,
+    Backups,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 4] = [
+    pub const ALL: [Screen; 5] = [
         Screen::Domains,
         Screen::Paths,
         Screen::Matrix,
         Screen::Findings,
+        Screen::Backups,
     ];
 
     pub fn index(self) -> usize {
         Screen::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    /// The tab's label on narrow terminals.
+    pub fn short_title(self) -> &'static str {
+        match self {
+            Screen::Domains => "Domains",
+            other => other.title(),
+        }
     }
 
     pub fn title(self) -> &'static str {
@@ -42,6 +56,7 @@ impl Screen {
             Screen::Paths => "Paths",
             Screen::Matrix => "Matrix",
             Screen::Findings => "Findings",
+            Screen::Backups => "Backups",
         }
     }
 }

@@ -54,14 +54,21 @@ impl Default for PathsScreen {
     }
 }
 
-/// Whether path `p` matches a (lower-case) filter: its names, ids and tags, or
-/// its status. The Matrix filters its rows the same way.
+/// Whether path `p` matches a (lower-case) filter: any text its row shows (names,
+/// account, Region, ids and tags; its status, how it is degraded, and its first
+/// reason). The Matrix filters its rows the same way.
 pub fn path_matches(engine: &Engine, verdict: Option<&Verdict>, p: usize, filter: &str) -> bool {
-    if filter.is_empty() {
+    if filter.is_empty() || engine.path_text[p].contains(filter) {
         return true;
     }
-    let status = verdict.map(|v| v.paths[p].status.as_str());
-    engine.path_text[p].contains(filter) || status == Some(filter)
+    let Some(pv) = verdict.map(|v| &v.paths[p]) else {
+        return false;
+    };
+    pv.status.as_str().contains(filter)
+        || crate::tui::view::paths::status_text(pv).contains(filter)
+        || (pv.reasons.iter())
+            .find(|r| r.cause != crate::sim::Cause::NothingLost)
+            .is_some_and(|r| r.describe(&engine.estate).to_lowercase().contains(filter))
 }
 
 impl PathsScreen {
@@ -154,6 +161,8 @@ impl PathsScreen {
             Move::Down => self.detail_scroll.scroll_by(1),
             Move::PageUp => self.detail_scroll.scroll_by(-page),
             Move::PageDown => self.detail_scroll.scroll_by(page),
+            Move::HalfPageUp => self.detail_scroll.scroll_by(-(page / 2).max(1)),
+            Move::HalfPageDown => self.detail_scroll.scroll_by((page / 2).max(1)),
             Move::Top => self.detail_scroll.to_top(),
             Move::Bottom => self.detail_scroll.to_bottom(),
         }

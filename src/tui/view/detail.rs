@@ -7,8 +7,12 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use crate::model::{AccountIdx, Estate};
-use crate::sim::{Cause, PathDetail, path_detail};
+use crate::sim::{
+    Cause, DataRecovery, PathDetail, Status, Verdict, data_recovery, path_data_recovery,
+    path_detail, service_summary,
+};
 use crate::tui::app::App;
+use crate::tui::engine::Engine;
 use crate::tui::theme::Theme;
 
 use super::{bar, line, pad, wrap};
@@ -134,6 +138,55 @@ fn columns(app: &App, area: Rect) -> Option<Columns> {
             ]));
         }
     }
+    // The service's answer (its entry point's routing), and under a Region loss
+    // what its data can be restored from.
+    let service = spec.service.and_then(|s| {
+        (!verdict.lost.in_order().is_empty())
+            .then(|| service_summary(e, &engine.topo, verdict, s))
+            .flatten()
+    });
+    if let Some(s) = &service {
+        left.push(Line::raw(""));
+        left.push(line(vec![
+            (format!("Service {}: ", s.name), t.title()),
+            (
+                format!("{} {}", s.status.glyph(), s.status.as_str()),
+                t.status(s.status),
+            ),
+        ]));
+        if let Some(reason) = &s.reason {
+            for chunk in wrap(reason, left_w.saturating_sub(2)) {
+                left.push(line(vec![(format!("  {chunk}"), Style::new())]));
+            }
+        }
+    }
+    let data = region_loss_data(engine, verdict, p);
+    if !data.is_empty() {
+        left.push(Line::raw(""));
+        let whose = match &service {
+            Some(s) => format!("Data of {} in the lost Region", s.name),
+            None => "Data in the lost Region".to_string(),
+        };
+        left.push(line(vec![(whose, t.title())]));
+        for d in &data {
+            let st = if d.restorable_in.is_some() {
+                Status::Degraded
+            } else {
+                Status::Down
+            };
+            for (k, chunk) in wrap(&d.describe(), left_w.saturating_sub(4))
+                .into_iter()
+                .enumerate()
+            {
+                let prefix = if k == 0 {
+                    format!("{} ", st.glyph())
+                } else {
+                    "  ".to_string()
+                };
+                left.push(line(vec![(prefix, t.status(st)), (chunk, Style::new())]));
+            }
+        }
+    }
     left.push(Line::raw(""));
     left.push(line(vec![("Hops".to_string(), t.title())]));
     for h in &detail.hops {
@@ -174,6 +227,21 @@ fn columns(app: &App, area: Rect) -> Option<Columns> {
     })
 }
 
+/// What path `p`'s data in a lost Region can be restored from (its service's data,
+/// or its own outside any service): empty unless the scenario loses a Region.
+pub fn region_loss_data(engine: &Engine, verdict: &Verdict, p: usize) -> Vec<DataRecovery> {
+    let lost = &verdict.lost;
+    let any_region = (lost.in_order().iter()).any(|d| matches!(d, crate::model::Domain::Region(_)));
+    if !any_region {
+        return Vec::new();
+    }
+    let (e, topo) = (&engine.estate, &engine.topo);
+    match topo.paths()[p].service {
+        Some(s) => data_recovery(e, topo, s, lost),
+        None => path_data_recovery(e, topo, p, lost),
+    }
+}
+
 /// The right column, `width` wide: each AZ's capacity before, now and after
 /// recovery, as bars.
 fn capacity_per_az(
@@ -194,7 +262,10 @@ fn capacity_per_az(
         .unwrap_or(0)
         .max(1);
     let bar_w = width.saturating_sub(18).min(40);
-    for z in &detail.per_az {
+    // AZs with no capacity, before or after, say only that they have a node.
+    let empty =
+        |z: &&crate::sim::AzCapacity| z.before == 0 && z.after == 0 && z.after_recovery == 0;
+    for z in detail.per_az.iter().filter(|z| !empty(z)) {
         let name = match e.az_name(account, z.az) {
             Some(n) => format!("{} ({n})", e.az_id(z.az)),
             None => e.az_id(z.az).to_string(),
@@ -225,6 +296,24 @@ fn capacity_per_az(
                 (bar(value, max, bar_w), style),
                 (format!(" {value}"), Style::new()),
             ]));
+        }
+    }
+    let nodes_only: Vec<String> = (detail.per_az.iter())
+        .filter(|z| empty(z) && z.lb_node)
+        .map(|z| {
+            let lost = if z.lost { " LOST" } else { "" };
+            format!("{}{lost}", e.az_id(z.az))
+        })
+        .collect();
+    if !nodes_only.is_empty() {
+        for chunk in wrap(
+            &format!(
+                "load balancer nodes with no targets of this path: {}",
+                nodes_only.join(", ")
+            ),
+            width,
+        ) {
+            right.push(line(vec![(chunk, t.dim())]));
         }
     }
 

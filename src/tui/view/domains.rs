@@ -1,4 +1,6 @@
 //! Fault domains: the tree (account | service) → Region → AZ → kind → resources.
+//! A lost AZ or Region says `LOST` before its name; each AZ and Region says what
+//! losing it alone does (from the matrix: "4 down, 4 degraded").
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -7,10 +9,10 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use crate::model::{Facts, Resource};
+use crate::model::Domain;
+use crate::sim::Status;
 use crate::tui::app::App;
-use crate::tui::engine::Engine;
-use crate::tui::tree::{DomainTree, RowKind, TreeRow};
+use crate::tui::tree::{RowKind, row_label};
 
 use super::{fit, line};
 
@@ -28,10 +30,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let msg = if app.filter().is_empty() {
             "no resources to show in this grouping".to_string()
         } else {
-            format!(
-                "no resource matches \"{}\" (esc clears the filter)",
-                app.filter()
-            )
+            super::no_match("resource", app.filter())
         };
         frame.render_widget(Paragraph::new(msg).style(t.dim()), area);
         return;
@@ -56,14 +55,36 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 _ => "▸ ",
             };
             let indent = "  ".repeat(row.depth as usize);
-            let label = label(engine, tree, row);
+            let label = row_label(&engine.estate, tree, row);
             let count = match row.kind {
                 RowKind::Resource(_) => String::new(),
                 _ => format!(" {}", row.count),
             };
-            let lost_tag = if lost && is_domain { " LOST" } else { "" };
-            let room = width
-                .saturating_sub(indent.width() + marker.width() + count.width() + lost_tag.width());
+            // What losing this AZ or Region alone does: on AZ and Region rows.
+            let impact = match (row.kind, row.domain) {
+                (RowKind::Az(_) | RowKind::Region(_), Some(d)) => impact_of(app, d),
+                _ => None,
+            };
+            let (impact_text, impact_style) = match impact {
+                Some((text, status)) => (
+                    format!(" — {text}"),
+                    if status == Status::Ok {
+                        t.dim()
+                    } else {
+                        t.status(status)
+                    },
+                ),
+                None => (String::new(), Style::new()),
+            };
+            // LOST first, where no width can cut it off.
+            let lost_tag = if lost && is_domain { "LOST " } else { "" };
+            let room = width.saturating_sub(
+                indent.width()
+                    + marker.width()
+                    + lost_tag.width()
+                    + count.width()
+                    + impact_text.width(),
+            );
             let label_style = if lost {
                 t.lost()
             } else if is_domain {
@@ -74,17 +95,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             let mut spans = vec![
                 (indent, Style::new()),
                 (marker.to_string(), t.dim()),
+                (lost_tag.to_string(), t.error()),
                 (fit(&label, room), label_style),
                 (count, t.dim()),
-                (lost_tag.to_string(), t.error()),
+                (impact_text, impact_style),
             ];
             if i == app.domains.list.cursor() {
-                let used: usize = spans.iter().map(|(s, _)| s.width()).sum();
-                spans.push((" ".repeat(width.saturating_sub(used)), Style::new()));
-                spans = spans
-                    .into_iter()
-                    .map(|(s, st)| (s, st.patch(t.selected())))
-                    .collect();
+                spans = super::selected_row(t, spans, width);
             }
             line(spans)
         })
@@ -92,68 +109,17 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-fn label(engine: &Engine, tree: &DomainTree, row: &TreeRow) -> String {
-    let e = &engine.estate;
-    match row.kind {
-        RowKind::Top(i) => match row.account {
-            Some(a) => format!("{} ({})", e.account(a).name, e.account(a).id),
-            None => tree.tops.get(i as usize).cloned().unwrap_or_default(),
-        },
-        RowKind::Region(r) => e.region_name(r).to_string(),
-        RowKind::Az(az) => {
-            let names: Vec<String> = match row.account {
-                Some(a) => e
-                    .az_name(a, az)
-                    .map(|n| n.to_string())
-                    .into_iter()
-                    .collect(),
-                None => e
-                    .az_names(az)
-                    .into_iter()
-                    .map(|(acct, name)| format!("{acct}: {name}"))
-                    .collect(),
-            };
-            if names.is_empty() {
-                e.az_id(az).to_string()
-            } else {
-                format!("{} ({})", e.az_id(az), names.join(", "))
-            }
-        }
-        RowKind::Regional => "regional (no AZ)".to_string(),
-        RowKind::Kind(k) => k.label().to_string(),
-        RowKind::Resource(r) => resource_label(e.resource(r)),
-    }
-}
-
-fn resource_label(r: &Resource) -> String {
-    let fact = match &r.facts {
-        Facts::Instance(i) => i.instance_type.clone(),
-        Facts::LoadBalancer(lb) => format!(
-            "{} {}",
-            lb.lb_type.short(),
-            if lb.is_internet_facing() {
-                "internet-facing"
-            } else {
-                "internal"
-            }
-        ),
-        Facts::DbInstance(db) => format!(
-            "{}{}",
-            db.engine,
-            if db.multi_az { ", Multi-AZ" } else { "" }
-        ),
-        Facts::DbCluster(c) => format!(
-            "{}, {}",
-            c.engine,
-            crate::text::count(c.members.len(), "member", "members")
-        ),
-        Facts::AutoScalingGroup(a) => format!("desired {} of {}..{}", a.desired, a.min, a.max),
-        Facts::NatGateway(n) => format!("{:?}", n.mode).to_lowercase(),
-        _ => String::new(),
-    };
-    if r.name == r.id {
-        format!("{}  {fact}", r.name)
+/// What losing `d` alone does, from the matrix, and its worst status.
+fn impact_of(app: &App, d: Domain) -> Option<(String, Status)> {
+    let engine = app.engine.as_ref()?;
+    let c = engine.column_of(d)?;
+    let impact = engine.column_impact[c];
+    let status = if impact.down > 0 {
+        Status::Down
+    } else if impact.degraded > 0 {
+        Status::Degraded
     } else {
-        format!("{}  {}  {fact}", r.name, r.id)
-    }
+        Status::Ok
+    };
+    Some((impact.describe(), status))
 }

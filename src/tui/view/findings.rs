@@ -42,10 +42,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let msg = if engine.findings().is_empty() {
             "no findings: no static risk found".to_string()
         } else {
-            format!(
-                "no finding matches \"{}\" (esc clears the filter)",
-                app.filter()
-            )
+            super::no_match("finding", app.filter())
         };
         lines.push(line(vec![(msg, t.dim())]));
     }
@@ -70,10 +67,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         }
         spans.push((pad(&finding.message, msg_w), Style::new()));
         if i == app.findings.list.cursor() {
-            spans = spans
-                .into_iter()
-                .map(|(s, st)| (s, st.patch(t.selected())))
-                .collect();
+            spans = super::selected_row(t, spans, width);
         }
         lines.push(line(spans));
     }

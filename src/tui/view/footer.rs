@@ -16,35 +16,46 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let width = area.width as usize;
     let mut hints: Vec<(String, Style)> = Vec::new();
-    // "? help" always shows, at the end.
-    let help_hint = " ? help ";
-    let mut used = help_hint.width() + 1;
-    let shown: Vec<(&str, &str)> = match &app.engine {
+    let shown: Vec<keymap::Hint> = match &app.engine {
         Some(_) => keymap::hints(app.scope()).collect(),
         None => keymap::hints_without_estate(super::scan_failed(app)).collect(),
     };
-    for (keys, does) in shown.into_iter().filter(|(k, _)| *k != "?") {
-        let piece = format!(" {keys} {does} ");
-        let w = piece.width() + 1;
-        if used + w > width {
+    // `/`, `:` and `?` always show, however narrow: room is kept for them first;
+    // the others fill what is left, in keymap order. `?` comes last.
+    let piece_w = |h: &keymap::Hint| format!(" {} {} ", h.keys, h.does).width() + 1;
+    let mut used: usize = shown.iter().filter(|h| h.always).map(piece_w).sum();
+    let mut keep: Vec<bool> = shown.iter().map(|h| h.always).collect();
+    for (i, h) in shown.iter().enumerate().filter(|(_, h)| !h.always) {
+        if used + piece_w(h) > width {
             break;
         }
-        used += w;
-        hints.push((format!(" {keys}"), t.key()));
-        hints.push((format!(" {does} "), t.dim()));
-        hints.push(("│".to_string(), t.dim()));
+        used += piece_w(h);
+        keep[i] = true;
     }
-    hints.push((" ?".to_string(), t.key()));
-    hints.push((" help ".to_string(), t.dim()));
+    let help = shown.iter().position(|h| h.keys == "?");
+    let order = (0..shown.len()).filter(|&i| Some(i) != help).chain(help);
+    for i in order.filter(|&i| keep[i]) {
+        let h = &shown[i];
+        if !hints.is_empty() {
+            hints.push(("│".to_string(), t.dim()));
+        }
+        hints.push((format!(" {}", h.keys), t.key()));
+        hints.push((format!(" {} ", h.does), t.dim()));
+    }
+    // The end of a long line, where the cursor is.
+    let typed = |room: usize| super::fit_tail(&app.input_text, room);
     let second = match app.input {
-        InputMode::Filter => line(vec![
-            ("/".to_string(), t.key()),
-            (app.input_text.clone(), Style::new()),
-            ("▏ (enter keeps, esc clears)".to_string(), t.dim()),
-        ]),
+        InputMode::Filter => {
+            let note = "▏ (enter keeps, esc clears)";
+            line(vec![
+                ("/".to_string(), t.key()),
+                (typed(width.saturating_sub(1 + note.width())), Style::new()),
+                (note.to_string(), t.dim()),
+            ])
+        }
         InputMode::Command => line(vec![
             (":".to_string(), t.key()),
-            (app.input_text.clone(), Style::new()),
+            (typed(width.saturating_sub(2)), Style::new()),
             ("▏".to_string(), t.dim()),
         ]),
         InputMode::Normal => match &app.flash {
@@ -77,5 +88,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             }
         },
     };
-    frame.render_widget(Paragraph::new(vec![line(hints), second]), area);
+    // While typing, a message (the line is full, …) shows where the hints were.
+    let first = match (&app.flash, app.input) {
+        (Some(f), InputMode::Filter | InputMode::Command) => line(vec![(
+            fit(&format!(" {}", f.text), width),
+            if f.error { t.error() } else { t.info() },
+        )]),
+        _ => line(hints),
+    };
+    frame.render_widget(Paragraph::new(vec![first, second]), area);
 }

@@ -2,7 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
@@ -12,14 +12,22 @@ use crate::tui::app::{App, Screen};
 
 use super::{Regions, fit, line};
 
-/// Each tab's label and its first and last column.
-fn tabs() -> Vec<(Screen, String, u16, u16)> {
+/// Below this width the tabs use their short labels, leaving room for the breadcrumbs.
+const FULL_TABS: u16 = 100;
+
+/// Each tab's label and its first and last column, on a header `width` wide.
+fn tabs(width: u16) -> Vec<(Screen, String, u16, u16)> {
     let mut x = 0u16;
     Screen::ALL
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let label = format!(" {} {} ", i + 1, s.title());
+            let title = if width >= FULL_TABS {
+                s.title()
+            } else {
+                s.short_title()
+            };
+            let label = format!(" {} {title} ", i + 1);
             let w = label.width() as u16;
             let t = (*s, label, x, x + w);
             x += w + 1;
@@ -34,7 +42,7 @@ pub fn tab_at(regions: &Regions, column: u16, row: u16) -> Option<Screen> {
         return None;
     }
     let x = column.checked_sub(regions.header.x)?;
-    tabs()
+    tabs(regions.header.width)
         .into_iter()
         .find(|(_, _, start, end)| x >= *start && x < *end)
         .map(|(s, ..)| s)
@@ -93,7 +101,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     lines.push(line(estate_line));
 
     let mut tab_spans: Vec<(String, Style)> = Vec::new();
-    for (s, label, ..) in tabs() {
+    for (s, label, ..) in tabs(area.width) {
         let style = if s == app.screen {
             t.active_tab()
         } else {
@@ -124,11 +132,22 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 scenario.push(("simulating…".to_string(), t.dim()));
             } else {
                 let (ok, degraded, down) = v.counts();
-                scenario.push((format!("{down} down"), t.status(Status::Down)));
-                scenario.push((", ".to_string(), Style::new()));
-                scenario.push((format!("{degraded} degraded"), t.status(Status::Degraded)));
-                scenario.push((", ".to_string(), Style::new()));
-                scenario.push((format!("{ok} ok"), t.status(Status::Ok)));
+                // Just changed: the summary stands out for a moment.
+                let fresh = |s: Style| {
+                    if app.summary_flash > 0 {
+                        s.add_modifier(Modifier::REVERSED)
+                    } else {
+                        s
+                    }
+                };
+                scenario.push((format!("{down} down"), fresh(t.status(Status::Down))));
+                scenario.push((", ".to_string(), fresh(Style::new())));
+                scenario.push((
+                    format!("{degraded} degraded"),
+                    fresh(t.status(Status::Degraded)),
+                ));
+                scenario.push((", ".to_string(), fresh(Style::new())));
+                scenario.push((format!("{ok} ok"), fresh(t.status(Status::Ok))));
             }
         }
         _ if super::scan_failed(app) => scenario.push((" scan failed".to_string(), t.error())),
@@ -151,6 +170,7 @@ fn breadcrumbs(app: &App) -> String {
     let mut parts = vec![app.screen.title().to_string()];
     match app.screen {
         Screen::Domains => parts.push(app.domains.grouping.label().to_string()),
+        Screen::Backups => parts.push(app.backups.sort.label().to_string()),
         Screen::Paths => {
             if let (Some(p), Some(engine)) = (app.paths.detail, &app.engine) {
                 let spec = &engine.topo.paths()[p];

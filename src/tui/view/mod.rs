@@ -2,6 +2,7 @@
 //! note of the height each list was drawn with and its first row (`tui::scroll`),
 //! which `update` pages by. One file per screen or widget.
 
+pub mod backups;
 pub mod detail;
 pub mod domains;
 pub mod findings;
@@ -11,6 +12,7 @@ pub mod header;
 pub mod help;
 pub mod matrix;
 pub mod paths;
+pub mod runbook;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -71,6 +73,7 @@ pub fn render(app: &App, frame: &mut Frame) {
             Screen::Paths => paths::render(app, frame, regions.body),
             Screen::Matrix => matrix::render(app, frame, regions.body),
             Screen::Findings => findings::render(app, frame, regions.body),
+            Screen::Backups => backups::render(app, frame, regions.body),
         },
     }
     footer::render(app, frame, regions.footer);
@@ -79,6 +82,9 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
     if app.gaps.open {
         gaps::render(app, frame, regions.area);
+    }
+    if app.runbook.open {
+        runbook::render(app, frame, regions.area);
     }
 }
 
@@ -161,6 +167,11 @@ pub fn row_at(app: &App, regions: &Regions, column: u16, row: u16) -> Option<usi
             app.findings.list.top(),
             app.findings.order.len(),
         ),
+        Screen::Backups => (
+            backups::first_row(body),
+            app.backups.list.top(),
+            app.backups.order.len(),
+        ),
     };
     let i = offset + row.checked_sub(top)? as usize;
     (i < len).then_some(i)
@@ -186,6 +197,45 @@ pub fn fit(text: &str, width: usize) -> String {
     }
     out.push('…');
     out
+}
+
+/// "no path matches "…" (esc clears the filter)", a long filter cut short.
+pub fn no_match(what: &str, filter: &str) -> String {
+    format!(
+        "no {what} matches \"{}\" (esc clears the filter)",
+        fit(filter, 40)
+    )
+}
+
+/// The end of `text` in `width` columns, an ellipsis first when cut. Looks at no
+/// more of the text than fits.
+pub fn fit_tail(text: &str, width: usize) -> String {
+    if width == 0 {
+        return String::new();
+    }
+    let mut tail: Vec<char> = Vec::new();
+    let mut used = 0;
+    let mut cut = false;
+    for ch in text.chars().rev() {
+        let w = unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0);
+        if used + w > width {
+            cut = true;
+            break;
+        }
+        used += w;
+        tail.push(ch);
+    }
+    if cut {
+        // Room for the ellipsis.
+        while used + 1 > width {
+            match tail.pop() {
+                Some(ch) => used -= unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0),
+                None => break,
+            }
+        }
+        tail.push('…');
+    }
+    tail.into_iter().rev().collect()
 }
 
 /// `left → right` in `width` columns, cutting `left` first: the right side (a
@@ -265,6 +315,21 @@ pub fn bar(value: u64, max: u64, width: usize) -> String {
     }
     .min(width);
     format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
+}
+
+/// A selected row: every piece in the selection's style, the row filled to `width`
+/// so the bar shows across the screen whatever the theme.
+pub fn selected_row(
+    t: &super::theme::Theme,
+    mut spans: Vec<(String, Style)>,
+    width: usize,
+) -> Vec<(String, Style)> {
+    let used: usize = spans.iter().map(|(s, _)| s.width()).sum();
+    spans.push((" ".repeat(width.saturating_sub(used)), Style::new()));
+    spans
+        .into_iter()
+        .map(|(s, st)| (s, st.patch(t.selected())))
+        .collect()
 }
 
 /// A line made of styled pieces.

@@ -46,17 +46,18 @@ struct Columns {
 
 impl Columns {
     fn for_width(w: usize, longest_path: usize) -> Columns {
-        let status = 11;
+        // "~ redundancy": a degraded row says how, in a word.
+        let status = 13;
         let (capacity, bar) = if w >= 90 { (26, 10) } else { (19, 5) };
-        let account = if w >= 130 { 16 } else { 0 };
+        // AWS Health reports by account: the column stays, abbreviated, at 80.
+        let account = if w >= 130 { 16 } else { 11 };
         let region = if w >= 100 { 11 } else { 0 };
         let rest = w.saturating_sub(status + capacity + account + region);
-        let path = longest_path
-            .clamp(12, 48)
-            .min(rest * 6 / 10)
-            .max(rest.min(12));
+        // The path whole first: a cut name is what a reader cannot guess.
+        let path = longest_path.clamp(12, 48).min(rest);
         let reason = rest.saturating_sub(path + 1);
-        let (path, reason) = if reason < 12 {
+        // Below 100 columns, or with little room, the pane under the list says why.
+        let (path, reason) = if reason < 16 || w < 100 {
             (rest, 0)
         } else {
             (path, reason)
@@ -71,6 +72,15 @@ impl Columns {
             reason,
         }
     }
+}
+
+/// `✗ down`, `✓ ok`, or for a degraded path how it is degraded: `~ egress`.
+pub fn status_text(pv: &crate::sim::PathVerdict) -> String {
+    let word = match pv.status {
+        Status::Degraded => crate::report::brief::degradation_word(pv).unwrap_or("degraded"),
+        other => other.as_str(),
+    };
+    format!("{} {word}", pv.status.glyph())
 }
 
 pub fn capacity_text(c: &Capacity) -> String {
@@ -111,13 +121,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let mut lines: Vec<Line> = vec![line(head)];
     let order = &app.paths.order;
     if order.is_empty() {
-        lines.push(line(vec![(
-            format!(
-                "no path matches \"{}\" (esc clears the filter)",
-                app.filter()
-            ),
-            t.dim(),
-        )]));
+        lines.push(line(vec![(super::no_match("path", app.filter()), t.dim())]));
     }
     let height = visible_rows(area, order.len());
     let top = app.paths.list.draw(order.len(), height);
@@ -126,17 +130,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let spec = &engine.topo.paths()[p];
         let st = t.status(pv.status);
         let mut spans = vec![
-            (
-                pad(
-                    &format!("{} {}", pv.status.glyph(), pv.status.as_str()),
-                    c.status,
-                ),
-                st,
-            ),
+            (pad(&status_text(pv), c.status), st),
             (pad(&label(p, c.path), c.path) + " ", Style::new()),
         ];
         if c.account > 0 {
-            spans.push((pad(&e.account(spec.account).name, c.account), t.dim()));
+            // Cut in the middle: `payme…prod` still tells accounts apart.
+            let name = &e.account(spec.account).name;
+            spans.push((
+                pad(&super::fit_middle(name, c.account - 1), c.account - 1) + " ",
+                t.dim(),
+            ));
         }
         if c.region > 0 {
             spans.push((pad(e.region_name(spec.region), c.region), t.dim()));
@@ -166,10 +169,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             spans.push((pad(&text, c.reason), style));
         }
         if i == app.paths.list.cursor() {
-            spans = spans
-                .into_iter()
-                .map(|(s, st)| (s, st.patch(t.selected())))
-                .collect();
+            spans = super::selected_row(t, spans, area.width as usize);
         }
         lines.push(line(spans));
     }
@@ -197,12 +197,18 @@ fn render_why(app: &App, p: usize, frame: &mut Frame, area: Rect) {
         "─".repeat(width.saturating_sub(unicode_width::UnicodeWidthStr::width(title.as_str())));
     let mut lines = vec![line(vec![(fit(&(title + &rule), width), t.dim())])];
     let room = area.height.saturating_sub(1) as usize;
-    let reasons: Vec<String> = pv
+    let mut reasons: Vec<String> = pv
         .reasons
         .iter()
         .filter(|r| r.cause != Cause::NothingLost)
         .map(|r| r.describe(&engine.estate))
         .collect();
+    // Under a Region loss, what its data can be restored from.
+    reasons.extend(
+        super::detail::region_loss_data(engine, verdict, p)
+            .iter()
+            .map(|d| d.describe()),
+    );
     if reasons.is_empty() {
         lines.push(line(vec![(
             " nothing lost on this path".to_string(),

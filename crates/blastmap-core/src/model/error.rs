@@ -27,6 +27,23 @@ pub enum ModelError {
         resource: String,
     },
 
+    #[error(
+        "{given:?} is not an account of this estate (name or id); its accounts: {}",
+        known.join(", ")
+    )]
+    UnknownAccount { given: String, known: Vec<String> },
+
+    #[error(
+        "account {account} has no AZ named {given:?}; its AZ names: {}",
+        known.join(", ")
+    )]
+    AzNameNotInAccount {
+        account: String,
+        given: String,
+        /// `us-east-1a (use1-az4)`, per AZ the account names.
+        known: Vec<String>,
+    },
+
     #[error("{}", unknown_domain_message(.given, .az_name_meanings, .known))]
     UnknownDomain {
         given: String,
@@ -128,6 +145,8 @@ impl ModelError {
             } => Some(at(resource, Some(field), None)),
             ModelError::Empty
             | ModelError::UnknownDomain { .. }
+            | ModelError::UnknownAccount { .. }
+            | ModelError::AzNameNotInAccount { .. }
             | ModelError::Invalid { .. }
             | ModelError::TooMany { .. } => None,
         }
@@ -220,7 +239,7 @@ fn unknown_domain_message(given: &str, az_name_meanings: &[String], known: &[Str
     let mut out = format!("{given:?} is not an AZ ID or Region of this estate");
     if !az_name_meanings.is_empty() {
         out.push_str(&format!(
-            ": it is an AZ name, and AZ names differ per account ({}); name the AZ ID instead",
+            ": it is an AZ name, and AZ names differ per account ({}); name the AZ ID, or the account and its AZ name (ACCOUNT:{given})",
             az_name_meanings.join(", ")
         ));
     }

@@ -342,6 +342,26 @@ fn yes() -> bool {
     true
 }
 
+/// A fault domain as named on a command line, and for an AZ named by an account's
+/// AZ name, that account and name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedDomain {
+    pub domain: Domain,
+    pub az_name: Option<(AccountIdx, String)>,
+}
+
+impl NamedDomain {
+    /// `us-east-1a in shop-prod is use1-az4`, for a domain named by an AZ name.
+    pub fn mapping(&self, estate: &Estate) -> Option<String> {
+        let (a, name) = self.az_name.as_ref()?;
+        Some(format!(
+            "{name} in {} is {}",
+            estate.account(*a).name,
+            estate.domain_name(self.domain)
+        ))
+    }
+}
+
 /// A resource as reports name it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ResourceRef {
@@ -482,6 +502,67 @@ impl Estate {
         match domain {
             Domain::Az(az) => self.az_id(az),
             Domain::Region(r) => self.region_name(r),
+        }
+    }
+
+    /// An account named by its id or its name (any case).
+    pub fn account_by_name_or_id(&self, text: &str) -> Option<AccountIdx> {
+        let text = text.trim();
+        (self.accounts.iter())
+            .position(|a| a.id == text || a.name.eq_ignore_ascii_case(text))
+            .map(|i| AccountIdx(i as u32))
+    }
+
+    /// The AZ an account calls `az_name` (`us-east-1a`): AWS Health names AZs so,
+    /// and the same name is a different AZ in each account (`../shared/domain.md`
+    /// §1, §10). `account` is a name or an id.
+    pub fn resolve_az_name(
+        &self,
+        account: &str,
+        az_name: &str,
+    ) -> Result<(AccountIdx, AzIdx), ModelError> {
+        let Some(a) = self.account_by_name_or_id(account) else {
+            return Err(ModelError::UnknownAccount {
+                given: account.trim().to_string(),
+                known: (self.accounts.iter())
+                    .map(|a| format!("{} ({})", a.name, a.id))
+                    .collect(),
+            });
+        };
+        let acct = &self.accounts[a.index()];
+        let name = az_name.trim().to_ascii_lowercase();
+        match acct.az_names.iter().find(|(_, n)| **n == name) {
+            Some((az, _)) => Ok((a, *az)),
+            None => {
+                let mut known: Vec<(&String, &AzIdx)> =
+                    acct.az_names.iter().map(|(az, n)| (n, az)).collect();
+                known.sort();
+                Err(ModelError::AzNameNotInAccount {
+                    account: acct.name.clone(),
+                    given: az_name.trim().to_string(),
+                    known: (known.into_iter())
+                        .map(|(n, az)| format!("{n} ({})", self.az_id(*az)))
+                        .collect(),
+                })
+            }
+        }
+    }
+
+    /// A domain as a what-if names it: an AZ ID, a Region, or `ACCOUNT:AZ-NAME`
+    /// (`shop-prod:us-east-1a`), with what the name meant in that account.
+    pub fn parse_named_domain(&self, text: &str) -> Result<NamedDomain, ModelError> {
+        match text.split_once(':') {
+            Some((account, az_name)) => {
+                let (a, az) = self.resolve_az_name(account, az_name)?;
+                Ok(NamedDomain {
+                    domain: Domain::Az(az),
+                    az_name: Some((a, az_name.trim().to_ascii_lowercase())),
+                })
+            }
+            None => Ok(NamedDomain {
+                domain: self.parse_domain(text)?,
+                az_name: None,
+            }),
         }
     }
 

@@ -353,11 +353,15 @@ pub(crate) struct ServiceData {
 /// Walks from a service's path chains through what each unit needs, collecting the
 /// stateful resources depended upon. Bounded by [`DATA_WALK_BUDGET`].
 pub(crate) fn walk(estate: &Estate, topo: &Topology, service: usize) -> ServiceData {
+    let chains = (topo.services[service].paths.iter()).map(|&p| topo.paths[p].chain);
+    walk_from(estate, topo, chains.collect())
+}
+
+/// The same walk from given path chains (one path's, for a path outside any service).
+pub(crate) fn walk_from(estate: &Estate, topo: &Topology, chains: Vec<UnitIdx>) -> ServiceData {
     let mut out = ServiceData::default();
     let mut seen: HashSet<UnitIdx> = HashSet::default();
-    let mut stack: Vec<UnitIdx> = (topo.services[service].paths.iter())
-        .map(|&p| topo.paths[p].chain)
-        .collect();
+    let mut stack: Vec<UnitIdx> = chains;
     let mut needs = Vec::new();
     while let Some(u) = stack.pop() {
         if !seen.insert(u) {

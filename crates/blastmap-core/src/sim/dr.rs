@@ -210,11 +210,37 @@ pub fn data_recovery(
     service: usize,
     lost: &LostDomains,
 ) -> Vec<DataRecovery> {
-    data_of(estate, topo, service)
-        .into_iter()
+    recovery(estate, data_of(estate, topo, service), lost)
+}
+
+/// The same for one path's own stateful dependencies (directly or through hops):
+/// what a path outside any service can restore after its Region is lost. Bounded
+/// as a service's walk is (`backups::DATA_WALK_BUDGET`).
+pub fn path_data_recovery(
+    estate: &Estate,
+    topo: &Topology,
+    path: usize,
+    lost: &LostDomains,
+) -> Vec<DataRecovery> {
+    let needs = backups::walk_from(estate, topo, vec![topo.paths[path].chain]).needs;
+    let data = (needs.iter())
+        .filter_map(|&res| backups::protection(estate, &topo.backups, res))
+        .collect();
+    recovery(estate, data, lost)
+}
+
+fn recovery(estate: &Estate, data: Vec<Protection>, lost: &LostDomains) -> Vec<DataRecovery> {
+    // A copy in another Region the scenario also loses restores nothing.
+    let survives = |region: &str| {
+        estate
+            .region_by_name(region)
+            .is_none_or(|r| !lost.region(r))
+    };
+    data.into_iter()
         .filter(|d| lost.region(estate.resource(d.res).region))
         .map(|d| {
-            let best = d.outside(&d.region).into_iter().next().cloned();
+            let outside = d.outside(&d.region);
+            let best = outside.into_iter().find(|c| survives(&c.region)).cloned();
             DataRecovery {
                 name: d.name.clone(),
                 region: d.region.clone(),
@@ -231,31 +257,50 @@ pub fn data_recovery(
 /// Region, and its DR tier.
 pub fn services(estate: &Estate, topo: &Topology, verdict: &Verdict) -> Vec<ServiceSummary> {
     (verdict.services.iter())
-        .map(|sv| {
-            let spec = &topo.services[sv.service];
-            let entry = spec.entry.as_ref();
-            let reason = match (entry, &sv.entry) {
-                (Some(e), Some(ev)) => {
-                    let mut text = ev.cause.describe(estate, e, &spec.name);
-                    if let Some((before, after)) =
-                        sv.capacity.filter(|_| sv.status == Status::Degraded)
-                        && before > 0
-                    {
-                        text.push_str(&format!(": {}% of capacity", after * 100 / before));
-                    }
-                    Some(text)
-                }
-                _ => None,
-            };
-            ServiceSummary {
-                name: spec.name.clone(),
-                status: sv.status,
-                entry_point: entry.map(|e| entry_label(estate, e)),
-                reason,
-                capacity: sv.capacity,
-                data: data_recovery(estate, topo, sv.service, &verdict.lost),
-                dr: tier(estate, topo, sv.service).clone(),
-            }
-        })
+        .map(|sv| summary(estate, topo, verdict, sv))
         .collect()
+}
+
+/// One service's summary under a verdict (as [`services`] gives every one), for a
+/// view that shows one service at a time.
+pub fn service_summary(
+    estate: &Estate,
+    topo: &Topology,
+    verdict: &Verdict,
+    service: usize,
+) -> Option<ServiceSummary> {
+    (verdict.services.iter())
+        .find(|sv| sv.service == service)
+        .map(|sv| summary(estate, topo, verdict, sv))
+}
+
+fn summary(
+    estate: &Estate,
+    topo: &Topology,
+    verdict: &Verdict,
+    sv: &super::ServiceVerdict,
+) -> ServiceSummary {
+    let spec = &topo.services[sv.service];
+    let entry = spec.entry.as_ref();
+    let reason = match (entry, &sv.entry) {
+        (Some(e), Some(ev)) => {
+            let mut text = ev.cause.describe(estate, e, &spec.name);
+            if let Some((before, after)) = sv.capacity.filter(|_| sv.status == Status::Degraded)
+                && before > 0
+            {
+                text.push_str(&format!(": {}% of capacity", after * 100 / before));
+            }
+            Some(text)
+        }
+        _ => None,
+    };
+    ServiceSummary {
+        name: spec.name.clone(),
+        status: sv.status,
+        entry_point: entry.map(|e| entry_label(estate, e)),
+        reason,
+        capacity: sv.capacity,
+        data: data_recovery(estate, topo, sv.service, &verdict.lost),
+        dr: tier(estate, topo, sv.service).clone(),
+    }
 }

@@ -23,8 +23,8 @@ pub use backups::{DataProtection, inventory as backup_inventory};
 pub use check::{CheckResult, Offender, Subject, Tolerance, check};
 pub use detail::{AzCapacity, HopDetail, PathDetail, dependency_label, path_detail};
 pub use dr::{
-    DataRecovery, DrAssessment, data_of, data_recovery, services as service_summaries,
-    tier as dr_tier,
+    DataRecovery, DrAssessment, data_of, data_recovery, path_data_recovery, service_summary,
+    services as service_summaries, tier as dr_tier,
 };
 pub use evaluate::{
     Evaluation, Outcome, PathVerdict, Scenario, ServiceVerdict, Verdict, what_if,
@@ -37,8 +37,8 @@ pub use kinds::target_group::{Tally, ZoneTargets};
 pub use lost::{Lose, LostDomains, Restore};
 pub use matrix::{Cell, Matrix};
 pub use reason::{
-    Cause, ClusterCause, ClusterKind, EgressCause, LbCause, PlacedCause, RdsCause, Reason,
-    TargetCause,
+    CacheCause, Cause, ClusterCause, ClusterKind, EgressCause, FunctionCause, LbCause, PlacedCause,
+    RdsCause, Reason, TableCause, TargetCause,
 };
 pub use runbook::{PathSteps, Runbook, Shift, ShiftAdvice, runbook};
 pub use topology::{PathSpec, PathSummary, ServiceSpec, Topology};

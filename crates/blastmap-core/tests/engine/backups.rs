@@ -6,7 +6,7 @@ use blastmap_core::model::*;
 use blastmap_core::sim::backups::{Rpo, protection};
 use blastmap_core::sim::{
     LostDomains, Matrix, Topology, backup_inventory, data_of, data_recovery, dr_tier,
-    service_summaries, what_if,
+    path_data_recovery, service_summaries, service_summary, what_if,
 };
 
 use crate::fixture::{Fx, Sim};
@@ -99,6 +99,48 @@ fn a_region_loss_restores_from_the_newest_copy_outside_it_and_its_age_is_the_rpo
         "orders can be restored in eu-west-1 from an AWS Backup copy (RPO 26 h)"
     );
     assert_eq!(dr_tier(&s.estate, &s.topo, 0).tier, DrTier::BackupRestore);
+}
+
+#[test]
+fn a_path_outside_any_service_says_what_its_own_data_restores_from() {
+    // `shop` without its service tag: the path alone needs `orders`.
+    let mut fx = Fx::new();
+    fx.b.meta_mut().captured_at = Some(CAPTURED.into());
+    let web = fx.fleet("web", &[AZ1, AZ2], 1, &[]);
+    fx.tg("web", &web);
+    fx.alb("web-alb", &[AZ1, AZ2], &["web"]);
+    fx.rds("orders", AZ1, true, Some(AZ2), &[]);
+    fx.depends("web", "orders", true);
+    backup_copy(
+        &mut fx,
+        "orders",
+        &[("eu-west-1", "2026-11-20T06:40:00Z")],
+        24,
+    );
+    // The copy's Region is part of the estate, so a what-if can lose it too.
+    fx.in_place(crate::fixture::ACCOUNT, "eu-west-1", "vpc-eu");
+    let s = Sim::new(fx.build());
+    assert!(s.topo.services().is_empty());
+    let region = s.estate.parse_domain("us-east-1").unwrap();
+    let lost = LostDomains::new(&s.estate, &[region]);
+    let data = path_data_recovery(&s.estate, &s.topo, 0, &lost);
+    assert_eq!(data.len(), 1);
+    assert_eq!(
+        data[0].describe(),
+        "orders can be restored in eu-west-1 from an AWS Backup copy (RPO 3 h)"
+    );
+    // The copy's Region lost too: nothing left to restore from.
+    let eu = s.estate.parse_domain("eu-west-1").unwrap();
+    let both = LostDomains::new(&s.estate, &[region, eu]);
+    let data = path_data_recovery(&s.estate, &s.topo, 0, &both);
+    assert_eq!(
+        data[0].describe(),
+        "orders has no copy outside us-east-1: lost with it"
+    );
+    // An AZ loss leaves the data's Region: nothing to restore.
+    let az = s.estate.parse_domain(AZ1).unwrap();
+    let lost = LostDomains::new(&s.estate, &[az]);
+    assert!(path_data_recovery(&s.estate, &s.topo, 0, &lost).is_empty());
 }
 
 #[test]
@@ -218,6 +260,11 @@ fn the_demo_says_which_data_a_us_east_1_loss_can_restore_and_how_old() {
         data_of("payments-webhooks"),
         ["events-aurora has no copy outside us-east-1: lost with it"]
     );
+    // One service's summary is that service's line of every service's.
+    for (i, s) in summaries.iter().enumerate() {
+        let service = v.services[i].service;
+        assert_eq!(service_summary(&e, &topo, &v, service).as_ref(), Some(s));
+    }
     let inventory = backup_inventory(&e, &topo);
     let ledger = inventory.iter().find(|d| d.name == "ledger-db").unwrap();
     // checkout authorises orders with payments: it needs the ledger too.

@@ -226,3 +226,43 @@ fn a_down_dependency_leaves_the_targets_nothing_to_serve_in_the_detail() {
             .all(|z| z.after == 0 && z.after_recovery == 0)
     );
 }
+
+#[test]
+fn an_az_named_as_aws_health_names_it_resolves_through_that_accounts_mapping() {
+    let e = demo::estate().unwrap();
+    // docs/demo-estate.md §1: us-east-1a is a different AZ in each account.
+    for (account, id) in [
+        ("shop-prod", "use1-az4"),
+        ("payments-prod", "use1-az1"),
+        ("222222222222", "use1-az1"),
+        ("PLATFORM", "use1-az2"),
+    ] {
+        let named = e
+            .parse_named_domain(&format!("{account}:us-east-1a"))
+            .unwrap();
+        assert_eq!(e.domain_name(named.domain), id, "{account}");
+    }
+    let named = e.parse_named_domain("shop-prod:US-EAST-1A").unwrap();
+    assert_eq!(
+        named.mapping(&e).as_deref(),
+        Some("us-east-1a in shop-prod is use1-az4")
+    );
+    // AZ IDs and Regions parse as before, with no mapping to say.
+    let plain = e.parse_named_domain("use1-az4").unwrap();
+    assert_eq!(plain.mapping(&e), None);
+    // Bad input lists what exists.
+    let err = e.parse_named_domain("shop-prd:us-east-1a").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "\"shop-prd\" is not an account of this estate (name or id); its accounts: \
+         shop-prod (111111111111), payments-prod (222222222222), platform (333333333333)"
+    );
+    let err = e.parse_named_domain("shop-prod:us-east-1z").unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.starts_with("account shop-prod has no AZ named \"us-east-1z\"; its AZ names: "),
+        "{text}"
+    );
+    assert!(text.contains("us-east-1a (use1-az4)"), "{text}");
+    assert!(text.contains("eu-west-1b (euw1-az1)"), "{text}");
+}
