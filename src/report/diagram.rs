@@ -617,7 +617,9 @@ impl Drawer<'_> {
                     vec![r.name.clone(), detail],
                 ))
             }
-            Part::Cluster { cluster, members } => {
+            Part::Cluster {
+                cluster, members, ..
+            } => {
                 let r = estate.resource(cluster);
                 let engine = match &r.facts {
                     Facts::DbCluster(f) => f.engine.as_str(),

@@ -10,6 +10,7 @@ mod regions;
 mod rules;
 mod snapshot;
 mod synth;
+mod targets;
 mod truth;
 
 /// The demo estate the binary embeds (`assets/demo-estate.json` at the top level).
