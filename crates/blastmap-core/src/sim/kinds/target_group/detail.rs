@@ -38,13 +38,9 @@ pub(crate) fn detail(
         lost: region_lost,
         depth: 1,
         label: format!("target group {}", tg.name),
-        status: status.min(if cap.after == 0 {
-            Status::Down
-        } else if cap.after < cap.before {
-            Status::Degraded
-        } else {
-            Status::Ok
-        }),
+        // The path's own status: what the load balancer sends to this target group
+        // gets (a dependency can degrade it at full capacity).
+        status,
         note: format!(
             "{}/{} {unit} now, {} after recovery",
             cap.after, cap.before, cap.after_recovery
