@@ -137,6 +137,9 @@ pub enum Shape {
     /// Several targets in one node.
     Stack,
     Database,
+    /// A load balancer depended upon, where it is needed: drawn again at the head of
+    /// its own target groups (a picture stays as wide as one path is deep).
+    Reference,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -345,6 +348,8 @@ enum NodeKey {
     TargetsIn(ResIdx, Option<AzIdx>),
     /// A target that is not a resource (an IP address), by target group and slot.
     Registration(ResIdx, u32),
+    /// A load balancer depended upon whose own chains are drawn too.
+    Reference(ResIdx),
 }
 
 /// Hands out ids that are safe in both formats: `[A-Za-z0-9_]`, a kind prefix, unique.
@@ -646,6 +651,22 @@ impl Drawer<'_> {
         )
     }
 
+    /// A load balancer depended upon, drawn where it is needed; it heads its own
+    /// target groups elsewhere in the picture.
+    fn reference(&mut self, lb: ResIdx) -> NodeIndex {
+        let r = self.estate.resource(lb);
+        let place = self.place_of(lb);
+        let name = r.name.clone();
+        self.node(
+            NodeKey::Reference(lb),
+            "ref",
+            &name,
+            place,
+            Shape::Reference,
+            vec![name.clone(), "its targets: see its own path".to_string()],
+        )
+    }
+
     /// "1 of 2 nodes up" on a load balancer that lost some, from its detail line.
     fn nodes_line(&mut self, lb: NodeIndex, hop: &HopDetail) {
         if hop.status == Status::Degraded {
@@ -874,12 +895,20 @@ impl Drawer<'_> {
                 self.target_group(&c, None)
             }
             Part::LoadBalancer { lb, paths } => {
+                // Drawn with its chains (expanded, or heading a path drawn anyway): an
+                // edge into its head would put the whole chain a path's depth to the
+                // right, so the need points at a reference to it instead.
+                let drawn = expand || paths.iter().any(|p| self.queued.contains(p));
                 if expand {
                     for p in paths {
                         self.enqueue(p);
                     }
                 }
-                self.load_balancer(lb)
+                if drawn {
+                    self.reference(lb)
+                } else {
+                    self.load_balancer(lb)
+                }
             }
             part => self.database_or_other(part, hop.lost),
         };

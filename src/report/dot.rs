@@ -40,6 +40,7 @@ fn node_style(status: NodeStatus, shape: Shape) -> (&'static str, String) {
         Shape::Box => ("box", vec!["rounded", "filled"]),
         Shape::Stack => ("box3d", vec!["filled"]),
         Shape::Database => ("cylinder", vec!["filled"]),
+        Shape::Reference => ("cds", vec!["filled"]),
     };
     if status.dashed() {
         style.push("dashed");

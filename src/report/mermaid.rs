@@ -91,7 +91,7 @@ fn arrow(edge: &DiagramEdge) -> &'static str {
 }
 
 /// The layout every export asks of Mermaid: tight spacing, so a path fits a page.
-const INIT: &str = r#"%%{init: {"flowchart": {"nodeSpacing": 16, "rankSpacing": 16, "padding": 12, "wrappingWidth": 240}}}%%"#;
+const INIT: &str = r#"%%{init: {"flowchart": {"nodeSpacing": 16, "rankSpacing": 16, "padding": 12, "wrappingWidth": 200}}}%%"#;
 
 pub fn render(d: &Diagram) -> String {
     let mut out = format!(
@@ -170,36 +170,93 @@ fn joins(d: &Diagram, out: &mut String) {
     use petgraph::Direction::Incoming;
     let entered =
         |n: petgraph::graph::NodeIndex| d.graph.neighbors_directed(n, Incoming).next().is_some();
-    // Per account: a node no edge enters, and one an edge enters (a target group first).
-    let pick = |g: &Group| {
+    // Each account's nodes, and which account each node is in.
+    let mut account_of: std::collections::HashMap<petgraph::graph::NodeIndex, usize> =
+        std::collections::HashMap::new();
+    let mut nodes_of: Vec<Vec<petgraph::graph::NodeIndex>> = Vec::new();
+    for (a, g) in d.groups.iter().enumerate() {
         let mut nodes = Vec::new();
         let mut stack = vec![g];
         while let Some(g) = stack.pop() {
             nodes.extend(g.nodes.iter().copied());
             stack.extend(g.children.iter());
         }
-        let root = nodes
-            .iter()
-            .copied()
-            .find(|&n| d.graph[n].shape == Shape::Entry && !entered(n));
+        for &n in &nodes {
+            account_of.insert(n, a);
+        }
+        nodes_of.push(nodes);
+    }
+    // Accounts already linked by an edge lay out together: one component each.
+    let mut component: Vec<usize> = (0..nodes_of.len()).collect();
+    fn find(c: &mut [usize], mut a: usize) -> usize {
+        while c[a] != a {
+            c[a] = c[c[a]];
+            a = c[a];
+        }
+        a
+    }
+    for e in d.graph.edge_indices() {
+        let Some((x, y)) = d.graph.edge_endpoints(e) else {
+            continue;
+        };
+        if let (Some(&a), Some(&b)) = (account_of.get(&x), account_of.get(&y)) {
+            let (ra, rb) = (find(&mut component, a), find(&mut component, b));
+            component[ra] = rb;
+        }
+    }
+    // Per account: a load balancer no edge enters (the first column), and a node in
+    // the second column (a target group such a load balancer sends to), else one an
+    // edge enters: a link between the two is as long as the columns are apart, so
+    // nothing is pulled to another column.
+    let root = |n: petgraph::graph::NodeIndex| d.graph[n].shape == Shape::Entry && !entered(n);
+    let second = |n: petgraph::graph::NodeIndex| d.graph.neighbors_directed(n, Incoming).any(&root);
+    let pick = |nodes: &[petgraph::graph::NodeIndex]| {
+        let first = nodes.iter().copied().find(|&n| root(n));
         let later = (nodes.iter().copied())
             .filter(|&n| entered(n))
-            .min_by_key(|&n| (d.graph[n].shape != Shape::Box, n.index()));
-        (root, later)
+            .min_by_key(|&n| (!second(n), n.index()));
+        (first, later)
     };
-    let picks: Vec<_> = d.groups.iter().map(pick).collect();
-    let Some(hub) = picks.iter().position(|(r, l)| r.is_some() && l.is_some()) else {
+    let picks: Vec<_> = nodes_of.iter().map(|n| pick(n)).collect();
+    // The hub: an account with a first column and a second, the largest of those (the
+    // legend stands in its first column, and the others align on it); each other
+    // component is linked to it through its own account whose node is best placed.
+    let Some(hub) = (0..picks.len())
+        .filter(|&i| picks[i].0.is_some() && picks[i].1.is_some())
+        .min_by_key(|&i| {
+            (
+                !picks[i].1.is_some_and(second),
+                usize::MAX - nodes_of[i].len(),
+            )
+        })
+    else {
         return;
     };
     let (Some(hub_root), Some(hub_later)) = picks[hub] else {
         return;
     };
     let id = |n: petgraph::graph::NodeIndex| d.graph[n].id.as_str();
-    for (i, (root, later)) in picks.iter().enumerate() {
-        let link = match (root, later) {
-            _ if i == hub => continue,
-            (_, Some(later)) => (hub_root, *later),
-            (Some(root), None) => (*root, hub_later),
+    // The legend too: alone, Mermaid would lay it out apart and give it a column of
+    // its own, as wide as it is; linked, its nodes stand in the first column.
+    out.push_str(&format!("  legend_lines ~~~ {}\n", id(hub_later)));
+    let hub_component = find(&mut component, hub);
+    // Per other component, its best account to link: a second-column node first.
+    let mut best: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    for i in 0..picks.len() {
+        let c = find(&mut component, i);
+        if c == hub_component || (picks[i].0.is_none() && picks[i].1.is_none()) {
+            continue;
+        }
+        let score = |j: usize| (!picks[j].1.is_some_and(second), picks[j].1.is_none());
+        let entry = best.entry(c).or_insert(i);
+        if score(i) < score(*entry) {
+            *entry = i;
+        }
+    }
+    for (_, i) in best {
+        let link = match picks[i] {
+            (_, Some(later)) => (hub_root, later),
+            (Some(root), None) => (root, hub_later),
             (None, None) => continue,
         };
         out.push_str(&format!("  {} ~~~ {}\n", id(link.0), id(link.1)));
@@ -226,9 +283,11 @@ fn legend(out: &mut String) {
 /// What each kind of line means, for the legend of both formats.
 pub const LEGEND_LINES: &[&str] = &[
     "solid: traffic",
-    "dotted: needs (inferred or soft),",
-    "egress, database link",
-    "thick: needs (declared hard)",
+    "thick: needs",
+    "(declared hard)",
+    "dotted: needs",
+    "(inferred or soft),",
+    "egress, DB link",
 ];
 
 fn escape_lines(lines: &[&str]) -> String {
@@ -254,6 +313,7 @@ fn group(d: &Diagram, g: &Group, depth: usize, out: &mut String) {
             Shape::Box => format!("[{text}]"),
             Shape::Stack => format!("[[{text}]]"),
             Shape::Database => format!("[({text})]"),
+            Shape::Reference => format!(">{text}]"),
         };
         out.push_str(&format!("{indent}  {}{shaped}\n", node.id));
     }

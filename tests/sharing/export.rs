@@ -195,11 +195,12 @@ fn check_mermaid(text: &str) -> (usize, usize) {
             if *arrow != "~~~" {
                 edges.push((from.to_string(), to.to_string()));
             } else {
-                assert!(nodes.contains(from) && nodes.contains(to), "{line}");
+                let known = |id: &str| nodes.contains(id) || legend.contains(id);
+                assert!(known(from) && known(to), "{line}");
             }
         } else {
             let end = t
-                .find(['[', '('])
+                .find(['[', '(', '>'])
                 .unwrap_or_else(|| panic!("not a node: {line}"));
             let (id, shape) = t.split_at(end);
             assert!(is_safe_id(id), "unsafe id {id:?}");
@@ -216,7 +217,7 @@ fn check_mermaid(text: &str) -> (usize, usize) {
                 );
             }
             let label = shape
-                .trim_start_matches(['[', '('])
+                .trim_start_matches(['[', '(', '>'])
                 .trim_end_matches([']', ')']);
             assert_quoted(label, line);
         }
