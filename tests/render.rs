@@ -148,14 +148,28 @@ fn mermaid_renders_every_demo_diagram_and_focused_views_fit_a_page() {
         }
         None => temp.path().to_path_buf(),
     };
-    // One browser for all: mermaid-cli renders each block of a Markdown file.
-    let mut all = String::new();
-    for d in &diagrams {
-        all.push_str(&format!("```mermaid\n{}```\n\n", d.text));
-    }
-    let input = dir.join("all.md");
-    std::fs::write(&input, &all).unwrap();
-    if let Err(e) = run(&mmdc, &config, &input, &dir.join("out.md")) {
+    // A few browsers, one per core: mermaid-cli renders each block of a Markdown file,
+    // block j of chunk c to out{c}-{j+1}.svg.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per = diagrams.len().div_ceil(cores.clamp(1, 4));
+    let chunks: Vec<&[Rendered]> = diagrams.chunks(per).collect();
+    let runs: Vec<_> = (chunks.iter().enumerate())
+        .map(|(c, chunk)| {
+            let mut md = String::new();
+            for d in *chunk {
+                md.push_str(&format!("```mermaid\n{}```\n\n", d.text));
+            }
+            let input = dir.join(format!("chunk-{c}.md"));
+            std::fs::write(&input, &md).unwrap();
+            let (mmdc, config, output) =
+                (mmdc.clone(), config.clone(), dir.join(format!("out{c}.md")));
+            std::thread::spawn(move || run(&mmdc, &config, &input, &output))
+        })
+        .collect();
+    let errors: Vec<String> = (runs.into_iter())
+        .filter_map(|r| r.join().unwrap().err())
+        .collect();
+    if !errors.is_empty() {
         // Find which: each on its own.
         let mut failed = Vec::new();
         for (i, d) in diagrams.iter().enumerate() {
@@ -166,14 +180,16 @@ fn mermaid_renders_every_demo_diagram_and_focused_views_fit_a_page() {
             }
         }
         panic!(
-            "Mermaid failed ({e}); diagrams it cannot draw:\n{}",
+            "Mermaid failed ({}); diagrams it cannot draw:\n{}",
+            errors.join("; "),
             failed.join("\n\n")
         );
     }
     let mut too_wide = Vec::new();
     let mut widest: f64 = 0.0;
     for (i, d) in diagrams.iter().enumerate() {
-        let svg = std::fs::read_to_string(dir.join(format!("out-{}.svg", i + 1)))
+        let svg = dir.join(format!("out{}-{}.svg", i / per, i % per + 1));
+        let svg = std::fs::read_to_string(svg)
             .unwrap_or_else(|e| panic!("no picture of {}: {e}", d.name));
         assert!(
             !svg.contains("aria-roledescription=\"error\"") && !svg.contains("Syntax error"),
