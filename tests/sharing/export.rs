@@ -511,6 +511,43 @@ fn dot_cluster_titles_sit_in_their_cluster_and_no_edge_crosses_them() {
     }
 }
 
+/// Widest a focused DOT view may be, in points (Graphviz's own bounding box): its SVG is
+/// 4/3 as many px, so at 900 px across the 10 pt labels are at least 10 px high.
+const DOT_FOCUSED_MAX_WIDTH: f64 = 900.0;
+
+#[test]
+fn focused_dot_views_fit_a_page_width_under_every_single_loss() {
+    let s = Scene::demo();
+    let mut losses: Vec<String> = (s.estate.domains().into_iter())
+        .map(|d| s.estate.domain_name(d).to_string())
+        .collect();
+    losses.sort();
+    let mut too_wide = Vec::new();
+    let mut widest: f64 = 0.0;
+    let mut views = 0;
+    for lose in &losses {
+        let mut paths: Vec<Option<&str>> = vec![None];
+        if ["use1-az4", "us-east-1"].contains(&lose.as_str()) {
+            paths.extend(s.topo.paths().iter().map(|p| Some(p.id.as_str())));
+        }
+        for path in paths {
+            let text = s.export(&[lose], path.as_slice(), DiagramFormat::Dot);
+            let width = numbers(&graphviz(&text)["bb"])[2];
+            widest = widest.max(width);
+            views += 1;
+            if width > DOT_FOCUSED_MAX_WIDTH {
+                too_wide.push(format!("losing {lose}, {path:?}: {width} pt"));
+            }
+        }
+    }
+    assert!(views > 20, "{views} views");
+    assert!(
+        too_wide.is_empty(),
+        "focused DOT views wider than {DOT_FOCUSED_MAX_WIDTH} pt (widest {widest}):\n{}",
+        too_wide.join("\n")
+    );
+}
+
 /// The first node whose label starts with these lines.
 fn node_status(d: &Diagram, first: &str, second_starts: &str) -> NodeStatus {
     (d.graph.node_weights())
