@@ -617,6 +617,19 @@ def build():
     e.declared["dependencies"].append(
         {"from": checkout_alb, "to": payments_nlb, "hard": True,
          "note": "checkout authorises every order with payments"})
+
+    # ARC zonal shift (§10): the platform team enabled zonal autoshift everywhere;
+    # shop-prod and payments can shift by hand; nobody turned it on for cart and
+    # search. Two Auto Scaling groups stop launching into an AZ shifted away from.
+    shift = {"cart-alb": (False, False), "search-alb": (False, False)}
+    for r in e.resources:
+        if r["kind"] == "load_balancer" and r["load_balancer"]["scheme"] == "internet-facing":
+            enabled, autoshift = shift.get(r["name"], (True, r["account"] == PLAT))
+            r["load_balancer"]["zonal_shift"] = {"enabled": enabled, "autoshift": autoshift,
+                                                 "practice_runs": autoshift}
+        if r["kind"] == "auto_scaling_group" and r["name"] in ("storefront-web-asg", "auth-asg"):
+            r["auto_scaling_group"]["az_impairment"] = {"zonal_shift": True,
+                                                        "replace_unhealthy": False}
     return e
 
 

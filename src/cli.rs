@@ -20,10 +20,18 @@ Examples:
 Exit codes: 0 success, 1 a check that fails, 2 bad input, 3 a scan that
 read nothing.";
 
+/// `0.1.0 (commit 1a2b3c4d5e6f)`: the version and the commit it was built from.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("BLASTMAP_COMMIT"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "blastmap",
-    version,
+    version = VERSION,
     about = ABOUT,
     after_help = MAIN_EXAMPLES,
     args_conflicts_with_subcommands = true
@@ -56,9 +64,10 @@ Examples:
   blastmap open estate.json
   blastmap scan --out estate.json && blastmap open estate.json")]
     Open {
-        /// A snapshot written by `blastmap scan` (docs/snapshot.md).
+        /// A snapshot written by `blastmap scan` (docs/snapshot.md) [default: the
+        /// config's `snapshot`].
         #[arg(value_name = "FILE", value_parser = readable_file)]
-        file: PathBuf,
+        file: Option<PathBuf>,
     },
 
     /// Read AWS accounts and Regions (read-only) into a snapshot file.
@@ -126,6 +135,26 @@ Examples:
     jq -r '.findings[].code' | sort | uniq -c")]
     Findings(FindingsArgs),
 
+    /// What to do now when a domain goes bad: zonal shifts to start, what recovers, what needs you.
+    #[command(after_help = "\
+Examples:
+  blastmap runbook --demo --lose use1-az4
+  blastmap runbook --demo --lose use1-az4 --format markdown > runbook.md
+  blastmap runbook --snapshot estate.json --lose use1-az2 --format json |
+    jq -r '.shifts[].command'
+
+For each user-facing path, worst first: the ARC zonal shift to start (the
+exact aws command) when the load balancer can be shifted and its other AZs
+keep at least half its capacity, a warning instead when they would not;
+what recovers by itself (Multi-AZ failover, Auto Scaling and ECS relaunch)
+and how long the AWS docs say it takes; what needs a human (a single-AZ
+database to restore, a writer-only Aurora cluster). blastmap only prints
+the commands: it never runs them.
+
+DOMAIN is an AZ ID (use1-az4) or a Region; a Region loss is not a zonal
+shift, so its runbook is about failover and data.")]
+    Runbook(WhatIfArgs),
+
     /// The data user-facing paths depend on: its copies, and what a Region loss restores.
     #[command(after_help = "\
 Examples:
@@ -143,7 +172,21 @@ of that copy when the snapshot was captured). Worst first: data with no
 copy outside its Region.")]
     Backups(BackupsArgs),
 
-    /// Draw user-facing paths as Mermaid or Graphviz DOT, or write the Markdown report.
+    /// The settings from the config file and BLASTMAP_* variables, and where each comes from.
+    #[command(after_help = "\
+Examples:
+  blastmap config
+  BLASTMAP_CONFIG=team.toml blastmap config
+
+The file is BLASTMAP_CONFIG, else ~/.config/blastmap/config.toml
+($XDG_CONFIG_HOME/blastmap/config.toml). Keys (docs/config.md): snapshot,
+overlay, and under [scan] profiles, role_arns, regions, all_regions,
+max_requests, max_attempts, call_timeout. Each has a variable
+(BLASTMAP_SNAPSHOT, BLASTMAP_REGIONS=us-east-1,eu-west-1, ...) that wins over
+the file; flags win over both.")]
+    Config,
+
+    /// Draw paths (Mermaid, DOT), write the Markdown report, or an AWS FIS experiment template.
     #[command(after_help = "\
 Examples:
   blastmap export --demo --format mermaid --lose use1-az4 > paths.mmd
@@ -161,7 +204,15 @@ paths it takes below ok, their hops, the lost domains); --all draws every
 path. Targets are collapsed to one node per target group and AZ; --path
 draws the paths given (ids as in `what-if --format json`) target by target.
 A Mermaid diagram too big for Mermaid (500 edges, 50,000 characters) is
-refused with what to do instead.")]
+refused with what to do instead.
+
+FIS (--format fis) writes a template that `aws fis create-experiment-template
+--cli-input-json file://az4.json` accepts: the \"AZ Availability: Power
+Interruption\" actions on the resources of one account in one AZ, by ARN
+(5 per target, as FIS allows), a stop condition to fill in, and on standard
+error the verdicts blastmap predicts for the experiment to confirm:
+  blastmap export --demo --format fis --lose use1-az4 --account shop-prod \\
+    --fis-role arn:aws:iam::111111111111:role/fis-az --out az4.json")]
     Export(ExportArgs),
 
     /// What changed between two snapshots that matters for fault isolation.
@@ -213,11 +264,47 @@ Examples:
 /// snapshot itself is read later (it may be hundreds of megabytes).
 fn readable_file(value: &str) -> Result<PathBuf, String> {
     let path = PathBuf::from(value);
-    match std::fs::File::open(&path).and_then(|f| f.metadata()) {
+    match std::fs::metadata(&path) {
         Ok(m) if m.is_dir() => Err(format!("{value} is a directory, not a snapshot file")),
-        Ok(_) => Ok(path),
+        // A pipe (`<(zcat estate.json.gz)`) or device is not opened twice: opening a
+        // FIFO waits for its writer, and closing it again can cut the writer off.
+        Ok(m) if !m.is_file() => Ok(path),
+        Ok(_) => match std::fs::File::open(&path) {
+            Ok(_) => Ok(path),
+            Err(e) => Err(format!("cannot read {value}: {e}")),
+        },
         Err(e) => Err(format!("cannot read {value}: {e}")),
     }
+}
+
+/// An AWS Region name: `us-east-1`, `us-gov-west-1`, `eu-isoe-west-1` (two letters,
+/// words, a number). Checked here so that `--region ""` or a typo is bad input (exit
+/// 2, naming the flag) rather than an SDK error after the scan started.
+pub fn region_name(value: &str) -> Result<String, String> {
+    let lower = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
+    let parts: Vec<&str> = value.split('-').collect();
+    let well_formed = parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[..parts.len() - 1].iter().all(|p| lower(p))
+        && parts
+            .last()
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    if well_formed {
+        return Ok(value.to_string());
+    }
+    let hint = if value.to_ascii_lowercase() != value
+        && region_name(&value.to_ascii_lowercase()).is_ok()
+    {
+        format!(
+            " (Region names are lower case: {})",
+            value.to_ascii_lowercase()
+        )
+    } else {
+        String::new()
+    };
+    Err(format!(
+        "{value:?} is not an AWS Region name such as us-east-1 or eu-west-2{hint}"
+    ))
 }
 
 /// Where the estate comes from: the demo, a snapshot, or a live scan.
@@ -252,7 +339,12 @@ pub struct LiveArgs {
     pub role_arns: Vec<String>,
 
     /// Scan this Region; repeat for several [default: the profile's Region, e.g. AWS_REGION].
-    #[arg(long = "region", value_name = "REGION", conflicts_with = "all_regions")]
+    #[arg(
+        long = "region",
+        value_name = "REGION",
+        conflicts_with = "all_regions",
+        value_parser = region_name
+    )]
     pub regions: Vec<String>,
 
     /// Scan every Region each account has enabled.
@@ -264,17 +356,17 @@ pub struct LiveArgs {
     #[arg(long, value_name = "FILE")]
     pub overlay: Option<PathBuf>,
 
-    /// Requests in flight at once, over all accounts and Regions.
-    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=1024))]
-    pub max_requests: u32,
+    /// Requests in flight at once, over all accounts and Regions [default: 32].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub max_requests: Option<u32>,
 
-    /// Attempts per call before a throttled or failing call becomes a coverage gap.
-    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=20))]
-    pub max_attempts: u32,
+    /// Attempts per call before a throttled or failing call becomes a coverage gap [default: 5].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub max_attempts: Option<u32>,
 
-    /// Time limit of one attempt of one call, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=600))]
-    pub call_timeout: u64,
+    /// Time limit of one attempt of one call, in seconds [default: 20].
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub call_timeout: Option<u64>,
 }
 
 impl LiveArgs {
@@ -293,9 +385,10 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub live: LiveArgs,
 
-    /// Write the snapshot here (once, at the end, atomically, mode 0600).
+    /// Write the snapshot here (once, at the end, atomically, mode 0600); `-` writes it
+    /// to standard output.
     #[arg(long, value_name = "FILE")]
-    pub out: PathBuf,
+    pub out: Option<PathBuf>,
 
     /// No progress and no notes on stderr; coverage gaps are still reported.
     #[arg(long, short)]
@@ -308,7 +401,8 @@ pub struct OutputArgs {
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
 
-    /// Colour the table output. `auto` colours only on a terminal and honours NO_COLOR.
+    /// Colour the table output. `auto` colours only on a terminal and honours NO_COLOR;
+    /// `always` and `never` win over NO_COLOR.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
 }
@@ -409,6 +503,8 @@ pub enum ExportFormatArg {
     Dot,
     /// The retrospective report: the what-if, findings by severity, the matrix, backups.
     Markdown,
+    /// An AWS FIS experiment template interrupting one AZ (needs --fis-role).
+    Fis,
 }
 
 #[derive(Debug, Args)]
@@ -433,9 +529,33 @@ pub struct ExportArgs {
     #[arg(long)]
     pub all: bool,
 
-    /// Write to FILE (atomically) instead of standard output.
+    /// Write to FILE (atomically) instead of standard output (`-`: standard output).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub fis: FisArgs,
+}
+
+/// What `export --format fis` needs beyond the AZ.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "FIS experiment (--format fis)")]
+pub struct FisArgs {
+    /// The IAM role FIS runs the experiment as (arn:aws:iam::ACCOUNT:role/NAME).
+    #[arg(long, value_name = "ARN")]
+    pub fis_role: Option<String>,
+
+    /// The account whose resources to interrupt (name or id), when the AZ holds several.
+    #[arg(long, value_name = "ACCOUNT")]
+    pub account: Option<String>,
+
+    /// How long the interruption lasts (ISO 8601: PT30M, PT1H).
+    #[arg(long, value_name = "DURATION", default_value = "PT30M")]
+    pub duration: String,
+
+    /// The CloudWatch alarm that stops the experiment (a placeholder when not given).
+    #[arg(long, value_name = "ALARM_ARN")]
+    pub stop_alarm: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -460,7 +580,7 @@ pub struct RedactArgs {
     #[arg(value_name = "IN")]
     pub input: PathBuf,
 
-    /// Where to write the redacted snapshot (atomically, mode 0600).
+    /// Where to write the redacted snapshot (atomically, mode 0600); `-`: standard output.
     #[arg(long, value_name = "OUT")]
     pub out: PathBuf,
 

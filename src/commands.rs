@@ -57,18 +57,39 @@ pub fn load_estate(source: &SourceArgs) -> Result<Estate> {
     }
     if source.live.is_given() {
         let outcome = scan_live(&source.live, true)?;
+        print_notes(None, &outcome.estate);
         if let Some(gaps) = progress::gap_summary(&outcome.estate) {
             eprintln!("{gaps}");
         }
         return Ok(outcome.estate);
     }
     match &source.snapshot {
-        Some(path) => Ok(snapshot::load(path)?),
+        Some(path) => load_snapshot(path),
         None => bail!(
             "no estate given: pass --demo to use the embedded demo estate, --snapshot FILE \
              to read one written by `blastmap scan`, or --region REGION (with --profile NAME) \
-             to scan live"
+             to scan live (or set a default snapshot in the config file: blastmap config)"
         ),
+    }
+}
+
+/// Reads a snapshot and says what it holds that deserves a note (`docs/snapshot.md`).
+fn load_snapshot(path: &std::path::Path) -> Result<Estate> {
+    let estate = snapshot::load(path)?;
+    print_notes(Some(path), &estate);
+    Ok(estate)
+}
+
+/// The estate's notes on stderr, one a line, naming the file they are about.
+fn print_notes(file: Option<&std::path::Path>, estate: &Estate) {
+    let origin = file
+        .map(|f| format!("{}: ", f.display()))
+        .unwrap_or_default();
+    for note in &estate.notes {
+        eprintln!(
+            "note: {}",
+            crate::text::printable_lines(&format!("{origin}{note}"))
+        );
     }
 }
 
@@ -80,9 +101,9 @@ pub fn scan_config(live: &LiveArgs) -> ScanConfig {
         regions: live.regions.clone(),
         all_regions: live.all_regions,
         overlay: live.overlay.clone(),
-        max_in_flight: live.max_requests as usize,
-        call_timeout: Duration::from_secs(live.call_timeout),
-        max_attempts: live.max_attempts,
+        max_in_flight: live.max_requests.unwrap_or(crate::config::MAX_REQUESTS) as usize,
+        call_timeout: Duration::from_secs(live.call_timeout.unwrap_or(crate::config::CALL_TIMEOUT)),
+        max_attempts: live.max_attempts.unwrap_or(crate::config::MAX_ATTEMPTS),
     }
 }
 
@@ -122,13 +143,18 @@ fn scan_live(live: &LiveArgs, chatty: bool) -> Result<ScanOutcome> {
 
 /// `blastmap scan`: reads AWS into a snapshot, written only once the scan is complete.
 pub fn scan(args: &ScanArgs) -> Result<u8> {
+    let out = args.out.as_ref().context(
+        "scan needs --out FILE: where to write the snapshot (or set snapshot = \"...\" in the \
+         config file, see blastmap config)",
+    )?;
     let outcome = scan_live(&args.live, !args.quiet)?;
-    snapshot::write_estate(&args.out, &outcome.estate)?;
+    write_out(out, &snapshot::to_string(&outcome.estate), true)?;
     if !args.quiet {
+        print_notes(None, &outcome.estate);
         eprintln!(
             "{}; wrote {}",
             progress::scan_summary(&outcome),
-            args.out.display()
+            out_name(out)
         );
     }
     if let Some(gaps) = progress::gap_summary(&outcome.estate) {
@@ -157,6 +183,29 @@ pub fn use_color(choice: ColorArg) -> bool {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 && std::env::var("TERM").map_or(true, |t| t != "dumb")
         }
+    }
+}
+
+/// `--out -`: standard output, as for most Unix tools (`./-` names a file called `-`).
+fn is_stdout(path: &std::path::Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Writes an `--out` file atomically (mode 0600 when `private`), or to standard output
+/// for `-`.
+pub fn write_out(path: &std::path::Path, text: &str, private: bool) -> Result<()> {
+    if is_stdout(path) {
+        return emit(text);
+    }
+    Ok(snapshot::write_atomic(path, text.as_bytes(), private)?)
+}
+
+/// How messages name an `--out` file.
+fn out_name(path: &std::path::Path) -> String {
+    if is_stdout(path) {
+        "standard output".to_string()
+    } else {
+        crate::text::printable(&path.display().to_string()).into_owned()
     }
 }
 
@@ -299,6 +348,21 @@ pub fn findings(args: &FindingsArgs) -> Result<u8> {
     Ok(0)
 }
 
+pub fn runbook(args: &WhatIfArgs) -> Result<u8> {
+    let a = Loaded::load(&args.source)?;
+    let domains = parse_domains(&a.estate, &args.lose)?;
+    let verdict = a.what_if(&LostDomains::new(&a.estate, &domains));
+    let (format, color) = (format_of(&args.output), use_color(args.output.color));
+    let text = report::runbook::render(&a.report(), &verdict, format, color);
+    a.emit(&text)?;
+    Ok(0)
+}
+
+pub fn config(cfg: &crate::config::Config) -> Result<u8> {
+    emit(&cfg.describe())?;
+    Ok(0)
+}
+
 pub fn backups(args: &BackupsArgs) -> Result<u8> {
     let a = Loaded::load(&args.source)?;
     let (format, color) = (format_of(&args.output), use_color(args.output.color));
@@ -308,6 +372,17 @@ pub fn backups(args: &BackupsArgs) -> Result<u8> {
 }
 
 pub fn export(args: &ExportArgs) -> Result<u8> {
+    if args.format == ExportFormatArg::Fis {
+        return export_fis(args);
+    }
+    let f = &args.fis;
+    if f.fis_role.is_some()
+        || f.account.is_some()
+        || f.stop_alarm.is_some()
+        || f.duration != "PT30M"
+    {
+        bail!("--fis-role, --account, --duration and --stop-alarm are for --format fis only");
+    }
     if args.format == ExportFormatArg::Markdown && !args.paths.is_empty() {
         bail!(
             "--path selects paths to draw; the Markdown report covers every path \
@@ -353,17 +428,18 @@ pub fn export(args: &ExportArgs) -> Result<u8> {
             &a.matrix,
             report::markdown::ReportOptions { all: args.all },
         ),
+        ExportFormatArg::Fis => unreachable!("handled by export_fis"),
     };
     match &args.out {
-        Some(path) => snapshot::write_atomic(path, text.as_bytes(), false)?,
+        Some(path) => write_out(path, &text, false)?,
         None => emit(&text)?,
     }
     Ok(0)
 }
 
 pub fn diff(args: &DiffArgs) -> Result<u8> {
-    let old = snapshot::load(&args.old)?;
-    let new = snapshot::load(&args.new)?;
+    let old = load_snapshot(&args.old)?;
+    let new = load_snapshot(&args.new)?;
     let changes = compare::diff(&old, &new);
     let sides = report::DiffSides {
         old: report::SnapshotLabel::of(&args.old, &old),
@@ -392,16 +468,16 @@ pub fn redact(args: &RedactArgs) -> Result<u8> {
             args.out.display()
         );
     }
-    let estate = snapshot::load(&args.input)?;
+    let estate = load_snapshot(&args.input)?;
     let salt = match &args.salt {
         Some(secret) => Salt::given(secret)?,
         None => Salt::random()?,
     };
     let redacted = redact::redact(&estate, &salt, &args.keep_tags)?;
-    snapshot::write_estate(&args.out, &redacted.estate)?;
+    write_out(&args.out, &snapshot::to_string(&redacted.estate), true)?;
     eprintln!(
         "blastmap: wrote {} ({} resources in {}, redacted{})",
-        args.out.display(),
+        out_name(&args.out),
         redacted.estate.resources().len(),
         crate::text::count(redacted.estate.accounts().len(), "account", "accounts"),
         if args.salt.is_some() {
@@ -451,8 +527,28 @@ pub fn man(args: &ManArgs) -> Result<u8> {
             dir.display()
         );
     }
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot write the man pages into {}", dir.display()))?;
+    // DIR itself is made when missing, but not its parents: a typo in them is an
+    // error, as it is for --out (a missing directory is named, never created).
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    if !dir.is_dir() && !parent.is_dir() {
+        let why = if parent.exists() {
+            "is not a directory"
+        } else {
+            "does not exist"
+        };
+        bail!(
+            "cannot write the man pages into {}: {} {why} (--dir makes DIR, not its parents)",
+            dir.display(),
+            parent.display()
+        );
+    }
+    if !dir.is_dir() {
+        std::fs::create_dir(dir)
+            .with_context(|| format!("cannot write the man pages into {}", dir.display()))?;
+    }
     // blastmap.1, then a page per command (as clap_mangen::generate_to names them), each
     // written atomically: a page is either the old one or the new one, never half.
     let mut cmd = Cli::command().disable_help_subcommand(true);
@@ -491,4 +587,42 @@ fn man_page(cmd: clap::Command) -> Result<String> {
         &page[..start],
         &page[end..]
     ))
+}
+
+/// `export --format fis`: the template to the output, the prediction to standard error.
+fn export_fis(args: &ExportArgs) -> Result<u8> {
+    let role = args.fis.fis_role.as_deref().context(
+        "--format fis needs --fis-role ARN: the IAM role FIS runs the experiment as \
+         (see fis/latest/userguide/getting-started-iam-service-role.html)",
+    )?;
+    let a = Loaded::load(&args.source)?;
+    let domains = parse_domains(&a.estate, &args.lose)?;
+    let [az] = domains[..] else {
+        bail!(
+            "--format fis interrupts exactly one AZ: give one --lose AZ_ID (e.g. --lose use1-az4)"
+        );
+    };
+    let paths = match args.paths.as_slice() {
+        [] => None,
+        ids => Some(select_paths(&a.topo, ids)?),
+    };
+    let request = blastmap_core::fis::FisRequest {
+        az,
+        account: args.fis.account.as_deref(),
+        paths: paths.as_deref(),
+        role_arn: role,
+        duration: &args.fis.duration,
+        stop_alarm: args.fis.stop_alarm.as_deref(),
+    };
+    let x = blastmap_core::fis::experiment(&a.estate, &a.topo, &request)?;
+    let text = report::json::to_string(&x.template);
+    match &args.out {
+        Some(path) => snapshot::write_atomic(path, text.as_bytes(), false)?,
+        None => emit(&text)?,
+    }
+    eprint!(
+        "{}",
+        report::fis::prediction(&a.report(), &x, args.fis.stop_alarm.is_none())
+    );
+    Ok(0)
 }

@@ -9,6 +9,7 @@ pub use blastmap_core::{analysis, compare, findings, model, overlay, sim, snapsh
 
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod demo;
 pub mod progress;
 pub mod report;

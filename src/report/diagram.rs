@@ -667,12 +667,15 @@ impl Drawer<'_> {
         )
     }
 
-    /// "1 of 2 nodes up" on a load balancer that lost some, from its detail line.
+    /// "1 of 2 nodes up" on a load balancer that lost some, from its detail line (what
+    /// follows, such as whether it can be zonally shifted, is for the path detail: the
+    /// picture stays narrow).
     fn nodes_line(&mut self, lb: NodeIndex, hop: &HopDetail) {
         if hop.status == Status::Degraded {
+            let nodes = hop.note.split(';').next().unwrap_or_default().to_string();
             let lines = &mut self.graph[lb].lines;
-            if !lines.contains(&hop.note) {
-                lines.push(hop.note.clone());
+            if !lines.contains(&nodes) {
+                lines.push(nodes);
             }
         }
     }

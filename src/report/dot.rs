@@ -13,14 +13,14 @@ use petgraph::dot::{Config, Dot};
 use super::diagram::{Diagram, DiagramEdge, DiagramNode, Group, NodeStatus, Shape};
 use super::mermaid::LEGEND_LINES;
 
-/// Text for inside a DOT double-quoted string.
+/// Text for inside a DOT double-quoted string; line breaks as spaces, other control
+/// characters as visible stand-ins.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for c in crate::text::printable(&text.replace(['\n', '\r'], " ")).chars() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            '\n' | '\r' => out.push(' '),
             c => out.push(c),
         }
     }
@@ -90,7 +90,8 @@ pub fn render(d: &Diagram) -> String {
     );
     let mut out = format!(
         "// blastmap: {}\n// Render as SVG (dot -Tsvg paths.dot > paths.svg): it stays sharp when zoomed.\n",
-        d.title.replace(['\n', '\r'], " ")
+        // Names from the estate: printable, on one line (a line break ends the comment).
+        crate::text::printable(&d.title.replace(['\n', '\r'], " "))
     );
     out.push_str(&format!(
         "digraph blastmap {{\n    label={};\n    labelloc=t;\n    labeljust=l;\n    rankdir=LR;\n    newrank=true;\n    nodesep=0.15;\n    ranksep=0.35;\n    fontname=\"Helvetica\";\n    node [fontname=\"Helvetica\", fontsize=10, margin=\"0.08,0.03\"];\n    edge [fontname=\"Helvetica\", fontsize=9];\n",

@@ -56,10 +56,11 @@ fn is_link(line: &str) -> bool {
         .any(|a| arrow.starts_with(a))
 }
 
-/// Text for a quoted Mermaid label: `"`, `#`, `<`, `>`, `&` and `` ` `` as entity codes.
+/// Text for a quoted Mermaid label: `"`, `#`, `<`, `>`, `&` and `` ` `` as entity codes,
+/// line breaks as spaces, other control characters as visible stand-ins.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for c in crate::text::printable(&text.replace(['\n', '\r'], " ")).chars() {
         match c {
             '#' => out.push_str("#35;"),
             '"' => out.push_str("#quot;"),
@@ -67,7 +68,6 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("#gt;"),
             '&' => out.push_str("#amp;"),
             '`' => out.push_str("#96;"),
-            '\n' | '\r' => out.push(' '),
             c => out.push(c),
         }
     }
@@ -94,10 +94,8 @@ fn arrow(edge: &DiagramEdge) -> &'static str {
 const INIT: &str = r#"%%{init: {"flowchart": {"nodeSpacing": 16, "rankSpacing": 16, "padding": 12, "wrappingWidth": 200}}}%%"#;
 
 pub fn render(d: &Diagram) -> String {
-    let mut out = format!(
-        "{INIT}\n%% blastmap: {}\nflowchart LR\n",
-        d.title.replace(['\n', '\r'], " ")
-    );
+    // The title names domains from the estate: a line break would end the comment.
+    let mut out = format!("{INIT}\n%% blastmap: {}\nflowchart LR\n", escape(&d.title));
     legend(&mut out);
     if let Some(note) = &d.note {
         out.push_str(&format!(

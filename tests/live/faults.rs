@@ -52,7 +52,10 @@ fn assert_only_gap(
         }
     }
     let err = scan.stderr();
-    assert!(err.contains("coverage gaps: these were not read"), "{err}");
+    assert!(
+        err.contains("not read, which is not the same as empty"),
+        "{err}"
+    );
     assert!(err.contains(operation), "{err}");
 }
 
@@ -143,4 +146,89 @@ fn nothing_readable_exits_3_and_writes_nothing() {
         scan.stderr()
     );
     assert!(scan.snapshot.is_none());
+}
+
+/// The scan with `operation` denied, checked to be a gap of `service` where `gaps` are.
+fn denied(operation: &str, service: &str, gaps: &[(String, &str)]) -> Scan {
+    let scan = scan_with_fault(operation, Fault::AccessDenied);
+    let op = operation.split(':').next_back().unwrap_or(operation);
+    assert_only_gap(&scan, service, gaps, "denied", op);
+    what_if_loads(&scan);
+    scan
+}
+
+fn m(path: &str) -> String {
+    id(&format!("shop/modern/{path}"))
+}
+
+/// Read whatever else was denied: the classic estate and every other new service.
+fn assert_still_read(scan: &Scan, kept: &[String]) {
+    for k in [
+        id("shop/storefront_alb"),
+        id("shop/catalog_db"),
+        id("shop/storefront_asg"),
+    ]
+    .iter()
+    .chain(kept)
+    {
+        assert!(scan.has(k), "{k} is still read");
+    }
+}
+
+#[test]
+fn denied_ecs_is_an_ecs_gap_and_everything_else_is_read() {
+    let scan = denied("ecs:ListClusters", "ecs", &everywhere());
+    assert!(!scan.has(&m("ecs_cluster")) && !scan.has(&m("ecs_task")));
+    // EKS has an operation of the same name: still read.
+    assert_still_read(
+        &scan,
+        &[
+            m("eks_cluster"),
+            m("function"),
+            m("sessions"),
+            m("tables/orders"),
+        ],
+    );
+}
+
+#[test]
+fn denied_eks_node_groups_are_an_eks_gap_and_the_clusters_are_kept() {
+    let scan = denied(
+        "DescribeNodegroup",
+        "eks",
+        &[(id("accounts/first"), "us-east-1")],
+    );
+    assert!(!scan.has(&m("eks_nodegroup")));
+    assert_still_read(
+        &scan,
+        &[m("eks_cluster"), m("eks_nodegroup_asg"), m("ecs_task")],
+    );
+}
+
+#[test]
+fn denied_lambda_is_a_lambda_gap_and_its_alb_target_is_kept() {
+    let scan = denied("ListFunctions", "lambda", &everywhere());
+    assert!(!scan.has(&m("function")));
+    let thumbs = &scan.resource(&m("thumbs_tg"))["target_group"];
+    assert_eq!(thumbs["targets"][0]["id"], m("function"));
+    assert_still_read(&scan, &[m("ecs_service"), m("sessions")]);
+}
+
+#[test]
+fn denied_cache_clusters_are_an_elasticache_gap_and_the_groups_are_kept() {
+    let scan = denied("DescribeCacheClusters", "elasticache", &everywhere());
+    assert!(!scan.has(&m("fragments")));
+    assert_still_read(&scan, &[m("sessions"), m("ecs_task"), m("tables/carts")]);
+}
+
+#[test]
+fn denied_continuous_backups_are_a_dynamodb_gap_and_the_tables_are_kept() {
+    let with_tables = [
+        (id("accounts/first"), "us-east-1"),
+        (id("accounts/second"), "eu-west-1"),
+    ];
+    let scan = denied("DescribeContinuousBackups", "dynamodb", &with_tables);
+    let orders = &scan.resource(&m("tables/orders"))["dynamodb_table"];
+    assert_eq!(orders["deletion_protection"], true);
+    assert_still_read(&scan, &[id("shop_eu/orders_table"), m("function")]);
 }

@@ -59,6 +59,36 @@ async fn mutating_operations_are_refused_before_any_request_is_sent() {
         .await
         .expect_err("CreateTags must be refused");
     assert!(refused_by_guard(&err).is_some(), "{:?}", err.source());
+    // The same guard on the services read since: a JSON protocol and a REST one.
+    let guard = ReadOnly::new(calls.clone());
+    let err = clients::ecs(&config, "us-east-1", &guard)
+        .delete_cluster()
+        .cluster(crate::harness::id("shop/modern/ecs_cluster"))
+        .send()
+        .await
+        .expect_err("ECS DeleteCluster must be refused");
+    assert_eq!(
+        refused_by_guard(&err),
+        Some(ReadOnlyViolation::Refused {
+            service: "ECS".into(),
+            operation: "DeleteCluster".into()
+        }),
+        "{err:?}"
+    );
+    let err = clients::lambda(&config, "us-east-1", &guard)
+        .delete_function()
+        .function_name("thumbs")
+        .send()
+        .await
+        .expect_err("Lambda DeleteFunction must be refused");
+    assert!(refused_by_guard(&err).is_some(), "{:?}", err.source());
+    let err = clients::dynamodb(&config, "us-east-1", &guard)
+        .delete_table()
+        .table_name("orders")
+        .send()
+        .await
+        .expect_err("DynamoDB DeleteTable must be refused");
+    assert!(refused_by_guard(&err).is_some(), "{:?}", err.source());
     assert!(proxy.operations().is_empty(), "{:?}", proxy.operations());
     assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 0);
 

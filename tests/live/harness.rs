@@ -10,11 +10,16 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 use crate::proxy::Proxy;
+use crate::recorded;
 
 /// moto's URL and the manifest of the fixture estate created in it.
 pub struct Moto {
+    /// moto behind a proxy that answers what moto 5.2.5 does not serve at all
+    /// (`DescribeServerlessCaches`) with hand-written responses: what the tests scan.
     pub url: String,
     pub manifest: Value,
+    /// Keeps the answering proxy in front of moto alive.
+    _shim: Proxy,
 }
 
 /// moto with the fixture estate, created once per test run.
@@ -42,9 +47,14 @@ pub fn moto() -> &'static Moto {
             "the fixture script failed against {url}:\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let manifest =
+        let manifest: Value =
             serde_json::from_slice(&out.stdout).expect("the fixture prints a JSON manifest");
-        Moto { url, manifest }
+        let shim = Proxy::answering(&url, recorded::serverless_caches(&manifest));
+        Moto {
+            url: shim.url.clone(),
+            manifest,
+            _shim: shim,
+        }
     })
 }
 

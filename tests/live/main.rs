@@ -3,9 +3,11 @@
 //! `scripts/test` installs and starts moto; without it these tests fail.
 
 mod faults;
+mod fis;
 mod guard;
 mod harness;
 mod policy;
 mod proxy;
+mod recorded;
 mod scan;
 mod unreachable;

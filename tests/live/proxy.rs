@@ -1,6 +1,7 @@
 //! A tiny HTTP proxy in front of moto: records every AWS operation that crosses
-//! it (as IAM actions such as `ec2:DescribeInstances`), and answers one chosen
-//! operation with a fault instead of forwarding it.
+//! it (as IAM actions such as `ec2:DescribeInstances`), answers one chosen
+//! operation with a fault instead of forwarding it, and answers chosen operations
+//! with hand-written responses (what moto never returns).
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
@@ -19,10 +20,38 @@ pub enum Fault {
     ServerError,
 }
 
+/// A hand-written answer to one operation, in one Region, for one access key.
+#[derive(Debug, Clone)]
+pub struct Canned {
+    pub operation: &'static str,
+    /// `None`: any Region.
+    pub region: Option<&'static str>,
+    /// `None`: any credentials.
+    pub access_key: Option<&'static str>,
+    /// Only requests whose body contains this (e.g. a table name).
+    pub body_contains: Option<String>,
+    pub body: String,
+}
+
+impl Canned {
+    /// An answer to `operation` everywhere.
+    pub fn everywhere(operation: &'static str, body: String) -> Canned {
+        Canned {
+            operation,
+            region: None,
+            access_key: None,
+            body_contains: None,
+            body,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 struct Rules {
     fault: Option<(String, Fault)>,
     delay: Option<Duration>,
+    /// The first that matches answers; an operation none matches is forwarded.
+    canned: Vec<Canned>,
 }
 
 /// A running proxy; its threads end with the test process.
@@ -37,14 +66,14 @@ impl Proxy {
         Proxy::with_rules(upstream, Rules::default())
     }
 
-    /// Answers `operation` (e.g. `DescribeNatGateways`, or `*` for every one) with
-    /// `fault`, forwards the rest.
+    /// Answers `operation` (e.g. `DescribeNatGateways`, `ecs:ListClusters` where two
+    /// services share a name, or `*` for every one) with `fault`, forwards the rest.
     pub fn faulting(upstream: &str, operation: &str, fault: Fault) -> Proxy {
         Proxy::with_rules(
             upstream,
             Rules {
                 fault: Some((operation.to_string(), fault)),
-                delay: None,
+                ..Rules::default()
             },
         )
     }
@@ -54,8 +83,19 @@ impl Proxy {
         Proxy::with_rules(
             upstream,
             Rules {
-                fault: None,
                 delay: Some(delay),
+                ..Rules::default()
+            },
+        )
+    }
+
+    /// Answers what `canned` matches with its body, forwards the rest.
+    pub fn answering(upstream: &str, canned: Vec<Canned>) -> Proxy {
+        Proxy::with_rules(
+            upstream,
+            Rules {
+                canned,
+                ..Rules::default()
             },
         )
     }
@@ -96,16 +136,34 @@ fn serve(client: TcpStream, upstream: &str, rules: &Rules, seen: &Mutex<Vec<Stri
     let Some((head, body)) = read_message(&mut reader) else {
         return;
     };
-    let action = operation_of(&head, &body);
-    seen.lock().expect("recorder lock").push(action.clone());
+    let request = Request::of(&head, &body);
+    seen.lock()
+        .expect("recorder lock")
+        .push(format!("{}:{}", request.service, request.operation));
     if let Some(delay) = rules.delay {
         thread::sleep(delay);
     }
-    let operation = action.split(':').nth(1).unwrap_or("");
-    let answer = match &rules.fault {
-        Some((faulted, fault)) if faulted == operation || faulted == "*" => {
-            fault_answer(*fault, action.starts_with("ec2:"))
+    let canned = rules.canned.iter().find(|c| {
+        c.operation == request.operation
+            && c.region.is_none_or(|r| r == request.region)
+            && c.access_key.is_none_or(|k| k == request.access_key)
+            && c.body_contains
+                .as_deref()
+                .is_none_or(|b| String::from_utf8_lossy(&body).contains(b))
+    });
+    let answer = match (&rules.fault, canned) {
+        (Some((faulted, fault)), _)
+            if faulted == &request.operation
+                || faulted == "*"
+                || *faulted == format!("{}:{}", request.service, request.operation) =>
+        {
+            fault_answer(*fault, request.protocol)
         }
+        (_, Some(c)) => respond(
+            "HTTP/1.1 200 OK",
+            &[format!("Content-Type: {}", request.protocol.content_type())],
+            c.body.as_bytes(),
+        ),
         _ => forward(upstream, &head, &body),
     };
     let mut client = client;
@@ -146,19 +204,90 @@ fn header<'a>(head: &'a [String], name: &str) -> Option<&'a str> {
     })
 }
 
-/// `ec2:DescribeInstances`: the signing service from the SigV4 credential scope,
-/// the operation from the query-protocol body.
-fn operation_of(head: &[String], body: &[u8]) -> String {
-    let service = header(head, "authorization")
-        .and_then(|a| a.split("Credential=").nth(1))
-        .and_then(|c| c.split('/').nth(3))
-        .unwrap_or("unknown");
-    let body = String::from_utf8_lossy(body);
-    let operation = body
-        .split('&')
-        .find_map(|kv| kv.strip_prefix("Action="))
-        .unwrap_or("unknown");
-    format!("{service}:{operation}")
+/// How a service's requests and errors are framed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// EC2's query protocol (its own error shape).
+    Ec2Query,
+    /// The query protocol (ELBv2, Auto Scaling, RDS, ElastiCache, STS).
+    Query,
+    /// JSON with the operation in `X-Amz-Target` (ECS, DynamoDB).
+    Json,
+    /// REST with JSON bodies (EKS, Lambda).
+    RestJson,
+}
+
+impl Protocol {
+    fn content_type(self) -> &'static str {
+        match self {
+            Protocol::Ec2Query | Protocol::Query => "text/xml",
+            Protocol::Json => "application/x-amz-json-1.1",
+            Protocol::RestJson => "application/json",
+        }
+    }
+}
+
+/// What the proxy needs to know about a request.
+struct Request {
+    /// The signing service (the IAM prefix).
+    service: String,
+    operation: String,
+    region: String,
+    access_key: String,
+    protocol: Protocol,
+}
+
+impl Request {
+    /// The service, Region and key from the SigV4 credential scope; the operation from
+    /// the query body, the `X-Amz-Target` header or the REST path.
+    fn of(head: &[String], body: &[u8]) -> Request {
+        let scope: Vec<&str> = header(head, "authorization")
+            .and_then(|a| a.split("Credential=").nth(1))
+            .and_then(|c| c.split(',').next())
+            .map(|c| c.split('/').collect())
+            .unwrap_or_default();
+        let part = |i: usize| scope.get(i).copied().unwrap_or("unknown").to_string();
+        let service = part(3);
+        let body = String::from_utf8_lossy(body);
+        let (operation, protocol) = if let Some(target) = header(head, "x-amz-target") {
+            let op = target.rsplit('.').next().unwrap_or(target);
+            (op.to_string(), Protocol::Json)
+        } else if let Some(op) = body.split('&').find_map(|kv| kv.strip_prefix("Action=")) {
+            let protocol = if service == "ec2" {
+                Protocol::Ec2Query
+            } else {
+                Protocol::Query
+            };
+            (op.to_string(), protocol)
+        } else {
+            let mut line = head.first().map(String::as_str).unwrap_or("").split(' ');
+            let (method, path) = (line.next().unwrap_or(""), line.next().unwrap_or(""));
+            (rest_operation(&service, method, path), Protocol::RestJson)
+        };
+        Request {
+            operation,
+            region: part(2),
+            access_key: part(0),
+            protocol,
+            service,
+        }
+    }
+}
+
+/// The operation a REST request stands for, for the REST operations a scan sends.
+fn rest_operation(service: &str, method: &str, path: &str) -> String {
+    let path = path.split('?').next().unwrap_or("");
+    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    let op = match (service, method, parts.as_slice()) {
+        ("eks", "GET", ["clusters"]) => "ListClusters",
+        ("eks", "GET", ["clusters", _]) => "DescribeCluster",
+        ("eks", "GET", ["clusters", _, "node-groups"]) => "ListNodegroups",
+        ("eks", "GET", ["clusters", _, "node-groups", _]) => "DescribeNodegroup",
+        ("lambda", "GET", [_, "functions"]) => "ListFunctions",
+        ("lambda", "GET", [_, "functions", _, "configuration"]) => "GetFunctionConfiguration",
+        _ => return format!("{method} {path}"),
+    };
+    op.to_string()
 }
 
 fn forward(upstream: &str, head: &[String], body: &[u8]) -> Vec<u8> {
@@ -206,8 +335,9 @@ fn respond(status_line: &str, headers: &[String], body: &[u8]) -> Vec<u8> {
     out
 }
 
-/// An AWS error answer: EC2's own XML shape, or the query-protocol one the others use.
-fn fault_answer(fault: Fault, ec2: bool) -> Vec<u8> {
+/// An AWS error answer in the service's own shape.
+fn fault_answer(fault: Fault, protocol: Protocol) -> Vec<u8> {
+    let ec2 = protocol == Protocol::Ec2Query;
     let (status, code, message) = match fault {
         Fault::UnknownCredentials => (
             "403 Forbidden",
@@ -219,9 +349,14 @@ fn fault_answer(fault: Fault, ec2: bool) -> Vec<u8> {
             "UnauthorizedOperation",
             "You are not authorized to perform this operation.",
         ),
-        Fault::AccessDenied => (
+        Fault::AccessDenied if protocol == Protocol::Query => (
             "403 Forbidden",
             "AccessDenied",
+            "User is not authorized to perform this action",
+        ),
+        Fault::AccessDenied => (
+            "403 Forbidden",
+            "AccessDeniedException",
             "User is not authorized to perform this action",
         ),
         Fault::Throttling if ec2 => (
@@ -229,27 +364,40 @@ fn fault_answer(fault: Fault, ec2: bool) -> Vec<u8> {
             "RequestLimitExceeded",
             "Request limit exceeded.",
         ),
-        Fault::Throttling => ("400 Bad Request", "Throttling", "Rate exceeded"),
+        Fault::Throttling if protocol == Protocol::Query => {
+            ("400 Bad Request", "Throttling", "Rate exceeded")
+        }
+        Fault::Throttling => ("400 Bad Request", "ThrottlingException", "Rate exceeded"),
         Fault::ServerError => (
             "500 Internal Server Error",
             "InternalFailure",
             "Internal failure",
         ),
     };
-    let body = if ec2 {
-        format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>{code}</Code>\
-             <Message>{message}</Message></Error></Errors><RequestID>test-proxy</RequestID></Response>"
-        )
-    } else {
-        format!(
-            "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message>\
-             </Error><RequestId>test-proxy</RequestId></ErrorResponse>"
-        )
+    let content_type = format!("Content-Type: {}", protocol.content_type());
+    let (body, headers) = match protocol {
+        Protocol::Ec2Query => (
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>{code}</Code>\
+                 <Message>{message}</Message></Error></Errors><RequestID>test-proxy</RequestID></Response>"
+            ),
+            vec![content_type],
+        ),
+        Protocol::Query => (
+            format!(
+                "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message>\
+                 </Error><RequestId>test-proxy</RequestId></ErrorResponse>"
+            ),
+            vec![content_type],
+        ),
+        Protocol::Json => (
+            format!("{{\"__type\":\"{code}\",\"message\":\"{message}\"}}"),
+            vec![content_type],
+        ),
+        Protocol::RestJson => (
+            format!("{{\"message\":\"{message}\"}}"),
+            vec![content_type, format!("x-amzn-ErrorType: {code}")],
+        ),
     };
-    respond(
-        &format!("HTTP/1.1 {status}"),
-        &["Content-Type: text/xml".to_string()],
-        body.as_bytes(),
-    )
+    respond(&format!("HTTP/1.1 {status}"), &headers, body.as_bytes())
 }

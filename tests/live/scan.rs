@@ -10,6 +10,7 @@ use blastmap::model::{EdgeKind, Estate};
 
 use crate::harness::{Sandbox, az, full_scan, id, moto, scan_through};
 use crate::proxy::Proxy;
+use crate::recorded;
 
 fn strings(v: &Value) -> Vec<String> {
     v.as_array()
@@ -42,8 +43,8 @@ fn scan_reads_both_accounts_in_both_regions_with_their_own_az_mapping() {
         }
     }
     let coverage = scan.snapshot()["coverage"].as_array().unwrap();
-    // Two accounts × two Regions × four services, plus one identity each.
-    assert_eq!(coverage.len(), 18, "{coverage:?}");
+    // Two accounts × two Regions × nine services, plus one identity each.
+    assert_eq!(coverage.len(), 38, "{coverage:?}");
     assert!(coverage.iter().all(|c| c["status"] == "ok"), "{coverage:?}");
     assert_eq!(scan.snapshot()["source"], "scan");
 }
@@ -542,4 +543,227 @@ fn an_overlay_declares_dependencies_services_and_account_names_by_name() {
         .find(|(_, target)| *target == estate.find(&to).unwrap())
         .expect("a declared edge");
     assert!(declared_edge.0.declared && !declared_edge.0.hard);
+}
+
+#[test]
+fn ecs_services_and_tasks_sit_on_their_subnets_az_ids_with_their_hosts_and_groups() {
+    let scan = &full_scan().scan;
+    let m = |path: &str| id(&format!("shop/modern/{path}"));
+    let cluster = &scan.resource(&m("ecs_cluster"))["ecs_cluster"];
+    assert_eq!(
+        cluster["capacity_providers"],
+        json!([{"name": "ecs-hosts", "auto_scaling_group": m("hosts_asg")}])
+    );
+    let service = &scan.resource(&m("ecs_service"))["ecs_service"];
+    assert_eq!(service["cluster"], m("ecs_cluster"));
+    assert_eq!(service["launch_type"], "ec2");
+    assert_eq!(service["desired"], 1);
+    assert_eq!(
+        strings(&service["azs"]),
+        [az("us-east-1a"), az("us-east-1b")]
+    );
+    assert_eq!(strings(&service["target_groups"]), [m("api_tasks")]);
+    assert_eq!(
+        strings(&service["security_groups"]),
+        [id("shop/security_groups/web")]
+    );
+    // Its task runs on an instance of the hosts' Auto Scaling group.
+    assert_eq!(service["auto_scaling_group"], m("hosts_asg"));
+    // moto never sets Task.availabilityZone: the task is placed by its ENI's subnet.
+    let task = scan.resource(&m("ecs_task"));
+    assert_eq!(task["az"], az("us-east-1a"));
+    let facts = &task["ecs_task"];
+    assert_eq!(facts["service"], m("ecs_service"));
+    assert_eq!(facts["subnet"], id("shop/private_subnets/0"));
+    assert_eq!(strings(&facts["ips"]), [m("ecs_task_ip")]);
+    assert_eq!(facts["instance"], m("host_instance"));
+    assert_eq!(facts["state"], "running");
+}
+
+#[test]
+fn eks_node_groups_lambda_functions_caches_and_tables_are_read() {
+    let scan = &full_scan().scan;
+    let m = |path: &str| id(&format!("shop/modern/{path}"));
+    let private = [id("shop/private_subnets/0"), id("shop/private_subnets/1")];
+    let k8s = &scan.resource(&m("eks_cluster"))["eks_cluster"];
+    assert_eq!(k8s["version"], "1.31");
+    assert_eq!(strings(&k8s["subnets"]), private);
+    let nodegroup = scan.resource(&m("eks_nodegroup"));
+    assert_eq!(nodegroup["name"], "shop-k8s/general");
+    assert_eq!(nodegroup["eks_nodegroup"]["cluster"], m("eks_cluster"));
+    // EKS names the group; the scan resolves the name to the group's ARN.
+    assert_eq!(
+        strings(&nodegroup["eks_nodegroup"]["auto_scaling_groups"]),
+        [m("eks_nodegroup_asg")]
+    );
+
+    let function = &scan.resource(&m("function"))["lambda_function"];
+    assert_eq!(function["runtime"], "python3.12");
+    assert_eq!(strings(&function["subnets"]), private);
+    assert_eq!(
+        strings(&function["azs"]),
+        [az("us-east-1a"), az("us-east-1b")]
+    );
+    assert_eq!(strings(&function["security_groups"]), [m("function_sg")]);
+    let thumbs = &scan.resource(&m("thumbs_tg"))["target_group"];
+    assert_eq!(thumbs["target_type"], "lambda");
+    assert_eq!(thumbs["targets"][0]["id"], m("function"));
+
+    // moto reports one member, the primary, of a group asked for two.
+    let sessions = &scan.resource(&m("sessions"))["cache_replication_group"];
+    assert_eq!(sessions["engine"], "redis");
+    assert_eq!(sessions["automatic_failover"], true);
+    assert_eq!(sessions["multi_az"], true);
+    assert_eq!(sessions["snapshot_retention_days"], 3);
+    assert_eq!(
+        sessions["shards"],
+        json!([{"id": "0001", "members": [
+            {"node": m("sessions_member"), "az": az("us-east-1a"), "primary": true}
+        ]}])
+    );
+    let fragments = &scan.resource(&m("fragments"))["cache_cluster"];
+    assert_eq!(fragments["engine"], "memcached");
+    // moto answers DescribeServerlessCaches not at all: the harness's recorded answer.
+    let carts = format!(
+        "arn:aws:elasticache:us-east-1:{}:serverlesscache:carts-cache",
+        id("accounts/first")
+    );
+    let serverless = &scan.resource(&carts)["serverless_cache"];
+    assert_eq!(serverless["engine"], "valkey");
+    assert_eq!(strings(&serverless["security_groups"]), [m("cache_sg")]);
+
+    let orders = &scan.resource(&m("tables/orders"))["dynamodb_table"];
+    assert_eq!(
+        orders,
+        &json!({"replicas": [], "point_in_time_recovery": true, "deletion_protection": true})
+    );
+    let carts = &scan.resource(&m("tables/carts"))["dynamodb_table"];
+    assert_eq!(carts["point_in_time_recovery"], false);
+    let eu = scan.resource(&id("shop_eu/orders_table"));
+    assert_eq!(eu["account"], id("accounts/second"));
+    assert_eq!(eu["region"], "eu-west-1");
+}
+
+#[test]
+fn modern_workloads_join_the_graph_and_what_if_runs_on_them() {
+    let estate = load(&full_scan().scan);
+    let m = |path: &str| id(&format!("shop/modern/{path}"));
+    for (from, kind, to) in [
+        // An ip target is the task with that address.
+        (m("api_tasks"), EdgeKind::RoutesTo, m("ecs_task")),
+        (m("api_tasks"), EdgeKind::RoutesTo, m("ecs_service")),
+        (m("ecs_task"), EdgeKind::MemberOf, m("ecs_service")),
+        (m("ecs_task"), EdgeKind::PlacedIn, m("host_instance")),
+        (m("ecs_service"), EdgeKind::PlacedIn, m("hosts_asg")),
+        (m("thumbs_tg"), EdgeKind::RoutesTo, m("function")),
+        (
+            m("eks_nodegroup_asg"),
+            EdgeKind::MemberOf,
+            m("eks_nodegroup"),
+        ),
+        (m("eks_nodegroup"), EdgeKind::MemberOf, m("eks_cluster")),
+        // The cache's security group admits the web tier's.
+        (
+            m("ecs_service"),
+            EdgeKind::DependsOn,
+            format!(
+                "arn:aws:elasticache:us-east-1:{}:serverlesscache:carts-cache",
+                id("accounts/first")
+            ),
+        ),
+    ] {
+        assert!(has_edge(&estate, &from, kind, &to), "{from} {kind:?} {to}");
+    }
+    let doc = what_if(&az("us-east-1a"));
+    let api = path(&doc, "/api-alb/checkout-api");
+    assert!(api["status"].is_string(), "{api}");
+    let thumbs = path(&doc, "/api-alb/thumbs");
+    assert!(thumbs["status"].is_string(), "{thumbs}");
+}
+
+#[test]
+fn fields_moto_never_returns_are_read_from_recorded_answers() {
+    let proxy = Proxy::answering(&moto().url, recorded::moto_gaps(&moto().manifest));
+    let scan = scan_through(&proxy.url, &["--quiet"]);
+    assert!(scan.output.status.success(), "{}", scan.stderr());
+    let coverage = scan.snapshot()["coverage"].as_array().unwrap();
+    assert!(coverage.iter().all(|c| c["status"] == "ok"), "{coverage:?}");
+    let m = |path: &str| id(&format!("shop/modern/{path}"));
+    let account = id("accounts/first");
+
+    // Task.availabilityZone, a Fargate task and its container's address.
+    let fargate = scan.resource(&format!(
+        "arn:aws:ecs:us-east-1:{account}:task/shop-ecs/5d2c9b7e8f6a4c3b9e1d0f2a3b4c5d6e"
+    ));
+    assert_eq!(fargate["az"], az("us-east-1b"));
+    assert_eq!(fargate["ecs_task"]["service"], m("ecs_service"));
+    assert_eq!(fargate["ecs_task"]["subnet"], id("shop/private_subnets/1"));
+    assert_eq!(strings(&fargate["ecs_task"]["ips"]), ["10.0.101.57"]);
+    assert!(fargate["ecs_task"].get("instance").is_none());
+    assert_eq!(scan.resource(&m("ecs_task"))["az"], az("us-east-1a"));
+
+    // Every member with its role, and the members' security groups.
+    let sessions = &scan.resource(&m("sessions"))["cache_replication_group"];
+    assert_eq!(
+        sessions["shards"],
+        json!([{"id": "0001", "members": [
+            {"node": "sessions-001", "az": az("us-east-1a"), "primary": true},
+            {"node": "sessions-002", "az": az("us-east-1b"), "primary": false},
+        ]}])
+    );
+    assert_eq!(strings(&sessions["security_groups"]), [m("cache_sg")]);
+    // Cluster mode: two shards, and AWS names no roles there.
+    let catalog = &scan.resource(&format!(
+        "arn:aws:elasticache:us-east-1:{account}:replicationgroup:catalog-cache"
+    ))["cache_replication_group"];
+    assert_eq!(catalog["engine"], "valkey");
+    assert_eq!(catalog["cluster_mode"], true);
+    let shards = catalog["shards"].as_array().unwrap();
+    assert_eq!(shards.len(), 2);
+    let azs: Vec<&str> = shards[1]["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["az"].as_str().unwrap())
+        .collect();
+    assert_eq!(azs, [az("us-east-1b"), az("us-east-1c")]);
+    // Members of replication groups are not cache clusters of their own.
+    assert!(!scan.has(&format!(
+        "arn:aws:elasticache:us-east-1:{account}:cluster:sessions-001"
+    )));
+    let fragments = &scan.resource(&m("fragments"))["cache_cluster"];
+    assert_eq!(
+        fragments["nodes"],
+        json!([{"id": "0001", "az": az("us-east-1a")}, {"id": "0002", "az": az("us-east-1b")}])
+    );
+    assert_eq!(strings(&fragments["security_groups"]), [m("cache_sg")]);
+
+    // A global table's replicas, its own Region left out.
+    let orders = &scan.resource(&m("tables/orders"))["dynamodb_table"];
+    assert_eq!(
+        strings(&orders["replicas"]),
+        ["eu-west-1", "ap-southeast-2"]
+    );
+
+    // Security-group inference finds what depends on the caches.
+    let estate = load(&scan);
+    let checkout = id("shop/checkout_instances/0");
+    for cache in [m("sessions"), m("fragments")] {
+        assert!(
+            has_edge(&estate, &checkout, EdgeKind::DependsOn, &cache),
+            "{checkout} depends on {cache}"
+        );
+        assert!(has_edge(
+            &estate,
+            &m("ecs_service"),
+            EdgeKind::DependsOn,
+            &cache
+        ));
+    }
+    let out = scan.blastmap(&["what-if", "--lose", &az("us-east-1a"), "--format", "json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

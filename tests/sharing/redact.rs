@@ -142,7 +142,12 @@ fn assert_same_answers_up_to_renaming(original: &Estate, r: &Redaction) {
     f1.sort();
     f2.sort();
     assert!(!f1.is_empty());
-    assert_eq!(f1, f2);
+    let only1: Vec<_> = f1.iter().filter(|f| !f2.contains(f)).collect();
+    let only2: Vec<_> = f2.iter().filter(|f| !f1.contains(f)).collect();
+    assert!(
+        only1.is_empty() && only2.is_empty(),
+        "findings differ:\n  only in the original: {only1:?}\n  only in the redacted: {only2:?}"
+    );
 }
 
 /// Every string of the estate that could identify it: what a redacted file must not hold.

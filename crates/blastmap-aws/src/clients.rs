@@ -28,6 +28,16 @@ guarded_client! {
     autoscaling => aws_sdk_autoscaling;
     /// RDS, read-only.
     rds => aws_sdk_rds;
+    /// ECS, read-only.
+    ecs => aws_sdk_ecs;
+    /// EKS, read-only.
+    eks => aws_sdk_eks;
+    /// Lambda, read-only.
+    lambda => aws_sdk_lambda;
+    /// ElastiCache, read-only.
+    elasticache => aws_sdk_elasticache;
+    /// DynamoDB, read-only.
+    dynamodb => aws_sdk_dynamodb;
     /// STS, read-only (plus `AssumeRole`).
     sts => aws_sdk_sts;
 }

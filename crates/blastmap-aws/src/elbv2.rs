@@ -23,19 +23,23 @@ use super::call::{CallFailure, Caller, Outcome, Pages, or_record};
 use super::region::{Found, Named, Placement};
 use blastmap_core::model::{
     CrossZone, Facts, LbType, LbZone, Listener, LoadBalancer, Scheme, Target, TargetGroup,
-    TargetHealth, TargetType,
+    TargetHealth, TargetType, ZonalShift,
 };
 
 /// Load balancers per `DescribeTags` request (the API's limit).
 const ARNS_PER_TAGS_CALL: usize = 20;
 /// The attribute that turns cross-zone load balancing on or off.
 const CROSS_ZONE: &str = "load_balancing.cross_zone.enabled";
+/// The attribute that lets ARC start a zonal shift (`../shared/domain.md` §10).
+const ZONAL_SHIFT: &str = "zonal_shift.config.enabled";
 
 /// A load balancer and what was read about it.
 #[derive(Debug)]
 pub struct LbRead {
     pub lb: SdkLoadBalancer,
     pub cross_zone: Option<String>,
+    /// `zonal_shift.config.enabled`, when the load balancer has the attribute.
+    pub zonal_shift: Option<String>,
     pub listeners: Vec<(SdkListener, Vec<Action>)>,
 }
 
@@ -187,8 +191,13 @@ async fn load_balancer(caller: Arc<Caller>, client: Client, lb: SdkLoadBalancer)
                 .send()
         ),
     );
-    let cross_zone = or_record(&mut failures, attributes.map(Some))
-        .and_then(|a| cross_zone_of(a.attributes().iter().map(|a| (a.key(), a.value()))));
+    let attributes = or_record(&mut failures, attributes.map(Some));
+    let attribute = |key: &str| {
+        attributes
+            .as_ref()
+            .and_then(|a| attribute_of(a.attributes().iter().map(|a| (a.key(), a.value())), key))
+    };
+    let (cross_zone, zonal_shift) = (attribute(CROSS_ZONE), attribute(ZONAL_SHIFT));
     let listeners: Vec<SdkListener> = or_record(&mut failures, listeners)
         .into_iter()
         .flat_map(|p| p.listeners.unwrap_or_default())
@@ -233,6 +242,7 @@ async fn load_balancer(caller: Arc<Caller>, client: Client, lb: SdkLoadBalancer)
         LbRead {
             lb,
             cross_zone,
+            zonal_shift,
             listeners: listeners.into_iter().zip(rule_actions).collect(),
         },
         failures,
@@ -258,8 +268,12 @@ async fn target_group(caller: Arc<Caller>, client: Client, tg: SdkTargetGroup) -
                 .send()
         ),
     );
-    let cross_zone = or_record(&mut failures, attributes.map(Some))
-        .and_then(|a| cross_zone_of(a.attributes().iter().map(|a| (a.key(), a.value()))));
+    let cross_zone = or_record(&mut failures, attributes.map(Some)).and_then(|a| {
+        attribute_of(
+            a.attributes().iter().map(|a| (a.key(), a.value())),
+            CROSS_ZONE,
+        )
+    });
     let health = or_record(&mut failures, health.map(Some))
         .and_then(|h| h.target_health_descriptions)
         .unwrap_or_default();
@@ -273,12 +287,13 @@ async fn target_group(caller: Arc<Caller>, client: Client, tg: SdkTargetGroup) -
     )
 }
 
-/// The cross-zone attribute's value among `(key, value)` attributes.
-fn cross_zone_of<'a>(
+/// The value of the attribute `key` among `(key, value)` attributes.
+fn attribute_of<'a>(
     mut attributes: impl Iterator<Item = (Option<&'a str>, Option<&'a str>)>,
+    key: &str,
 ) -> Option<String> {
     attributes
-        .find(|(k, _)| *k == Some(CROSS_ZONE))
+        .find(|(k, _)| *k == Some(key))
         .and_then(|(_, v)| v.map(str::to_string))
 }
 
@@ -373,6 +388,12 @@ pub fn resources(
                 cross_zone: r.cross_zone.as_deref().map(|v| v == "true"),
                 security_groups: r.lb.security_groups().to_vec(),
                 listeners,
+                // Autoshift and practice runs come from ARC, not from ELBv2.
+                zonal_shift: r.zonal_shift.as_deref().map(|v| ZonalShift {
+                    enabled: v == "true",
+                    autoshift: None,
+                    practice_runs: None,
+                }),
             })),
         );
     }
@@ -395,8 +416,15 @@ pub fn resources(
                     Some("all") => Some("all".to_string()),
                     name => place.az_of_name(name),
                 };
+                let id = t.id()?;
+                // A function registered by an alias or version is the function.
+                let id = if target_type == TargetType::Lambda {
+                    super::lambda::unqualified(id)
+                } else {
+                    id
+                };
                 Some(Target {
-                    id: t.id()?.to_string(),
+                    id: id.to_string(),
                     az,
                     port: t.port().and_then(|p| u16::try_from(p).ok()),
                     health: health_of(h.target_health().and_then(|s| s.state())),

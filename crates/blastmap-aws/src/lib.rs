@@ -2,16 +2,22 @@
 //!
 //! Every account × Region × service runs at once on tokio, with a bound on the
 //! requests in flight; calls that depend on an answer (target health per target
-//! group, attributes per load balancer, rules per listener) start as soon as it
+//! group, attributes per load balancer, rules per listener, ECS services and tasks
+//! per cluster, EKS node groups per cluster, DynamoDB tables) start as soon as it
 //! arrives. What cannot be read is recorded as coverage, never as "no resources".
 //! Dropping the future returned by [`scan`] cancels every call it started.
 
 mod autoscaling;
 mod call;
 pub mod clients;
+mod dynamodb;
 mod ec2;
+mod ecs;
+mod eks;
+mod elasticache;
 mod elbv2;
 mod error;
+mod lambda;
 mod rds;
 pub mod readonly;
 mod region;

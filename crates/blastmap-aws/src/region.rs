@@ -8,7 +8,10 @@ use aws_types::SdkConfig;
 
 use super::call::{CallFailure, Caller, coverage_of};
 use super::readonly::ReadOnly;
-use super::{ScanEvent, UnitFailure, UnitState, autoscaling, clients, ec2, elbv2, rds};
+use super::{
+    ScanEvent, UnitFailure, UnitState, autoscaling, clients, dynamodb, ec2, ecs, eks, elasticache,
+    elbv2, lambda, rds,
+};
 use blastmap_core::model::{Coverage, Facts, Service};
 
 /// A resource read in one account and Region, before it joins the estate.
@@ -133,11 +136,16 @@ impl ScanContext {
 }
 
 /// The services read in every account and Region.
-pub const REGIONAL_SERVICES: [Service; 4] = [
+pub const REGIONAL_SERVICES: [Service; 9] = [
     Service::Ec2,
     Service::Elbv2,
     Service::Autoscaling,
     Service::Rds,
+    Service::Ecs,
+    Service::Eks,
+    Service::Lambda,
+    Service::Elasticache,
+    Service::Dynamodb,
 ];
 
 /// What one account in one Region gave.
@@ -162,14 +170,23 @@ pub async fn read(
         ctx.unit(&label, &region, service, UnitState::Running);
     }
     let caller = ctx.caller.clone();
-    let (ec2, elbv2, autoscaling, rds) = tokio::join!(
-        ec2::read(caller.clone(), clients::ec2(&config, &region, &ctx.guard)),
-        elbv2::read(caller.clone(), clients::elbv2(&config, &region, &ctx.guard)),
+    let guard = &ctx.guard;
+    let (ec2, elbv2, autoscaling, rds, ecs, eks, lambda, elasticache, dynamodb) = tokio::join!(
+        ec2::read(caller.clone(), clients::ec2(&config, &region, guard)),
+        elbv2::read(caller.clone(), clients::elbv2(&config, &region, guard)),
         autoscaling::read(
             caller.clone(),
-            clients::autoscaling(&config, &region, &ctx.guard)
+            clients::autoscaling(&config, &region, guard)
         ),
-        rds::read(caller.clone(), clients::rds(&config, &region, &ctx.guard)),
+        rds::read(caller.clone(), clients::rds(&config, &region, guard)),
+        ecs::read(caller.clone(), clients::ecs(&config, &region, guard)),
+        eks::read(caller.clone(), clients::eks(&config, &region, guard)),
+        lambda::read(caller.clone(), clients::lambda(&config, &region, guard)),
+        elasticache::read(
+            caller.clone(),
+            clients::elasticache(&config, &region, guard)
+        ),
+        dynamodb::read(caller.clone(), clients::dynamodb(&config, &region, guard)),
     );
     let place = Placement::new(&ec2.data.zones, &ec2.data.subnets);
     let mut out = RegionRead {
@@ -201,11 +218,26 @@ pub async fn read(
     let mut failures = elbv2.failures;
     let found = elbv2::resources(elbv2.data, &place, &mut failures);
     record(Service::Elbv2, failures, found);
+    // ECS and EKS name Auto Scaling groups by name or ARN: resolved to the groups' ids.
+    let groups = autoscaling::GroupIds::new(&autoscaling.data);
     let mut failures = autoscaling.failures;
     let found = autoscaling::resources(autoscaling.data, &place, &mut failures);
     record(Service::Autoscaling, failures, found);
     let mut failures = rds.failures;
     let found = rds::resources(rds.data, &place, &mut failures);
     record(Service::Rds, failures, found);
+    let mut failures = ecs.failures;
+    let found = ecs::resources(&ecs.data, &place, &groups, &mut failures);
+    record(Service::Ecs, failures, found);
+    let found = eks::resources(&eks.data, &groups);
+    record(Service::Eks, eks.failures, found);
+    let mut failures = lambda.failures;
+    let found = lambda::resources(lambda.data, &place, &mut failures);
+    record(Service::Lambda, failures, found);
+    let mut failures = elasticache.failures;
+    let found = elasticache::resources(&elasticache.data, &place, &mut failures);
+    record(Service::Elasticache, failures, found);
+    let found = dynamodb::resources(dynamodb.data, &region);
+    record(Service::Dynamodb, dynamodb.failures, found);
     out
 }

@@ -6,6 +6,8 @@
 pub mod analysis;
 pub mod compare;
 pub mod findings;
+pub mod fis;
+mod input;
 pub mod model;
 pub mod overlay;
 pub mod sim;

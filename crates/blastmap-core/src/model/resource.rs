@@ -268,6 +268,24 @@ pub struct LoadBalancer {
     pub security_groups: Vec<String>,
     #[serde(default)]
     pub listeners: Vec<Listener>,
+    /// ARC zonal shift readiness (`../shared/domain.md` §10); `None` when not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zonal_shift: Option<ZonalShift>,
+}
+
+/// Whether ARC can move a load balancer's traffic away from one AZ.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ZonalShift {
+    /// The `zonal_shift.config.enabled` attribute: a zonal shift can be started.
+    pub enabled: bool,
+    /// Zonal autoshift (`ListManagedResources` `zonalAutoshiftStatus`): AWS shifts
+    /// traffic away from an impaired AZ by itself. `None` when not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autoshift: Option<bool>,
+    /// Weekly practice runs (`practiceRunStatus`). `None` when not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub practice_runs: Option<bool>,
 }
 
 impl LoadBalancer {
@@ -434,6 +452,21 @@ pub struct AutoScalingGroup {
     pub instances: Vec<String>,
     #[serde(default)]
     pub target_groups: Vec<String>,
+    /// `AvailabilityZoneImpairmentPolicy`; `None` when not read or not set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub az_impairment: Option<AzImpairmentPolicy>,
+}
+
+/// How an Auto Scaling group behaves while one of its AZs is impaired or shifted away.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AzImpairmentPolicy {
+    /// `ZonalShiftEnabled`: a zonal shift also stops launches into the AZ.
+    pub zonal_shift: bool,
+    /// `ImpairedZoneHealthCheckBehavior`: `true` for `ReplaceUnhealthy`, `false` for
+    /// `IgnoreUnhealthy` (instances in the impaired AZ are left alone).
+    #[serde(default)]
+    pub replace_unhealthy: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

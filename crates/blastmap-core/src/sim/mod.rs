@@ -13,6 +13,7 @@ mod kinds;
 mod lost;
 mod matrix;
 mod reason;
+pub mod runbook;
 mod topology;
 mod view;
 
@@ -42,6 +43,7 @@ pub use reason::{
     Cause, ClusterCause, ClusterKind, EgressCause, LbCause, PlacedCause, RdsCause, Reason,
     TargetCause,
 };
+pub use runbook::{PathSteps, Runbook, Shift, ShiftAdvice, runbook};
 pub use topology::{PathSpec, PathSummary, ServiceSpec, Topology};
 pub use view::{CohortRef, DependencyRef, EgressRef, Part, PartId, PathParts, Peer};
 

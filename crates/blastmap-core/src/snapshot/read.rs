@@ -8,13 +8,17 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
 use crate::model::{
-    Coverage, Declared, Estate, EstateBuilder, Facts, Kind, Meta, Resource, UniqueMap,
+    Coverage, Declared, Estate, EstateBuilder, Facts, Kind, Meta, Resource, UniqueMap, Whereabouts,
 };
 
 use super::{SCHEMA, SUPPORTED_VERSIONS, SnapshotError};
 
 /// Files from this size on are mapped rather than copied into memory.
 const MAP_FROM: u64 = 16 << 20;
+
+/// The most read from what is not a regular file (a pipe, a device), which may never
+/// end: about three times what a million resources take (360 MB).
+pub(crate) const STREAM_LIMIT: u64 = 1 << 30;
 
 /// Reads a snapshot file into an estate.
 pub fn load(path: &Path) -> Result<Estate, SnapshotError> {
@@ -23,28 +27,80 @@ pub fn load(path: &Path) -> Result<Estate, SnapshotError> {
         error,
     };
     let origin = path.display().to_string();
-    let mut file = std::fs::File::open(path).map_err(read_error)?;
-    let meta = file.metadata().map_err(read_error)?;
+    let opened = crate::input::open(path).map_err(read_error)?;
+    // Refused on its first bytes: `/dev/zero`, a binary or a sparse 2 GB file is not
+    // read whole to say so.
+    if let Some(error) = not_an_object(&opened.head, opened.ended, &origin) {
+        return Err(error);
+    }
     // A large snapshot (360 MB at a million resources) is parsed straight from the
     // page cache: copying it first costs a quarter of a second and as much memory.
-    if meta.is_file() && meta.len() >= MAP_FROM {
-        // SAFETY: the map is only read, and dropped before `load` returns (the estate
-        // copies what it keeps). blastmap replaces snapshots by rename, never in
-        // place; another program truncating the file during the parse could fault
-        // the process (as it could ripgrep's), not make it read outside the map.
-        let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) };
-        if let Ok(map) = map {
-            return from_slice(&map, &origin);
-        }
-        // Some file systems cannot map: read it instead.
+    // (Some file systems cannot map: the file is read instead.)
+    if opened.regular_len.is_some_and(|n| n >= MAP_FROM)
+        && let Some(map) = opened.map()
+    {
+        return from_slice(&map, &origin);
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(read_error)?;
-    from_slice(&bytes, &origin)
+    match opened.read_all(STREAM_LIMIT).map_err(read_error)? {
+        Ok(bytes) => from_slice(&bytes, &origin),
+        Err(crate::input::TooLarge) => Err(SnapshotError::TooLarge {
+            path: origin,
+            limit: crate::input::size_text(STREAM_LIMIT),
+        }),
+    }
+}
+
+/// What a file that is not JSON text of an object is, from its first bytes (`ended`:
+/// they are the whole file); `None` when it starts like an object, or when they are
+/// all whitespace and more follows (the rest is read within the usual bounds).
+fn not_an_object(head: &[u8], ended: bool, origin: &str) -> Option<SnapshotError> {
+    let is_json_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    let found = |what: &str| {
+        Some(SnapshotError::NotAnObject {
+            path: origin.to_string(),
+            found: what.to_string(),
+        })
+    };
+    let Some(at) = head.iter().position(|b| !is_json_space(b)) else {
+        return match (ended, head.is_empty()) {
+            (true, true) => found("an empty file"),
+            (true, false) => found("only whitespace"),
+            (false, _) => None,
+        };
+    };
+    let start = &head[at..];
+    let literal = [&b"true"[..], b"false", b"null"]
+        .iter()
+        .any(|l| start.starts_with(l));
+    // The first character, when the bytes start one (a head may end inside one).
+    let first = start
+        .utf8_chunks()
+        .next()
+        .and_then(|c| c.valid().chars().next());
+    match (start[0], first) {
+        (b'{', _) => None,
+        (b'[', _) => found("a JSON array"),
+        (b'"', _) => found("a JSON string"),
+        (b'0'..=b'9' | b'-', _) => found("a JSON number"),
+        // `not json` starts with an n too.
+        _ if literal => found("a JSON literal (true, false or null)"),
+        (_, Some('\u{feff}')) => found(
+            "text starting with a byte order mark (U+FEFF), which JSON does not allow: \
+             save it without one",
+        ),
+        (_, Some(c)) if !c.is_control() => found(&format!("text starting with {c:?}, not JSON")),
+        (b, _) => found(&format!(
+            "binary data (its first byte that is not a space is 0x{b:02x}), not JSON text"
+        )),
+    }
 }
 
 /// Parses snapshot JSON; `origin` names it in messages (a path, `demo`, …).
 pub fn from_slice(bytes: &[u8], origin: &str) -> Result<Estate, SnapshotError> {
+    // Not JSON text of an object at all: say what the file is, not where parsing stopped.
+    if let Some(error) = not_an_object(bytes, true, origin) {
+        return Err(error);
+    }
     // UTF-8 checked once for the whole file, not string by string while parsing.
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
@@ -67,38 +123,6 @@ pub fn from_slice(bytes: &[u8], origin: &str) -> Result<Estate, SnapshotError> {
             });
         }
     };
-    // Not JSON text of an object at all: say what the file is, not where parsing stopped.
-    match text.trim_start().chars().next() {
-        None => {
-            return Err(SnapshotError::NotAnObject {
-                path: origin.to_string(),
-                found: if text.is_empty() {
-                    "an empty file".to_string()
-                } else {
-                    "only whitespace".to_string()
-                },
-            });
-        }
-        Some('{') => {}
-        Some(c) => {
-            let start = text.trim_start();
-            let literal = ["true", "false", "null"]
-                .iter()
-                .any(|l| start.starts_with(l));
-            let what = match c {
-                '[' => "a JSON array".to_string(),
-                '"' => "a JSON string".to_string(),
-                '0'..='9' | '-' => "a JSON number".to_string(),
-                // `not json` starts with an n too.
-                _ if literal => "a JSON literal (true, false or null)".to_string(),
-                c => format!("text starting with {c:?}, not JSON"),
-            };
-            return Err(SnapshotError::NotAnObject {
-                path: origin.to_string(),
-                found: what,
-            });
-        }
-    }
     if text.len() >= PARALLEL_FROM
         && let Some(estate) = in_parallel(text, origin)
     {
@@ -107,31 +131,113 @@ pub fn from_slice(bytes: &[u8], origin: &str) -> Result<Estate, SnapshotError> {
     sequentially(text, origin)
 }
 
+/// The parallel reader and the one-pass reader on the same text, whatever its size,
+/// for tests that check they agree (the first is `None` where the parallel reader
+/// leaves the text to the one-pass reader, as it does for any layout or parse error).
+#[doc(hidden)]
+pub fn both_readers(
+    text: &str,
+    origin: &str,
+) -> (
+    Option<Result<Estate, SnapshotError>>,
+    Result<Estate, SnapshotError>,
+) {
+    (in_parallel(text, origin), sequentially(text, origin))
+}
+
 /// Files from this size on are parsed on every core when they have the layout
 /// blastmap writes (one resource per line, resources last).
 const PARALLEL_FROM: usize = 8 << 20;
 
 /// One pass over the whole text, resources and all.
 fn sequentially(text: &str, origin: &str) -> Result<Estate, SnapshotError> {
-    let syntax = |e: serde_json::Error| SnapshotError::Syntax {
-        path: origin.to_string(),
-        line: e.line(),
-        column: char_column(text, e.line(), e.column()),
-        message: strip_position(&e.to_string()),
+    let position = |e: &serde_json::Error| (e.line(), char_column(text, e.line(), e.column()));
+    let syntax = |e: &serde_json::Error| {
+        let (line, column) = position(e);
+        SnapshotError::Syntax {
+            path: origin.to_string(),
+            line,
+            column,
+            message: explain_expected_value(text, e.line(), e.column())
+                .unwrap_or_else(|| strip_position(&e.to_string())),
+        }
     };
     // One pass: the header is checked as it is read (writers put it first), and the
-    // parse stops at a foreign schema or an unknown version.
+    // parse stops at a foreign schema or an unknown version, where it is.
     let mut header = Header::default();
     let mut builder = new_builder(text);
-    let parsed = parse_file(text, &mut builder, &mut header);
+    let mut culprit = None;
+    let parsed = parse_file(text, &mut builder, &mut header, &mut culprit);
+    let mut at = parsed
+        .as_ref()
+        .err()
+        .filter(|_| header.is_bad())
+        .map(position);
     // A file that failed before its header was read: read just the header, so that a
     // newer or foreign file gets the right message rather than a syntax error.
     if parsed.is_err() && (header.schema.is_none() || header.version.is_none()) {
-        header = serde_json::from_str(text).map_err(syntax)?;
+        header = Header::default();
+        match read_header(text, &mut header) {
+            Err(e) if header.is_bad() => at = Some(position(&e)),
+            Err(e) => return Err(syntax(&e)),
+            Ok(()) => {}
+        }
     }
-    header.check(origin)?;
-    parsed.map_err(syntax)?;
-    build(builder, origin)
+    header.check(origin, at.unwrap_or_else(|| object_start(text)))?;
+    parsed.map_err(|e| {
+        let mut err = syntax(&e);
+        // A refused list element: where it starts, not where the reader stopped.
+        let start = (culprit.as_ref())
+            .and_then(|c| element_start(text, c))
+            .and_then(|slice| offset_in(text, slice));
+        if let (SnapshotError::Syntax { line, column, .. }, Some(offset)) = (&mut err, start) {
+            (*line, *column) = line_column(text, offset);
+        }
+        err
+    })?;
+    build(builder, origin, text)
+}
+
+/// Line and column of the `{` that opens the document.
+fn object_start(text: &str) -> (usize, usize) {
+    let at = text.find('{').unwrap_or(0);
+    line_column(text, at)
+}
+
+/// Line and column (in characters, from 1) of byte `offset` of `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
+}
+
+/// serde_json says only "expected value" where an enum's name is wanted and something
+/// else is written (`"kind": null`): which key, and what was found instead.
+fn explain_expected_value(text: &str, line: usize, byte_column: usize) -> Option<String> {
+    let line_text = text.split('\n').nth(line.checked_sub(1)?)?;
+    let at = byte_column.checked_sub(1)?;
+    let rest = line_text.get(at..)?;
+    let found = match rest.as_bytes().first()? {
+        b'n' if rest.starts_with("null") => "null",
+        b't' if rest.starts_with("true") => "true",
+        b'f' if rest.starts_with("false") => "false",
+        b'0'..=b'9' | b'-' => "a number",
+        b'[' => "a list",
+        b'{' => "an object",
+        _ => return None,
+    };
+    let key = line_text[..at]
+        .trim_end()
+        .strip_suffix(':')?
+        .trim_end()
+        .strip_suffix('"')?;
+    let key = &key[key.rfind('"')? + 1..];
+    Some(format!(
+        "\"{key}\" takes one of its names as a string, and {found} is not one"
+    ))
 }
 
 /// serde_json counts columns in bytes; editors count characters (`é` is two bytes).
@@ -158,22 +264,111 @@ fn new_builder(text: &str) -> EstateBuilder {
     builder
 }
 
+/// Parses the whole file into `builder`; `culprit` says what a refused list element
+/// was, when the parse stopped at one.
 fn parse_file(
     text: &str,
     builder: &mut EstateBuilder,
     header: &mut Header,
+    culprit: &mut Option<Element>,
 ) -> Result<(), serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(text);
-    FileSeed { builder, header }
-        .deserialize(&mut de)
-        .and_then(|()| de.end())
+    FileSeed {
+        builder,
+        header,
+        culprit,
+    }
+    .deserialize(&mut de)
+    .and_then(|()| de.end())
 }
 
-fn build(builder: EstateBuilder, origin: &str) -> Result<Estate, SnapshotError> {
+fn build(builder: EstateBuilder, origin: &str, text: &str) -> Result<Estate, SnapshotError> {
     builder.build().map_err(|error| SnapshotError::Model {
         path: origin.to_string(),
+        at: error
+            .whereabouts()
+            .and_then(|w| locate(text, &w))
+            .map(|offset| line_column(text, offset)),
         error: Box::new(error),
     })
+}
+
+/// An element of a top-level list (`accounts`, `coverage`, `resources`): the `nth`
+/// (from 0) whose string `fields` have these values.
+struct Element {
+    list: &'static str,
+    nth: usize,
+    fields: Vec<(&'static str, String)>,
+}
+
+/// Where `element` starts in `text` (a byte offset), as `text` holds it. Read again
+/// only when there is an error to place: serde places an error where its reader is,
+/// after what is wrong.
+fn element_start<'t>(text: &'t str, element: &Element) -> Option<&'t str> {
+    use serde_json::value::RawValue;
+    #[derive(Deserialize)]
+    struct Outline<'a> {
+        #[serde(borrow, default)]
+        accounts: Vec<&'a RawValue>,
+        #[serde(borrow, default)]
+        coverage: Vec<&'a RawValue>,
+        #[serde(borrow, default)]
+        declared: Option<&'a RawValue>,
+        #[serde(borrow, default)]
+        resources: Vec<&'a RawValue>,
+    }
+    let outline: Outline = serde_json::from_str(text).ok()?;
+    let list = match element.list {
+        "accounts" => outline.accounts,
+        "coverage" => outline.coverage,
+        "declared" => return outline.declared.map(|d| d.get()),
+        _ => outline.resources,
+    };
+    let fits = |raw: &&RawValue| {
+        let Ok(serde_json::Value::Object(o)) = serde_json::from_str(raw.get()) else {
+            return false;
+        };
+        (element.fields.iter()).all(|(k, v)| o.get(*k).and_then(|x| x.as_str()) == Some(v))
+    };
+    list.into_iter()
+        .filter(fits)
+        .nth(element.nth)
+        .map(|r| r.get())
+}
+
+/// The byte offset of `slice`, which borrows from `text`.
+fn offset_in(text: &str, slice: &str) -> Option<usize> {
+    (slice.as_ptr() as usize).checked_sub(text.as_ptr() as usize)
+}
+
+/// Where in `text` the thing a model error is about is written (a byte offset): the
+/// key or value named, inside the resource (or the `declared` section) named; else
+/// that resource's start.
+fn locate(text: &str, w: &Whereabouts) -> Option<usize> {
+    let element = Element {
+        list: if w.resource == "declared" {
+            "declared"
+        } else {
+            "resources"
+        },
+        nth: w.nth,
+        fields: vec![("id", w.resource.to_string())],
+    };
+    let slice = element_start(text, &element)?;
+    let start = offset_in(text, slice)?;
+    let json = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let key_at = w.key.and_then(|key| {
+        let quoted = json(key);
+        slice
+            .match_indices(&quoted)
+            .map(|(i, _)| i)
+            .find(|&i| slice[i + quoted.len()..].trim_start().starts_with(':'))
+    });
+    let from = key_at.unwrap_or(0);
+    let value_at = w
+        .value
+        .and_then(|v| slice[from..].find(&json(v)).map(|i| from + i));
+    Some(start + value_at.or(key_at).unwrap_or(0))
 }
 
 /// Where a written snapshot's resources start: its last field, one per line.
@@ -206,12 +401,12 @@ fn in_parallel(text: &str, origin: &str) -> Option<Result<Estate, SnapshotError>
     let head = format!("{}]}}", &text[..body_start]);
     let mut header = Header::default();
     let mut builder = new_builder(text);
-    parse_file(&head, &mut builder, &mut header).ok()?;
-    header.check(origin).ok()?;
+    parse_file(&head, &mut builder, &mut header, &mut None).ok()?;
+    header.check(origin, (1, 1)).ok()?;
     for r in resources.into_iter().flatten() {
         r.add_to::<serde_json::Error>(&mut builder).ok()?;
     }
-    Some(build(builder, origin))
+    Some(build(builder, origin, text))
 }
 
 /// `body` cut at line ends into pieces for the cores, each with whether it is the last.
@@ -282,27 +477,83 @@ impl Header {
             .is_some_and(|v| v <= u32::MAX as u64 && SUPPORTED_VERSIONS.contains(&(v as u32)))
     }
 
-    fn check(&self, origin: &str) -> Result<(), SnapshotError> {
+    /// A schema or version was read and is not one this build reads.
+    fn is_bad(&self) -> bool {
+        (self.schema.is_some() && !self.schema_ok())
+            || (self.version.is_some() && !self.version_ok())
+    }
+
+    /// `at`: where the version is written (where a bad one stopped the parse).
+    fn check(&self, origin: &str, at: (usize, usize)) -> Result<(), SnapshotError> {
         if !self.schema_ok() {
             return Err(SnapshotError::NotASnapshot {
                 path: origin.to_string(),
                 found: self.schema.as_ref().map(|v| v.to_string()),
             });
         }
-        match self.version.as_ref().and_then(|v| v.as_u64()) {
+        let (line, column) = at;
+        match &self.version {
             _ if self.version_ok() => Ok(()),
-            Some(v) => Err(SnapshotError::UnsupportedVersion {
-                path: origin.to_string(),
-                version: v,
-            }),
+            Some(v) => match v.as_u64() {
+                Some(version) => Err(SnapshotError::UnsupportedVersion {
+                    path: origin.to_string(),
+                    line,
+                    column,
+                    version,
+                }),
+                None => Err(SnapshotError::Syntax {
+                    path: origin.to_string(),
+                    line,
+                    column,
+                    message: format!(
+                        "\"version\" is {v}: it is a whole number, such as \"version\": 1"
+                    ),
+                }),
+            },
             None => Err(SnapshotError::Syntax {
                 path: origin.to_string(),
-                line: 1,
-                column: 1,
-                message: "missing or invalid \"version\": expected a number such as 1".to_string(),
+                line,
+                column,
+                message: "missing \"version\": a snapshot says which version it is, such as \
+                          \"version\": 1"
+                    .to_string(),
             }),
         }
     }
+}
+
+/// Reads `schema` and `version` alone, stopping (with the position) at a bad one.
+fn read_header(text: &str, header: &mut Header) -> Result<(), serde_json::Error> {
+    struct HeaderSeed<'h>(&'h mut Header);
+    impl<'de> DeserializeSeed<'de> for HeaderSeed<'_> {
+        type Value = ();
+        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+    impl<'de> Visitor<'de> for HeaderSeed<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a blastmap snapshot object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key::<Text>()? {
+                match key.0.as_ref() {
+                    "schema" => self.0.schema = Some(map.next_value()?),
+                    "version" => self.0.version = Some(map.next_value()?),
+                    _ => {
+                        map.next_value::<de::IgnoredAny>()?;
+                    }
+                }
+                if self.0.is_bad() {
+                    return Err(de::Error::custom("not a snapshot this blastmap reads"));
+                }
+            }
+            Ok(())
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    HeaderSeed(header).deserialize(&mut de)
 }
 
 /// serde_json appends " at line L column C"; we print the position up front instead.
@@ -371,6 +622,7 @@ const FILE_FIELDS: &[&str] = &[
 struct FileSeed<'b> {
     builder: &'b mut EstateBuilder,
     header: &'b mut Header,
+    culprit: &'b mut Option<Element>,
 }
 
 #[derive(Deserialize)]
@@ -399,6 +651,7 @@ impl<'de> Visitor<'de> for FileSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let b = self.builder;
         let header = self.header;
+        let culprit = self.culprit;
         let mut seen = Seen::default();
         while let Some(key) = map.next_key::<Text>()? {
             // A repeated key is an error, never "the last one wins" (nor, for lists, "append").
@@ -421,26 +674,134 @@ impl<'de> Visitor<'de> for FileSeed<'_> {
                 "source" => b.meta_mut().source = map.next_value()?,
                 "captured_at" => b.meta_mut().captured_at = map.next_value()?,
                 "description" => b.meta_mut().description = map.next_value()?,
-                "accounts" => {
-                    for a in map.next_value::<Vec<AccountRecord>>()? {
-                        let idx = b.account(&a.id, &a.name);
-                        for (region, zones) in &a.zones.0 {
-                            for (name, id) in &zones.0 {
-                                b.az_name(idx, region, name, id)
-                                    .map_err(de::Error::custom)?;
-                            }
-                        }
-                    }
-                }
-                "coverage" => {
-                    for c in map.next_value::<Vec<Coverage>>()? {
-                        b.coverage(c);
-                    }
-                }
+                "accounts" => map.next_value_seed(AccountsSeed {
+                    builder: b,
+                    culprit: &mut *culprit,
+                })?,
+                "coverage" => map.next_value_seed(CoverageSeed {
+                    builder: b,
+                    culprit: &mut *culprit,
+                })?,
                 "declared" => b.declared(map.next_value::<Declared>()?),
                 "resources" => map.next_value_seed(ResourcesSeed { builder: b })?,
                 other => return Err(de::Error::unknown_field(other, FILE_FIELDS)),
             }
+        }
+        Ok(())
+    }
+}
+
+/// The `accounts` list, each account once: a second entry would silently rename
+/// the first (the last would win), so the file is refused where it repeats.
+struct AccountsSeed<'b> {
+    builder: &'b mut EstateBuilder,
+    culprit: &'b mut Option<Element>,
+}
+
+impl<'de> DeserializeSeed<'de> for AccountsSeed<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for AccountsSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of accounts")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let b = &mut *self.builder;
+        let mut seen = std::collections::HashSet::new();
+        while let Some(a) = seq.next_element::<AccountRecord>()? {
+            let culprit = |nth| Element {
+                list: "accounts",
+                nth,
+                fields: vec![("id", a.id.clone())],
+            };
+            if a.id.is_empty() {
+                *self.culprit = Some(culprit(0));
+                return Err(de::Error::custom(
+                    "an account's \"id\" is empty: it is the account id, such as 111111111111",
+                ));
+            }
+            if !seen.insert(a.id.clone()) {
+                *self.culprit = Some(culprit(1));
+                return Err(de::Error::custom(format!(
+                    "account {} is listed twice in \"accounts\": readers disagree on which \
+                     entry wins, so blastmap takes neither",
+                    a.id
+                )));
+            }
+            let idx = b.account(&a.id, &a.name);
+            for (region, zones) in &a.zones.0 {
+                if region.is_empty() {
+                    return Err(de::Error::custom(format!(
+                        "account {}: a Region name in \"zones\" is empty",
+                        a.id
+                    )));
+                }
+                for (name, id) in &zones.0 {
+                    b.az_name(idx, region, name, id)
+                        .map_err(de::Error::custom)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The `coverage` list, one entry per account, Region and service: two would
+/// contradict each other (or say the same twice), and one would win unseen.
+struct CoverageSeed<'b> {
+    builder: &'b mut EstateBuilder,
+    culprit: &'b mut Option<Element>,
+}
+
+impl<'de> DeserializeSeed<'de> for CoverageSeed<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CoverageSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of coverage entries")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut seen: std::collections::HashMap<(String, String, crate::model::Service), String> =
+            std::collections::HashMap::new();
+        while let Some(c) = seq.next_element::<Coverage>()? {
+            let culprit = |nth| Element {
+                list: "coverage",
+                nth,
+                fields: vec![
+                    ("account", c.account.clone()),
+                    ("region", c.region.clone()),
+                    ("service", c.service.name().to_string()),
+                ],
+            };
+            if c.account.is_empty() || c.region.is_empty() {
+                *self.culprit = Some(culprit(0));
+                return Err(de::Error::custom(
+                    "a coverage entry has an empty \"account\" or \"region\"",
+                ));
+            }
+            let status = serde_json::to_string(&c.status).unwrap_or_default();
+            let key = (c.account.clone(), c.region.clone(), c.service);
+            if let Some(first) = seen.insert(key, status.clone()) {
+                *self.culprit = Some(culprit(1));
+                return Err(de::Error::custom(format!(
+                    "coverage of {} in account {}, {} is given twice ({first}, then {status}): \
+                     one entry per account, Region and service",
+                    c.service.name(),
+                    c.account,
+                    c.region
+                )));
+            }
+            self.builder.coverage(c);
         }
         Ok(())
     }
@@ -533,6 +894,25 @@ impl Parsed<'_> {
     }
 }
 
+/// The kind a `kind` value names; what it is instead, and what it may be, when not.
+fn kind_named<E: de::Error>(value: serde_json::Value) -> Result<Kind, E> {
+    let all = || {
+        Kind::ALL
+            .iter()
+            .map(|k| k.key())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match &value {
+        serde_json::Value::String(s) => Kind::from_key(s)
+            .ok_or_else(|| E::custom(format!("unknown kind {s:?}: a kind is one of {}", all()))),
+        other => Err(E::custom(format!(
+            "\"kind\" is {other}: it is a string, one of {}",
+            all()
+        ))),
+    }
+}
+
 /// Reads one resource object into a [`Parsed`], needing no builder (so many can be
 /// read at once).
 struct ParsedSeed;
@@ -564,7 +944,7 @@ impl<'de> Visitor<'de> for ParsedSeed {
             match key.0.as_ref() {
                 "kind" => {
                     seen.first::<A::Error>(0, "kind")?;
-                    kind = Some(map.next_value()?);
+                    kind = Some(kind_named(map.next_value()?)?);
                 }
                 "id" => {
                     seen.first::<A::Error>(1, "id")?;
@@ -632,6 +1012,18 @@ impl<'de> Visitor<'de> for ParsedSeed {
         };
         let account = account.ok_or_else(|| de::Error::missing_field("account"))?;
         let region = region.ok_or_else(|| de::Error::missing_field("region"))?;
+        // Empty names would make one nameless account, Region or resource of many.
+        for (field, value) in [
+            ("id", id.as_str()),
+            ("account", &account.0),
+            ("region", &region.0),
+        ] {
+            if value.is_empty() {
+                return Err(de::Error::custom(format!(
+                    "resource {id:?} has an empty \"{field}\""
+                )));
+            }
+        }
         Ok(Parsed {
             id,
             name,
@@ -738,6 +1130,70 @@ mod tests {
                 "{text:?}: {err}"
             );
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_that_never_ends_is_refused_on_its_first_bytes() {
+        use crate::input::tests::{endless_fifo, within_seconds};
+        let dir = tempfile::tempdir().unwrap();
+        // 4 KB of NUL bytes, then held open: it never ends.
+        let fifo = endless_fifo(dir.path(), &[0; 4096], b"");
+        let err = within_seconds(move || super::load(&fifo).map(|_| ()))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("binary data"), "{err}");
+        assert!(err.contains("0x00"), "{err}");
+        // As `/dev/zero` is.
+        let err = within_seconds(|| super::load(std::path::Path::new("/dev/zero")).map(|_| ()))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("binary data"), "{err}");
+    }
+
+    #[test]
+    fn a_large_sparse_file_is_refused_without_reading_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let sparse = dir.path().join("sparse.json");
+        // Large enough to be mapped; a hole reads as zeros.
+        let file = std::fs::File::create(&sparse).unwrap();
+        file.set_len(64 << 20).unwrap();
+        let err = super::load(&sparse).map(|_| ()).unwrap_err().to_string();
+        assert!(
+            err.contains("is not a blastmap snapshot: it is binary data"),
+            "{err}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_snapshot_through_a_pipe_loads() {
+        use crate::input::tests::within_seconds;
+        // `blastmap open <(zcat estate.json.gz)`: a pipe, read up to its end.
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let writer = fifo.clone();
+        std::thread::spawn(move || std::fs::write(writer, DEMO_JSON));
+        let estate = within_seconds(move || super::load(&fifo)).unwrap();
+        assert!(estate.resources().len() > 100);
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_control_characters_are_named() {
+        let err = error_of("\u{feff}{}");
+        assert!(err.contains("byte order mark"), "{err}");
+        let err = error_of("\u{1b}[31m{}");
+        assert!(err.contains("binary data"), "{err}");
+        assert!(err.contains("0x1b"), "{err}");
+        let err = error_of("\u{a0}{}");
+        assert!(err.contains("text starting with '\\u{a0}'"), "{err}");
     }
 
     #[test]

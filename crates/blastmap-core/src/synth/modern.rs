@@ -142,6 +142,7 @@ impl Gen {
                     max: 6,
                     instances: nodes,
                     target_groups: Vec::new(),
+                    az_impairment: None,
                 }),
             );
             let ng = format!("{}/general", arn.replace(":cluster/", ":nodegroup/"));

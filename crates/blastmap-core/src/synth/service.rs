@@ -42,7 +42,9 @@ impl Gen {
         let mut tgs = Vec::new();
         for t in 0..n_tgs {
             let tg_name = format!("{service}-tg{t}");
+            // A second Region usually runs smaller (a warm standby): half as many.
             let count = self.rng.range(2, 12) as usize;
+            let count = if twin { count.div_ceil(2) } else { count };
             // Placement: balanced, skewed three to one, or all in one AZ.
             let shape = self.rng.below(100);
             let plan: Vec<usize> = (0..count)
@@ -151,6 +153,10 @@ impl Gen {
                 let subnets: Vec<String> =
                     zones.iter().take(lb_zones).map(|z| z.2.clone()).collect();
                 let azs: Vec<String> = zones.iter().take(lb_zones).map(|z| z.0.clone()).collect();
+                let az_impairment = self.rng.chance(30).then_some(AzImpairmentPolicy {
+                    zonal_shift: true,
+                    replace_unhealthy: false,
+                });
                 self.add(
                     &asg_arn,
                     &asg_name,
@@ -165,6 +171,7 @@ impl Gen {
                         max: desired * 2,
                         instances,
                         target_groups: vec![arn.clone()],
+                        az_impairment,
                     }),
                 );
             }
@@ -179,6 +186,15 @@ impl Gen {
             &lb_name,
         );
         let lb_count = self.count;
+        // ARC zonal shift: on for most load balancers, autoshift for half of those.
+        let zonal_shift = self.rng.chance(70).then(|| {
+            let autoshift = self.rng.chance(50);
+            ZonalShift {
+                enabled: true,
+                autoshift: Some(autoshift),
+                practice_runs: Some(autoshift),
+            }
+        });
         let lb_idx = self.add(
             &lb_arn,
             &lb_name,
@@ -211,6 +227,7 @@ impl Gen {
                     protocol: Some("HTTPS".into()),
                     target_groups: tgs,
                 }],
+                zonal_shift: Some(zonal_shift.unwrap_or_default()),
             }),
         );
         // A twin in another Region is sometimes named by an overlay rather than a tag.

@@ -72,6 +72,8 @@ fn every_code_of_the_domain_reference_has_a_rule() {
             "dr-tier-below-target",
             "no-cross-region-backup",
             "backup-stale",
+            "zonal-shift-disabled",
+            "autoshift-off",
         ]
     );
 }

@@ -214,6 +214,7 @@ impl Fx {
                     protocol: Some("HTTPS".into()),
                     target_groups: tgs.iter().map(|s| s.to_string()).collect(),
                 }],
+                zonal_shift: None,
             }),
         )
     }
@@ -252,6 +253,7 @@ impl Fx {
                 max,
                 instances: instances.to_vec(),
                 target_groups: tgs.iter().map(|s| s.to_string()).collect(),
+                az_impairment: None,
             }),
         );
         id.into()

@@ -3,11 +3,15 @@
 mod backups;
 mod demo;
 mod findings;
+mod fis;
 mod fixture;
 mod hostile;
 mod modern;
+mod nonsense;
+mod order;
 mod regions;
 mod rules;
+mod runbook;
 mod snapshot;
 mod synth;
 mod targets;

@@ -119,6 +119,27 @@ fn failover_with_an_evaluated_primary_fails_over_to_a_healthy_secondary() {
 }
 
 #[test]
+fn while_the_primary_serves_only_its_capacity_counts_not_the_idle_secondary() {
+    // Losing use1-az1 halves the primary (2 of 4 vCPU); the secondary, idle while the
+    // primary serves, adds nothing. It once counted: 2 + 4 of 4, "150% of capacity".
+    let s = failover(true, 2);
+    let v = s.lose(&["use1-az1"]);
+    assert_eq!(v.services[0].status, Status::Degraded);
+    assert_eq!(v.services[0].capacity, Some((4, 2)));
+    // Latency routing: both Regions take users, both count.
+    let s = two_regions(2, |fx| {
+        records(
+            fx,
+            Routing::Latency,
+            member(US, true, None, "us-east-1"),
+            member(EU, true, None, "eu-west-1"),
+        )
+    });
+    let v = s.lose(&["use1-az1"]);
+    assert_eq!(v.services[0].capacity, Some((8, 6)));
+}
+
+#[test]
 fn failover_with_a_primary_route53_cannot_see_keeps_sending_users_to_it() {
     let s = failover(false, 2);
     let (status, why) = service(&s, &["us-east-1"]);
@@ -183,9 +204,9 @@ fn shares_are_down_only_when_every_member_is() {
     assert_eq!(service(&s, &[]).0, Status::Ok);
 }
 
-#[test]
-fn a_global_accelerator_fails_over_to_a_standby_group_dialled_to_zero() {
-    let s = two_regions(2, |fx| {
+/// `ga-shop`: us-east-1 dialled to 100, eu-west-1 (with `eu` × 2 vCPU) to 0.
+fn accelerated(eu: usize) -> Sim {
+    two_regions(eu, |fx| {
         let group = |region: &str, dial: u8, lb: &str| EndpointGroup {
             region: region.into(),
             traffic_dial: dial,
@@ -204,7 +225,12 @@ fn a_global_accelerator_fails_over_to_a_standby_group_dialled_to_zero() {
                 ],
             }),
         );
-    });
+    })
+}
+
+#[test]
+fn a_global_accelerator_fails_over_to_a_standby_group_dialled_to_zero() {
+    let s = accelerated(2);
     assert_eq!(s.topo.services()[0].name, "ga-shop");
     let (status, why) = service(&s, &["us-east-1"]);
     assert_eq!(status, Status::Degraded);
@@ -387,6 +413,13 @@ fn standby_too_small_fires_when_the_secondary_cannot_carry_the_primary() {
         "{m}"
     );
     assert!(fires(&failover(true, 2), "standby-too-small").is_none());
+    // A standby endpoint group: the groups that take users are what it replaces.
+    let m = fires(&accelerated(1), "standby-too-small").expect("fires for an accelerator");
+    assert!(
+        m.contains("can carry 50% of the load of us-east-1 (2 of 4 vCPU)"),
+        "{m}"
+    );
+    assert!(fires(&accelerated(2), "standby-too-small").is_none());
 }
 
 #[test]

@@ -306,9 +306,23 @@ pub(crate) fn capacity(
         .filter(|m| m.role != Role::Standby && m.role != Role::Secondary)
         .flat_map(|m| m.paths.iter().map(|&p| path(p).before))
         .sum();
+    // Only members that receive users count: the primary while it serves, the member
+    // failed over to, the active members (a standby once they are all gone).
+    let after_of = |i: usize| -> u64 { e.members[i].paths.iter().map(|&p| path(p).after).sum() };
+    let of_role = |keep: &dyn Fn(Role) -> bool| -> u64 {
+        (0..e.members.len())
+            .filter(|&i| keep(e.members[i].role))
+            .map(after_of)
+            .sum()
+    };
     let after: u64 = match v.cause {
         EntryCause::AllDown | EntryCause::PrimaryUnseen { .. } => 0,
-        _ => caps.iter().map(|c| c.after).sum(),
+        EntryCause::FailedOver { to, .. } | EntryCause::ReadsOnly { to, .. } => after_of(to),
+        _ if matches!(e.policy, Policy::Failover | Policy::Cdn) => of_role(&|r| r == Role::Primary),
+        _ => match of_role(&|r| r != Role::Standby && r != Role::Secondary) {
+            0 => of_role(&|r| r == Role::Standby),
+            active => active,
+        },
     };
     Some((before, after))
 }

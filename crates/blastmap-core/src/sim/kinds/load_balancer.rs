@@ -141,7 +141,12 @@ pub(crate) fn detail(estate: &Estate, c: &Chain, lost: &LostDomains, hops: &mut 
         } else {
             Status::Ok
         },
-        note: format!("{} of {} nodes up", alive, c.lb_azs.len()),
+        note: format!(
+            "{} of {} nodes up{}",
+            alive,
+            c.lb_azs.len(),
+            zonal_shift_note(&lb.facts)
+        ),
     });
     let mut lb_azs = c.lb_azs.clone();
     lb_azs.sort_by_key(|a| estate.az_id(*a));
@@ -161,6 +166,23 @@ pub(crate) fn detail(estate: &Estate, c: &Chain, lost: &LostDomains, hops: &mut 
 /// Whether a load balancer with nodes in `azs` is gone: its Region lost, or every node.
 pub(crate) fn lost_entirely(region: RegionIdx, azs: &[AzIdx], lost: &LostDomains) -> bool {
     lost.region(region) || (!azs.is_empty() && azs.iter().all(|a| lost.az(*a)))
+}
+
+/// `; zonal shift on, autoshift on`: whether ARC can move the load balancer's
+/// traffic away from an AZ (`../shared/domain.md` §10); nothing when not read.
+fn zonal_shift_note(facts: &Facts) -> String {
+    let Facts::LoadBalancer(f) = facts else {
+        return String::new();
+    };
+    match f.zonal_shift {
+        None => String::new(),
+        Some(z) if !z.enabled => "; zonal shift off".to_string(),
+        Some(z) => match z.autoshift {
+            Some(true) => "; zonal shift on, autoshift on".to_string(),
+            Some(false) => "; zonal shift on, autoshift off".to_string(),
+            None => "; zonal shift on".to_string(),
+        },
+    }
 }
 
 /// `use1-az1 (us-east-1a)`: an AZ ID with the account's own name for it.
