@@ -223,10 +223,14 @@ Examples:
   blastmap export --snapshot estate.json --format markdown --lose use1-az2 \\
     --out retro.md
 
-Nodes are coloured by their status when the --lose domains are lost (ok,
-degraded, down, lost). Without --path, every path is drawn with its
-targets collapsed to one node per target group and AZ; --path draws the
-paths given (ids as in `what-if --format json`) target by target.
+Nodes are coloured by the engine's own answer for each hop when the --lose
+domains are lost (ok, degraded, down, down before the loss, lost); a legend
+says which is which. With --lose, only what the loss touches is drawn (the
+paths it takes below ok, their hops, the lost domains); --all draws every
+path. Targets are collapsed to one node per target group and AZ; --path
+draws the paths given (ids as in `what-if --format json`) target by target.
+A Mermaid diagram too big for Mermaid (500 edges, 50,000 characters) is
+refused with what to do instead.
 
 FIS (--format fis) writes a template that `aws fis create-experiment-template
 --cli-input-json file://az4.json` accepts: the \"AZ Availability: Power
@@ -612,6 +616,12 @@ pub struct ExportArgs {
     /// Draw only this user-facing path, target by target (repeat for several). Diagrams only.
     #[arg(long = "path", value_name = "ID")]
     pub paths: Vec<String>,
+
+    /// Draw everything: every path (not only those the loss touches), and every load
+    /// balancer depended upon with its own targets. In the Markdown report: every
+    /// path's row, not only the affected ones.
+    #[arg(long)]
+    pub all: bool,
 
     /// Write to FILE (atomically) instead of standard output (`-`: standard output).
     #[arg(long, value_name = "FILE")]

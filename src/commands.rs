@@ -482,33 +482,45 @@ pub fn export(args: &ExportArgs) -> Result<u8> {
     };
     let verdict = a.what_if(&LostDomains::new(&a.estate, &domains));
     let r = a.report();
+    let diagram = |format| {
+        report::diagram(&r, &verdict, paths.as_deref(), args.all, format).map_err(|too_big| {
+            anyhow::anyhow!(
+                "{too_big}. Draw less: --path ID for a few paths, --lose DOMAIN without --all \
+                 for what a loss touches, or --format markdown, which splits the picture into a \
+                 diagram per path; or use --format dot and render it as SVG"
+            )
+        })
+    };
     let text = match args.format {
-        ExportFormatArg::Mermaid => {
-            report::diagram(&r, &verdict, paths.as_deref(), DiagramFormat::Mermaid)
+        ExportFormatArg::Mermaid => diagram(DiagramFormat::Mermaid)?,
+        ExportFormatArg::Dot => {
+            let text = diagram(DiagramFormat::Dot)?;
+            let nodes = report::picture(&r, &verdict, paths.as_deref(), args.all)
+                .graph
+                .node_count();
+            if nodes > report::dot::LARGE {
+                eprintln!(
+                    "blastmap: this graph has {nodes} nodes: render it as SVG (dot -Tsvg), which \
+                     stays sharp when zoomed; a PNG this size is unreadable"
+                );
+            }
+            text
         }
-        ExportFormatArg::Dot => report::diagram(&r, &verdict, paths.as_deref(), DiagramFormat::Dot),
-        ExportFormatArg::Markdown => {
-            report::markdown::report(&r, &verdict, a.findings(), &a.matrix)
-        }
+        ExportFormatArg::Markdown => report::markdown::report_with(
+            &r,
+            &verdict,
+            a.findings(),
+            &a.matrix,
+            report::markdown::ReportOptions { all: args.all },
+        ),
         ExportFormatArg::Fis => unreachable!("handled by export_fis"),
     };
-    if args.format == ExportFormatArg::Mermaid && text.len() > MERMAID_MAX_TEXT {
-        eprintln!(
-            "blastmap: warning: this Mermaid diagram is {} characters, and Mermaid renders at \
-             most {MERMAID_MAX_TEXT} by default (maxTextSize): GitHub and GitLab will show an \
-             error instead. Draw fewer paths with --path, or use --format dot.",
-            text.len()
-        );
-    }
     match &args.out {
         Some(path) => write_out(path, &text, false)?,
         None => emit(&text)?,
     }
     Ok(0)
 }
-
-/// Mermaid's default `maxTextSize`: longer diagrams are refused, not drawn.
-const MERMAID_MAX_TEXT: usize = 50_000;
 
 pub fn diff(args: &DiffArgs) -> Result<u8> {
     let old = load_snapshot(&args.old)?;

@@ -437,7 +437,7 @@ fn export_writes_stdout_or_a_file_and_refuses_bad_input() {
     ]);
     assert!(o.status.success() && o.stdout.is_empty(), "{}", stderr(&o));
     let written = std::fs::read_to_string(&out).unwrap();
-    assert!(written.starts_with("digraph blastmap {"));
+    assert!(written.starts_with("// blastmap: ") && written.contains("\ndigraph blastmap {\n"));
     let o = blastmap(&["export", "--demo", "--format", "dot"]);
     assert_eq!(stdout(&o), written, "the file holds what stdout would");
 
@@ -851,8 +851,11 @@ fn help_examples_and_notes_fit_80_columns() {
     }
 }
 
+/// Mermaid refuses a diagram over 500 edges or 50,000 characters and GitHub shows an
+/// error in its place: blastmap refuses to write one, names both limits and says what
+/// to do instead (it used to write it with a warning about characters alone).
 #[test]
-fn a_mermaid_diagram_too_big_for_mermaid_to_render_is_written_with_a_warning() {
+fn a_mermaid_diagram_too_big_for_mermaid_is_refused_naming_both_limits() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("big.json");
     let estate = blastmap_core::synth::generate(&blastmap_core::synth::SynthConfig {
@@ -864,16 +867,45 @@ fn a_mermaid_diagram_too_big_for_mermaid_to_render_is_written_with_a_warning() {
     snapshot::write_estate(&file, &estate).unwrap();
     let snap = file.to_str().unwrap();
     let o = blastmap(&["export", "--snapshot", snap, "--format", "mermaid"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(o.stdout.is_empty(), "nothing half-drawn is written");
+    let err = stderr(&o);
+    for said in [
+        "500 edges (maxEdges)",
+        "50,000 characters (maxTextSize)",
+        "--path",
+        "--format dot",
+    ] {
+        assert!(err.contains(said), "{said}: {err}");
+    }
+    // The same estate as DOT, with advice to render SVG; as a report, one diagram per path.
+    let o = blastmap(&["export", "--snapshot", snap, "--format", "dot"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(o.stdout.len() > 50_000, "the estate draws big");
-    assert!(
-        stderr(&o).contains("Mermaid renders at most 50000 by default"),
-        "{}",
-        stderr(&o)
-    );
-    // The demo's diagram is small: no warning.
-    let o = blastmap(&["export", "--demo", "--format", "mermaid"]);
-    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("render it as SVG"), "{}", stderr(&o));
+    let o = blastmap(&[
+        "export",
+        "--snapshot",
+        snap,
+        "--format",
+        "markdown",
+        "--all",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("One diagram per path"));
+    // The demo's diagrams are small: no complaint.
+    for args in [
+        &["export", "--demo", "--format", "mermaid"][..],
+        &[
+            "export", "--demo", "--format", "mermaid", "--lose", "use1-az4",
+        ],
+    ] {
+        let o = blastmap(args);
+        assert!(
+            o.status.success() && stderr(&o).is_empty(),
+            "{}",
+            stderr(&o)
+        );
+    }
 }
 
 #[test]
@@ -1047,7 +1079,12 @@ fn out_dash_means_standard_output() {
     for out in ["-", "/dev/stdout"] {
         let o = run(&["export", "--demo", "--format", "dot", "--out", out]);
         assert!(o.status.success(), "{out}: {}", stderr(&o));
-        assert!(stdout(&o).starts_with("digraph"), "{out}: {}", stdout(&o));
+        // The export opens with comments (what it draws, render as SVG), then the graph.
+        assert!(
+            stdout(&o).starts_with("// blastmap: ") && stdout(&o).contains("\ndigraph blastmap {"),
+            "{out}: {}",
+            stdout(&o)
+        );
     }
     let demo_file = dir.path().join("demo.json");
     std::fs::write(&demo_file, demo::DEMO_JSON).unwrap();

@@ -275,7 +275,9 @@ fn every_report_shows_hostile_text_without_acting_on_it() {
     let md = report::markdown::report(&r, &verdict, a.findings(), &a.matrix);
     assert_markdown_safe("markdown report", &md);
     for format in [DiagramFormat::Mermaid, DiagramFormat::Dot] {
-        let drawn = report::diagram(&r, &verdict, None, format);
+        // Everything drawn (`all`), so that every name is in the picture.
+        let drawn = report::diagram(&r, &verdict, None, true, format)
+            .unwrap_or_else(|e| panic!("{format:?}: {e}"));
         assert_terminal_safe(&format!("{format:?}"), &drawn, false);
         // Mermaid reads HTML in labels; DOT shows a quoted string as it is.
         if format == DiagramFormat::Mermaid {

@@ -232,14 +232,36 @@ pub fn check(r: &Report, result: &CheckResult) -> String {
     )
 }
 
-/// The retrospective report: the what-if (lost domains, summary, paths with status,
-/// capacity and reasons), the findings by severity, the matrix, then the backups. `blastmap export
-/// --format markdown` and the TUI's `:export` write this.
+/// How the report is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReportOptions {
+    /// The diagram draws every path, not only those the loss touches.
+    pub all: bool,
+}
+
+/// The retrospective report, with the default options. `blastmap export --format
+/// markdown` and the TUI's `:export` write this.
 pub fn report(
     r: &Report,
     verdict: &Verdict,
     findings_list: &[Finding],
     matrix_: &Matrix,
+) -> String {
+    report_with(r, verdict, findings_list, matrix_, ReportOptions::default())
+}
+
+/// The retrospective report. First the loss: what was lost (each AZ's name in each
+/// account), the paths it touches with a status symbol that survives printing without
+/// colour, their capacity before → now → after recovery and why; then their diagram
+/// (GitHub and GitLab draw ```` ```mermaid ```` blocks); then only the findings that
+/// concern those paths. The whole what-if, every finding, the matrix and the backups
+/// follow, at the end.
+pub fn report_with(
+    r: &Report,
+    verdict: &Verdict,
+    findings_list: &[Finding],
+    matrix_: &Matrix,
+    options: ReportOptions,
 ) -> String {
     let mut out = format!(
         "# blastmap report: losing {}\n\n_Estate: {}{}._\n\n",
@@ -256,6 +278,20 @@ pub fn report(
             .map(|t| format!(", captured {}", cell(t)))
             .unwrap_or_default()
     );
+    let (ok, degraded, down) = verdict.counts();
+    out.push_str(&format!(
+        "**✗ {down} down · ~ {degraded} degraded · ✓ {ok} ok** across {}.\n\n",
+        count(verdict.paths.len(), "user-facing path", "user-facing paths")
+    ));
+    out.push_str(&lost_names(r, verdict));
+    let touched = super::diagram::touched_paths(verdict);
+    out.push_str(&touched_table(r, verdict, &touched));
+    out.push_str(&touched_services(r, verdict));
+    out.push_str(&diagrams(r, verdict, &touched, options));
+    out.push_str(&findings_on(r, verdict, &touched, findings_list));
+    out.push_str(
+        "\n---\n\n_Everything else: every path, every finding, the matrix, the backups._\n\n",
+    );
     out.push_str(&what_if(r, verdict, &[]));
     out.push('\n');
     out.push_str(&findings(r, findings_list).replacen("## Findings", "## Findings by severity", 1));
@@ -265,6 +301,245 @@ pub fn report(
     out.push_str(&super::backups::markdown(&crate::sim::backup_inventory(
         r.estate, r.topo,
     )));
+    out
+}
+
+/// Each lost AZ's name in each account (names are per account: `us-east-1a` is not the
+/// same building everywhere), and each lost Region.
+fn lost_names(r: &Report, verdict: &Verdict) -> String {
+    use crate::model::Domain;
+    let domains = verdict.lost.domains();
+    if domains.is_empty() {
+        return "Nothing is lost: this is the estate as it stands.\n\n".to_string();
+    }
+    let rows: Vec<Vec<String>> = domains
+        .iter()
+        .map(|d| match *d {
+            Domain::Az(az) => {
+                let mut by_name: Vec<(&str, Vec<&str>)> = Vec::new();
+                for (account, name) in r.estate.az_names(az) {
+                    match by_name.iter_mut().find(|(n, _)| *n == name) {
+                        Some((_, accounts)) => accounts.push(account),
+                        None => by_name.push((name, vec![account])),
+                    }
+                }
+                let names: Vec<String> = (by_name.iter())
+                    .map(|(name, accounts)| format!("{name} in {}", accounts.join(", ")))
+                    .collect();
+                vec![
+                    cell(&format!("AZ {}", r.estate.az_id(az))),
+                    cell(&if names.is_empty() {
+                        "no account names it".to_string()
+                    } else {
+                        names.join("; ")
+                    }),
+                ]
+            }
+            Domain::Region(region) => vec![
+                cell(&format!("Region {}", r.estate.region_name(region))),
+                "every AZ in it, in every account".to_string(),
+            ],
+        })
+        .collect();
+    format!("{}\n", table(&["Lost", "Its name in each account"], &rows))
+}
+
+/// `8 → 0 → 0 vCPU`: before, now, after recovery.
+fn capacity_steps(c: &crate::sim::Capacity) -> String {
+    format!(
+        "{} → {} → {} {}",
+        c.before,
+        c.after,
+        c.after_recovery,
+        c.unit.label()
+    )
+}
+
+fn touched_table(r: &Report, verdict: &Verdict, touched: &[usize]) -> String {
+    let mut out = "## What the loss touches\n\n".to_string();
+    if touched.is_empty() {
+        out.push_str("Every user-facing path is ok: the loss takes none below ok.\n\n");
+        return out;
+    }
+    let mut rows: Vec<(Status, Vec<String>)> = touched
+        .iter()
+        .map(|&p| {
+            let pv = &verdict.paths[p];
+            let why: Vec<String> = (pv.reasons.iter())
+                .filter(|x| x.effect != Status::Ok)
+                .take(3)
+                .map(|x| cell(&x.describe(r.estate)))
+                .collect();
+            (
+                pv.status,
+                vec![
+                    format!("{} {}", pv.status.glyph(), pv.status.as_str()),
+                    cell(&r.path_label(p)),
+                    cell(&format!("{} · {}", r.account_name(p), r.region(p))),
+                    capacity_steps(&pv.capacity),
+                    why.join("<br>"),
+                ],
+            )
+        })
+        .collect();
+    rows.sort_by(|(sa, a), (sb, b)| sb.cmp(sa).then_with(|| a[1].cmp(&b[1])));
+    let rows: Vec<Vec<String>> = rows.into_iter().map(|(_, r)| r).collect();
+    out.push_str(&table(
+        &[
+            "Status",
+            "Path",
+            "Account · Region",
+            "Capacity: before → now → after recovery",
+            "Why",
+        ],
+        &rows,
+    ));
+    out.push('\n');
+    out
+}
+
+/// Services the loss takes below ok, with what their entry point does about it.
+fn touched_services(r: &Report, verdict: &Verdict) -> String {
+    let rows: Vec<Vec<String>> = crate::sim::service_summaries(r.estate, r.topo, verdict)
+        .into_iter()
+        .filter(|s| s.status != Status::Ok)
+        .map(|s| {
+            let why = match (&s.entry_point, &s.reason) {
+                (Some(entry), Some(reason)) => format!("{entry}: {reason}"),
+                (Some(entry), None) => entry.clone(),
+                _ => String::new(),
+            };
+            vec![
+                format!("{} {}", s.status.glyph(), s.status.as_str()),
+                cell(&s.name),
+                cell(&why),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        return String::new();
+    }
+    format!(
+        "Services it takes below ok:\n\n{}\n",
+        table(&["Status", "Service", "Entry point"], &rows)
+    )
+}
+
+/// The touched paths' Mermaid diagram; split into one per path when Mermaid would
+/// refuse the whole (500 edges, 50,000 characters).
+fn diagrams(r: &Report, verdict: &Verdict, touched: &[usize], options: ReportOptions) -> String {
+    use super::{diagram, mermaid};
+    let mut out = "## Diagram\n\n".to_string();
+    if touched.is_empty() && !options.all {
+        out.push_str("Nothing to draw.\n\n");
+        return out;
+    }
+    let whole = super::picture(r, verdict, None, options.all);
+    let text = mermaid::render(&whole);
+    if mermaid::check_limits(&text).is_ok() {
+        out.push_str(&format!("```mermaid\n{text}```\n\n"));
+        return out;
+    }
+    out.push_str(
+        "One diagram per path: together they are more than Mermaid draws (500 edges, \
+         50,000 characters).\n\n",
+    );
+    let paths: Vec<usize> = if options.all {
+        (0..r.topo.paths().len()).collect()
+    } else {
+        touched.to_vec()
+    };
+    for p in paths {
+        let one = diagram::build(
+            r,
+            verdict,
+            &[p],
+            diagram::View {
+                targets: diagram::Targets::PerAz,
+                everything: options.all,
+                focused: false,
+            },
+        );
+        let text = mermaid::render(&one);
+        out.push_str(&format!("### {}\n\n", cell(&r.path_label(p))));
+        match mermaid::check_limits(&text) {
+            Ok(()) => out.push_str(&format!("```mermaid\n{text}```\n\n")),
+            Err(too_big) => out.push_str(&format!(
+                "Not drawn: {too_big}. `blastmap export --format dot --path {}` draws it for Graphviz.\n\n",
+                cell(&r.path(p).id)
+            )),
+        }
+    }
+    out
+}
+
+/// The findings about what the loss touches: those naming something drawn in the
+/// focused picture (the touched paths' load balancers, target groups, targets, NAT
+/// gateways, what they need, their Auto Scaling groups and ECS services), and no target
+/// group it leaves out (a load balancer's other, untouched, path).
+fn findings_on(r: &Report, verdict: &Verdict, touched: &[usize], all: &[Finding]) -> String {
+    use crate::model::Kind;
+    let mut out = "## Findings on these paths\n\n".to_string();
+    let on = if touched.is_empty() {
+        Default::default()
+    } else {
+        resources_drawn(r, verdict, &super::picture(r, verdict, None, false))
+    };
+    let is_tg = |res: &crate::model::ResIdx| r.estate.resource(*res).kind() == Kind::TargetGroup;
+    let concerned: Vec<Finding> = (all.iter())
+        .filter(|f| f.resources.iter().any(|res| on.contains(res)))
+        .filter(|f| {
+            f.resources
+                .iter()
+                .filter(|res| is_tg(res))
+                .all(|res| on.contains(res))
+        })
+        .cloned()
+        .collect();
+    if concerned.is_empty() {
+        out.push_str("None.\n");
+    } else {
+        out.push_str(&findings_table(r, &concerned));
+    }
+    out
+}
+
+/// The resources a picture draws, and the groups and targets of its chains drawn whole.
+fn resources_drawn(
+    r: &Report,
+    verdict: &Verdict,
+    picture: &super::diagram::Diagram,
+) -> std::collections::HashSet<crate::model::ResIdx> {
+    use super::diagram::NodeSubject;
+    use crate::sim::{HopSubject, Part, TargetRef, target_details};
+    let topo = r.topo;
+    let mut out = std::collections::HashSet::new();
+    for node in picture.graph.node_weights() {
+        for subject in &node.subjects {
+            out.insert(match *subject {
+                NodeSubject::Hop(HopSubject::LoadBalancer(res))
+                | NodeSubject::Hop(HopSubject::LbNode { lb: res, .. })
+                | NodeSubject::Hop(HopSubject::TargetGroup(res))
+                | NodeSubject::Hop(HopSubject::TargetsIn { tg: res, .. })
+                | NodeSubject::Hop(HopSubject::Function { function: res, .. })
+                | NodeSubject::Hop(HopSubject::Recovery(res))
+                | NodeSubject::Hop(HopSubject::Nat(res))
+                | NodeSubject::Target(TargetRef::Resource(res)) => res,
+                NodeSubject::Hop(HopSubject::Dependency(part)) => topo.part_resource(part),
+                NodeSubject::Target(TargetRef::Registration { tg, .. }) => tg,
+            });
+        }
+    }
+    for (part, whole) in &picture.chains {
+        if let (true, Part::Path(c)) = (*whole, topo.part(*part)) {
+            out.extend(c.recovery.iter().copied());
+            for t in target_details(topo, *part, verdict).unwrap_or_default() {
+                if let TargetRef::Resource(res) = t.target {
+                    out.insert(res);
+                }
+            }
+        }
+    }
     out
 }
 

@@ -140,23 +140,71 @@ pub enum DiagramFormat {
     Dot,
 }
 
-/// Draws `paths` target by target, or every path with its targets collapsed per AZ
-/// when `paths` is `None`, coloured by the verdict's scenario.
+/// The picture an export draws: `paths` target by target; else, under a loss, the
+/// paths it touches (their hops, the lost domains), or every path when `all` is set or
+/// nothing is lost, targets collapsed per AZ. `all` also draws every load balancer
+/// depended upon with its own target groups.
+pub fn picture(
+    r: &Report,
+    verdict: &Verdict,
+    paths: Option<&[usize]>,
+    all: bool,
+) -> diagram::Diagram {
+    use diagram::{Targets, View};
+    match paths {
+        Some(p) => diagram::build(
+            r,
+            verdict,
+            p,
+            View {
+                targets: Targets::OneByOne,
+                everything: all,
+                focused: false,
+            },
+        ),
+        None if all || verdict.lost.is_empty() => {
+            let every: Vec<usize> = (0..r.topo.paths().len()).collect();
+            diagram::build(
+                r,
+                verdict,
+                &every,
+                View {
+                    targets: Targets::PerAz,
+                    everything: true,
+                    focused: false,
+                },
+            )
+        }
+        None => diagram::build(
+            r,
+            verdict,
+            &diagram::touched_paths(verdict),
+            View {
+                targets: Targets::PerAz,
+                everything: false,
+                focused: true,
+            },
+        ),
+    }
+}
+
+/// [`picture`] in a diagram format. A Mermaid diagram Mermaid would refuse to draw
+/// (too many characters or edges) is refused here, with both limits named.
 pub fn diagram(
     r: &Report,
     verdict: &Verdict,
     paths: Option<&[usize]>,
+    all: bool,
     format: DiagramFormat,
-) -> String {
-    let all: Vec<usize> = (0..r.topo.paths().len()).collect();
-    let (paths, targets) = match paths {
-        Some(p) => (p, diagram::Targets::OneByOne),
-        None => (all.as_slice(), diagram::Targets::PerAz),
-    };
-    let picture = diagram::build(r, verdict, paths, targets);
+) -> Result<String, mermaid::TooBig> {
+    let picture = picture(r, verdict, paths, all);
     match format {
-        DiagramFormat::Mermaid => mermaid::render(&picture),
-        DiagramFormat::Dot => dot::render(&picture),
+        DiagramFormat::Mermaid => {
+            let text = mermaid::render(&picture);
+            mermaid::check_limits(&text)?;
+            Ok(text)
+        }
+        DiagramFormat::Dot => Ok(dot::render(&picture)),
     }
 }
 

@@ -21,7 +21,10 @@ use serde::Serialize;
 
 pub use backups::{DataProtection, inventory as backup_inventory};
 pub use check::{CheckResult, Offender, Subject, Tolerance, check};
-pub use detail::{AzCapacity, HopDetail, PathDetail, dependency_label, path_detail};
+pub use detail::{
+    AzCapacity, HopDetail, HopSubject, PathDetail, TargetDetail, TargetFate, TargetRef,
+    chain_detail, dependency_label, part_hop, path_detail, target_details,
+};
 pub use dr::{
     DataRecovery, DrAssessment, data_of, data_recovery, path_data_recovery, service_summary,
     services as service_summaries, tier as dr_tier,
@@ -42,7 +45,7 @@ pub use reason::{
 };
 pub use runbook::{PathSteps, Runbook, Shift, ShiftAdvice, runbook};
 pub use topology::{PathSpec, PathSummary, ServiceSpec, Topology};
-pub use view::{DependencyRef, EgressRef, Part, PartId, PathParts};
+pub use view::{CohortRef, DependencyRef, EgressRef, Part, PartId, PathParts, Peer};
 
 /// The status of a path, a service or a hop under a scenario. Ordered by severity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

@@ -396,6 +396,7 @@ fn recoveries(
                 db,
                 multi_az,
                 standby,
+                ..
             } if az_lost(db) => {
                 if multi_az && standby.is_none_or(|s| !lost.az(s)) {
                     automatic.push(format!(
@@ -411,7 +412,9 @@ fn recoveries(
                     ));
                 }
             }
-            Part::Cluster { cluster, members } => {
+            Part::Cluster {
+                cluster, members, ..
+            } => {
                 let writer_lost = members.iter().any(|(m, w)| *w && az_lost(*m));
                 let reader_left = members.iter().any(|(m, w)| !*w && !az_lost(*m));
                 match (writer_lost, reader_left) {

@@ -73,6 +73,9 @@ pub struct Topology {
     pub(super) cycle_of: Vec<u32>,
     /// Every unit's outcome with nothing lost.
     pub(super) baseline: Vec<super::Outcome>,
+    /// The unit evaluating each resource something depends on (or that a database
+    /// depended upon is linked to: a global database's clusters, a replica's source).
+    pub(super) of_resource: HashMap<ResIdx, UnitIdx>,
     /// What points at each resource's data: backups, replicas (`backups.rs`).
     pub(crate) backups: super::backups::Index,
     /// Per service, the stateful resources its paths need (`backups::walk`).
@@ -142,6 +145,21 @@ impl Topology {
         dedup_ids(&mut paths);
         let services = group_services(&mut paths, &service_of, &entries, &entry_of);
 
+        // What the databases paths need are linked to (a global database's other
+        // clusters, a replica's source) is evaluated too, so a picture can say how it
+        // fares; nothing needs it, so no verdict changes.
+        let mut linked: Vec<ResIdx> = Vec::new();
+        for unit in &c.units {
+            match unit {
+                Unit::Cluster(cl) => linked.extend(cl.global_peers.iter().map(|(p, _, _)| *p)),
+                Unit::Rds(r) => linked.extend(r.source),
+                _ => {}
+            }
+        }
+        for res in linked {
+            c.ensure(Key::Of(res));
+        }
+
         let n_azs = estate.azs().len();
         let compiled = c.finish();
         let mut by_domain: Vec<Vec<UnitIdx>> = vec![Vec::new(); n_azs + estate.regions().len()];
@@ -162,6 +180,7 @@ impl Topology {
             cycles: compiled.cycles,
             cycle_of: compiled.cycle_of,
             baseline: Vec::new(),
+            of_resource: compiled.of_resource,
             backups: super::backups::Index::build(estate),
             data: Vec::new(),
             dr: std::sync::OnceLock::new(),
@@ -204,11 +223,11 @@ impl Topology {
         &self.units[idx as usize]
     }
 
-    /// The chain unit of a path.
-    pub(crate) fn chain(&self, path: usize) -> &kinds::target_group::Chain {
-        match &self.units[self.paths[path].chain as usize] {
-            Unit::Chain(c) => c,
-            _ => unreachable!("a path always points at a chain"),
+    /// A unit, if it is a chain.
+    pub(crate) fn chain_unit(&self, idx: UnitIdx) -> Option<&kinds::target_group::Chain> {
+        match &self.units[idx as usize] {
+            Unit::Chain(c) => Some(c),
+            _ => None,
         }
     }
 
@@ -364,6 +383,8 @@ pub(super) struct Compiled {
     /// Units on a dependency cycle, per cycle, and each unit's cycle.
     pub cycles: Vec<Vec<UnitIdx>>,
     pub cycle_of: Vec<u32>,
+    /// The unit of each resource compiled as a dependency.
+    pub of_resource: HashMap<ResIdx, UnitIdx>,
 }
 
 /// `cycle_of` for a unit on no cycle.
@@ -544,6 +565,12 @@ impl<'e> Compiler<'e> {
                 cycles.push(members);
             }
         }
+        let of_resource = (self.memo.iter())
+            .filter_map(|(k, u)| match (k, u) {
+                (Key::Of(res), Some(u)) => Some((*res, *u)),
+                _ => None,
+            })
+            .collect();
         Compiled {
             units: self.units,
             touches,
@@ -551,6 +578,7 @@ impl<'e> Compiler<'e> {
             rank,
             cycles,
             cycle_of,
+            of_resource,
         }
     }
 }

@@ -29,6 +29,14 @@ pub struct DependencyRef {
     pub declared: bool,
 }
 
+/// Targets of a path that need more than every target needs: what they need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CohortRef {
+    pub dependencies: Vec<DependencyRef>,
+    /// How many targets, serving or not.
+    pub targets: u32,
+}
+
 /// Targets of a path that reach the internet through one NAT gateway.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EgressRef {
@@ -63,7 +71,21 @@ pub struct PathParts<'t> {
     pub egress: Vec<EgressRef>,
     /// Declared: targets need NAT egress to serve.
     pub hard_egress: bool,
+    /// What every target needs (and what the load balancer and target group need).
     pub dependencies: Vec<DependencyRef>,
+    /// Targets that need more, by what they need (see [`crate::sim::TargetDetail::cohort`]).
+    pub cohorts: Vec<CohortRef>,
+}
+
+/// A database linked to another: a global database's other cluster, a read replica's
+/// source. Drawn with its own status, so a picture shows what a failover relies on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Peer {
+    pub res: ResIdx,
+    /// Its own part, evaluated like any other (`None` when it cannot be: not a database).
+    pub part: Option<PartId>,
+    /// It takes writes: the global database's primary, or a replica's source.
+    pub writer: bool,
 }
 
 /// What a part is, for a report that draws it.
@@ -80,11 +102,15 @@ pub enum Part<'t> {
         db: ResIdx,
         multi_az: bool,
         standby: Option<AzIdx>,
+        /// A read replica's source.
+        replica_of: Option<Peer>,
     },
     /// A DB cluster with its member instances (`true`: the writer).
     Cluster {
         cluster: ResIdx,
         members: Vec<(ResIdx, bool)>,
+        /// The other clusters of its global database.
+        global_peers: Vec<Peer>,
     },
     /// A cache, table or function: its own rule decides its status (see its outcome).
     Service {
@@ -108,6 +134,33 @@ impl Topology {
             Part::Path(p) => p,
             _ => unreachable!("a path always points at a chain"),
         }
+    }
+
+    /// The part that evaluates a resource something depends on (a cluster's member
+    /// instance: its cluster), if the engine compiled one.
+    pub fn part_of(&self, res: ResIdx) -> Option<PartId> {
+        self.of_resource.get(&res).map(|&u| PartId(u))
+    }
+
+    /// The resource a part is about (a path's chain: its target group).
+    pub fn part_resource(&self, id: PartId) -> ResIdx {
+        match self.unit(id.0) {
+            Unit::Chain(c) => c.tg,
+            u => u
+                .depended()
+                .expect("every unit but a chain is about a resource"),
+        }
+    }
+
+    /// Whether a part is gone under `lost` (in a lost Region, or every AZ it could
+    /// run in lost) rather than failed over or short of capacity.
+    pub fn part_gone(
+        &self,
+        estate: &crate::model::Estate,
+        id: PartId,
+        lost: &super::LostDomains,
+    ) -> bool {
+        self.unit(id.0).gone(estate, lost)
     }
 
     /// What a part is.
@@ -134,12 +187,11 @@ impl Topology {
                     })
                     .collect(),
                 hard_egress: c.hard_egress,
-                dependencies: (c.deps.iter())
-                    .map(|d| DependencyRef {
-                        part: PartId(d.unit),
-                        via: d.via,
-                        hard: d.hard,
-                        declared: d.declared,
+                dependencies: c.deps.iter().map(dependency_ref).collect(),
+                cohorts: (c.cohorts.iter())
+                    .map(|co| CohortRef {
+                        dependencies: co.deps.iter().map(dependency_ref).collect(),
+                        targets: co.targets,
                     })
                     .collect(),
             }),
@@ -151,11 +203,23 @@ impl Topology {
                 db: r.db,
                 multi_az: r.multi_az,
                 standby: r.standby,
+                replica_of: r.source.map(|res| Peer {
+                    res,
+                    part: self.part_of(res),
+                    writer: true,
+                }),
             },
             Unit::Cluster(c) => Part::Cluster {
                 cluster: c.cluster,
                 members: (c.writer.iter().map(|(m, _)| (*m, true)))
                     .chain(c.readers.iter().map(|(m, _)| (*m, false)))
+                    .collect(),
+                global_peers: (c.global_peers.iter())
+                    .map(|&(res, _, writer)| Peer {
+                        res,
+                        part: self.part_of(res),
+                        writer,
+                    })
                     .collect(),
             },
             Unit::Cache(u) => Part::Service { res: u.res },
@@ -187,6 +251,15 @@ impl Topology {
             stack.extend(needs.iter().map(|&(n, h)| (n, hard && h)));
         }
         out
+    }
+}
+
+fn dependency_ref(d: &super::kinds::target_group::DepRef) -> DependencyRef {
+    DependencyRef {
+        part: PartId(d.unit),
+        via: d.via,
+        hard: d.hard,
+        declared: d.declared,
     }
 }
 

@@ -15,6 +15,7 @@ mod rules;
 mod runbook;
 mod snapshot;
 mod synth;
+mod targets;
 mod truth;
 
 /// The demo estate the binary embeds (`assets/demo-estate.json` at the top level).

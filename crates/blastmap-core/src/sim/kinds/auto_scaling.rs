@@ -6,7 +6,7 @@
 //! aws.amazon.com/builders-library/static-stability-using-availability-zones/)
 
 use crate::model::{EdgeKind, Estate, Facts, Kind, RegionIdx, ResIdx};
-use crate::sim::detail::HopDetail;
+use crate::sim::detail::{HopDetail, HopSubject};
 use crate::sim::topology::{Compiler, linked};
 use crate::sim::{LostDomains, Status, Unit as CapacityUnit};
 use crate::text::count;
@@ -106,6 +106,8 @@ pub(crate) fn detail(
     };
     let sep = if what.ends_with('(') { "" } else { ", " };
     HopDetail {
+        subject: HopSubject::Recovery(a.actor),
+        lost: region_lost,
         depth: 2,
         label: format!("{what}{sep}desired {}, min {min}, max {max})", a.target),
         status: if region_lost {

@@ -288,6 +288,12 @@ impl Rule for Cluster {
     fn depended(&self) -> Option<ResIdx> {
         Some(self.cluster)
     }
+
+    /// Storage spans three AZs: a cluster whose instances are lost is down until new
+    /// ones are created, not gone; only its Region takes it.
+    fn gone(&self, _estate: &Estate, lost: &LostDomains) -> bool {
+        lost.region(self.region)
+    }
 }
 
 fn one(effect: Status, cause: ClusterCause) -> Outcome {

@@ -9,7 +9,7 @@
 //! (AmazonECS/latest/developerguide/ecs_services.html, task-placement-strategies.html)
 
 use crate::model::{AzIdx, EdgeKind, Estate, Facts, Kind, LaunchType, RegionIdx, ResIdx};
-use crate::sim::detail::HopDetail;
+use crate::sim::detail::{HopDetail, HopSubject};
 use crate::sim::topology::Compiler;
 use crate::sim::{LostDomains, Status};
 use crate::text::count;
@@ -35,6 +35,7 @@ pub(crate) fn target(c: &Compiler, task: ResIdx, registered_serves: bool) -> Tar
         subnet: subnet.and_then(|s| c.estate.find(s)),
         spread: Vec::new(),
         task: true,
+        slot: None,
     }
 }
 
@@ -176,6 +177,8 @@ pub(crate) fn detail(
         "nothing to relaunch".to_string()
     };
     HopDetail {
+        subject: HopSubject::Recovery(a.actor),
+        lost: region_lost,
         depth: 2,
         label: format!(
             "ECS service {} ({launch_label}, desired {}; tasks: {})",

@@ -339,4 +339,15 @@ impl Rule for Cache {
     fn depended(&self) -> Option<ResIdx> {
         Some(self.res)
     }
+
+    fn gone(&self, _estate: &Estate, lost: &LostDomains) -> bool {
+        let nodes: Vec<AzIdx> = match &self.kind {
+            CacheKind::Replicated { shards, .. } => (shards.iter())
+                .flat_map(|s| s.primary.iter().chain(&s.replicas).copied())
+                .collect(),
+            CacheKind::Memcached { nodes } => nodes.clone(),
+            CacheKind::Node { az } => vec![*az],
+        };
+        lost.region(self.region) || (!nodes.is_empty() && nodes.iter().all(|a| lost.az(*a)))
+    }
 }

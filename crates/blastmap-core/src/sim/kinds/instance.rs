@@ -25,5 +25,6 @@ pub(crate) fn target(c: &Compiler, inst: ResIdx, registered_serves: bool) -> Tar
         subnet: subnet.and_then(|s| c.estate.find(s)),
         spread: Vec::new(),
         task: false,
+        slot: None,
     }
 }

@@ -26,6 +26,7 @@ pub(crate) fn target(c: &Compiler, function: ResIdx, registered_serves: bool) ->
         subnet: None,
         spread: azs(c, function),
         task: false,
+        slot: None,
     }
 }
 
@@ -111,5 +112,9 @@ impl Rule for Function {
 
     fn depended(&self) -> Option<ResIdx> {
         Some(self.res)
+    }
+
+    fn gone(&self, _estate: &Estate, lost: &LostDomains) -> bool {
+        lost.region(self.region) || (!self.azs.is_empty() && self.azs.iter().all(|a| lost.az(*a)))
     }
 }

@@ -9,8 +9,8 @@
 //! (elasticloadbalancing/latest/application/disable-cross-zone.html,
 //! network/target-group-cross-zone.html)
 
-use crate::model::{AccountIdx, AzIdx, CrossZone, Estate, Facts, ResIdx};
-use crate::sim::detail::HopDetail;
+use crate::model::{AccountIdx, AzIdx, CrossZone, Estate, Facts, RegionIdx, ResIdx};
+use crate::sim::detail::{HopDetail, HopSubject};
 use crate::sim::evaluate::Outcome;
 use crate::sim::reason::{Cause, Reason, az_list};
 use crate::sim::topology::{Compiler, UnitIdx, target_groups_of};
@@ -126,6 +126,8 @@ pub(crate) fn detail(estate: &Estate, c: &Chain, lost: &LostDomains, hops: &mut 
     let az_lost = |az: AzIdx| region_lost || lost.az(az);
     let alive = c.lb_azs.iter().filter(|a| !az_lost(**a)).count();
     hops.push(HopDetail {
+        subject: HopSubject::LoadBalancer(c.lb),
+        lost: lost_entirely(c.region, &c.lb_azs, lost),
         depth: 0,
         label: format!(
             "{} ({lb_kind}, internet-facing, cross-zone {})",
@@ -151,12 +153,19 @@ pub(crate) fn detail(estate: &Estate, c: &Chain, lost: &LostDomains, hops: &mut 
     for az in lb_azs {
         let down = az_lost(az);
         hops.push(HopDetail {
+            subject: HopSubject::LbNode { lb: c.lb, az },
+            lost: down,
             depth: 1,
             label: format!("node in {}", az_label(estate, lb.account, az)),
             status: if down { Status::Down } else { Status::Ok },
             note: if down { "lost" } else { "up" }.to_string(),
         });
     }
+}
+
+/// Whether a load balancer with nodes in `azs` is gone: its Region lost, or every node.
+pub(crate) fn lost_entirely(region: RegionIdx, azs: &[AzIdx], lost: &LostDomains) -> bool {
+    lost.region(region) || (!azs.is_empty() && azs.iter().all(|a| lost.az(*a)))
 }
 
 /// `; zonal shift on, autoshift on`: whether ARC can move the load balancer's
@@ -190,6 +199,9 @@ pub(crate) fn az_label(estate: &Estate, account: AccountIdx, az: AzIdx) -> Strin
 pub struct Hop {
     pub(crate) lb: ResIdx,
     pub(crate) chains: Vec<UnitIdx>,
+    pub(crate) region: RegionIdx,
+    /// The AZs it has a node in.
+    pub(crate) azs: Vec<AzIdx>,
 }
 
 /// Compiles a load balancer depended upon: a hop over its chains (each evaluated on
@@ -205,8 +217,14 @@ pub(crate) fn compile_hop(c: &mut Compiler, res: ResIdx) -> Option<UnitIdx> {
     if chains.is_empty() {
         return Some(super::placed::compile(c, res));
     }
+    let hop = Hop {
+        lb: res,
+        chains,
+        region: c.estate.resource(res).region,
+        azs: node_azs(c, res),
+    };
     // It touches what its chains touch (added once everything is compiled).
-    Some(c.push(super::Unit::Hop(Hop { lb: res, chains }), Vec::new()))
+    Some(c.push(super::Unit::Hop(hop), Vec::new()))
 }
 
 impl Rule for Hop {
@@ -249,6 +267,10 @@ impl Rule for Hop {
 
     fn depended(&self) -> Option<ResIdx> {
         Some(self.lb)
+    }
+
+    fn gone(&self, _estate: &Estate, lost: &LostDomains) -> bool {
+        lost_entirely(self.region, &self.azs, lost)
     }
 
     fn needs(&self, out: &mut Vec<(UnitIdx, bool)>) {

@@ -43,6 +43,16 @@ pub(crate) trait Rule {
     /// The resource a path depending on this unit depends on (`None`: a path itself).
     fn depended(&self) -> Option<ResIdx>;
 
+    /// Whether what the unit stands for is gone with the lost domains (in a lost
+    /// Region, or every AZ it could run in lost), rather than merely failed over or
+    /// short of capacity: a picture draws it lost. By default, where it is placed.
+    fn gone(&self, estate: &Estate, lost: &LostDomains) -> bool {
+        self.depended().is_some_and(|res| {
+            let r = estate.resource(res);
+            lost.placement(r.region, r.az)
+        })
+    }
+
     /// The units it needs, and whether it needs each hard (losing it takes this down).
     fn needs(&self, out: &mut Vec<(UnitIdx, bool)>) {
         let _ = out;
@@ -77,6 +87,10 @@ macro_rules! units {
 
             pub(crate) fn depended(&self) -> Option<ResIdx> {
                 match self { $(Unit::$variant(u) => u.depended(),)+ }
+            }
+
+            pub(crate) fn gone(&self, estate: &Estate, lost: &LostDomains) -> bool {
+                match self { $(Unit::$variant(u) => u.gone(estate, lost),)+ }
             }
 
             pub(crate) fn needs(&self, out: &mut Vec<(UnitIdx, bool)>) {

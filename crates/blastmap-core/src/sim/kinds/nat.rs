@@ -6,7 +6,7 @@
 //! nothing. (vpc/latest/userguide/nat-gateway-basics.html)
 
 use crate::model::{AzIdx, EdgeKind, Estate, RegionIdx, ResIdx};
-use crate::sim::detail::HopDetail;
+use crate::sim::detail::{HopDetail, HopSubject};
 use crate::sim::reason::{Cause, Reason, az_list};
 use crate::sim::topology::Compiler;
 use crate::sim::{LostDomains, Status};
@@ -66,17 +66,19 @@ impl EgressCause {
 }
 
 /// The NAT gateways a chain's targets (instances, tasks) reach the internet through, with
-/// their users per AZ; `units_of` measures a serving target in the chain's unit.
+/// their users per AZ; `units_of` measures a serving target in the chain's unit. Also,
+/// per entry, the egress (an index in the first list) it goes out through.
 pub(crate) fn compile(
     c: &Compiler,
     entries: &[TargetEntry],
     cohort_of: &[Option<u16>],
     hard: bool,
     units_of: impl Fn(&TargetEntry) -> u64,
-) -> Vec<EgressUse> {
+) -> (Vec<EgressUse>, Vec<Option<u16>>) {
     let estate = c.estate;
     let mut egress: Vec<EgressUse> = Vec::new();
-    for (e, cohort) in entries.iter().zip(cohort_of) {
+    let mut egress_of: Vec<Option<u16>> = vec![None; entries.len()];
+    for (i, (e, cohort)) in entries.iter().zip(cohort_of).enumerate() {
         let (Some(subnet), Some(az)) = (e.subnet, e.az) else {
             continue;
         };
@@ -84,8 +86,8 @@ pub(crate) fn compile(
             if edge.kind != EdgeKind::EgressVia {
                 continue;
             }
-            let use_ = match egress.iter_mut().position(|u| u.nat == nat) {
-                Some(i) => &mut egress[i],
+            let at = match egress.iter().position(|u| u.nat == nat) {
+                Some(at) => at,
                 None => {
                     let nat_res = estate.resource(nat);
                     egress.push(EgressUse {
@@ -96,9 +98,14 @@ pub(crate) fn compile(
                         users: Vec::new(),
                         cohort_units: Vec::new(),
                     });
-                    egress.last_mut().expect("just pushed")
+                    egress.len() - 1
                 }
             };
+            // A subnet's default route names one NAT gateway: the first is its egress.
+            if egress_of[i].is_none() {
+                egress_of[i] = u16::try_from(at).ok();
+            }
+            let use_ = &mut egress[at];
             let tally = match use_.users.iter_mut().position(|(a, _)| *a == az) {
                 Some(i) => &mut use_.users[i].1,
                 None => {
@@ -115,7 +122,7 @@ pub(crate) fn compile(
             }
         }
     }
-    egress
+    (egress, egress_of)
 }
 
 impl EgressUse {
@@ -193,6 +200,8 @@ pub(crate) fn detail(estate: &Estate, c: &Chain, lost: &LostDomains, hops: &mut 
             ),
         };
         hops.push(HopDetail {
+            subject: HopSubject::Nat(e.nat),
+            lost: nat_lost,
             depth: 2,
             label,
             status: match (nat_lost, e.hard || region_lost) {

@@ -28,6 +28,8 @@ pub struct Rds {
     /// For a Multi-AZ instance whose standby AZ AWS did not report: the other AZs of
     /// its Region the standby may be in.
     pub(crate) standby_could_be: Vec<AzIdx>,
+    /// A read replica's source instance.
+    pub(crate) source: Option<ResIdx>,
 }
 
 /// What losing AZs does to an RDS instance.
@@ -184,6 +186,10 @@ pub(crate) fn compile(c: &mut Compiler, res: ResIdx) -> Option<UnitIdx> {
         standby,
         backups: db.backup_retention_days > 0,
         standby_could_be,
+        source: db
+            .read_replica_source
+            .as_deref()
+            .and_then(|s| estate.find(s)),
     };
     Some(c.push(Unit::Rds(unit), touches))
 }
@@ -289,5 +295,16 @@ impl Rule for Rds {
 
     fn depended(&self) -> Option<ResIdx> {
         Some(self.db)
+    }
+
+    /// A Multi-AZ instance whose primary's AZ is lost fails over: gone only when its
+    /// standby is lost too (or every AZ an unreported standby may be in).
+    fn gone(&self, _estate: &Estate, lost: &LostDomains) -> bool {
+        let standby_lost = match (self.standby, self.standby_could_be.as_slice()) {
+            (Some(s), _) => lost.az(s),
+            (None, []) => false,
+            (None, could_be) => could_be.iter().all(|a| lost.az(*a)),
+        };
+        lost.region(self.region) || (lost.az(self.az) && (!self.multi_az || standby_lost))
     }
 }

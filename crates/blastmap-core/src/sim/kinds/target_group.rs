@@ -21,6 +21,7 @@ use super::{Unit, auto_scaling, ecs_service, instance, lambda};
 mod cohorts;
 mod detail;
 mod evaluate;
+pub(crate) mod targets;
 
 pub(crate) use cohorts::Cohort;
 pub(crate) use detail::detail;
@@ -65,7 +66,9 @@ pub struct Chain {
     /// Registered instance targets a scan could not read (a coverage gap): not counted.
     pub(crate) unread: u32,
     /// Services a scan could not read in the load balancer's account and Region.
-    pub(crate) gaps: Vec<Service>,
+    pub(crate) gaps: Box<[Service]>,
+    /// Each target, compactly, so a picture can draw it on its own (`targets.rs`).
+    pub(crate) targets: Box<[targets::TargetRec]>,
 }
 
 /// How many targets, and how much capacity, serve.
@@ -137,6 +140,8 @@ pub(crate) struct TargetEntry {
     pub spread: Vec<AzIdx>,
     /// An ECS task.
     pub task: bool,
+    /// Its registration's place in the target group's list, when it is registered.
+    pub slot: Option<u32>,
 }
 
 /// Why a path's targets do not serve.
@@ -331,7 +336,8 @@ pub(crate) fn compile(c: &mut Compiler, lb: ResIdx, tg: ResIdx) -> Option<UnitId
         || c.indexes
             .hard_egress
             .contains(estate.resource(tg).id.as_str());
-    let egress = nat::compile(c, &g.entries, &split.of_entry, hard, units_of);
+    let (egress, egress_of) = nat::compile(c, &g.entries, &split.of_entry, hard, units_of);
+    let targets = targets::records(&g.entries, &split.of_entry, &egress_of);
     let pods = estate.resource(tg).tag(EKS_CLUSTER_TAG).is_some();
     let noun = if pods {
         "pods"
@@ -391,7 +397,8 @@ pub(crate) fn compile(c: &mut Compiler, lb: ResIdx, tg: ResIdx) -> Option<UnitId
         hard_egress: hard,
         before,
         unread: g.unread,
-        gaps,
+        gaps: gaps.into_boxed_slice(),
+        targets: targets.into_boxed_slice(),
     };
     Some(c.push(Unit::Chain(chain), touches))
 }
@@ -433,7 +440,9 @@ fn gather(c: &mut Compiler, lb: ResIdx, tg: ResIdx) -> Gathered {
                     _ => ecs_service::target(c, to, s),
                 };
                 if seen.insert(to) {
-                    g.entries.push(entry(c, serves));
+                    let mut e = entry(c, serves);
+                    e.slot = Some(slot as u32);
+                    g.entries.push(e);
                 } else if serves {
                     // Registered again (another port): it serves if any registration does.
                     let running = entry(c, true).serves;
@@ -442,7 +451,11 @@ fn gather(c: &mut Compiler, lb: ResIdx, tg: ResIdx) -> Gathered {
                     }
                 }
             }
-            (TargetType::Lambda, _) => g.entries.push(lambda::target(c, to, serves)),
+            (TargetType::Lambda, _) => {
+                let mut e = lambda::target(c, to, serves);
+                e.slot = Some(slot as u32);
+                g.entries.push(e);
+            }
             (TargetType::Alb, _) => {
                 // The inner ALB is a hop: its nodes are the targets, its own chains a hard dependency.
                 if let Facts::LoadBalancer(inner_lb) = &estate.resource(to).facts {
@@ -457,6 +470,7 @@ fn gather(c: &mut Compiler, lb: ResIdx, tg: ResIdx) -> Gathered {
                             subnet: None,
                             spread: Vec::new(),
                             task: false,
+                            slot: None,
                         });
                     }
                 }
@@ -475,7 +489,10 @@ fn gather(c: &mut Compiler, lb: ResIdx, tg: ResIdx) -> Gathered {
     // IPs and Lambdas are placed by their registration. An instance a scan could not
     // read is unknown: placed by its registration when that names an AZ, else left
     // out and counted as unread rather than taken to survive every AZ.
-    for (t, _) in (tgf.targets.iter().zip(&resolved)).filter(|(_, done)| !**done) {
+    for (slot, (t, _)) in (tgf.targets.iter().zip(&resolved))
+        .enumerate()
+        .filter(|(_, (_, done))| !**done)
+    {
         let az = t.zonal_az().and_then(|a| c.az(a));
         match tgf.target_type {
             TargetType::Alb => {}
@@ -490,6 +507,7 @@ fn gather(c: &mut Compiler, lb: ResIdx, tg: ResIdx) -> Gathered {
                 subnet: None,
                 spread: Vec::new(),
                 task: false,
+                slot: Some(slot as u32),
             }),
         }
     }

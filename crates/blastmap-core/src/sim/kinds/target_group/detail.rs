@@ -1,8 +1,10 @@
 //! A chain's lines in a path's detail: the target group and its targets per AZ.
 
 use crate::model::{AzIdx, Estate};
-use crate::sim::detail::HopDetail;
+use crate::sim::detail::{HopDetail, HopSubject};
+use crate::sim::reason::az_list;
 use crate::sim::{Capacity, LostDomains, Status};
+use crate::text::{count, verb};
 
 use super::super::load_balancer::az_label;
 use super::{Blocked, Chain, ZoneTargets, zone_capacity};
@@ -32,15 +34,13 @@ pub(crate) fn detail(
     let tg = estate.resource(c.tg);
     let lb = estate.resource(c.lb);
     hops.push(HopDetail {
+        subject: HopSubject::TargetGroup(c.tg),
+        lost: region_lost,
         depth: 1,
         label: format!("target group {}", tg.name),
-        status: status.min(if cap.after == 0 {
-            Status::Down
-        } else if cap.after < cap.before {
-            Status::Degraded
-        } else {
-            Status::Ok
-        }),
+        // The path's own status: what the load balancer sends to this target group
+        // gets (a dependency can degrade it at full capacity).
+        status,
         note: format!(
             "{}/{} {unit} now, {} after recovery",
             cap.after, cap.before, cap.after_recovery
@@ -84,10 +84,25 @@ pub(crate) fn detail(
                 Status::Degraded,
                 "some cannot serve: their NAT egress is lost".to_string(),
             )
+        } else if let Some((nat, users)) = soft_egress_lost(estate, c, z.az, lost) {
+            // They serve, without internet egress: a soft dependency lost (domain.md §4).
+            (
+                Status::Degraded,
+                format!(
+                    "serving, but {} {} internet egress: NAT gateway {nat} is lost",
+                    count(users, "target", "targets"),
+                    verb(users, "loses", "lose"),
+                ),
+            )
         } else {
             (Status::Ok, "serving".to_string())
         };
         hops.push(HopDetail {
+            subject: HopSubject::TargetsIn {
+                tg: c.tg,
+                az: Some(z.az),
+            },
+            lost: az_lost(z.az),
             depth: 2,
             label: format!(
                 "targets in {}: {}/{} healthy, {} {unit}",
@@ -100,16 +115,107 @@ pub(crate) fn detail(
             note,
         });
     }
+    let alive = c.lb_azs.iter().filter(|a| !az_lost(**a)).count();
+    // What stops targets outside any AZ: the first answer that holds.
+    let stopped = |serving: u32, cohort: Option<u16>| -> Option<String> {
+        if serving == 0 {
+            Some("none healthy".to_string())
+        } else if alive == 0 {
+            Some("no load balancer node left to send them traffic".to_string())
+        } else {
+            let dep = blocked.shared.or_else(|| {
+                cohort.and_then(|k| blocked.cohorts.get(k as usize).copied().flatten())
+            })?;
+            Some(format!(
+                "cannot serve: {}, which they need, is down",
+                estate.resource(dep).name
+            ))
+        }
+    };
     if c.nonzonal.total > 0 {
-        let alive = c.lb_azs.iter().filter(|a| !az_lost(**a)).count();
+        let cannot: u64 = (c.cohorts.iter().zip(&blocked.cohorts))
+            .filter(|(_, b)| b.is_some())
+            .map(|(co, _)| co.nonzonal.units)
+            .sum();
+        let (status, note) = if region_lost {
+            (Status::Down, "lost".to_string())
+        } else if let Some(why) = stopped(c.nonzonal.serving, None) {
+            (Status::Down, why)
+        } else if cannot >= c.nonzonal.units && cannot > 0 {
+            (
+                Status::Down,
+                "cannot serve: a dependency they need is down".to_string(),
+            )
+        } else if cannot > 0 {
+            (
+                Status::Degraded,
+                "some cannot serve: a dependency they need is down".to_string(),
+            )
+        } else {
+            (Status::Ok, "serving".to_string())
+        };
         hops.push(HopDetail {
+            subject: HopSubject::TargetsIn { tg: c.tg, az: None },
+            lost: region_lost,
             depth: 2,
             label: format!(
                 "targets outside any AZ: {} of {} healthy",
                 c.nonzonal.serving, c.nonzonal.total
             ),
-            status: if alive == 0 { Status::Down } else { Status::Ok },
-            note: String::new(),
+            status,
+            note,
         });
     }
+    // Functions in a VPC serve while one of their subnets' AZs survives.
+    for f in &c.spread {
+        let gone = region_lost || f.azs.iter().all(|a| az_lost(*a));
+        let (status, note) = if gone {
+            (
+                Status::Down,
+                "lost: every AZ of its subnets is lost".to_string(),
+            )
+        } else if let Some(why) = stopped(f.tally.serving, f.cohort) {
+            (Status::Down, why)
+        } else {
+            (Status::Ok, "serving".to_string())
+        };
+        hops.push(HopDetail {
+            subject: HopSubject::Function {
+                tg: c.tg,
+                function: f.function,
+            },
+            lost: gone,
+            depth: 2,
+            label: format!(
+                "Lambda function {} in {}",
+                estate.resource(f.function).name,
+                if f.azs.is_empty() {
+                    estate.region_name(c.region).to_string()
+                } else {
+                    az_list(estate, &f.azs)
+                }
+            ),
+            status,
+            note,
+        });
+    }
+}
+
+/// A lost NAT gateway that serving targets in `az` reach the internet through, with
+/// soft egress (they serve without it), and how many of them use it.
+fn soft_egress_lost(
+    estate: &Estate,
+    c: &Chain,
+    az: AzIdx,
+    lost: &LostDomains,
+) -> Option<(String, u32)> {
+    if c.hard_egress {
+        return None;
+    }
+    c.egress.iter().filter(|e| e.is_lost(lost)).find_map(|e| {
+        let users: u32 = (e.users.iter().filter(|(a, _)| *a == az))
+            .map(|(_, t)| t.serving)
+            .sum();
+        (users > 0).then(|| (estate.resource(e.nat).name.clone(), users))
+    })
 }

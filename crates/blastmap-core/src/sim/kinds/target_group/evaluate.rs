@@ -206,6 +206,10 @@ impl Rule for Chain {
         None
     }
 
+    fn gone(&self, _estate: &Estate, lost: &LostDomains) -> bool {
+        lost.region(self.region)
+    }
+
     fn resolve_refs(&mut self, resolve: &dyn Fn(UnitIdx) -> Option<UnitIdx>) {
         let fix = |deps: &mut Vec<DepRef>| {
             deps.retain_mut(|d| match resolve(d.unit) {
@@ -383,7 +387,7 @@ fn coverage_notes(c: &Chain, reasons: &mut Vec<Reason>) {
             Status::Ok,
             Cause::Targets(TargetCause::CoverageGap {
                 lb: c.lb,
-                services: c.gaps.clone(),
+                services: c.gaps.to_vec(),
             }),
         ));
     }
