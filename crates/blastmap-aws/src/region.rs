@@ -172,21 +172,42 @@ pub async fn read(
     let caller = ctx.caller.clone();
     let guard = &ctx.guard;
     let (ec2, elbv2, autoscaling, rds, ecs, eks, lambda, elasticache, dynamodb) = tokio::join!(
-        ec2::read(caller.clone(), clients::ec2(&config, &region, guard)),
-        elbv2::read(caller.clone(), clients::elbv2(&config, &region, guard)),
+        ec2::read(
+            caller.clone(),
+            clients::ec2(&config, &account_id, &region, guard)
+        ),
+        elbv2::read(
+            caller.clone(),
+            clients::elbv2(&config, &account_id, &region, guard)
+        ),
         autoscaling::read(
             caller.clone(),
-            clients::autoscaling(&config, &region, guard)
+            clients::autoscaling(&config, &account_id, &region, guard)
         ),
-        rds::read(caller.clone(), clients::rds(&config, &region, guard)),
-        ecs::read(caller.clone(), clients::ecs(&config, &region, guard)),
-        eks::read(caller.clone(), clients::eks(&config, &region, guard)),
-        lambda::read(caller.clone(), clients::lambda(&config, &region, guard)),
+        rds::read(
+            caller.clone(),
+            clients::rds(&config, &account_id, &region, guard)
+        ),
+        ecs::read(
+            caller.clone(),
+            clients::ecs(&config, &account_id, &region, guard)
+        ),
+        eks::read(
+            caller.clone(),
+            clients::eks(&config, &account_id, &region, guard)
+        ),
+        lambda::read(
+            caller.clone(),
+            clients::lambda(&config, &account_id, &region, guard)
+        ),
         elasticache::read(
             caller.clone(),
-            clients::elasticache(&config, &region, guard)
+            clients::elasticache(&config, &account_id, &region, guard)
         ),
-        dynamodb::read(caller.clone(), clients::dynamodb(&config, &region, guard)),
+        dynamodb::read(
+            caller.clone(),
+            clients::dynamodb(&config, &account_id, &region, guard)
+        ),
     );
     let place = Placement::new(&ec2.data.zones, &ec2.data.subnets);
     let mut out = RegionRead {
