@@ -56,6 +56,9 @@ pub fn load_estate(source: &SourceArgs) -> Result<Estate> {
         return Ok(demo::estate()?);
     }
     if source.live.is_given() {
+        if source.at.is_some() {
+            bail!("--at picks a snapshot under an s3:// prefix: give --snapshot s3://…");
+        }
         let outcome = scan_live(&source.live, true)?;
         if let Some(gaps) = progress::gap_summary(&outcome.estate) {
             eprintln!("{gaps}");
@@ -63,7 +66,10 @@ pub fn load_estate(source: &SourceArgs) -> Result<Estate> {
         return Ok(outcome.estate);
     }
     match &source.snapshot {
-        Some(path) => Ok(snapshot::load(path)?),
+        Some(path) => Ok(crate::store::load(path, source.at.as_deref())?.estate),
+        None if source.at.is_some() => {
+            bail!("--at picks a snapshot under an s3:// prefix: give --snapshot s3://…")
+        }
         None => bail!(
             "no estate given: pass --demo to use the embedded demo estate, --snapshot FILE \
              to read one written by `blastmap scan`, or --region REGION (with --profile NAME) \
@@ -126,14 +132,21 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
         "scan needs --out FILE: where to write the snapshot (or set snapshot = \"...\" in the \
          config file, see blastmap config)",
     )?;
+    if crate::store::is_s3(out) {
+        // A bad URL is said before the scan, not after it.
+        crate::discover::snapshots::S3Location::parse(&out.to_string_lossy())?;
+    } else if args.kms_key.is_some() {
+        bail!("--kms-key is for --out s3://…: a local snapshot is a file of mode 0600");
+    }
     let outcome = scan_live(&args.live, !args.quiet)?;
-    snapshot::write_estate(out, &outcome.estate)?;
+    let written = crate::store::write(
+        out,
+        &outcome.estate,
+        args.kms_key.as_deref(),
+        args.live.profiles.first().map(String::as_str),
+    )?;
     if !args.quiet {
-        eprintln!(
-            "{}; wrote {}",
-            progress::scan_summary(&outcome),
-            out.display()
-        );
+        eprintln!("{}; wrote {written}", progress::scan_summary(&outcome));
     }
     if let Some(gaps) = progress::gap_summary(&outcome.estate) {
         eprintln!("{gaps}");
@@ -381,12 +394,16 @@ pub fn export(args: &ExportArgs) -> Result<u8> {
 const MERMAID_MAX_TEXT: usize = 50_000;
 
 pub fn diff(args: &DiffArgs) -> Result<u8> {
-    let old = snapshot::load(&args.old)?;
-    let new = snapshot::load(&args.new)?;
-    let changes = compare::diff(&old, &new);
+    let old = crate::store::load(&args.old, args.old_at.as_deref())?;
+    let new = crate::store::load(&args.new, args.new_at.as_deref())?;
+    let changes = compare::diff(&old.estate, &new.estate);
+    let label = |read: &crate::store::Read| report::SnapshotLabel {
+        file: read.origin.clone(),
+        captured_at: read.estate.meta.captured_at.clone(),
+    };
     let sides = report::DiffSides {
-        old: report::SnapshotLabel::of(&args.old, &old),
-        new: report::SnapshotLabel::of(&args.new, &new),
+        old: label(&old),
+        new: label(&new),
     };
     let text = report::diff(
         &sides,
@@ -411,7 +428,7 @@ pub fn redact(args: &RedactArgs) -> Result<u8> {
             args.out.display()
         );
     }
-    let estate = snapshot::load(&args.input)?;
+    let estate = crate::store::load(&args.input, None)?.estate;
     let salt = match &args.salt {
         Some(secret) => Salt::given(secret)?,
         None => Salt::random()?,

@@ -39,14 +39,14 @@ pub use app::App;
 pub use engine::{Engine, Loaded, Origin};
 
 use crate::discover::{self, ScanConfig};
-use crate::model::Estate;
 use crate::report::{Report, markdown};
 use crate::snapshot;
 
 /// What the TUI opens on.
 pub enum Start {
     Demo,
-    Snapshot(PathBuf),
+    /// A snapshot file or S3 location, with `--at` for an S3 prefix.
+    Snapshot(PathBuf, Option<String>),
     /// A live scan; `r` scans again.
     Live(ScanConfig),
 }
@@ -154,9 +154,9 @@ async fn run_loop(start: Start) -> Result<(), TuiError> {
             app.loading = Some("loading the demo estate…".to_string());
             spawn_blocking_action(&actions, move || load(None, 0));
         }
-        Start::Snapshot(path) => {
+        Start::Snapshot(path, at) => {
             app.loading = Some(format!("loading {}…", path.display()));
-            spawn_blocking_action(&actions, move || load(Some(path), 0));
+            spawn_blocking_action(&actions, move || load_at(Some(path), at.as_deref(), 0));
         }
         Start::Live(config) => start_scan(config, 0, &actions),
     }
@@ -287,15 +287,19 @@ fn local_time() -> String {
     }
 }
 
-/// Loads the demo estate (`None`) or a snapshot, as load number `generation`.
+/// Loads the demo estate (`None`) or a snapshot (a file or S3), as load number `generation`.
 pub fn load(path: Option<PathBuf>, generation: u64) -> Option<Action> {
+    load_at(path, None, generation)
+}
+
+fn load_at(path: Option<PathBuf>, at: Option<&str>, generation: u64) -> Option<Action> {
     let result = match path {
         None => crate::demo::estate()
             .map(|e| Loaded::new(e, Origin::Demo))
             .map_err(|e| e.to_string()),
-        Some(p) => snapshot::load(&p)
-            .map(|e: Estate| Loaded::new(e, Origin::Snapshot(p)))
-            .map_err(|e| e.to_string()),
+        Some(p) => crate::store::load(&p, at)
+            .map(|read| Loaded::new(read.estate, Origin::Snapshot(PathBuf::from(read.origin))))
+            .map_err(|e| format!("{e:#}")),
     };
     Some(Action::Loaded {
         generation,
@@ -314,6 +318,10 @@ pub fn perform(effect: Effect, engine: Option<Arc<Engine>>) -> Option<Action> {
             })
         }
         Effect::LoadSnapshot { path, generation } => load(Some(path), generation),
+        Effect::ListSnapshots { prefix } => Some(Action::SnapshotsListed {
+            prefix: prefix.display().to_string(),
+            result: crate::store::list(&prefix).map_err(|e| format!("{e:#}")),
+        }),
         Effect::Export { path, lost } => {
             let engine = engine?;
             let verdict = engine.what_if(&lost);

@@ -215,6 +215,8 @@ pub enum Protocol {
     Json,
     /// REST with JSON bodies (EKS, Lambda).
     RestJson,
+    /// REST with XML bodies (S3).
+    RestXml,
 }
 
 impl Protocol {
@@ -223,6 +225,7 @@ impl Protocol {
             Protocol::Ec2Query | Protocol::Query => "text/xml",
             Protocol::Json => "application/x-amz-json-1.1",
             Protocol::RestJson => "application/json",
+            Protocol::RestXml => "application/xml",
         }
     }
 }
@@ -262,7 +265,12 @@ impl Request {
         } else {
             let mut line = head.first().map(String::as_str).unwrap_or("").split(' ');
             let (method, path) = (line.next().unwrap_or(""), line.next().unwrap_or(""));
-            (rest_operation(&service, method, path), Protocol::RestJson)
+            let protocol = if service == "s3" {
+                Protocol::RestXml
+            } else {
+                Protocol::RestJson
+            };
+            (rest_operation(&service, method, path), protocol)
         };
         Request {
             operation,
@@ -285,6 +293,11 @@ fn rest_operation(service: &str, method: &str, path: &str) -> String {
         ("eks", "GET", ["clusters", _, "node-groups", _]) => "DescribeNodegroup",
         ("lambda", "GET", [_, "functions"]) => "ListFunctions",
         ("lambda", "GET", [_, "functions", _, "configuration"]) => "GetFunctionConfiguration",
+        // Path-style S3 (the client of a custom endpoint): `/bucket` and `/bucket/key`.
+        // A listing is named by its IAM action, as the policy names it.
+        ("s3", "GET", [_]) => "ListBucket",
+        ("s3", "GET", [_, _, ..]) => "GetObject",
+        ("s3", "PUT", [_, _, ..]) => "PutObject",
         _ => return format!("{method} {path}"),
     };
     op.to_string()
@@ -349,7 +362,7 @@ fn fault_answer(fault: Fault, protocol: Protocol) -> Vec<u8> {
             "UnauthorizedOperation",
             "You are not authorized to perform this operation.",
         ),
-        Fault::AccessDenied if protocol == Protocol::Query => (
+        Fault::AccessDenied if matches!(protocol, Protocol::Query | Protocol::RestXml) => (
             "403 Forbidden",
             "AccessDenied",
             "User is not authorized to perform this action",
@@ -397,6 +410,13 @@ fn fault_answer(fault: Fault, protocol: Protocol) -> Vec<u8> {
         Protocol::RestJson => (
             format!("{{\"message\":\"{message}\"}}"),
             vec![content_type, format!("x-amzn-ErrorType: {code}")],
+        ),
+        Protocol::RestXml => (
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code>\
+                 <Message>{message}</Message><RequestId>test-proxy</RequestId></Error>"
+            ),
+            vec![content_type],
         ),
     };
     respond(&format!("HTTP/1.1 {status}"), &headers, body.as_bytes())

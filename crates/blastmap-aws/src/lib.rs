@@ -18,9 +18,11 @@ mod elasticache;
 mod elbv2;
 mod error;
 mod lambda;
+pub mod log;
 mod rds;
 pub mod readonly;
 mod region;
+pub mod snapshots;
 pub mod sts;
 
 use std::collections::BTreeSet;
@@ -312,7 +314,7 @@ async fn read_account(
         None => format!("AWS STS in {home}"),
     };
     let identity = match &source {
-        Source::Profile(_) => sts::identify(&ctx.caller, &ctx.guard, &base, &home)
+        Source::Profile(_) => sts::identify(&ctx.caller, &ctx.guard, &base, &label, &home)
             .await
             .map(|id| (id, base)),
         Source::Role(arn) => {
@@ -375,7 +377,7 @@ async fn read_account(
         .or_else(|| source.profile_name())
         .unwrap_or_else(|| id.clone());
     let regions = if plan.all_regions {
-        match sts::enabled_regions(&ctx.caller, &ctx.guard, &config, &home).await {
+        match sts::enabled_regions(&ctx.caller, &ctx.guard, &config, &id, &home).await {
             Ok(regions) => regions,
             Err(f) => {
                 ctx.note(format!(

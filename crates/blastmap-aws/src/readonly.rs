@@ -2,6 +2,10 @@
 //! refuses any operation that is not `Describe*`, `List*` or `Get*` (plus STS
 //! `AssumeRole`) before the request is serialized, so nothing that could change
 //! an estate ever leaves the process. It also counts the calls it lets through.
+//!
+//! The one exception is the client that writes the snapshot the user asked to keep
+//! in S3 (`--out s3://…`): its guard also lets `PutObject` through, and no other
+//! client ever gets that guard.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,6 +20,9 @@ use thiserror::Error;
 
 /// Operations outside the read-only prefixes that a scan still needs.
 const ALSO_ALLOWED: &[&str] = &["AssumeRole"];
+
+/// What the snapshot writer may do besides reading: store the snapshot object.
+const SNAPSHOT_WRITES: &[&str] = &["PutObject"];
 
 /// Whether `operation` (an API operation name such as `DescribeInstances`) only reads.
 pub fn is_read_only(operation: &str) -> bool {
@@ -38,11 +45,21 @@ pub enum ReadOnlyViolation {
 #[derive(Debug, Clone)]
 pub struct ReadOnly {
     calls: Arc<AtomicU64>,
+    /// Writes let through as well: none, except in the snapshot writer's client.
+    writes: &'static [&'static str],
 }
 
 impl ReadOnly {
     pub fn new(calls: Arc<AtomicU64>) -> ReadOnly {
-        ReadOnly { calls }
+        ReadOnly { calls, writes: &[] }
+    }
+
+    /// The guard of the S3 client that stores a snapshot: reads, and `PutObject`.
+    pub fn snapshot_writer(calls: Arc<AtomicU64>) -> ReadOnly {
+        ReadOnly {
+            calls,
+            writes: SNAPSHOT_WRITES,
+        }
     }
 }
 
@@ -62,7 +79,7 @@ impl Intercept for ReadOnly {
         let Some(meta) = cfg.load::<Metadata>() else {
             return Err(ReadOnlyViolation::Unnamed.into());
         };
-        if !is_read_only(meta.name()) {
+        if !is_read_only(meta.name()) && !self.writes.contains(&meta.name()) {
             return Err(ReadOnlyViolation::Refused {
                 service: meta.service().to_string(),
                 operation: meta.name().to_string(),
@@ -98,5 +115,9 @@ mod tests {
         ] {
             assert!(!is_read_only(op), "{op}");
         }
+        assert!(
+            !is_read_only("PutObject"),
+            "only the snapshot writer may put"
+        );
     }
 }

@@ -8,6 +8,7 @@ pub mod gaps;
 pub mod help;
 pub mod matrix;
 pub mod paths;
+pub mod snapshots;
 
 pub use domains::DomainsScreen;
 pub use findings::FindingsScreen;
@@ -15,6 +16,7 @@ pub use gaps::GapsOverlay;
 pub use help::HelpOverlay;
 pub use matrix::MatrixScreen;
 pub use paths::{PathSort, PathsScreen};
+pub use snapshots::SnapshotPicker;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {

@@ -11,6 +11,7 @@ pub mod header;
 pub mod help;
 pub mod matrix;
 pub mod paths;
+pub mod snapshots;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -79,6 +80,9 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
     if app.gaps.open {
         gaps::render(app, frame, regions.area);
+    }
+    if app.snapshots.open {
+        snapshots::render(app, frame, regions.area);
     }
 }
 
