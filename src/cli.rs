@@ -69,7 +69,7 @@ switches screens, q quits.")]
 Examples:
   blastmap open estate.json
   blastmap scan --out estate.json && blastmap open estate.json
-  blastmap open s3://team-bucket/blastmap/            # the newest snapshot there
+  blastmap open s3://team-bucket/blastmap/     # the newest one there
   blastmap open s3://team-bucket/blastmap/ --at 2026-11-20T09:30Z")]
     Open {
         /// A snapshot written by `blastmap scan` (docs/snapshot.md), or an S3 prefix
@@ -104,10 +104,10 @@ AWS_ENDPOINT_URL).
 
 Only Describe/List/Get calls are ever sent (assets/iam-policy.json is the
 policy it needs); with --out s3://… the one write is the snapshot itself
-(PutObject, assets/iam-policy-snapshots.json). What could not be read is recorded per account, Region
-and service and summarised at the end. Exit codes: 0 written (possibly
-with gaps), 2 bad input, 3 nothing could be read. Ctrl-C cancels and
-leaves an existing --out file untouched.")]
+(PutObject, assets/iam-policy-snapshots.json). What could not be read
+is recorded per account, Region and service and summarised at the end.
+Exit codes: 0 written (possibly with gaps), 2 bad input, 3 nothing could
+be read. Ctrl-C cancels and leaves an existing --out file untouched.")]
     Scan(ScanArgs),
 
     /// Say what breaks, and what capacity is left, when the given AZs or Regions are lost.
@@ -119,6 +119,9 @@ Examples:
     jq '.paths[] | select(.status == \"down\")'
   # scan live first (flags as for `blastmap scan`):
   blastmap what-if --region us-east-1 --lose use1-az1
+  # replay an AWS Health event on a snapshot taken before it:
+  aws health describe-event-details --event-arns \"$ARN\" > event.json
+  blastmap what-if --snapshot before.json --health-event event.json
 
 DOMAIN is an AZ ID (use1-az1), never an AZ name: us-east-1a is a different
 place in each account.")]
@@ -234,7 +237,7 @@ Examples:
   # CI: exit 1 if anything got worse
   blastmap diff main.json branch.json --fail-on-regression
   # what changed in the estate since 09:30, from the scheduled snapshots:
-  blastmap diff s3://team-bucket/blastmap/ --old-at 2026-11-20T09:30Z \
+  blastmap diff s3://team-bucket/blastmap/ --old-at 2026-11-20T09:30Z \\
                 s3://team-bucket/blastmap/
 
 Lists resources added, removed or changed in a fact the rules read (AZ,
@@ -282,11 +285,47 @@ fn readable_file(value: &str) -> Result<PathBuf, String> {
     if value.starts_with("s3://") {
         return Ok(path);
     }
-    match std::fs::File::open(&path).and_then(|f| f.metadata()) {
+    match std::fs::metadata(&path) {
         Ok(m) if m.is_dir() => Err(format!("{value} is a directory, not a snapshot file")),
-        Ok(_) => Ok(path),
+        // A pipe (`<(zcat estate.json.gz)`) or device is not opened twice: opening a
+        // FIFO waits for its writer, and closing it again can cut the writer off.
+        Ok(m) if !m.is_file() => Ok(path),
+        Ok(_) => match std::fs::File::open(&path) {
+            Ok(_) => Ok(path),
+            Err(e) => Err(format!("cannot read {value}: {e}")),
+        },
         Err(e) => Err(format!("cannot read {value}: {e}")),
     }
+}
+
+/// An AWS Region name: `us-east-1`, `us-gov-west-1`, `eu-isoe-west-1` (two letters,
+/// words, a number). Checked here so that `--region ""` or a typo is bad input (exit
+/// 2, naming the flag) rather than an SDK error after the scan started.
+pub fn region_name(value: &str) -> Result<String, String> {
+    let lower = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
+    let parts: Vec<&str> = value.split('-').collect();
+    let well_formed = parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[..parts.len() - 1].iter().all(|p| lower(p))
+        && parts
+            .last()
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    if well_formed {
+        return Ok(value.to_string());
+    }
+    let hint = if value.to_ascii_lowercase() != value
+        && region_name(&value.to_ascii_lowercase()).is_ok()
+    {
+        format!(
+            " (Region names are lower case: {})",
+            value.to_ascii_lowercase()
+        )
+    } else {
+        String::new()
+    };
+    Err(format!(
+        "{value:?} is not an AWS Region name such as us-east-1 or eu-west-2{hint}"
+    ))
 }
 
 /// Where the estate comes from: the demo, a snapshot, or a live scan.
@@ -327,7 +366,12 @@ pub struct LiveArgs {
     pub role_arns: Vec<String>,
 
     /// Scan this Region; repeat for several [default: the profile's Region, e.g. AWS_REGION].
-    #[arg(long = "region", value_name = "REGION", conflicts_with = "all_regions")]
+    #[arg(
+        long = "region",
+        value_name = "REGION",
+        conflicts_with = "all_regions",
+        value_parser = region_name
+    )]
     pub regions: Vec<String>,
 
     /// Scan every Region each account has enabled.
@@ -368,9 +412,10 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub live: LiveArgs,
 
-    /// Write the snapshot here (once, at the end, atomically, mode 0600), or as a new
-    /// time-stamped object under an S3 prefix (s3://BUCKET/PREFIX/, server-side
-    /// encrypted, plus a `latest` pointer) [default: the config's `snapshot`].
+    /// Write the snapshot here (once, at the end, atomically, mode 0600; `-` writes it
+    /// to standard output), or as a new time-stamped object under an S3 prefix
+    /// (s3://BUCKET/PREFIX/, server-side encrypted, plus a `latest` pointer)
+    /// [default: the config's `snapshot`].
     #[arg(long, value_name = "FILE|S3_URL")]
     pub out: Option<PathBuf>,
 
@@ -389,7 +434,8 @@ pub struct OutputArgs {
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
 
-    /// Colour the table output. `auto` colours only on a terminal and honours NO_COLOR.
+    /// Colour the table output. `auto` colours only on a terminal and honours NO_COLOR;
+    /// `always` and `never` win over NO_COLOR.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
 }
@@ -414,8 +460,20 @@ pub struct WhatIfArgs {
     pub source: SourceArgs,
 
     /// A fault domain to lose: an AZ ID (use1-az1) or a Region (us-east-1). Repeat for several.
-    #[arg(long = "lose", value_name = "DOMAIN", required = true)]
+    #[arg(
+        long = "lose",
+        value_name = "DOMAIN",
+        required_unless_present = "health_event"
+    )]
     pub lose: Vec<String>,
+
+    /// Lose what an AWS Health event took: a file with the JSON of `aws health
+    /// describe-event-details` (with the `entities` of describe-affected-entities
+    /// merged in), `describe-events`, or an EventBridge aws.health event. Its AZ name
+    /// becomes the AZ ID it means in the affected account; the mapping is printed on
+    /// standard error.
+    #[arg(long = "health-event", value_name = "FILE")]
+    pub health_event: Option<PathBuf>,
 
     #[command(flatten)]
     pub output: OutputArgs,
@@ -510,7 +568,7 @@ pub struct ExportArgs {
     #[arg(long = "path", value_name = "ID")]
     pub paths: Vec<String>,
 
-    /// Write to FILE (atomically) instead of standard output.
+    /// Write to FILE (atomically) instead of standard output (`-`: standard output).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 
@@ -571,7 +629,7 @@ pub struct RedactArgs {
     #[arg(value_name = "IN")]
     pub input: PathBuf,
 
-    /// Where to write the redacted snapshot (atomically, mode 0600).
+    /// Where to write the redacted snapshot (atomically, mode 0600); `-`: standard output.
     #[arg(long, value_name = "OUT")]
     pub out: PathBuf,
 

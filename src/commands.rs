@@ -60,13 +60,14 @@ pub fn load_estate(source: &SourceArgs) -> Result<Estate> {
             bail!("--at picks a snapshot under an s3:// prefix: give --snapshot s3://…");
         }
         let outcome = scan_live(&source.live, true)?;
+        print_notes(None, &outcome.estate);
         if let Some(gaps) = progress::gap_summary(&outcome.estate) {
             eprintln!("{gaps}");
         }
         return Ok(outcome.estate);
     }
     match &source.snapshot {
-        Some(path) => Ok(crate::store::load(path, source.at.as_deref())?.estate),
+        Some(path) => Ok(load_snapshot(path, source.at.as_deref())?.estate),
         None if source.at.is_some() => {
             bail!("--at picks a snapshot under an s3:// prefix: give --snapshot s3://…")
         }
@@ -75,6 +76,26 @@ pub fn load_estate(source: &SourceArgs) -> Result<Estate> {
              to read one written by `blastmap scan`, or --region REGION (with --profile NAME) \
              to scan live (or set a default snapshot in the config file: blastmap config)"
         ),
+    }
+}
+
+/// Reads a snapshot and says what it holds that deserves a note (`docs/snapshot.md`).
+fn load_snapshot(path: &std::path::Path, at: Option<&str>) -> Result<crate::store::Read> {
+    let read = crate::store::load(path, at)?;
+    print_notes(Some(std::path::Path::new(&read.origin)), &read.estate);
+    Ok(read)
+}
+
+/// The estate's notes on stderr, one a line, naming the file they are about.
+fn print_notes(file: Option<&std::path::Path>, estate: &Estate) {
+    let origin = file
+        .map(|f| format!("{}: ", f.display()))
+        .unwrap_or_default();
+    for note in &estate.notes {
+        eprintln!(
+            "note: {}",
+            crate::text::printable_lines(&format!("{origin}{note}"))
+        );
     }
 }
 
@@ -139,13 +160,19 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
         bail!("--kms-key is for --out s3://…: a local snapshot is a file of mode 0600");
     }
     let outcome = scan_live(&args.live, !args.quiet)?;
-    let written = crate::store::write(
-        out,
-        &outcome.estate,
-        args.kms_key.as_deref(),
-        args.live.profiles.first().map(String::as_str),
-    )?;
+    let written = if crate::store::is_s3(out) {
+        crate::store::write(
+            out,
+            &outcome.estate,
+            args.kms_key.as_deref(),
+            args.live.profiles.first().map(String::as_str),
+        )?
+    } else {
+        write_out(out, &snapshot::to_string(&outcome.estate), true)?;
+        out_name(out)
+    };
     if !args.quiet {
+        print_notes(None, &outcome.estate);
         eprintln!("{}; wrote {written}", progress::scan_summary(&outcome));
     }
     if let Some(gaps) = progress::gap_summary(&outcome.estate) {
@@ -174,6 +201,29 @@ pub fn use_color(choice: ColorArg) -> bool {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 && std::env::var("TERM").map_or(true, |t| t != "dumb")
         }
+    }
+}
+
+/// `--out -`: standard output, as for most Unix tools (`./-` names a file called `-`).
+fn is_stdout(path: &std::path::Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Writes an `--out` file atomically (mode 0600 when `private`), or to standard output
+/// for `-`.
+pub fn write_out(path: &std::path::Path, text: &str, private: bool) -> Result<()> {
+    if is_stdout(path) {
+        return emit(text);
+    }
+    Ok(snapshot::write_atomic(path, text.as_bytes(), private)?)
+}
+
+/// How messages name an `--out` file.
+fn out_name(path: &std::path::Path) -> String {
+    if is_stdout(path) {
+        "standard output".to_string()
+    } else {
+        crate::text::printable(&path.display().to_string()).into_owned()
     }
 }
 
@@ -248,7 +298,16 @@ impl std::ops::Deref for Loaded {
 
 pub fn what_if(args: &WhatIfArgs) -> Result<u8> {
     let a = Loaded::load(&args.source)?;
-    let domains = parse_domains(&a.estate, &args.lose)?;
+    let mut domains = parse_domains(&a.estate, &args.lose)?;
+    if let Some(path) = &args.health_event {
+        let event = blastmap_core::health::load(path).map_err(anyhow::Error::msg)?;
+        let replay =
+            blastmap_core::health::replay(&a.estate, &event).map_err(anyhow::Error::msg)?;
+        for note in &replay.notes {
+            eprintln!("blastmap: {note}");
+        }
+        domains.extend(replay.domains);
+    }
     let verdict = a.what_if(&LostDomains::new(&a.estate, &domains));
     let (format, color) = (format_of(&args.output), use_color(args.output.color));
     let text = report::what_if(&a.report(), &verdict, a.findings(), format, color);
@@ -384,7 +443,7 @@ pub fn export(args: &ExportArgs) -> Result<u8> {
         );
     }
     match &args.out {
-        Some(path) => snapshot::write_atomic(path, text.as_bytes(), false)?,
+        Some(path) => write_out(path, &text, false)?,
         None => emit(&text)?,
     }
     Ok(0)
@@ -394,8 +453,8 @@ pub fn export(args: &ExportArgs) -> Result<u8> {
 const MERMAID_MAX_TEXT: usize = 50_000;
 
 pub fn diff(args: &DiffArgs) -> Result<u8> {
-    let old = crate::store::load(&args.old, args.old_at.as_deref())?;
-    let new = crate::store::load(&args.new, args.new_at.as_deref())?;
+    let old = load_snapshot(&args.old, args.old_at.as_deref())?;
+    let new = load_snapshot(&args.new, args.new_at.as_deref())?;
     let changes = compare::diff(&old.estate, &new.estate);
     let label = |read: &crate::store::Read| report::SnapshotLabel {
         file: read.origin.clone(),
@@ -428,16 +487,16 @@ pub fn redact(args: &RedactArgs) -> Result<u8> {
             args.out.display()
         );
     }
-    let estate = crate::store::load(&args.input, None)?.estate;
+    let estate = load_snapshot(&args.input, None)?.estate;
     let salt = match &args.salt {
         Some(secret) => Salt::given(secret)?,
         None => Salt::random()?,
     };
     let redacted = redact::redact(&estate, &salt, &args.keep_tags)?;
-    snapshot::write_estate(&args.out, &redacted.estate)?;
+    write_out(&args.out, &snapshot::to_string(&redacted.estate), true)?;
     eprintln!(
         "blastmap: wrote {} ({} resources in {}, redacted{})",
-        args.out.display(),
+        out_name(&args.out),
         redacted.estate.resources().len(),
         crate::text::count(redacted.estate.accounts().len(), "account", "accounts"),
         if args.salt.is_some() {
@@ -487,8 +546,28 @@ pub fn man(args: &ManArgs) -> Result<u8> {
             dir.display()
         );
     }
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot write the man pages into {}", dir.display()))?;
+    // DIR itself is made when missing, but not its parents: a typo in them is an
+    // error, as it is for --out (a missing directory is named, never created).
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    if !dir.is_dir() && !parent.is_dir() {
+        let why = if parent.exists() {
+            "is not a directory"
+        } else {
+            "does not exist"
+        };
+        bail!(
+            "cannot write the man pages into {}: {} {why} (--dir makes DIR, not its parents)",
+            dir.display(),
+            parent.display()
+        );
+    }
+    if !dir.is_dir() {
+        std::fs::create_dir(dir)
+            .with_context(|| format!("cannot write the man pages into {}", dir.display()))?;
+    }
     // blastmap.1, then a page per command (as clap_mangen::generate_to names them), each
     // written atomically: a page is either the old one or the new one, never half.
     let mut cmd = Cli::command().disable_help_subcommand(true);

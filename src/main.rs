@@ -62,7 +62,11 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // Errors quote file contents, names and ids: shown, never acted on.
+            eprintln!(
+                "error: {}",
+                blastmap::text::printable_lines(&format!("{e:#}"))
+            );
             ExitCode::from(commands::exit_code_of(&e))
         }
     }

@@ -8,7 +8,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::discover::{ScanEvent, ScanOutcome, UnitState};
 use crate::model::{CoverageStatus, Estate, Service};
-use crate::text::{count, verb};
+use crate::text::{count, printable, printable_lines, verb};
 
 /// Shows scan events as they come.
 pub struct ScanProgress {
@@ -39,6 +39,8 @@ impl ScanProgress {
                 if !self.notes {
                     return;
                 }
+                // Notes quote names and tags: shown, never acted on by the terminal.
+                let text = printable_lines(&text);
                 match &self.multi {
                     // Printed above the bars, so they do not tear.
                     Some(m) => {
@@ -67,7 +69,7 @@ impl ScanProgress {
                             )
                             .unwrap_or_else(|_| ProgressStyle::default_bar()),
                         );
-                        bar.set_prefix(format!("{account} {region}"));
+                        bar.set_prefix(printable(&format!("{account} {region}")).into_owned());
                         bar.enable_steady_tick(Duration::from_millis(120));
                         UnitsBar {
                             bar,
@@ -130,13 +132,15 @@ pub fn gap_summary(estate: &Estate) -> Option<String> {
                 .iter()
                 .find(|a| a.id == c.account)
                 .map_or(c.account.as_str(), |a| a.name.as_str());
-            format!(
+            // A snapshot's coverage entries are text like any other in the file.
+            let line = format!(
                 "  {account} {} {}: {} — {}",
                 c.region,
                 c.service.name(),
                 status_word(c.status),
                 c.message.as_deref().unwrap_or("no detail")
-            )
+            );
+            printable(&line).into_owned()
         })
         .collect();
     if gaps.is_empty() {

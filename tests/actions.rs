@@ -127,3 +127,48 @@ fn export_fis_refuses_what_it_cannot_build() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn what_if_replays_a_health_event_by_the_affected_accounts_az_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("event.json");
+    // `aws health describe-event-details` with describe-affected-entities' entities.
+    let event = serde_json::json!({"successfulSet": [{"event": {
+        "arn": "arn:aws:health:us-east-1::event/EC2/AWS_EC2_OPERATIONAL_ISSUE/AWS_EC2_OPERATIONAL_ISSUE_1",
+        "service": "EC2", "eventTypeCode": "AWS_EC2_OPERATIONAL_ISSUE", "region": "us-east-1",
+        "availabilityZone": "us-east-1a", "startTime": "2026-11-20T08:00:00Z"}}],
+        "failedSet": [], "entities": [{"awsAccountId": "111111111111", "entityValue": "i-1"}]});
+    std::fs::write(&file, event.to_string()).unwrap();
+    let path = file.to_str().unwrap();
+    let o = blastmap(&[
+        "what-if",
+        "--demo",
+        "--health-event",
+        path,
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    // us-east-1a is use1-az4 in shop-prod (111111111111), not in the other accounts.
+    assert_eq!(doc["lost"], serde_json::json!(["use1-az4"]));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("us-east-1a is use1-az4 in shop-prod"), "{err}");
+    // The same event as --lose use1-az4: the same verdict.
+    let by_id = stdout(&[
+        "what-if", "--demo", "--lose", "use1-az4", "--format", "json",
+    ]);
+    assert_eq!(String::from_utf8_lossy(&o.stdout), by_id);
+
+    // Without its account the name is ambiguous in the demo: refused, with the meanings.
+    let mut bare = event.clone();
+    bare["entities"] = serde_json::json!([]);
+    std::fs::write(&file, bare.to_string()).unwrap();
+    let o = blastmap(&["what-if", "--demo", "--health-event", path]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("use1-az1 in payments-prod"), "{err}");
+    let o = blastmap(&["what-if", "--demo", "--health-event", "/dev/zero"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("NUL bytes"));
+}

@@ -352,7 +352,7 @@ fn bad_snapshots_are_reported_with_exit_2_and_no_output() {
     );
     assert_bad_input(
         &["matrix", "--snapshot", p.to_str().unwrap()],
-        "snapshot version 3, which this blastmap cannot read (it reads versions 1 and 2)",
+        "snapshot version 3 is newer than this blastmap reads (versions 1 and 2)",
     );
     let (_d, p) = write_temp(
         "empty.json",
@@ -708,6 +708,69 @@ fn completions_for_every_shell_and_a_man_page() {
         &["man", "--dir", path_str(&under_a_file)],
         "cannot write the man pages",
     );
+    // DIR is made, its parents are not: a typo in them is an error, as for --out.
+    let deep = dir.path().join("no/such/man");
+    assert_bad_input(
+        &["man", "--dir", path_str(&deep)],
+        &format!(
+            "{}: {} does not exist",
+            path_str(&deep),
+            path_str(&dir.path().join("no/such"))
+        ),
+    );
+    assert!(!dir.path().join("no").exists());
+    let o = blastmap(&[
+        "export",
+        "--demo",
+        "--format",
+        "dot",
+        "--out",
+        path_str(&dir.path().join("no/such/x.dot")),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+#[test]
+fn a_malformed_region_is_bad_input_naming_the_flag() {
+    for region in [
+        "",
+        "us-east",
+        "US-EAST-1",
+        "us_east_1",
+        "useast1",
+        "us-east-1 ",
+        "x-east-1",
+    ] {
+        let o = blastmap(&[
+            "scan",
+            "--region",
+            region,
+            "--out",
+            "/nonexistent/never.json",
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{region:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains("--region"), "{region:?}: {err}");
+        assert!(
+            err.contains("is not an AWS Region name"),
+            "{region:?}: {err}"
+        );
+    }
+    let o = blastmap(&["what-if", "--region", "US-EAST-1", "--lose", "use1-az1"]);
+    assert!(
+        stderr(&o).contains("Region names are lower case: us-east-1"),
+        "{}",
+        stderr(&o)
+    );
+    for region in [
+        "us-east-1",
+        "us-gov-west-1",
+        "eu-isoe-west-1",
+        "ap-southeast-5",
+        "cn-north-1",
+    ] {
+        assert!(blastmap::cli::region_name(region).is_ok(), "{region}");
+    }
 }
 
 #[test]
@@ -811,4 +874,161 @@ fn a_mermaid_diagram_too_big_for_mermaid_to_render_is_written_with_a_warning() {
     // The demo's diagram is small: no warning.
     let o = blastmap(&["export", "--demo", "--format", "mermaid"]);
     assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}
+
+#[test]
+fn out_dash_means_standard_output() {
+    // Run in an empty directory: before `-` meant standard output, a file `-` appeared.
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_blastmap"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    for out in ["-", "/dev/stdout"] {
+        let o = run(&["export", "--demo", "--format", "dot", "--out", out]);
+        assert!(o.status.success(), "{out}: {}", stderr(&o));
+        assert!(stdout(&o).starts_with("digraph"), "{out}: {}", stdout(&o));
+    }
+    let demo_file = dir.path().join("demo.json");
+    std::fs::write(&demo_file, demo::DEMO_JSON).unwrap();
+    let o = run(&["redact", "demo.json", "--out", "-", "--salt", "s"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    snapshot::from_slice(&o.stdout, "stdout").expect("a snapshot on standard output");
+    assert!(
+        stderr(&o).contains("wrote standard output"),
+        "{}",
+        stderr(&o)
+    );
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(names.len(), 1, "only demo.json: {names:?}");
+}
+
+#[test]
+fn nonsense_is_refused_where_it_is_and_what_aws_can_report_loads_with_a_note() {
+    let cluster = "\"id\": \"arn:aws:rds:us-east-1:111111111111:cluster:catalog-aurora\"";
+    let line = demo::DEMO_JSON
+        .lines()
+        .position(|l| l.contains(cluster))
+        .unwrap()
+        + 1;
+    let with_writers = |writer: &str| {
+        let lines: Vec<String> = (demo::DEMO_JSON.lines())
+            .map(|l| {
+                if l.contains(cluster) {
+                    l.replace("\"writer\": false", writer)
+                        .replace(", \"global_cluster\": \"catalog-global\"", "")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect();
+        lines.join("\n")
+    };
+    let (_d, p) = write_temp("two.json", &with_writers("\"writer\": true"));
+    let file = p.to_str().unwrap();
+    assert_bad_input(
+        &["findings", "--snapshot", file],
+        &format!("{file}:{line}:"),
+    );
+    let none =
+        with_writers("\"writer\": false").replacen("\"writer\": true", "\"writer\": false", 1);
+    let (_d, p) = write_temp("none.json", &none);
+    let file = p.to_str().unwrap();
+    let o = blastmap(&["findings", "--snapshot", file, "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with(&format!("note: {file}: DB cluster arn:aws:rds:us-east-1:111111111111:cluster:catalog-aurora has no writer")),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_file_in_another_order_gives_the_same_output_and_no_diff() {
+    // Resources, accounts and coverage in reverse, every object's keys sorted (serde_json
+    // writes them so), pretty-printed: what another tool or a hand edit may make of it.
+    let mut doc: Value = serde_json::from_str(demo::DEMO_JSON).unwrap();
+    for list in ["accounts", "coverage", "resources"] {
+        doc[list].as_array_mut().unwrap().reverse();
+    }
+    let reordered = serde_json::to_string_pretty(&doc).unwrap();
+    assert_ne!(reordered, demo::DEMO_JSON);
+    let dir = tempfile::tempdir().unwrap();
+    let (orig, other) = (dir.path().join("a.json"), dir.path().join("b.json"));
+    std::fs::write(&orig, demo::DEMO_JSON).unwrap();
+    std::fs::write(&other, &reordered).unwrap();
+    let (orig, other) = (orig.to_str().unwrap(), other.to_str().unwrap());
+    for args in [
+        vec!["findings", "--format", "json"],
+        vec!["matrix", "--format", "json"],
+        vec!["what-if", "--lose", "use1-az4", "--format", "json"],
+        vec![
+            "what-if",
+            "--lose",
+            "use1-az2",
+            "--lose",
+            "eu-west-1",
+            "--format",
+            "table",
+        ],
+        vec!["check", "--format", "markdown"],
+    ] {
+        let run = |file: &str| {
+            let mut all = args.clone();
+            all.extend(["--snapshot", file]);
+            let o = blastmap(&all);
+            assert!(
+                o.status.code().is_some_and(|c| c < 2),
+                "{all:?}: {}",
+                stderr(&o)
+            );
+            stdout(&o)
+        };
+        assert_eq!(run(orig), run(other), "{args:?}");
+    }
+    let o = blastmap(&["diff", orig, other, "--format", "json"]);
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    for key in ["cells", "findings", "paths", "resources"] {
+        let empty = match &doc[key] {
+            Value::Array(a) => a.is_empty(),
+            Value::Object(o) => o
+                .values()
+                .all(|v| v.as_array().is_some_and(|a| a.is_empty())),
+            _ => false,
+        };
+        assert!(empty, "{key}: {}", doc[key]);
+    }
+}
+
+#[test]
+fn no_color_and_the_color_flag_do_what_the_readme_says() {
+    let run = |color: &str, no_color: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_blastmap"));
+        c.args([
+            "what-if", "--demo", "--lose", "use1-az4", "--format", "table",
+        ]);
+        c.args(["--color", color]).env_remove("NO_COLOR");
+        if let Some(v) = no_color {
+            c.env("NO_COLOR", v);
+        }
+        let o = c.output().unwrap();
+        assert!(o.status.success());
+        stdout(&o).contains('\u{1b}')
+    };
+    // The flag is the user's word for this run: it wins over NO_COLOR.
+    assert!(run("always", Some("1")));
+    assert!(!run("never", None));
+    // auto: never on a pipe, whatever NO_COLOR says.
+    assert!(!run("auto", None) && !run("auto", Some("1")));
+    let readme = include_str!("../README.md")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        readme.contains("`--color always` or `--color never` is the user's word for this run and wins over `NO_COLOR`"),
+        "the README says what the code does"
+    );
 }

@@ -10,14 +10,14 @@ use crate::model::EdgeKind;
 
 use super::diagram::{Diagram, Group, NodeStatus, Shape};
 
-/// Text for inside a DOT double-quoted string.
+/// Text for inside a DOT double-quoted string; line breaks as spaces, other control
+/// characters as visible stand-ins.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for c in crate::text::printable(&text.replace(['\n', '\r'], " ")).chars() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            '\n' | '\r' => out.push(' '),
             c => out.push(c),
         }
     }

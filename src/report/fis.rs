@@ -5,13 +5,12 @@
 use blastmap_core::fis::Experiment;
 
 use super::{Report, capacity_text};
-use crate::text::count;
+use crate::text::{count, printable};
 
-/// Text from the estate on one line, with no control characters.
+/// Text from the estate on one line, every character a terminal would act on shown
+/// as a visible stand-in ([`printable`]).
 fn plain(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
-        .collect()
+    printable(&s.replace(['\n', '\r'], " ")).into_owned()
 }
 
 /// The lines written to standard error after the template.

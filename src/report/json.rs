@@ -19,7 +19,8 @@ pub fn to_string<T: Serialize>(value: &T) -> String {
     let mut ser = serde_json::Serializer::with_formatter(&mut out, ItemPerLine::default());
     value.serialize(&mut ser).expect("reports always serialize");
     out.push(b'\n');
-    String::from_utf8(out).expect("serde_json writes UTF-8")
+    // serde_json leaves DEL, C1 and bidirectional controls raw: escaped too.
+    crate::text::json_escape_unsafe(String::from_utf8(out).expect("serde_json writes UTF-8"))
 }
 
 /// `value` as [`ItemPerLine`] writes an item on a line of its own: compact.
@@ -186,7 +187,7 @@ pub fn what_if(r: &Report, verdict: &Verdict, findings: &[Finding]) -> WhatIf {
                 path: r.topo.path_summary(r.estate, pv.path),
                 status: pv.status,
                 capacity: pv.capacity,
-                reasons: pv.reasons.iter().map(|x| x.describe(r.estate)).collect(),
+                reasons: super::reason_lines(r, &pv.reasons, false),
             })
             .collect(),
         services: crate::sim::service_summaries(r.estate, r.topo, verdict)
@@ -343,7 +344,7 @@ pub fn check(r: &Report, result: &CheckResult) -> CheckJson {
                     Subject::Path(_) => None,
                 },
                 domain: r.estate.domain_name(o.domain).to_string(),
-                reasons: o.reasons.iter().map(|x| x.describe(r.estate)).collect(),
+                reasons: super::reason_lines(r, &o.reasons, false),
             })
             .collect(),
     }

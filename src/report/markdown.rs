@@ -2,14 +2,47 @@
 
 use crate::compare::{Change, EstateDiff, ResourceSummary};
 use crate::findings::Finding;
-use crate::sim::{Cause, CheckResult, Matrix, Status, Verdict};
+use crate::sim::{CheckResult, Matrix, Status, Verdict};
 
 use super::{Report, capacity_text, summary_text};
-use crate::text::count;
+use crate::text::{count, printable};
 
-/// Escapes text for a Markdown table cell.
+/// Text from outside (names, ids, tags, messages that quote them) as Markdown that
+/// shows it as written: every character Markdown or HTML would act on is escaped
+/// (`<img onerror=…>` stays text, `*` no emphasis, `[x](y)` no link, `|` no new
+/// cell), line breaks become spaces, other unsafe characters visible stand-ins
+/// ([`printable`]). Every piece of outside text in this module goes through here or
+/// through [`code`].
 pub fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in printable(&text.replace(['\n', '\r'], " ")).chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Outside text as a code span: fenced with more backticks than it holds in a row,
+/// `|` escaped (GitHub splits table cells even inside code spans).
+pub fn code(text: &str) -> String {
+    let text = printable(&text.replace(['\n', '\r'], " ")).replace('|', "\\|");
+    let longest = (text.split(|c| c != '`').map(str::len).max()).unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    // A span that starts or ends with a backtick needs a space between it and the fence.
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
 fn status(s: Status) -> String {
@@ -31,7 +64,7 @@ pub(super) fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
 pub fn what_if(r: &Report, verdict: &Verdict, findings: &[Finding]) -> String {
     let mut out = format!(
         "## What if we lose {}\n\n{} across {}.\n\n",
-        verdict.lost.describe(r.estate),
+        cell(&verdict.lost.describe(r.estate)),
         summary_text(verdict),
         count(verdict.paths.len(), "user-facing path", "user-facing paths")
     );
@@ -39,11 +72,8 @@ pub fn what_if(r: &Report, verdict: &Verdict, findings: &[Finding]) -> String {
         .paths
         .iter()
         .map(|pv| {
-            let reasons: Vec<String> = pv
-                .reasons
-                .iter()
-                .filter(|x| x.cause != Cause::NothingLost)
-                .map(|x| cell(&x.describe(r.estate)))
+            let reasons: Vec<String> = (super::reason_lines(r, &pv.reasons, true).iter())
+                .map(|x| cell(x))
                 .collect();
             (
                 pv.status,
@@ -51,7 +81,7 @@ pub fn what_if(r: &Report, verdict: &Verdict, findings: &[Finding]) -> String {
                     status(pv.status),
                     cell(&r.path_label(pv.path)),
                     cell(r.account_name(pv.path)),
-                    r.region(pv.path).to_string(),
+                    cell(r.region(pv.path)),
                     capacity_text(&pv.capacity),
                     reasons.join("<br>"),
                 ],
@@ -135,15 +165,17 @@ pub fn findings(r: &Report, findings: &[Finding]) -> String {
 }
 
 pub fn matrix(r: &Report, m: &Matrix) -> String {
-    let names: Vec<&str> = m.domains.iter().map(|d| r.estate.domain_name(*d)).collect();
+    let names: Vec<String> = (m.domains.iter())
+        .map(|d| cell(r.estate.domain_name(*d)))
+        .collect();
     let mut headers = vec!["Path", "Account", "Region"];
-    headers.extend(names.iter().copied());
+    headers.extend(names.iter().map(String::as_str));
     let rows: Vec<Vec<String>> = (0..r.topo.paths().len())
         .map(|p| {
             let mut row = vec![
                 cell(&r.path_label(p)),
                 cell(r.account_name(p)),
-                r.region(p).to_string(),
+                cell(r.region(p)),
             ];
             row.extend(m.row(p).iter().map(|c| status(c.status)));
             row
@@ -155,7 +187,7 @@ pub fn matrix(r: &Report, m: &Matrix) -> String {
     );
     if !r.topo.services().is_empty() {
         let mut headers = vec!["Service"];
-        headers.extend(names.iter().copied());
+        headers.extend(names.iter().map(String::as_str));
         let rows: Vec<Vec<String>> = r
             .topo
             .services()
@@ -184,13 +216,11 @@ pub fn check(r: &Report, result: &CheckResult) -> String {
         .offenders
         .iter()
         .map(|o| {
-            let reasons: Vec<String> = o
-                .reasons
-                .iter()
-                .map(|x| cell(&x.describe(r.estate)))
+            let reasons: Vec<String> = (super::reason_lines(r, &o.reasons, false).iter())
+                .map(|x| cell(x))
                 .collect();
             vec![
-                r.estate.domain_name(o.domain).to_string(),
+                cell(r.estate.domain_name(o.domain)),
                 cell(&r.subject_label(o.subject)),
                 reasons.join("<br>"),
             ]
@@ -213,17 +243,17 @@ pub fn report(
 ) -> String {
     let mut out = format!(
         "# blastmap report: losing {}\n\n_Estate: {}{}._\n\n",
-        verdict.lost.describe(r.estate),
+        cell(&verdict.lost.describe(r.estate)),
         if r.estate.meta.source.is_empty() {
-            "snapshot"
+            "snapshot".to_string()
         } else {
-            r.estate.meta.source.as_str()
+            cell(&r.estate.meta.source)
         },
         r.estate
             .meta
             .captured_at
             .as_deref()
-            .map(|t| format!(", captured {t}"))
+            .map(|t| format!(", captured {}", cell(t)))
             .unwrap_or_default()
     );
     out.push_str(&what_if(r, verdict, &[]));
@@ -241,9 +271,9 @@ pub fn report(
 /// A diff, for a pull request or a change review.
 pub fn diff(sides: &super::DiffSides, d: &EstateDiff) -> String {
     let mut out = format!(
-        "## blastmap diff\n\n`{}` → `{}`\n\n**{}**\n",
-        sides.old.describe(),
-        sides.new.describe(),
+        "## blastmap diff\n\n{} → {}\n\n**{}**\n",
+        code(&sides.old.describe()),
+        code(&sides.new.describe()),
         super::diff_verdict(d)
     );
     if !d.cells.is_empty() {
@@ -262,8 +292,12 @@ pub fn diff(sides: &super::DiffSides, d: &EstateDiff) -> String {
         for (sign, paths) in [("added", &p.added), ("removed", &p.removed)] {
             for path in paths.iter() {
                 out.push_str(&format!(
-                    "- {sign}: {} → {} ({}, {}): `{}`\n",
-                    path.load_balancer, path.target_group, path.account_name, path.region, path.id
+                    "- {sign}: {} → {} ({}, {}): {}\n",
+                    cell(&path.load_balancer),
+                    cell(&path.target_group),
+                    cell(&path.account_name),
+                    cell(&path.region),
+                    code(&path.id)
                 ));
             }
         }
@@ -308,8 +342,8 @@ pub fn diff(sides: &super::DiffSides, d: &EstateDiff) -> String {
                 res.resource.kind.to_string(),
                 cell(&res.resource.name),
                 cell(&res.account),
-                res.region.clone(),
-                res.az.clone().unwrap_or_default(),
+                cell(&res.region),
+                cell(res.az.as_deref().unwrap_or_default()),
                 cell(&what),
             ]
         };

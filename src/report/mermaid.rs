@@ -9,10 +9,11 @@ use crate::model::EdgeKind;
 
 use super::diagram::{Diagram, DiagramEdge, Group, NodeStatus, Shape};
 
-/// Text for a quoted Mermaid label: `"`, `#`, `<`, `>`, `&` and `` ` `` as entity codes.
+/// Text for a quoted Mermaid label: `"`, `#`, `<`, `>`, `&` and `` ` `` as entity codes,
+/// line breaks as spaces, other control characters as visible stand-ins.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for c in crate::text::printable(&text.replace(['\n', '\r'], " ")).chars() {
         match c {
             '#' => out.push_str("#35;"),
             '"' => out.push_str("#quot;"),
@@ -20,7 +21,6 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("#gt;"),
             '&' => out.push_str("#amp;"),
             '`' => out.push_str("#96;"),
-            '\n' | '\r' => out.push(' '),
             c => out.push(c),
         }
     }
@@ -42,7 +42,8 @@ fn arrow(edge: &DiagramEdge) -> &'static str {
 }
 
 pub fn render(d: &Diagram) -> String {
-    let mut out = format!("%% blastmap: {}\nflowchart LR\n", d.title);
+    // The title names domains from the estate: a line break would end the comment.
+    let mut out = format!("%% blastmap: {}\nflowchart LR\n", escape(&d.title));
     for g in &d.groups {
         group(d, g, 1, &mut out);
     }

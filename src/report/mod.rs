@@ -13,7 +13,9 @@ pub mod table;
 use crate::compare::{EstateDiff, ResourceChange};
 use crate::findings::Finding;
 use crate::model::Estate;
-use crate::sim::{Capacity, CheckResult, Matrix, PathSpec, Status, Subject, Topology, Verdict};
+use crate::sim::{
+    Capacity, Cause, CheckResult, Matrix, PathSpec, Reason, Status, Subject, Topology, Verdict,
+};
 use crate::text::count;
 
 /// How a command prints its answer.
@@ -55,6 +57,19 @@ impl Report<'_> {
             Subject::Service(s) => format!("service {}", self.topo.services()[s].name),
         }
     }
+}
+
+/// A verdict's reasons as sentences, worst first (as the engine ranks them), ties in
+/// the order of their sentences: the engine lists ties in the order it met them,
+/// which follows the order of the snapshot file, and a report must not.
+/// `NothingLost` is left out when `skip_nothing_lost`.
+pub fn reason_lines(r: &Report, reasons: &[Reason], skip_nothing_lost: bool) -> Vec<String> {
+    let mut lines: Vec<(std::cmp::Reverse<Status>, String)> = (reasons.iter())
+        .filter(|x| !(skip_nothing_lost && x.cause == Cause::NothingLost))
+        .map(|x| (std::cmp::Reverse(x.effect), x.describe(r.estate)))
+        .collect();
+    lines.sort();
+    lines.into_iter().map(|(_, line)| line).collect()
 }
 
 /// `4/12 vcpu (8 after recovery)`

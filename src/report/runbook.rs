@@ -10,7 +10,7 @@ use crate::sim::{PathSteps, Runbook, ShiftAdvice, Status, Verdict};
 use super::markdown::cell;
 use super::table::{Paint, Style};
 use super::{Format, Report, capacity_text, summary_text};
-use crate::text::count;
+use crate::text::{count, printable};
 
 pub fn render(r: &Report, verdict: &Verdict, format: Format, color: bool) -> String {
     let book = crate::sim::runbook(r.estate, r.topo, verdict);
@@ -33,11 +33,10 @@ struct RunbookJson<'a> {
     runbook: &'a Runbook,
 }
 
-/// Text that came from the estate, on one line with no control characters.
+/// Text from the estate on one line, every character a terminal would act on shown
+/// as a visible stand-in ([`printable`]).
 fn plain(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
-        .collect()
+    printable(&s.replace(['\n', '\r'], " ")).into_owned()
 }
 
 /// `use1-az4 (us-east-1d in shop-prod, us-east-1c in payments-prod)`

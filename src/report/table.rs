@@ -1,13 +1,15 @@
-//! Aligned plain-text tables for a terminal; colour only when asked for.
+//! Aligned plain-text tables for a terminal; colour only when asked for. Text from
+//! the estate reaches the terminal through [`Table::render`] (and the two title lines
+//! that name domains or files), made [`printable`] there.
 
 use unicode_width::UnicodeWidthStr;
 
 use crate::compare::{CellSubject, Change, EstateDiff, ResourceSummary};
 use crate::findings::{Finding, Severity};
-use crate::sim::{Cause, CheckResult, Matrix, Status, Verdict};
+use crate::sim::{CheckResult, Matrix, Status, Verdict};
 
 use super::{Report, capacity_text, summary_text};
-use crate::text::{count, verb};
+use crate::text::{count, printable, verb};
 
 /// ANSI styling, or none.
 #[derive(Debug, Clone, Copy)]
@@ -83,10 +85,22 @@ impl Table {
         &mut self.rows.last_mut().expect("just pushed").1
     }
 
+    /// The table as text. Every header, cell and line below is made [`printable`]
+    /// here, before it is measured: names and tags come from whoever may tag.
     pub fn render(&self, paint: Paint) -> String {
-        let n = self.headers.len();
-        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.width()).collect();
-        for (cells, _) in &self.rows {
+        let safe = |text: &str| printable(text).into_owned();
+        let headers: Vec<String> = self.headers.iter().map(|h| safe(h)).collect();
+        let rows: Vec<(Vec<Cell>, Vec<String>)> = (self.rows.iter())
+            .map(|(cells, below)| {
+                (
+                    cells.iter().map(|(t, style)| (safe(t), *style)).collect(),
+                    below.iter().map(|b| safe(b)).collect(),
+                )
+            })
+            .collect();
+        let n = headers.len();
+        let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
+        for (cells, _) in &rows {
             for (i, (text, _)) in cells.iter().enumerate().take(n) {
                 widths[i] = widths[i].max(text.width());
             }
@@ -107,15 +121,14 @@ impl Table {
             }
             out.trim_end().to_string()
         };
-        let header: Vec<Cell> = self
-            .headers
+        let header: Vec<Cell> = headers
             .iter()
             .map(|h| (h.clone(), Some(Style::Bold)))
             .collect();
         let mut out = line(&header);
         out.push('\n');
         let indent = " ".repeat(widths.first().copied().unwrap_or(0) + 2);
-        for (cells, below) in &self.rows {
+        for (cells, below) in &rows {
             out.push_str(&line(cells));
             out.push('\n');
             for b in below {
@@ -141,7 +154,7 @@ pub fn what_if(r: &Report, verdict: &Verdict, findings: &[Finding], color: bool)
     let mut out = format!(
         "{} {}\n{} across {}\n\n",
         paint.paint(Style::Bold, "What if we lose:"),
-        verdict.lost.describe(r.estate),
+        printable(&verdict.lost.describe(r.estate)),
         summary_text(verdict),
         count(verdict.paths.len(), "user-facing path", "user-facing paths")
     );
@@ -158,8 +171,8 @@ pub fn what_if(r: &Report, verdict: &Verdict, findings: &[Finding], color: bool)
             plain(r.region(p)),
             plain(capacity_text(&pv.capacity)),
         ]);
-        for reason in pv.reasons.iter().filter(|x| x.cause != Cause::NothingLost) {
-            below.push(format!("↳ {}", reason.describe(r.estate)));
+        for reason in super::reason_lines(r, &pv.reasons, true) {
+            below.push(format!("↳ {reason}"));
         }
     }
     out.push_str(&t.render(paint));
@@ -303,9 +316,9 @@ pub fn check(r: &Report, result: &CheckResult, color: bool) -> String {
             plain(r.subject_label(o.subject)),
         ]);
         below.extend(
-            o.reasons
+            super::reason_lines(r, &o.reasons, false)
                 .iter()
-                .map(|x| format!("↳ {}", x.describe(r.estate))),
+                .map(|x| format!("↳ {x}")),
         );
     }
     out.push_str(&t.render(paint));
@@ -318,8 +331,8 @@ pub fn diff(sides: &super::DiffSides, d: &EstateDiff, color: bool) -> String {
     let mut out = format!(
         "{} {} → {}\n{}\n",
         paint.paint(Style::Bold, "Diff:"),
-        sides.old.describe(),
-        sides.new.describe(),
+        printable(&sides.old.describe()),
+        printable(&sides.new.describe()),
         if d.is_regression() {
             paint.paint(Style::Down, &verdict)
         } else {

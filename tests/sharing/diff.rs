@@ -384,14 +384,15 @@ fn a_finding_that_got_worse_is_one_finding_changed_not_resolved_and_new() {
             "shop-use1-nat-a"
         ]
     );
+    // Past the path (its subject), a finding's resources are in the order of their ids.
     assert_eq!(
         names(&c.new),
         [
             "checkout-alb",
             "checkout-web",
+            "orders-db",
             "ledger-db",
-            "shop-use1-nat-a",
-            "orders-db"
+            "shop-use1-nat-a"
         ]
     );
     assert!(c.new.message.contains("orders-db") && !c.old.message.contains("orders-db"));
@@ -440,7 +441,7 @@ fn a_finding_that_got_worse_is_one_finding_changed_not_resolved_and_new() {
         "{table}"
     );
     assert!(
-        table.contains("~  high      spof-az                     checkout-alb, checkout-web, ledger-db, shop-use1-nat-a, orders-db"),
+        table.contains("~  high      spof-az                     checkout-alb, checkout-web, orders-db, ledger-db, shop-use1-nat-a"),
         "{table}"
     );
     assert!(
@@ -449,7 +450,7 @@ fn a_finding_that_got_worse_is_one_finding_changed_not_resolved_and_new() {
     );
     let markdown = report::diff(&sides, &d, Format::Markdown, false);
     assert!(
-        markdown.contains("| changed | high | `spof-az` | checkout-alb, checkout-web, ledger-db, shop-use1-nat-a, orders-db | checkout-alb"),
+        markdown.contains("| changed | high | `spof-az` | checkout-alb, checkout-web, orders-db, ledger-db, shop-use1-nat-a | checkout-alb"),
         "{markdown}"
     );
     let json: serde_json::Value =

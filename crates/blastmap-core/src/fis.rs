@@ -247,11 +247,6 @@ pub fn experiment(
     let mut without_arn: Vec<ResIdx> = Vec::new();
     let duration = req.duration.to_string();
     let mut t = Builder::default();
-    let params = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
-        (pairs.iter())
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    };
     let mut list = |rs: &[ResIdx], ec2_kind: Option<&str>| -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for &r in rs.iter().filter(|r| mine(r)) {
@@ -264,49 +259,7 @@ pub fn experiment(
         out.dedup();
         out
     };
-    t.add(
-        &STOP_INSTANCES,
-        list(&picked.instances, Some("instance")),
-        BTreeMap::new(),
-        params(&[
-            ("startInstancesAfterDuration", &duration),
-            ("completeIfInstancesTerminated", "true"),
-        ]),
-    );
-    t.add(
-        &PAUSE_ASG,
-        list(&picked.asgs, None),
-        BTreeMap::new(),
-        params(&[
-            ("availabilityZoneIdentifiers", &az_id),
-            ("duration", &duration),
-            ("percentage", "100"),
-        ]),
-    );
-    t.add(
-        &DISRUPT_SUBNETS,
-        list(&picked.subnets, Some("subnet")),
-        BTreeMap::new(),
-        params(&[("duration", &duration), ("scope", "all")]),
-    );
-    t.add(
-        &FAILOVER_CLUSTERS,
-        list(&picked.clusters, None),
-        BTreeMap::new(),
-        BTreeMap::new(),
-    );
-    t.add(
-        &FAILOVER_INSTANCES,
-        list(&picked.multi_az_dbs, None),
-        BTreeMap::new(),
-        params(&[("forceFailover", "true")]),
-    );
-    t.add(
-        &INTERRUPT_CACHES,
-        list(&picked.caches, None),
-        params(&[("availabilityZoneIdentifier", &az_id)]),
-        params(&[("duration", &duration)]),
-    );
+    add_actions(&mut t, &mut list, &picked, &az_id, &duration);
     if t.targets.is_empty() {
         return Err(FisError::Nothing {
             az: az_id,
@@ -367,6 +320,65 @@ pub fn experiment(
         ("blastmap:prediction".to_string(), bounded(&summary, 256)),
     ]);
     Ok(experiment)
+}
+
+/// The scenario's actions, in the order of the FIS "AZ Availability: Power
+/// Interruption" scenario, each over the ARNs `list` gives for its resources.
+fn add_actions(
+    t: &mut Builder,
+    list: &mut impl FnMut(&[ResIdx], Option<&str>) -> Vec<String>,
+    picked: &Picked,
+    az_id: &str,
+    duration: &str,
+) {
+    let params = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+        (pairs.iter())
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    t.add(
+        &STOP_INSTANCES,
+        list(&picked.instances, Some("instance")),
+        BTreeMap::new(),
+        params(&[
+            ("startInstancesAfterDuration", duration),
+            ("completeIfInstancesTerminated", "true"),
+        ]),
+    );
+    t.add(
+        &PAUSE_ASG,
+        list(&picked.asgs, None),
+        BTreeMap::new(),
+        params(&[
+            ("availabilityZoneIdentifiers", az_id),
+            ("duration", duration),
+            ("percentage", "100"),
+        ]),
+    );
+    t.add(
+        &DISRUPT_SUBNETS,
+        list(&picked.subnets, Some("subnet")),
+        BTreeMap::new(),
+        params(&[("duration", duration), ("scope", "all")]),
+    );
+    t.add(
+        &FAILOVER_CLUSTERS,
+        list(&picked.clusters, None),
+        BTreeMap::new(),
+        BTreeMap::new(),
+    );
+    t.add(
+        &FAILOVER_INSTANCES,
+        list(&picked.multi_az_dbs, None),
+        BTreeMap::new(),
+        params(&[("forceFailover", "true")]),
+    );
+    t.add(
+        &INTERRUPT_CACHES,
+        list(&picked.caches, None),
+        params(&[("availabilityZoneIdentifier", az_id)]),
+        params(&[("duration", duration)]),
+    );
 }
 
 #[derive(Default)]

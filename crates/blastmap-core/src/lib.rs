@@ -7,6 +7,8 @@ pub mod analysis;
 pub mod compare;
 pub mod findings;
 pub mod fis;
+pub mod health;
+mod input;
 pub mod model;
 pub mod overlay;
 pub mod sim;

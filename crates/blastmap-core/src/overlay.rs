@@ -9,6 +9,7 @@ use serde::Deserialize;
 use thiserror::Error;
 
 use crate::model::{DEPENDS_ON_SOFT_TAG, DEPENDS_ON_TAG, Declared, DeclaredDependency, EGRESS_TAG};
+use crate::text::{NOTES_SHOWN, count};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -57,16 +58,58 @@ pub struct OverlayError {
     pub message: String,
 }
 
-/// Reads and parses an overlay file.
+/// The largest overlay read: a person writes one (16 MiB is some 200,000 declarations).
+const OVERLAY_LIMIT: u64 = 16 << 20;
+
+/// Reads and parses an overlay file. Its first bytes are looked at before the rest is
+/// read, and it is read up to [`OVERLAY_LIMIT`] only: `/dev/zero` or a binary named by
+/// mistake is refused at once (`docs/overlay.md`).
 pub fn load(path: &Path) -> Result<Overlay, OverlayError> {
-    let text = std::fs::read_to_string(path).map_err(|e| OverlayError {
-        path: path.to_path_buf(),
-        message: format!("cannot read it: {e}"),
-    })?;
-    parse(&text).map_err(|message| OverlayError {
+    let fail = |message: String| OverlayError {
         path: path.to_path_buf(),
         message,
-    })
+    };
+    let opened = crate::input::open(path).map_err(|e| fail(format!("cannot read it: {e}")))?;
+    if let Some(why) = not_text(&opened.head, opened.ended) {
+        return Err(fail(why));
+    }
+    let bytes = match opened.read_all(OVERLAY_LIMIT) {
+        Err(e) => return Err(fail(format!("cannot read it: {e}"))),
+        Ok(Err(crate::input::TooLarge)) => {
+            return Err(fail(format!(
+                "it is larger than {}, the most an overlay may hold",
+                crate::input::size_text(OVERLAY_LIMIT)
+            )));
+        }
+        Ok(Ok(bytes)) => bytes,
+    };
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        fail(format!(
+            "invalid UTF-8 at line {line}: an overlay is TOML text"
+        ))
+    })?;
+    parse(&text).map_err(fail)
+}
+
+/// Why the first bytes of a file cannot start TOML text: a NUL (TOML allows none,
+/// binaries and `/dev/zero` hold many) or bytes that are not UTF-8.
+fn not_text(head: &[u8], ended: bool) -> Option<String> {
+    if let Some(at) = head.iter().position(|b| *b == 0) {
+        return Some(format!(
+            "it holds binary data (a NUL byte at offset {at}), not TOML text"
+        ));
+    }
+    match std::str::from_utf8(head) {
+        Ok(_) => None,
+        // The head may end inside a character.
+        Err(e) if e.error_len().is_none() && !ended => None,
+        Err(e) => Some(format!(
+            "it holds binary data (a byte that is not UTF-8 at offset {}), not TOML text",
+            e.valid_up_to()
+        )),
+    }
 }
 
 /// Parses overlay TOML; the error is the parser's message with its line.
@@ -97,8 +140,11 @@ pub fn parse(text: &str) -> Result<Overlay, String> {
 pub struct Names<'a> {
     ids: HashSet<&'a str>,
     by_name: BTreeMap<&'a str, Vec<&'a str>>,
-    /// What could not be resolved, and why.
+    /// What could not be resolved, and why: the first [`NOTES_SHOWN`] one by one, then
+    /// one line counting the rest (thousands of stale names are not thousands of lines).
     pub notes: Vec<String>,
+    /// Notes past the first [`NOTES_SHOWN`], counted in the last one.
+    more: usize,
 }
 
 impl<'a> Names<'a> {
@@ -115,6 +161,25 @@ impl<'a> Names<'a> {
             ids,
             by_name,
             notes: Vec::new(),
+            more: 0,
+        }
+    }
+
+    /// Adds a note, or counts it once the first [`NOTES_SHOWN`] are there.
+    fn note(&mut self, text: String) {
+        if self.notes.len() < NOTES_SHOWN {
+            self.notes.push(text);
+            return;
+        }
+        self.more += 1;
+        let summary = format!(
+            "… and {} like these: fix or remove them in the overlay or the tags",
+            count(self.more, "more reference", "more references")
+        );
+        if self.more == 1 {
+            self.notes.push(summary);
+        } else if let Some(last) = self.notes.last_mut() {
+            *last = summary;
         }
     }
 
@@ -127,15 +192,15 @@ impl<'a> Names<'a> {
         match self.by_name.get(reference).map(Vec::as_slice) {
             Some([only]) => Some(only.to_string()),
             Some(several) => {
-                self.notes.push(format!(
-                    "{} {reference:?} names {} resources; use one's id (ARN): left out",
-                    whose(),
-                    several.len()
+                let n = several.len();
+                self.note(format!(
+                    "{} {reference:?} names {n} resources; use one's id (ARN): left out",
+                    whose()
                 ));
                 None
             }
             None => {
-                self.notes.push(format!(
+                self.note(format!(
                     "{} {reference:?} matches no scanned resource: left out",
                     whose()
                 ));
@@ -209,7 +274,7 @@ pub fn from_tags<'a>(
             None => {}
             Some(v) if v.eq_ignore_ascii_case("hard") => declared.hard_egress.push(id.to_string()),
             Some(v) if v.eq_ignore_ascii_case("soft") => {}
-            Some(other) => names.notes.push(format!(
+            Some(other) => names.note(format!(
                 "tag {EGRESS_TAG} on {name} is {other:?}; it takes hard or soft: ignored"
             )),
         }
@@ -301,6 +366,75 @@ hard = false
         assert!(
             notes[0].contains("\"search\" names 2 resources"),
             "{notes:?}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_that_never_ends_or_holds_binary_is_refused_at_once() {
+        use crate::input::tests::{endless_fifo, within_seconds};
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = endless_fifo(dir.path(), &[0; 4096], b"");
+        let err = within_seconds(move || load(&fifo).map(|_| ()))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("binary data (a NUL byte at offset 0)"),
+            "{err}"
+        );
+        let err = within_seconds(|| load(Path::new("/dev/zero")).map(|_| ()))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("binary data"), "{err}");
+        let err = within_seconds(|| load(Path::new("/dev/urandom")).map(|_| ()))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("binary data"), "{err}");
+        // Text for ever: read up to the limit, then refused.
+        let fifo = endless_fifo(dir.path(), b"", b"# a comment\n");
+        let err = within_seconds(move || load(&fifo).map(|_| ()))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("larger than 16 MiB"), "{err}");
+    }
+
+    #[test]
+    fn an_overlay_too_large_is_refused_and_one_with_a_bad_byte_names_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big.toml");
+        std::fs::write(&big, "# a comment\n".repeat(1_500_000)).unwrap();
+        let err = load(&big).unwrap_err().to_string();
+        assert!(err.contains("larger than 16 MiB"), "{err}");
+        let bad = dir.path().join("bad.toml");
+        let mut text = "# a comment\n".repeat(1_000).into_bytes();
+        text.extend_from_slice(b"x = \"\xff\"\n");
+        std::fs::write(&bad, text).unwrap();
+        let err = load(&bad).unwrap_err().to_string();
+        assert!(err.contains("invalid UTF-8 at line 1001"), "{err}");
+        let good = dir.path().join("good.toml");
+        std::fs::write(&good, OVERLAY).unwrap();
+        assert_eq!(load(&good).unwrap(), parse(OVERLAY).unwrap());
+    }
+
+    #[test]
+    fn thousands_of_unresolved_names_are_summarised_not_listed() {
+        let deps: String = (0..5_000)
+            .map(|i| format!("[[dependency]]\nfrom = \"web-{i}\"\nto = \"db-{i}\"\n"))
+            .collect();
+        let overlay = parse(&deps).unwrap();
+        let mut names = Names::new(resources().into_iter());
+        let declared = overlay.resolve(&mut names);
+        assert!(declared.dependencies.is_empty());
+        assert_eq!(
+            names.notes.len(),
+            NOTES_SHOWN + 1,
+            "{:?}",
+            &names.notes[..12.min(names.notes.len())]
+        );
+        assert!(names.notes[0].contains("\"web-0\" matches no scanned resource"));
+        assert_eq!(
+            names.notes[NOTES_SHOWN],
+            "… and 9990 more references like these: fix or remove them in the overlay or the tags"
         );
     }
 

@@ -50,6 +50,8 @@ fn per_az(counts: &BTreeMap<String, u32>) -> String {
 }
 
 /// The facts of a resource that the rules read, as comparable text, keyed by a stable name.
+/// Long on purpose: one arm per resource kind, each a flat list of fields; a kind's
+/// arm is read alone.
 pub(super) fn rule_facts(e: &Estate, idx: ResIdx) -> Vec<(&'static str, String)> {
     let r = e.resource(idx);
     let name_of = |id: &str| {

@@ -250,7 +250,7 @@ impl<'e> Side<'e> {
 
     /// `(code, ids of its subject)`: the same finding across estates, changed or not.
     fn finding_subject(&self, f: &Finding) -> (&'static str, Vec<String>) {
-        let ids = (f.resources.iter().take(subject_len(f.code)))
+        let ids = (f.resources.iter().take(findings::subject_len(f.code)))
             .map(|r| self.estate.resource(*r).id.clone())
             .collect();
         (f.code, ids)
@@ -402,20 +402,6 @@ fn cell_changes(a: &Side, b: &Side) -> Vec<CellChange> {
         }
     }
     out
-}
-
-/// How many of a finding's first resources say what it is about. Rules name their
-/// subject first: a path's load balancer and target group (`spof-az`,
-/// `lb-az-without-targets`, `low-capacity-after-az-loss`, `targets-outside-lb-azs`), else
-/// one resource: the database, the NAT gateway, the group, the load balancer.
-fn subject_len(code: &str) -> usize {
-    match code {
-        "spof-az"
-        | "lb-az-without-targets"
-        | "low-capacity-after-az-loss"
-        | "targets-outside-lb-azs" => 2,
-        _ => 1,
-    }
 }
 
 /// Findings in both estates unchanged are left out; of the rest, a finding of the old

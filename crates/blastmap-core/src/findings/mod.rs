@@ -165,7 +165,9 @@ impl<'a> Context<'a> {
     }
 }
 
-/// Runs every rule. Sorted by severity, then code, then message.
+/// Runs every rule. Sorted by severity, then code, then message, then the ids of the
+/// resources involved: the same estate gives the same list whatever order its file
+/// holds resources in (`diff` of a reordered file finds nothing).
 pub fn analyze(estate: &Estate, topo: &Topology, matrix: &Matrix) -> Vec<Finding> {
     let ctx = Context::new(estate, topo, matrix);
     // Rules are independent: each runs on its own core; their lists join in rule order.
@@ -173,9 +175,38 @@ pub fn analyze(estate: &Estate, topo: &Topology, matrix: &Matrix) -> Vec<Finding
         .par_iter()
         .flat_map_iter(|r| (r.check)(&ctx))
         .collect();
-    // Stable: within a code, findings keep the order their rule found them in (estate order).
-    out.sort_by_key(|f| (f.severity, f.code));
+    // Past its subject, a finding's resources are listed by id, not in estate order.
+    out.par_iter_mut().for_each(|f| {
+        let subject = subject_len(f.code).min(f.resources.len());
+        f.resources[subject..].sort_by(|a, b| estate.resource(*a).id.cmp(&estate.resource(*b).id));
+    });
+    let ids = |f: &Finding| -> Vec<&str> {
+        (f.resources.iter())
+            .map(|r| estate.resource(*r).id.as_str())
+            .collect()
+    };
+    out.par_sort_by(|a, b| {
+        (a.severity, a.code, &a.message)
+            .cmp(&(b.severity, b.code, &b.message))
+            .then_with(|| ids(a).cmp(&ids(b)))
+    });
     out
+}
+
+/// How many of a finding's first resources say what it is about. Rules name their
+/// subject first: a path's load balancer and target group (`spof-az`,
+/// `lb-az-without-targets`, `low-capacity-after-az-loss`, `targets-outside-lb-azs`), else
+/// one resource: the database, the NAT gateway, the group, the load balancer. A
+/// service's finding (`dr-tier-below-target`) is about all its load balancers alike.
+pub fn subject_len(code: &str) -> usize {
+    match code {
+        "dr-tier-below-target" => 0,
+        "spof-az"
+        | "lb-az-without-targets"
+        | "low-capacity-after-az-loss"
+        | "targets-outside-lb-azs" => 2,
+        _ => 1,
+    }
 }
 
 /// Looks a rule up by code.

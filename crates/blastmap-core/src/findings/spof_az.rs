@@ -45,7 +45,11 @@ fn check(ctx: &Context) -> Vec<Finding> {
                 }
             }
             let az = ctx.estate.domain_name(m.domains[col]);
-            let described: Vec<String> = reasons.iter().map(|r| r.describe(ctx.estate)).collect();
+            // In the order of their sentences: the engine lists them in the order it met
+            // them, which follows the file's, and a diff would see a change.
+            let mut described: Vec<String> =
+                reasons.iter().map(|r| r.describe(ctx.estate)).collect();
+            described.sort();
             whys.push(if described.is_empty() {
                 format!("when {az} is lost")
             } else {

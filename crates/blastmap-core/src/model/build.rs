@@ -5,6 +5,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 
+use super::consistency;
+
+mod number;
 use super::graph::EstateGraph;
 use super::index::IdIndex;
 use super::links::{self, Links, Sources};
@@ -295,6 +298,8 @@ impl EstateBuilder {
             (Facts::RouteTable(rt), "subnets") => rt.subnets.retain(keep),
             (Facts::RouteTable(rt), "routes") => rt.routes.retain(|route| route.target != to),
             (Facts::NatGateway(n), "subnet") => n.subnet = None,
+            (Facts::NatGateway(n), "vpc") => n.vpc = None,
+            (Facts::SecurityGroup(g), "vpc") => g.vpc = None,
             (Facts::LoadBalancer(lb), "listeners") => lb
                 .listeners
                 .iter_mut()
@@ -354,8 +359,10 @@ impl EstateBuilder {
                 });
             }
         }
+        self.number_by_name();
         self.check_azs()?;
         self.check_facts()?;
+        let mut notes = consistency::declared_once(&mut self.declared);
         let links = self.links(&by_id);
         if !links.missing.is_empty() {
             return Err(ModelError::MissingReferences(links.missing));
@@ -363,6 +370,7 @@ impl EstateBuilder {
         if !links.misplaced.is_empty() {
             return Err(ModelError::Misplaced(links.misplaced));
         }
+        notes.extend(consistency::check(&self.resources, &self.azs, &by_id)?);
         let graph = EstateGraph::from_edges(self.resources.len(), &links.edges);
         Ok(Estate {
             meta: self.meta,
@@ -372,6 +380,7 @@ impl EstateBuilder {
             resources: self.resources,
             coverage: self.coverage,
             declared: self.declared,
+            notes,
             by_id,
             graph,
         })

@@ -75,6 +75,71 @@ pub enum ModelError {
         count: usize,
         max: usize,
     },
+
+    /// Facts of one resource that AWS never reports together.
+    #[error("resource {resource}: {why}")]
+    Impossible {
+        resource: String,
+        /// The fact (snapshot key) that says it.
+        field: &'static str,
+        why: String,
+    },
+}
+
+/// Where in a snapshot the thing an error is about is written: the resource (the
+/// `nth` with that id, from 0; `declared` for the declarations), and in it the key
+/// or string value to point at, when there is one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Whereabouts<'a> {
+    pub resource: &'a str,
+    pub nth: usize,
+    pub key: Option<&'a str>,
+    pub value: Option<&'a str>,
+}
+
+impl ModelError {
+    /// Where the (first) thing this error is about is written, for a reader that
+    /// can say at which line and column.
+    pub fn whereabouts(&self) -> Option<Whereabouts<'_>> {
+        let at = |resource, key, value| Whereabouts {
+            resource,
+            nth: 0,
+            key,
+            value,
+        };
+        match self {
+            // The second resource with the id is the one to remove.
+            ModelError::DuplicateId { id } => Some(Whereabouts {
+                nth: 1,
+                ..at(id, None, None)
+            }),
+            ModelError::MissingReferences(refs) => (refs.first())
+                .map(|r| at(&r.from, Some(declared_key(&r.from, r.field)), Some(&r.to))),
+            ModelError::Misplaced(refs) => (refs.first())
+                .map(|r| at(&r.from, Some(declared_key(&r.from, r.field)), Some(&r.to))),
+            ModelError::AzInTwoRegions { resource, az, .. } => Some(at(resource, None, Some(az))),
+            ModelError::AzNameNotId {
+                resource, given, ..
+            } => Some(at(resource, None, Some(given))),
+            ModelError::AzNotInAccount { resource, az, .. } => Some(at(resource, None, Some(az))),
+            ModelError::ZonalWithoutAz { resource, .. } => Some(at(resource, None, None)),
+            ModelError::Impossible {
+                resource, field, ..
+            } => Some(at(resource, Some(field), None)),
+            ModelError::Empty
+            | ModelError::UnknownDomain { .. }
+            | ModelError::Invalid { .. }
+            | ModelError::TooMany { .. } => None,
+        }
+    }
+}
+
+/// The key a reference is written under: `dependencies` for `dependencies.from`.
+fn declared_key<'a>(from: &str, field: &'a str) -> &'a str {
+    match from {
+        "declared" => field.split('.').next().unwrap_or(field),
+        _ => field,
+    }
 }
 
 /// A reference from one resource to an id that is not in the estate.
@@ -140,7 +205,8 @@ const SHOWN: usize = 10;
 fn listed(head: String, refs: &[impl fmt::Display], advice: &str) -> String {
     let mut out = head;
     for r in refs.iter().take(SHOWN) {
-        out.push_str(&format!("\n  {r}"));
+        // One line each, whatever the ids hold.
+        out.push_str(&format!("\n  {}", crate::text::printable(&r.to_string())));
     }
     if refs.len() > SHOWN {
         out.push_str(&format!("\n  … and {} more", refs.len() - SHOWN));

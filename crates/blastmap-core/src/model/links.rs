@@ -169,6 +169,8 @@ fn task_targets(s: &Sources, edges: &mut Vec<(u32, u32, Edge)>) {
     }
 }
 
+/// Long on purpose: one pass over a chunk of resources, one arm per kind that holds
+/// references; splitting it per kind would re-walk the chunk once per kind.
 fn resolve_chunk(
     s: &Sources,
     gaps: &HashSet<(&str, &str, Service)>,
@@ -247,7 +249,12 @@ fn resolve_chunk(
         let sg = &[Kind::SecurityGroup];
         let subnet = &[Kind::Subnet];
         match &r.facts {
-            Facts::Vpc(_) | Facts::SecurityGroup(_) => {}
+            Facts::Vpc(_) => {}
+            Facts::SecurityGroup(g) => {
+                if let Some(x) = &g.vpc {
+                    link("vpc", x, &[Kind::Vpc], Join::None);
+                }
+            }
             Facts::Subnet(x) => link("vpc", &x.vpc, &[Kind::Vpc], edge(PlacedIn)),
             Facts::RouteTable(rt) => {
                 link("vpc", &rt.vpc, &[Kind::Vpc], edge(PlacedIn));
@@ -267,6 +274,9 @@ fn resolve_chunk(
             Facts::NatGateway(n) => {
                 if let Some(x) = &n.subnet {
                     link("subnet", x, subnet, edge(PlacedIn));
+                }
+                if let Some(x) = &n.vpc {
+                    link("vpc", x, &[Kind::Vpc], Join::None);
                 }
             }
             Facts::LoadBalancer(lb) => {

@@ -5,6 +5,7 @@
 //! (docs.aws.amazon.com/global-infrastructure/latest/regions/az-ids.html).
 
 mod build;
+mod consistency;
 mod error;
 mod graph;
 mod index;
@@ -18,7 +19,7 @@ use std::collections::{BTreeMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 pub use build::{EstateBuilder, EstateParts};
-pub use error::{Misplaced, MissingReference, ModelError};
+pub use error::{Misplaced, MissingReference, ModelError, Whereabouts};
 pub use graph::{Edge, EdgeKind};
 pub use resource::*;
 pub use services::*;
@@ -312,7 +313,7 @@ impl Declared {
             .retain(|d| fits("dependencies.from", &d.from));
         self.services.retain(|lb, _| fits("services", lb));
         self.hard_egress.retain(|id| fits("hard_egress", id));
-        notes
+        crate::text::summarised(notes)
     }
 }
 
@@ -367,6 +368,9 @@ pub struct Estate {
     resources: Vec<Resource>,
     pub coverage: Vec<Coverage>,
     pub declared: Declared,
+    /// What the estate holds that AWS can report but a reader should hear about (a DB
+    /// cluster without a writer, a dependency declared twice): said once, on loading.
+    pub notes: Vec<String>,
     by_id: index::IdIndex,
     graph: graph::EstateGraph,
 }

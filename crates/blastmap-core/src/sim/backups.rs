@@ -198,6 +198,8 @@ impl Index {
 }
 
 /// Where a stateful resource's data is copied, and how fresh each copy is.
+/// Long on purpose: one arm per stateful kind (RDS, Aurora, DynamoDB, ElastiCache), each
+/// with the copies AWS keeps for it (domain.md §11).
 pub fn protection(estate: &Estate, ix: &Index, res: ResIdx) -> Option<Protection> {
     if !is_stateful(estate, res) {
         return None;

@@ -144,6 +144,8 @@ impl ShiftAdvice {
 }
 
 /// The runbook of `verdict`'s scenario.
+/// Long on purpose: the runbook's sections (shifts, then path by path) in the order
+/// docs/engine.md describes them, each a short loop.
 pub fn runbook(estate: &Estate, topo: &Topology, verdict: &Verdict) -> Runbook {
     let lost = &verdict.lost;
     let lost_azs: Vec<AzIdx> = (lost.domains().iter())

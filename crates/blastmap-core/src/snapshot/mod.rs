@@ -14,6 +14,8 @@ use thiserror::Error;
 
 use crate::model::ModelError;
 
+#[doc(hidden)]
+pub use read::both_readers;
 pub use read::{from_slice, load};
 pub use write::{to_string, write_atomic, write_estate};
 
@@ -24,6 +26,35 @@ pub const VERSION: u32 = 2;
 /// The versions this build reads.
 pub const SUPPORTED_VERSIONS: &[u32] = &[1, 2];
 
+/// What to do about a snapshot version this build does not read.
+fn version_advice(version: u64) -> String {
+    let reads = match SUPPORTED_VERSIONS {
+        [one] => format!("version {one}"),
+        [rest @ .., last] => format!(
+            "versions {} and {last}",
+            rest.iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        [] => format!("version {VERSION}"),
+    };
+    let oldest = SUPPORTED_VERSIONS.iter().min().copied().unwrap_or(VERSION);
+    if version < u64::from(oldest) {
+        // Version 0 never existed: "upgrade blastmap" would send the user the wrong way.
+        format!(
+            "snapshot version {version} is older than any blastmap has written (this one \
+             reads {reads}): the file was not written by blastmap, or was edited; \
+             re-scan to get one"
+        )
+    } else {
+        format!(
+            "snapshot version {version} is newer than this blastmap reads ({reads}): \
+             upgrade blastmap, or re-scan with this one"
+        )
+    }
+}
+
 #[derive(Debug, Error)]
 pub enum SnapshotError {
     #[error("cannot read {path}: {error}")]
@@ -31,6 +62,13 @@ pub enum SnapshotError {
         path: PathBuf,
         error: std::io::Error,
     },
+
+    #[error(
+        "{path} is larger than {limit}, the most blastmap copies into memory (from a pipe \
+         or device, which may never end, or a file system that cannot map files): write \
+         it to a local file and read that"
+    )]
+    TooLarge { path: String, limit: String },
 
     #[error("{path}:{line}:{column}: {message}")]
     Syntax {
@@ -53,15 +91,22 @@ pub enum SnapshotError {
     )]
     NotAnObject { path: String, found: String },
 
-    #[error(
-        "{path} is snapshot version {version}, which this blastmap cannot read (it reads versions {}); upgrade blastmap or re-scan",
-        SUPPORTED_VERSIONS.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(" and ")
-    )]
-    UnsupportedVersion { path: String, version: u64 },
+    #[error("{path}:{line}:{column}: {}", version_advice(*version))]
+    UnsupportedVersion {
+        path: String,
+        line: usize,
+        column: usize,
+        version: u64,
+    },
 
-    #[error("{path}: {error}")]
+    #[error(
+        "{path}{}: {error}",
+        at.map(|(line, column)| format!(":{line}:{column}")).unwrap_or_default()
+    )]
     Model {
         path: String,
+        /// Line and column of what the error is about, when the reader could place it.
+        at: Option<(usize, usize)>,
         error: Box<ModelError>,
     },
 

@@ -8,13 +8,20 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
 use crate::model::{
-    Coverage, Declared, Estate, EstateBuilder, Facts, Kind, Meta, Resource, UniqueMap,
+    Coverage, Declared, Estate, EstateBuilder, Facts, Kind, Meta, Resource, UniqueMap, Whereabouts,
 };
 
 use super::{SCHEMA, SUPPORTED_VERSIONS, SnapshotError};
 
+mod seeds;
+use seeds::*;
+
 /// Files from this size on are mapped rather than copied into memory.
 const MAP_FROM: u64 = 16 << 20;
+
+/// The most read from what is not a regular file (a pipe, a device), which may never
+/// end: about three times what a million resources take (360 MB).
+pub(crate) const STREAM_LIMIT: u64 = 1 << 30;
 
 /// Reads a snapshot file into an estate.
 pub fn load(path: &Path) -> Result<Estate, SnapshotError> {
@@ -23,28 +30,80 @@ pub fn load(path: &Path) -> Result<Estate, SnapshotError> {
         error,
     };
     let origin = path.display().to_string();
-    let mut file = std::fs::File::open(path).map_err(read_error)?;
-    let meta = file.metadata().map_err(read_error)?;
+    let opened = crate::input::open(path).map_err(read_error)?;
+    // Refused on its first bytes: `/dev/zero`, a binary or a sparse 2 GB file is not
+    // read whole to say so.
+    if let Some(error) = not_an_object(&opened.head, opened.ended, &origin) {
+        return Err(error);
+    }
     // A large snapshot (360 MB at a million resources) is parsed straight from the
     // page cache: copying it first costs a quarter of a second and as much memory.
-    if meta.is_file() && meta.len() >= MAP_FROM {
-        // SAFETY: the map is only read, and dropped before `load` returns (the estate
-        // copies what it keeps). blastmap replaces snapshots by rename, never in
-        // place; another program truncating the file during the parse could fault
-        // the process (as it could ripgrep's), not make it read outside the map.
-        let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) };
-        if let Ok(map) = map {
-            return from_slice(&map, &origin);
-        }
-        // Some file systems cannot map: read it instead.
+    // (Some file systems cannot map: the file is read instead.)
+    if opened.regular_len.is_some_and(|n| n >= MAP_FROM)
+        && let Some(map) = opened.map()
+    {
+        return from_slice(&map, &origin);
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(read_error)?;
-    from_slice(&bytes, &origin)
+    match opened.read_all(STREAM_LIMIT).map_err(read_error)? {
+        Ok(bytes) => from_slice(&bytes, &origin),
+        Err(crate::input::TooLarge) => Err(SnapshotError::TooLarge {
+            path: origin,
+            limit: crate::input::size_text(STREAM_LIMIT),
+        }),
+    }
+}
+
+/// What a file that is not JSON text of an object is, from its first bytes (`ended`:
+/// they are the whole file); `None` when it starts like an object, or when they are
+/// all whitespace and more follows (the rest is read within the usual bounds).
+fn not_an_object(head: &[u8], ended: bool, origin: &str) -> Option<SnapshotError> {
+    let is_json_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    let found = |what: &str| {
+        Some(SnapshotError::NotAnObject {
+            path: origin.to_string(),
+            found: what.to_string(),
+        })
+    };
+    let Some(at) = head.iter().position(|b| !is_json_space(b)) else {
+        return match (ended, head.is_empty()) {
+            (true, true) => found("an empty file"),
+            (true, false) => found("only whitespace"),
+            (false, _) => None,
+        };
+    };
+    let start = &head[at..];
+    let literal = [&b"true"[..], b"false", b"null"]
+        .iter()
+        .any(|l| start.starts_with(l));
+    // The first character, when the bytes start one (a head may end inside one).
+    let first = start
+        .utf8_chunks()
+        .next()
+        .and_then(|c| c.valid().chars().next());
+    match (start[0], first) {
+        (b'{', _) => None,
+        (b'[', _) => found("a JSON array"),
+        (b'"', _) => found("a JSON string"),
+        (b'0'..=b'9' | b'-', _) => found("a JSON number"),
+        // `not json` starts with an n too.
+        _ if literal => found("a JSON literal (true, false or null)"),
+        (_, Some('\u{feff}')) => found(
+            "text starting with a byte order mark (U+FEFF), which JSON does not allow: \
+             save it without one",
+        ),
+        (_, Some(c)) if !c.is_control() => found(&format!("text starting with {c:?}, not JSON")),
+        (b, _) => found(&format!(
+            "binary data (its first byte that is not a space is 0x{b:02x}), not JSON text"
+        )),
+    }
 }
 
 /// Parses snapshot JSON; `origin` names it in messages (a path, `demo`, …).
 pub fn from_slice(bytes: &[u8], origin: &str) -> Result<Estate, SnapshotError> {
+    // Not JSON text of an object at all: say what the file is, not where parsing stopped.
+    if let Some(error) = not_an_object(bytes, true, origin) {
+        return Err(error);
+    }
     // UTF-8 checked once for the whole file, not string by string while parsing.
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
@@ -67,38 +126,6 @@ pub fn from_slice(bytes: &[u8], origin: &str) -> Result<Estate, SnapshotError> {
             });
         }
     };
-    // Not JSON text of an object at all: say what the file is, not where parsing stopped.
-    match text.trim_start().chars().next() {
-        None => {
-            return Err(SnapshotError::NotAnObject {
-                path: origin.to_string(),
-                found: if text.is_empty() {
-                    "an empty file".to_string()
-                } else {
-                    "only whitespace".to_string()
-                },
-            });
-        }
-        Some('{') => {}
-        Some(c) => {
-            let start = text.trim_start();
-            let literal = ["true", "false", "null"]
-                .iter()
-                .any(|l| start.starts_with(l));
-            let what = match c {
-                '[' => "a JSON array".to_string(),
-                '"' => "a JSON string".to_string(),
-                '0'..='9' | '-' => "a JSON number".to_string(),
-                // `not json` starts with an n too.
-                _ if literal => "a JSON literal (true, false or null)".to_string(),
-                c => format!("text starting with {c:?}, not JSON"),
-            };
-            return Err(SnapshotError::NotAnObject {
-                path: origin.to_string(),
-                found: what,
-            });
-        }
-    }
     if text.len() >= PARALLEL_FROM
         && let Some(estate) = in_parallel(text, origin)
     {
@@ -107,31 +134,113 @@ pub fn from_slice(bytes: &[u8], origin: &str) -> Result<Estate, SnapshotError> {
     sequentially(text, origin)
 }
 
+/// The parallel reader and the one-pass reader on the same text, whatever its size,
+/// for tests that check they agree (the first is `None` where the parallel reader
+/// leaves the text to the one-pass reader, as it does for any layout or parse error).
+#[doc(hidden)]
+pub fn both_readers(
+    text: &str,
+    origin: &str,
+) -> (
+    Option<Result<Estate, SnapshotError>>,
+    Result<Estate, SnapshotError>,
+) {
+    (in_parallel(text, origin), sequentially(text, origin))
+}
+
 /// Files from this size on are parsed on every core when they have the layout
 /// blastmap writes (one resource per line, resources last).
 const PARALLEL_FROM: usize = 8 << 20;
 
 /// One pass over the whole text, resources and all.
 fn sequentially(text: &str, origin: &str) -> Result<Estate, SnapshotError> {
-    let syntax = |e: serde_json::Error| SnapshotError::Syntax {
-        path: origin.to_string(),
-        line: e.line(),
-        column: char_column(text, e.line(), e.column()),
-        message: strip_position(&e.to_string()),
+    let position = |e: &serde_json::Error| (e.line(), char_column(text, e.line(), e.column()));
+    let syntax = |e: &serde_json::Error| {
+        let (line, column) = position(e);
+        SnapshotError::Syntax {
+            path: origin.to_string(),
+            line,
+            column,
+            message: explain_expected_value(text, e.line(), e.column())
+                .unwrap_or_else(|| strip_position(&e.to_string())),
+        }
     };
     // One pass: the header is checked as it is read (writers put it first), and the
-    // parse stops at a foreign schema or an unknown version.
+    // parse stops at a foreign schema or an unknown version, where it is.
     let mut header = Header::default();
     let mut builder = new_builder(text);
-    let parsed = parse_file(text, &mut builder, &mut header);
+    let mut culprit = None;
+    let parsed = parse_file(text, &mut builder, &mut header, &mut culprit);
+    let mut at = parsed
+        .as_ref()
+        .err()
+        .filter(|_| header.is_bad())
+        .map(position);
     // A file that failed before its header was read: read just the header, so that a
     // newer or foreign file gets the right message rather than a syntax error.
     if parsed.is_err() && (header.schema.is_none() || header.version.is_none()) {
-        header = serde_json::from_str(text).map_err(syntax)?;
+        header = Header::default();
+        match read_header(text, &mut header) {
+            Err(e) if header.is_bad() => at = Some(position(&e)),
+            Err(e) => return Err(syntax(&e)),
+            Ok(()) => {}
+        }
     }
-    header.check(origin)?;
-    parsed.map_err(syntax)?;
-    build(builder, origin)
+    header.check(origin, at.unwrap_or_else(|| object_start(text)))?;
+    parsed.map_err(|e| {
+        let mut err = syntax(&e);
+        // A refused list element: where it starts, not where the reader stopped.
+        let start = (culprit.as_ref())
+            .and_then(|c| element_start(text, c))
+            .and_then(|slice| offset_in(text, slice));
+        if let (SnapshotError::Syntax { line, column, .. }, Some(offset)) = (&mut err, start) {
+            (*line, *column) = line_column(text, offset);
+        }
+        err
+    })?;
+    build(builder, origin, text)
+}
+
+/// Line and column of the `{` that opens the document.
+fn object_start(text: &str) -> (usize, usize) {
+    let at = text.find('{').unwrap_or(0);
+    line_column(text, at)
+}
+
+/// Line and column (in characters, from 1) of byte `offset` of `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
+}
+
+/// serde_json says only "expected value" where an enum's name is wanted and something
+/// else is written (`"kind": null`): which key, and what was found instead.
+fn explain_expected_value(text: &str, line: usize, byte_column: usize) -> Option<String> {
+    let line_text = text.split('\n').nth(line.checked_sub(1)?)?;
+    let at = byte_column.checked_sub(1)?;
+    let rest = line_text.get(at..)?;
+    let found = match rest.as_bytes().first()? {
+        b'n' if rest.starts_with("null") => "null",
+        b't' if rest.starts_with("true") => "true",
+        b'f' if rest.starts_with("false") => "false",
+        b'0'..=b'9' | b'-' => "a number",
+        b'[' => "a list",
+        b'{' => "an object",
+        _ => return None,
+    };
+    let key = line_text[..at]
+        .trim_end()
+        .strip_suffix(':')?
+        .trim_end()
+        .strip_suffix('"')?;
+    let key = &key[key.rfind('"')? + 1..];
+    Some(format!(
+        "\"{key}\" takes one of its names as a string, and {found} is not one"
+    ))
 }
 
 /// serde_json counts columns in bytes; editors count characters (`é` is two bytes).
@@ -158,22 +267,111 @@ fn new_builder(text: &str) -> EstateBuilder {
     builder
 }
 
+/// Parses the whole file into `builder`; `culprit` says what a refused list element
+/// was, when the parse stopped at one.
 fn parse_file(
     text: &str,
     builder: &mut EstateBuilder,
     header: &mut Header,
+    culprit: &mut Option<Element>,
 ) -> Result<(), serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(text);
-    FileSeed { builder, header }
-        .deserialize(&mut de)
-        .and_then(|()| de.end())
+    FileSeed {
+        builder,
+        header,
+        culprit,
+    }
+    .deserialize(&mut de)
+    .and_then(|()| de.end())
 }
 
-fn build(builder: EstateBuilder, origin: &str) -> Result<Estate, SnapshotError> {
+fn build(builder: EstateBuilder, origin: &str, text: &str) -> Result<Estate, SnapshotError> {
     builder.build().map_err(|error| SnapshotError::Model {
         path: origin.to_string(),
+        at: error
+            .whereabouts()
+            .and_then(|w| locate(text, &w))
+            .map(|offset| line_column(text, offset)),
         error: Box::new(error),
     })
+}
+
+/// An element of a top-level list (`accounts`, `coverage`, `resources`): the `nth`
+/// (from 0) whose string `fields` have these values.
+struct Element {
+    list: &'static str,
+    nth: usize,
+    fields: Vec<(&'static str, String)>,
+}
+
+/// Where `element` starts in `text` (a byte offset), as `text` holds it. Read again
+/// only when there is an error to place: serde places an error where its reader is,
+/// after what is wrong.
+fn element_start<'t>(text: &'t str, element: &Element) -> Option<&'t str> {
+    use serde_json::value::RawValue;
+    #[derive(Deserialize)]
+    struct Outline<'a> {
+        #[serde(borrow, default)]
+        accounts: Vec<&'a RawValue>,
+        #[serde(borrow, default)]
+        coverage: Vec<&'a RawValue>,
+        #[serde(borrow, default)]
+        declared: Option<&'a RawValue>,
+        #[serde(borrow, default)]
+        resources: Vec<&'a RawValue>,
+    }
+    let outline: Outline = serde_json::from_str(text).ok()?;
+    let list = match element.list {
+        "accounts" => outline.accounts,
+        "coverage" => outline.coverage,
+        "declared" => return outline.declared.map(|d| d.get()),
+        _ => outline.resources,
+    };
+    let fits = |raw: &&RawValue| {
+        let Ok(serde_json::Value::Object(o)) = serde_json::from_str(raw.get()) else {
+            return false;
+        };
+        (element.fields.iter()).all(|(k, v)| o.get(*k).and_then(|x| x.as_str()) == Some(v))
+    };
+    list.into_iter()
+        .filter(fits)
+        .nth(element.nth)
+        .map(|r| r.get())
+}
+
+/// The byte offset of `slice`, which borrows from `text`.
+fn offset_in(text: &str, slice: &str) -> Option<usize> {
+    (slice.as_ptr() as usize).checked_sub(text.as_ptr() as usize)
+}
+
+/// Where in `text` the thing a model error is about is written (a byte offset): the
+/// key or value named, inside the resource (or the `declared` section) named; else
+/// that resource's start.
+fn locate(text: &str, w: &Whereabouts) -> Option<usize> {
+    let element = Element {
+        list: if w.resource == "declared" {
+            "declared"
+        } else {
+            "resources"
+        },
+        nth: w.nth,
+        fields: vec![("id", w.resource.to_string())],
+    };
+    let slice = element_start(text, &element)?;
+    let start = offset_in(text, slice)?;
+    let json = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let key_at = w.key.and_then(|key| {
+        let quoted = json(key);
+        slice
+            .match_indices(&quoted)
+            .map(|(i, _)| i)
+            .find(|&i| slice[i + quoted.len()..].trim_start().starts_with(':'))
+    });
+    let from = key_at.unwrap_or(0);
+    let value_at = w
+        .value
+        .and_then(|v| slice[from..].find(&json(v)).map(|i| from + i));
+    Some(start + value_at.or(key_at).unwrap_or(0))
 }
 
 /// Where a written snapshot's resources start: its last field, one per line.
@@ -206,12 +404,12 @@ fn in_parallel(text: &str, origin: &str) -> Option<Result<Estate, SnapshotError>
     let head = format!("{}]}}", &text[..body_start]);
     let mut header = Header::default();
     let mut builder = new_builder(text);
-    parse_file(&head, &mut builder, &mut header).ok()?;
-    header.check(origin).ok()?;
+    parse_file(&head, &mut builder, &mut header, &mut None).ok()?;
+    header.check(origin, (1, 1)).ok()?;
     for r in resources.into_iter().flatten() {
         r.add_to::<serde_json::Error>(&mut builder).ok()?;
     }
-    Some(build(builder, origin))
+    Some(build(builder, origin, text))
 }
 
 /// `body` cut at line ends into pieces for the cores, each with whether it is the last.
@@ -282,366 +480,83 @@ impl Header {
             .is_some_and(|v| v <= u32::MAX as u64 && SUPPORTED_VERSIONS.contains(&(v as u32)))
     }
 
-    fn check(&self, origin: &str) -> Result<(), SnapshotError> {
+    /// A schema or version was read and is not one this build reads.
+    fn is_bad(&self) -> bool {
+        (self.schema.is_some() && !self.schema_ok())
+            || (self.version.is_some() && !self.version_ok())
+    }
+
+    /// `at`: where the version is written (where a bad one stopped the parse).
+    fn check(&self, origin: &str, at: (usize, usize)) -> Result<(), SnapshotError> {
         if !self.schema_ok() {
             return Err(SnapshotError::NotASnapshot {
                 path: origin.to_string(),
                 found: self.schema.as_ref().map(|v| v.to_string()),
             });
         }
-        match self.version.as_ref().and_then(|v| v.as_u64()) {
+        let (line, column) = at;
+        match &self.version {
             _ if self.version_ok() => Ok(()),
-            Some(v) => Err(SnapshotError::UnsupportedVersion {
-                path: origin.to_string(),
-                version: v,
-            }),
+            Some(v) => match v.as_u64() {
+                Some(version) => Err(SnapshotError::UnsupportedVersion {
+                    path: origin.to_string(),
+                    line,
+                    column,
+                    version,
+                }),
+                None => Err(SnapshotError::Syntax {
+                    path: origin.to_string(),
+                    line,
+                    column,
+                    message: format!(
+                        "\"version\" is {v}: it is a whole number, such as \"version\": 1"
+                    ),
+                }),
+            },
             None => Err(SnapshotError::Syntax {
                 path: origin.to_string(),
-                line: 1,
-                column: 1,
-                message: "missing or invalid \"version\": expected a number such as 1".to_string(),
+                line,
+                column,
+                message: "missing \"version\": a snapshot says which version it is, such as \
+                          \"version\": 1"
+                    .to_string(),
             }),
         }
     }
 }
 
-/// serde_json appends " at line L column C"; we print the position up front instead.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
-    }
-}
-
-/// A string that borrows from the input when it can.
-struct Text<'de>(Cow<'de, str>);
-
-impl<'de> Deserialize<'de> for Text<'de> {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Owned(v.to_string())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Owned(v)))
-            }
+/// Reads `schema` and `version` alone, stopping (with the position) at a bad one.
+fn read_header(text: &str, header: &mut Header) -> Result<(), serde_json::Error> {
+    struct HeaderSeed<'h>(&'h mut Header);
+    impl<'de> DeserializeSeed<'de> for HeaderSeed<'_> {
+        type Value = ();
+        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_map(self)
         }
-        d.deserialize_str(V)
     }
-}
-
-/// The fields of one object already read, by their index in its field list: a key
-/// seen twice is refused. A bitset, not a set of strings: one resource after another,
-/// a million times.
-#[derive(Default)]
-struct Seen(u32);
-
-impl Seen {
-    /// Marks field `index` (`name`) read; an error if it was read before.
-    fn first<E: de::Error>(&mut self, index: usize, name: &'static str) -> Result<(), E> {
-        let bit = 1u32 << index;
-        if self.0 & bit != 0 {
-            return Err(E::duplicate_field(name));
+    impl<'de> Visitor<'de> for HeaderSeed<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a blastmap snapshot object")
         }
-        self.0 |= bit;
-        Ok(())
-    }
-}
-
-const FILE_FIELDS: &[&str] = &[
-    "schema",
-    "version",
-    "source",
-    "captured_at",
-    "description",
-    "accounts",
-    "coverage",
-    "declared",
-    "resources",
-];
-
-struct FileSeed<'b> {
-    builder: &'b mut EstateBuilder,
-    header: &'b mut Header,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AccountRecord {
-    id: String,
-    #[serde(default)]
-    name: String,
-    /// Region → AZ name → AZ ID, as this account sees them.
-    #[serde(default)]
-    zones: UniqueMap<UniqueMap<String>>,
-}
-
-impl<'de> DeserializeSeed<'de> for FileSeed<'_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for FileSeed<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a blastmap snapshot object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let b = self.builder;
-        let header = self.header;
-        let mut seen = Seen::default();
-        while let Some(key) = map.next_key::<Text>()? {
-            // A repeated key is an error, never "the last one wins" (nor, for lists, "append").
-            if let Some(field) = FILE_FIELDS.iter().position(|f| *f == key.0) {
-                seen.first(field, FILE_FIELDS[field])?;
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key::<Text>()? {
+                match key.0.as_ref() {
+                    "schema" => self.0.schema = Some(map.next_value()?),
+                    "version" => self.0.version = Some(map.next_value()?),
+                    _ => {
+                        map.next_value::<de::IgnoredAny>()?;
+                    }
+                }
+                if self.0.is_bad() {
+                    return Err(de::Error::custom("not a snapshot this blastmap reads"));
+                }
             }
-            match key.0.as_ref() {
-                "schema" => {
-                    header.schema = Some(map.next_value()?);
-                    if !header.schema_ok() {
-                        return Err(de::Error::custom("not a blastmap snapshot"));
-                    }
-                }
-                "version" => {
-                    header.version = Some(map.next_value()?);
-                    if !header.version_ok() {
-                        return Err(de::Error::custom("unsupported snapshot version"));
-                    }
-                }
-                "source" => b.meta_mut().source = map.next_value()?,
-                "captured_at" => b.meta_mut().captured_at = map.next_value()?,
-                "description" => b.meta_mut().description = map.next_value()?,
-                "accounts" => {
-                    for a in map.next_value::<Vec<AccountRecord>>()? {
-                        let idx = b.account(&a.id, &a.name);
-                        for (region, zones) in &a.zones.0 {
-                            for (name, id) in &zones.0 {
-                                b.az_name(idx, region, name, id)
-                                    .map_err(de::Error::custom)?;
-                            }
-                        }
-                    }
-                }
-                "coverage" => {
-                    for c in map.next_value::<Vec<Coverage>>()? {
-                        b.coverage(c);
-                    }
-                }
-                "declared" => b.declared(map.next_value::<Declared>()?),
-                "resources" => map.next_value_seed(ResourcesSeed { builder: b })?,
-                other => return Err(de::Error::unknown_field(other, FILE_FIELDS)),
-            }
+            Ok(())
         }
-        Ok(())
     }
-}
-
-struct ResourcesSeed<'b> {
-    builder: &'b mut EstateBuilder,
-}
-
-impl<'de> DeserializeSeed<'de> for ResourcesSeed<'_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ResourcesSeed<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a list of resources")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq
-            .next_element_seed(ResourceSeed {
-                builder: &mut *self.builder,
-            })?
-            .is_some()
-        {}
-        Ok(())
-    }
-}
-
-struct ResourceSeed<'b> {
-    builder: &'b mut EstateBuilder,
-}
-
-const RESOURCE_FIELDS: &[&str] = &[
-    "kind", "id", "name", "account", "region", "az", "tags", "<kind>",
-];
-
-impl<'de> DeserializeSeed<'de> for ResourceSeed<'_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ResourceSeed<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a resource object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        ParsedSeed.visit_map(map)?.add_to(self.builder)
-    }
-}
-
-/// A resource as read, before its account, Region and AZ are interned.
-struct Parsed<'de> {
-    id: String,
-    name: Option<String>,
-    account: Text<'de>,
-    region: Text<'de>,
-    az: Option<Text<'de>>,
-    tags: BTreeMap<String, String>,
-    facts: Facts,
-}
-
-impl Parsed<'_> {
-    /// Interns the resource's account, Region and AZ, in file order, and adds it.
-    fn add_to<E: de::Error>(self, b: &mut EstateBuilder) -> Result<(), E> {
-        let (account, region, az) = b
-            .place(
-                &self.account.0,
-                &self.region.0,
-                self.az.as_ref().map(|a| a.0.as_ref()),
-                &self.id,
-            )
-            .map_err(E::custom)?;
-        b.push(Resource {
-            name: self.name.unwrap_or_default(),
-            id: self.id,
-            account,
-            region,
-            az,
-            tags: self.tags,
-            facts: self.facts,
-        });
-        Ok(())
-    }
-}
-
-/// Reads one resource object into a [`Parsed`], needing no builder (so many can be
-/// read at once).
-struct ParsedSeed;
-
-impl<'de> DeserializeSeed<'de> for ParsedSeed {
-    type Value = Parsed<'de>;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Parsed<'de>, D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ParsedSeed {
-    type Value = Parsed<'de>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a resource object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Parsed<'de>, A::Error> {
-        let mut kind: Option<Kind> = None;
-        let mut id: Option<String> = None;
-        let mut name: Option<String> = None;
-        let mut account: Option<Text<'de>> = None;
-        let mut region: Option<Text<'de>> = None;
-        let mut az: Option<Text<'de>> = None;
-        let mut tags: BTreeMap<String, String> = BTreeMap::new();
-        let mut facts: Option<Facts> = None;
-        let mut seen = Seen::default();
-        while let Some(key) = map.next_key::<Text>()? {
-            // Each arm marks its field (its index in RESOURCE_FIELDS) before reading it.
-            match key.0.as_ref() {
-                "kind" => {
-                    seen.first::<A::Error>(0, "kind")?;
-                    kind = Some(map.next_value()?);
-                }
-                "id" => {
-                    seen.first::<A::Error>(1, "id")?;
-                    id = Some(map.next_value()?);
-                }
-                "name" => {
-                    seen.first::<A::Error>(2, "name")?;
-                    name = Some(map.next_value()?);
-                }
-                "account" => {
-                    seen.first::<A::Error>(3, "account")?;
-                    account = Some(map.next_value()?);
-                }
-                "region" => {
-                    seen.first::<A::Error>(4, "region")?;
-                    region = Some(map.next_value()?);
-                }
-                "az" => {
-                    seen.first::<A::Error>(5, "az")?;
-                    az = map.next_value::<Option<Text>>()?;
-                }
-                "tags" => {
-                    seen.first::<A::Error>(6, "tags")?;
-                    tags = map.next_value::<UniqueMap<String>>()?.0;
-                }
-                other => match Kind::from_key(other) {
-                    Some(k) if facts.is_none() => facts = Some(Facts::next_value_of(k, &mut map)?),
-                    Some(k) if facts.as_ref().is_some_and(|f| f.kind() == k) => {
-                        return Err(de::Error::duplicate_field(k.key()));
-                    }
-                    Some(_) => {
-                        return Err(de::Error::custom(format!(
-                            "a resource holds the facts of one kind only, found a second: `{other}`"
-                        )));
-                    }
-                    None => return Err(de::Error::unknown_field(other, RESOURCE_FIELDS)),
-                },
-            }
-        }
-        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
-        let facts = match (facts, kind) {
-            (Some(f), Some(k)) if f.kind() != k => {
-                return Err(de::Error::custom(format!(
-                    "resource {id} says kind `{k}` but holds `{}` facts",
-                    f.kind()
-                )));
-            }
-            (Some(f), _) => f,
-            (None, Some(k)) => {
-                return Err(de::Error::custom(format!(
-                    "resource {id} of kind `{k}` is missing its facts under `{}`",
-                    k.key()
-                )));
-            }
-            (None, None) => {
-                return Err(de::Error::custom(format!(
-                    "resource {id} has neither a `kind` nor facts (one of: {})",
-                    Kind::ALL
-                        .iter()
-                        .map(|k| k.key())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )));
-            }
-        };
-        let account = account.ok_or_else(|| de::Error::missing_field("account"))?;
-        let region = region.ok_or_else(|| de::Error::missing_field("region"))?;
-        Ok(Parsed {
-            id,
-            name,
-            account,
-            region,
-            az,
-            tags,
-            facts,
-        })
-    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    HeaderSeed(header).deserialize(&mut de)
 }
 
 #[cfg(test)]
@@ -738,6 +653,70 @@ mod tests {
                 "{text:?}: {err}"
             );
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_that_never_ends_is_refused_on_its_first_bytes() {
+        use crate::input::tests::{endless_fifo, within_seconds};
+        let dir = tempfile::tempdir().unwrap();
+        // 4 KB of NUL bytes, then held open: it never ends.
+        let fifo = endless_fifo(dir.path(), &[0; 4096], b"");
+        let err = within_seconds(move || super::load(&fifo).map(|_| ()))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("binary data"), "{err}");
+        assert!(err.contains("0x00"), "{err}");
+        // As `/dev/zero` is.
+        let err = within_seconds(|| super::load(std::path::Path::new("/dev/zero")).map(|_| ()))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("binary data"), "{err}");
+    }
+
+    #[test]
+    fn a_large_sparse_file_is_refused_without_reading_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let sparse = dir.path().join("sparse.json");
+        // Large enough to be mapped; a hole reads as zeros.
+        let file = std::fs::File::create(&sparse).unwrap();
+        file.set_len(64 << 20).unwrap();
+        let err = super::load(&sparse).map(|_| ()).unwrap_err().to_string();
+        assert!(
+            err.contains("is not a blastmap snapshot: it is binary data"),
+            "{err}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_snapshot_through_a_pipe_loads() {
+        use crate::input::tests::within_seconds;
+        // `blastmap open <(zcat estate.json.gz)`: a pipe, read up to its end.
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let writer = fifo.clone();
+        std::thread::spawn(move || std::fs::write(writer, DEMO_JSON));
+        let estate = within_seconds(move || super::load(&fifo)).unwrap();
+        assert!(estate.resources().len() > 100);
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_control_characters_are_named() {
+        let err = error_of("\u{feff}{}");
+        assert!(err.contains("byte order mark"), "{err}");
+        let err = error_of("\u{1b}[31m{}");
+        assert!(err.contains("binary data"), "{err}");
+        assert!(err.contains("0x1b"), "{err}");
+        let err = error_of("\u{a0}{}");
+        assert!(err.contains("text starting with '\\u{a0}'"), "{err}");
     }
 
     #[test]

@@ -60,7 +60,8 @@ pub fn to_string(estate: &Estate) -> String {
     out.push_str("\"resources\": [\n");
     out.push_str(&resources.join(",\n"));
     out.push_str("\n]\n}\n");
-    out
+    // `--out -` prints it: no raw control or bidirectional character in a name.
+    crate::text::json_escape_unsafe(out)
 }
 
 fn push_list(out: &mut String, key: &str, items: &[String]) {
@@ -114,11 +115,21 @@ pub fn write_estate(path: &Path, estate: &Estate) -> Result<(), SnapshotError> {
 
 /// Writes `bytes` to `path` through a temporary file in the same directory and a
 /// rename, so that `path` is either untouched or complete. `private` sets mode 0600.
+/// A path that is a device, FIFO or socket is written to in place instead (see
+/// [`write_in_place`]).
 pub fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> Result<(), SnapshotError> {
     let err = |error: std::io::Error| SnapshotError::Write {
         path: path.to_path_buf(),
         error,
     };
+    // Asked of the path itself, which the kernel follows: `/dev/stdout` leads through
+    // `/proc/self/fd/1` to a pipe that no path names.
+    if let Ok(m) = std::fs::metadata(path)
+        && !m.is_file()
+        && !m.is_dir()
+    {
+        return write_in_place(path, bytes).map_err(err);
+    }
     // A symlink stays a symlink: the file it points at is what gets replaced (or
     // created, when the link dangles).
     let resolved = follow_links(path).map_err(err)?;
@@ -174,6 +185,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> Result<(), Snap
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// Writes to a file that is not a regular file (`/dev/null`, `/dev/stdout`, a FIFO, a
+/// terminal) as any Unix tool would: renaming a regular file over it would replace
+/// `/dev/null` for every program on the machine, and hide a write error (`/dev/full`).
+fn write_in_place(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+    file.write_all(bytes)?;
+    file.flush()
 }
 
 /// Where writing to `path` lands: `path` itself, or the file its symlinks lead to
@@ -239,6 +259,103 @@ mod tests {
                 .contains("too many levels of symbolic links"),
             "{err}"
         );
+    }
+
+    /// Runs `read` on another thread; the answer is waited for at most ten seconds,
+    /// as a writer that misses the FIFO leaves the reader waiting forever.
+    #[cfg(unix)]
+    fn on_another_thread<T: Send + 'static>(
+        read: impl FnOnce() -> T + Send + 'static,
+    ) -> impl FnOnce() -> Option<T> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(read());
+        });
+        move || rx.recv_timeout(std::time::Duration::from_secs(10)).ok()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_written_through_and_stays_a_fifo() {
+        use std::io::Read;
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+        // Opened for reading and writing, the FIFO has a reader at once (Linux).
+        let mut end = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&fifo)
+            .unwrap();
+        let reader = on_another_thread(move || {
+            let mut got = vec![0; 5];
+            end.read_exact(&mut got).map(|()| got)
+        });
+        write_atomic(&fifo, b"piped", false).unwrap();
+        let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+        assert!(kind.is_fifo(), "the FIFO was replaced by {kind:?}");
+        let got = reader()
+            .expect("the reader got nothing within 10 s")
+            .unwrap();
+        assert_eq!(got, b"piped");
+    }
+
+    /// A "full" device (major 1, minor 7) to write to. Made in `dir` when this process
+    /// may make device nodes, so that a regression replaces that node and never
+    /// /dev/full itself; otherwise /dev/full, which such a process cannot replace.
+    #[cfg(unix)]
+    fn full_device(dir: &std::path::Path) -> Option<std::path::PathBuf> {
+        let node = dir.join("full");
+        let made = std::process::Command::new("mknod")
+            .arg(&node)
+            .args(["c", "1", "7"])
+            .stderr(std::process::Stdio::null())
+            .status();
+        if made.is_ok_and(|s| s.success()) {
+            return Some(node);
+        }
+        let dev_writable = tempfile::tempfile_in("/dev").is_ok();
+        (!dev_writable).then(|| "/dev/full".into())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_full_device_is_a_write_error_and_stays_a_device() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let Some(full) = full_device(dir.path()) else {
+            return;
+        };
+        let err = write_atomic(&full, b"nowhere to go", true)
+            .expect_err("a full device takes nothing")
+            .to_string();
+        assert!(err.contains("No space left on device"), "{err}");
+        assert!(
+            err.starts_with(&format!("cannot write {}", full.display())),
+            "{err}"
+        );
+        let meta = std::fs::symlink_metadata(&full).unwrap();
+        assert!(meta.file_type().is_char_device(), "{:?}", meta.file_type());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_link_to_a_pipe_writes_into_the_pipe() {
+        use std::io::Read;
+        use std::os::fd::AsRawFd;
+        // `/dev/fd/N` and `/dev/stdout` are links the kernel resolves to a pipe: a link
+        // whose target no path names (`pipe:[1234]`).
+        let (mut reader, writer) = std::io::pipe().unwrap();
+        let through = format!("/proc/self/fd/{}", writer.as_raw_fd());
+        let read = on_another_thread(move || {
+            let mut got = vec![0; 4];
+            reader.read_exact(&mut got).map(|()| got)
+        });
+        write_atomic(std::path::Path::new(&through), b"pipe", false).unwrap();
+        assert_eq!(read().expect("the reader got nothing").unwrap(), b"pipe");
+        drop(writer);
     }
 
     #[test]

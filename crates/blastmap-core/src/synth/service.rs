@@ -8,6 +8,8 @@ use super::{Gen, REGIONS, TEAMS};
 
 impl Gen {
     /// One service in (account, region); returns its load balancer's id and DNS name.
+    /// Long on purpose: one service laid out top to bottom, each proportion of
+    /// docs/performance.md a short commented step, read in order.
     pub(super) fn service(
         &mut self,
         service: &str,

@@ -135,9 +135,10 @@ fn malformed_json_reports_file_line_and_column() {
 fn an_unknown_version_names_the_supported_ones() {
     let err = load_str(r#"{"schema": "blastmap.snapshot", "version": 7, "resources": "whatever"}"#)
         .unwrap_err();
+    // Placed where the version is written (just after the value).
     assert_eq!(
         err.to_string(),
-        "test.json is snapshot version 7, which this blastmap cannot read (it reads versions 1 and 2); upgrade blastmap or re-scan"
+        "test.json:1:44: snapshot version 7 is newer than this blastmap reads (versions 1 and 2): upgrade blastmap, or re-scan with this one"
     );
 }
 

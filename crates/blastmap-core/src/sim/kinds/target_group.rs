@@ -253,6 +253,8 @@ struct Gathered {
 }
 
 /// Compiles the chain of `lb` forwarding to `tg` (the compiler memoises it).
+/// Long on purpose: the per-AZ capacity, recovery actors and dependencies of one chain
+/// are built in one pass over the gathered targets (docs/engine.md, "Paths").
 pub(crate) fn compile(c: &mut Compiler, lb: ResIdx, tg: ResIdx) -> Option<UnitIdx> {
     let estate = c.estate;
     let cross_zone = load_balancer::cross_zone(estate, lb, tg)?;
@@ -396,6 +398,7 @@ pub(crate) fn compile(c: &mut Compiler, lb: ResIdx, tg: ResIdx) -> Option<UnitId
 
 /// The targets of a target group: its registrations (instances, IPs, Lambdas, an inner
 /// ALB), then the in-service instances of the Auto Scaling groups attached to it.
+/// Long on purpose: one arm per target type, each resolving its registration in place.
 fn gather(c: &mut Compiler, lb: ResIdx, tg: ResIdx) -> Gathered {
     let estate = c.estate;
     let Facts::TargetGroup(tgf) = &estate.resource(tg).facts else {
