@@ -44,6 +44,12 @@ pub struct Cli {
     /// is given) and explore the estate in the TUI.
     #[command(flatten)]
     pub live: LiveArgs,
+
+    /// Append a log to FILE: every AWS call (account, Region, operation, attempt,
+    /// latency, error code), never credentials. RUST_LOG chooses what (default
+    /// blastmap=info); without --log-file, RUST_LOG logs to stderr, except in the TUI.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub log_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -62,12 +68,19 @@ switches screens, q quits.")]
     #[command(after_help = "\
 Examples:
   blastmap open estate.json
-  blastmap scan --out estate.json && blastmap open estate.json")]
+  blastmap scan --out estate.json && blastmap open estate.json
+  blastmap open s3://team-bucket/blastmap/     # the newest one there
+  blastmap open s3://team-bucket/blastmap/ --at 2026-11-20T09:30Z")]
     Open {
-        /// A snapshot written by `blastmap scan` (docs/snapshot.md) [default: the
-        /// config's `snapshot`].
-        #[arg(value_name = "FILE", value_parser = readable_file)]
+        /// A snapshot written by `blastmap scan` (docs/snapshot.md), or an S3 prefix
+        /// `scan --out s3://…` writes to [default: the config's `snapshot`].
+        #[arg(value_name = "FILE|S3_URL", value_parser = readable_file)]
         file: Option<PathBuf>,
+
+        /// With an S3 prefix: the last snapshot taken at or before this time
+        /// (2026-11-20T09:30Z, or RFC 3339) instead of the newest.
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
     },
 
     /// Read AWS accounts and Regions (read-only) into a snapshot file.
@@ -80,6 +93,7 @@ Examples:
                 --all-regions --out org.json
   blastmap scan --overlay overlay.toml -q --out e.json && \\
     blastmap check --snapshot e.json
+  blastmap scan --region us-east-1 --out s3://team-bucket/blastmap/
 
 Accounts: one per --profile (the default credential chain when none is
 given), plus one per --role-arn, assumed with the first profile's
@@ -89,10 +103,11 @@ AWS environment applies (AWS_PROFILE, AWS_REGION, SSO, credential_process,
 AWS_ENDPOINT_URL).
 
 Only Describe/List/Get calls are ever sent (assets/iam-policy.json is the
-policy it needs). What could not be read is recorded per account, Region
-and service and summarised at the end. Exit codes: 0 written (possibly
-with gaps), 2 bad input, 3 nothing could be read. Ctrl-C cancels and
-leaves an existing --out file untouched.")]
+policy it needs); with --out s3://… the one write is the snapshot itself
+(PutObject, assets/iam-policy-snapshots.json). What could not be read
+is recorded per account, Region and service and summarised at the end.
+Exit codes: 0 written (possibly with gaps), 2 bad input, 3 nothing could
+be read. Ctrl-C cancels and leaves an existing --out file untouched.")]
     Scan(ScanArgs),
 
     /// Say what breaks, and what capacity is left, when the given AZs or Regions are lost.
@@ -207,7 +222,7 @@ Examples:
 The file is BLASTMAP_CONFIG, else ~/.config/blastmap/config.toml
 ($XDG_CONFIG_HOME/blastmap/config.toml). Keys (docs/config.md): snapshot,
 overlay, and under [scan] profiles, role_arns, regions, all_regions,
-max_requests, max_attempts, call_timeout. Each has a variable
+max_requests, max_attempts, call_timeout, kms_key. Each has a variable
 (BLASTMAP_SNAPSHOT, BLASTMAP_REGIONS=us-east-1,eu-west-1, ...) that wins over
 the file; flags win over both.")]
     Config,
@@ -248,6 +263,9 @@ Examples:
   blastmap diff main.json branch.json --format markdown > diff.md
   # CI: exit 1 if anything got worse
   blastmap diff main.json branch.json --fail-on-regression
+  # what changed in the estate since 09:30, from the scheduled snapshots:
+  blastmap diff s3://team-bucket/blastmap/ --old-at 2026-11-20T09:30Z \\
+                s3://team-bucket/blastmap/
 
 Lists resources added, removed or changed in a fact the rules read (AZ,
 Multi-AZ, backups, enabled AZs, targets per AZ, …), paths added or
@@ -301,6 +319,10 @@ Examples:
 /// snapshot itself is read later (it may be hundreds of megabytes).
 fn readable_file(value: &str) -> Result<PathBuf, String> {
     let path = PathBuf::from(value);
+    // An S3 location is read later, with the credentials.
+    if value.starts_with("s3://") {
+        return Ok(path);
+    }
     match std::fs::metadata(&path) {
         Ok(m) if m.is_dir() => Err(format!("{value} is a directory, not a snapshot file")),
         // A pipe (`<(zcat estate.json.gz)`) or device is not opened twice: opening a
@@ -351,9 +373,15 @@ pub struct SourceArgs {
     #[arg(long, conflicts_with = "snapshot", conflicts_with_all = LIVE_ARGS)]
     pub demo: bool,
 
-    /// Read the estate from a snapshot file (written by `blastmap scan`).
-    #[arg(long, value_name = "FILE", conflicts_with_all = LIVE_ARGS)]
+    /// Read the estate from a snapshot file (written by `blastmap scan`), or the newest
+    /// snapshot under an S3 prefix (s3://BUCKET/PREFIX/).
+    #[arg(long, value_name = "FILE|S3_URL", conflicts_with_all = LIVE_ARGS)]
     pub snapshot: Option<PathBuf>,
+
+    /// With --snapshot s3://…: the last snapshot taken at or before this time
+    /// (2026-11-20T09:30Z, or RFC 3339) instead of the newest.
+    #[arg(long, value_name = "TIME", conflicts_with_all = LIVE_ARGS, conflicts_with = "demo")]
+    pub at: Option<String>,
 
     #[command(flatten)]
     pub live: LiveArgs,
@@ -450,10 +478,16 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub live: LiveArgs,
 
-    /// Write the snapshot here (once, at the end, atomically, mode 0600); `-` writes it
-    /// to standard output.
-    #[arg(long, value_name = "FILE")]
+    /// Write the snapshot here (once, at the end, atomically, mode 0600; `-` writes it
+    /// to standard output), or as a new time-stamped object under an S3 prefix
+    /// (s3://BUCKET/PREFIX/, server-side encrypted, plus a `latest` pointer)
+    /// [default: the config's `snapshot`].
+    #[arg(long, value_name = "FILE|S3_URL")]
     pub out: Option<PathBuf>,
+
+    /// With --out s3://…: encrypt with this KMS key (id, ARN or alias) instead of SSE-S3.
+    #[arg(long, value_name = "KEY")]
+    pub kms_key: Option<String>,
 
     /// No progress and no notes on stderr; coverage gaps are still reported.
     #[arg(long, short)]
@@ -654,11 +688,21 @@ pub struct FisArgs {
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The earlier snapshot.
+    /// The earlier snapshot: a file, an S3 object, or an S3 prefix (its newest).
+    #[arg(value_name = "OLD")]
     pub old: PathBuf,
 
-    /// The later snapshot.
+    /// The later snapshot: a file, an S3 object, or an S3 prefix (its newest).
+    #[arg(value_name = "NEW")]
     pub new: PathBuf,
+
+    /// OLD is an S3 prefix: take its last snapshot at or before this time.
+    #[arg(long, value_name = "TIME")]
+    pub old_at: Option<String>,
+
+    /// NEW is an S3 prefix: take its last snapshot at or before this time.
+    #[arg(long, value_name = "TIME")]
+    pub new_at: Option<String>,
 
     /// Exit 1 when a matrix cell got worse or a high-severity finding appeared.
     #[arg(long)]

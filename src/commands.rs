@@ -58,6 +58,9 @@ pub fn load_estate(source: &SourceArgs) -> Result<Estate> {
         return Ok(demo::estate()?);
     }
     if source.live.is_given() {
+        if source.at.is_some() {
+            bail!("--at picks a snapshot under an s3:// prefix: give --snapshot s3://…");
+        }
         let outcome = scan_live(&source.live, true)?;
         print_notes(None, &outcome.estate);
         if let Some(gaps) = progress::gap_summary(&outcome.estate) {
@@ -66,7 +69,10 @@ pub fn load_estate(source: &SourceArgs) -> Result<Estate> {
         return Ok(outcome.estate);
     }
     match &source.snapshot {
-        Some(path) => load_snapshot(path),
+        Some(path) => Ok(load_snapshot(path, source.at.as_deref())?.estate),
+        None if source.at.is_some() => {
+            bail!("--at picks a snapshot under an s3:// prefix: give --snapshot s3://…")
+        }
         None => bail!(
             "no estate given: pass --demo to use the embedded demo estate, --snapshot FILE \
              to read one written by `blastmap scan`, or --region REGION (with --profile NAME) \
@@ -76,10 +82,10 @@ pub fn load_estate(source: &SourceArgs) -> Result<Estate> {
 }
 
 /// Reads a snapshot and says what it holds that deserves a note (`docs/snapshot.md`).
-fn load_snapshot(path: &std::path::Path) -> Result<Estate> {
-    let estate = snapshot::load(path)?;
-    print_notes(Some(path), &estate);
-    Ok(estate)
+fn load_snapshot(path: &std::path::Path, at: Option<&str>) -> Result<crate::store::Read> {
+    let read = crate::store::load(path, at)?;
+    print_notes(Some(std::path::Path::new(&read.origin)), &read.estate);
+    Ok(read)
 }
 
 /// The estate's notes on stderr, one a line, naming the file they are about.
@@ -157,15 +163,27 @@ pub fn scan(args: &ScanArgs) -> Result<u8> {
         "scan needs --out FILE: where to write the snapshot (or set snapshot = \"...\" in the \
          config file, see blastmap config)",
     )?;
+    if crate::store::is_s3(out) {
+        // A bad URL is said before the scan, not after it.
+        crate::discover::snapshots::S3Location::parse(&out.to_string_lossy())?;
+    } else if args.kms_key.is_some() {
+        bail!("--kms-key is for --out s3://…: a local snapshot is a file of mode 0600");
+    }
     let outcome = scan_live(&args.live, !args.quiet)?;
-    write_out(out, &snapshot::to_string(&outcome.estate), true)?;
+    let written = if crate::store::is_s3(out) {
+        crate::store::write(
+            out,
+            &outcome.estate,
+            args.kms_key.as_deref(),
+            args.live.profiles.first().map(String::as_str),
+        )?
+    } else {
+        write_out(out, &snapshot::to_string(&outcome.estate), true)?;
+        out_name(out)
+    };
     if !args.quiet {
         print_notes(None, &outcome.estate);
-        eprintln!(
-            "{}; wrote {}",
-            progress::scan_summary(&outcome),
-            out_name(out)
-        );
+        eprintln!("{}; wrote {written}", progress::scan_summary(&outcome));
     }
     if let Some(gaps) = progress::gap_summary(&outcome.estate) {
         eprintln!("{gaps}");
@@ -523,12 +541,16 @@ pub fn export(args: &ExportArgs) -> Result<u8> {
 }
 
 pub fn diff(args: &DiffArgs) -> Result<u8> {
-    let old = load_snapshot(&args.old)?;
-    let new = load_snapshot(&args.new)?;
-    let changes = compare::diff(&old, &new);
+    let old = load_snapshot(&args.old, args.old_at.as_deref())?;
+    let new = load_snapshot(&args.new, args.new_at.as_deref())?;
+    let changes = compare::diff(&old.estate, &new.estate);
+    let label = |read: &crate::store::Read| report::SnapshotLabel {
+        file: read.origin.clone(),
+        captured_at: read.estate.meta.captured_at.clone(),
+    };
     let sides = report::DiffSides {
-        old: report::SnapshotLabel::of(&args.old, &old),
-        new: report::SnapshotLabel::of(&args.new, &new),
+        old: label(&old),
+        new: label(&new),
     };
     let text = report::diff(
         &sides,
@@ -553,7 +575,7 @@ pub fn redact(args: &RedactArgs) -> Result<u8> {
             args.out.display()
         );
     }
-    let estate = load_snapshot(&args.input)?;
+    let estate = load_snapshot(&args.input, None)?.estate;
     let salt = match &args.salt {
         Some(secret) => Salt::given(secret)?,
         None => Salt::random()?,

@@ -42,6 +42,8 @@ pub struct ScanFile {
     pub max_requests: Option<u32>,
     pub max_attempts: Option<u32>,
     pub call_timeout: Option<u64>,
+    /// The KMS key `scan --out s3://…` encrypts with (else SSE-S3).
+    pub kms_key: Option<String>,
 }
 
 /// Where a setting's value comes from.
@@ -82,6 +84,7 @@ pub struct Config {
     pub max_requests: Setting<u32>,
     pub max_attempts: Setting<u32>,
     pub call_timeout: Setting<u64>,
+    pub kms_key: Setting<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -146,6 +149,10 @@ pub fn load() -> Result<Config> {
         max_requests: pick(env_parse("BLASTMAP_MAX_REQUESTS")?, file.scan.max_requests),
         max_attempts: pick(env_parse("BLASTMAP_MAX_ATTEMPTS")?, file.scan.max_attempts),
         call_timeout: pick(env_parse("BLASTMAP_CALL_TIMEOUT")?, file.scan.call_timeout),
+        kms_key: pick(
+            env_var("BLASTMAP_KMS_KEY").map(|v| (v, "BLASTMAP_KMS_KEY")),
+            file.scan.kms_key,
+        ),
     })
 }
 
@@ -238,8 +245,12 @@ impl Config {
                 if args.out.is_none() {
                     args.out = self.snapshot.value.clone();
                 }
+                // The key only means something for an S3 --out.
+                if args.kms_key.is_none() && args.out.as_deref().is_some_and(crate::store::is_s3) {
+                    args.kms_key = self.kms_key.value.clone();
+                }
             }
-            Some(Command::Open { file }) => {
+            Some(Command::Open { file, .. }) => {
                 if file.is_none() {
                     *file = self.snapshot.value.clone();
                 }
@@ -418,6 +429,15 @@ impl Config {
                 self.call_timeout.value.unwrap_or(CALL_TIMEOUT).to_string(),
                 &self.call_timeout.source,
                 " seconds",
+            ),
+            (
+                "scan.kms_key",
+                self.kms_key
+                    .value
+                    .clone()
+                    .unwrap_or_else(|| "-".to_string()),
+                &self.kms_key.source,
+                " (default: SSE-S3 for --out s3://…)",
             ),
         ];
         let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);

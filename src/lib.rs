@@ -11,6 +11,8 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod demo;
+pub mod logging;
 pub mod progress;
 pub mod report;
+pub mod store;
 pub mod tui;

@@ -17,6 +17,16 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let tui = matches!(
+        cli.command,
+        None | Some(Command::Demo) | Some(Command::Open { .. })
+    );
+    let rust_log = std::env::var("RUST_LOG").ok();
+    let sink = blastmap::logging::sink(cli.log_file.as_deref(), rust_log.as_deref(), tui);
+    if let Err(e) = blastmap::logging::init(&sink, rust_log.as_deref()) {
+        eprintln!("error: {e:#}");
+        return ExitCode::from(2);
+    }
     let result = match &cli.command {
         Some(Command::Config) => commands::config(&config),
         Some(Command::Scan(args)) => commands::scan(args),
@@ -34,16 +44,23 @@ fn main() -> ExitCode {
         Some(Command::Completions(args)) => commands::completions(args),
         Some(Command::Man(args)) => commands::man(args),
         Some(Command::Demo) => tui::run(tui::Start::Demo).map(|_| 0).map_err(Into::into),
-        Some(Command::Open { file: Some(file) }) => tui::run(tui::Start::Snapshot(file.clone()))
-            .map(|_| 0)
-            .map_err(Into::into),
-        Some(Command::Open { file: None }) => Err(anyhow::anyhow!(
+        Some(Command::Open {
+            file: Some(file),
+            at,
+        }) => open(file, at.as_deref()),
+        Some(Command::Open { file: None, .. }) => Err(anyhow::anyhow!(
             "open needs a snapshot FILE (or set snapshot = \"...\" in the config file: blastmap config)"
         )),
         None => tui::run(tui::Start::Live(commands::scan_config(&cli.live)))
             .map(|_| 0)
             .map_err(Into::into),
     };
+    if tui && sink == blastmap::logging::Sink::Off && rust_log.is_some_and(|v| !v.is_empty()) {
+        eprintln!(
+            "blastmap: RUST_LOG is set, but the TUI never logs to its terminal: add \
+             --log-file FILE to keep a log"
+        );
+    }
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
@@ -55,4 +72,22 @@ fn main() -> ExitCode {
             ExitCode::from(commands::exit_code_of(&e))
         }
     }
+}
+
+/// `blastmap open`: an `--at` that cannot be a time is refused before the TUI starts.
+fn open(file: &std::path::Path, at: Option<&str>) -> anyhow::Result<u8> {
+    if let Some(at) = at {
+        blastmap::store::parse_at(at)?;
+        if !blastmap::store::is_s3(file) {
+            anyhow::bail!(
+                "--at picks among the snapshots under an s3:// prefix, and {} is a file",
+                file.display()
+            );
+        }
+    }
+    tui::run(tui::Start::Snapshot(
+        file.to_path_buf(),
+        at.map(str::to_string),
+    ))?;
+    Ok(0)
 }

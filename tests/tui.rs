@@ -1822,3 +1822,75 @@ fn lose_on_the_fault_domains_puts_the_cursor_on_what_was_lost() {
         assert!(screen.contains("LOST use1-az4"), "{screen}");
     }
 }
+
+#[test]
+fn open_on_an_s3_prefix_lists_its_snapshots_newest_first_to_pick_from() {
+    use blastmap::discover::snapshots::{Listed, parse_time};
+    let prefix = "s3://team-bucket/blastmap/";
+    let mut h = Harness::demo(100, 30);
+    h.press(":");
+    h.type_text(&format!("open {prefix}"));
+    // Not dispatched: the harness would list the real S3.
+    let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+    let effects = h.app.update(Action::Key(enter));
+    assert_eq!(
+        effects,
+        [tui::Effect::ListSnapshots {
+            prefix: prefix.into()
+        }]
+    );
+    let listed = |time: &str, stamp: &str| Listed {
+        key: format!("blastmap/snapshots/{stamp}.json"),
+        url: format!("{prefix}snapshots/{stamp}.json"),
+        taken: parse_time(time).unwrap(),
+        size: 48_213,
+    };
+    h.dispatch(Action::SnapshotsListed {
+        prefix: prefix.into(),
+        result: Ok(vec![
+            listed("2026-11-20T08:30Z", "20261120T083000.000Z"),
+            listed("2026-11-20T09:30Z", "20261120T093000.000Z"),
+            listed("2026-11-20T10:30Z", "20261120T103000.000Z"),
+        ]),
+    });
+    let screen = h.screen();
+    assert!(
+        screen.contains("3 snapshots in s3://team-bucket/blastmap/"),
+        "{screen}"
+    );
+    let newest = screen.find("2026-11-20T10:30:00Z").expect("the newest");
+    let oldest = screen.find("2026-11-20T08:30:00Z").expect("the oldest");
+    assert!(newest < oldest, "newest first:\n{screen}");
+    assert!(screen.contains("48.2 kB  (newest)"), "{screen}");
+    // j moves to the second newest; enter opens it (not dispatched: it reads S3).
+    h.press("j");
+    let action = h.app.on_key(enter).expect("enter does something");
+    let effects = h.app.update(action);
+    let [tui::Effect::LoadSnapshot { path, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        path.display().to_string(),
+        format!("{prefix}snapshots/20261120T093000.000Z.json")
+    );
+    assert!(!h.app.snapshots.open);
+
+    // esc closes without opening; an empty prefix says how to fill it.
+    h.dispatch(Action::SnapshotsListed {
+        prefix: prefix.into(),
+        result: Ok(vec![listed("2026-11-20T08:30Z", "20261120T083000.000Z")]),
+    });
+    assert!(h.app.snapshots.open);
+    h.press("esc");
+    assert!(!h.app.snapshots.open);
+    h.dispatch(Action::SnapshotsListed {
+        prefix: prefix.into(),
+        result: Ok(Vec::new()),
+    });
+    assert!(!h.app.snapshots.open);
+    assert!(
+        h.screen().contains("no blastmap snapshot in"),
+        "{}",
+        h.screen()
+    );
+}

@@ -46,6 +46,11 @@ pub enum Action {
         text: String,
         error: bool,
     },
+    /// The snapshots under an S3 prefix (`:open s3://…/`), oldest first, or why not.
+    SnapshotsListed {
+        prefix: String,
+        result: Result<Vec<crate::discover::snapshots::Listed>, String>,
+    },
 }
 
 /// Work the runtime does off the draw loop, reporting back with an [`Action`].
@@ -59,6 +64,10 @@ pub enum Effect {
     LoadSnapshot {
         path: PathBuf,
         generation: u64,
+    },
+    /// List the snapshots under an S3 prefix, to pick one.
+    ListSnapshots {
+        prefix: PathBuf,
     },
     /// Write the what-if of `lost` as the Markdown retrospective report.
     Export {

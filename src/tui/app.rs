@@ -25,7 +25,7 @@ use super::engine::Engine;
 use super::keymap::{self, Command, Scope};
 use super::screen::{
     BackupsScreen, DomainsScreen, FindingsScreen, GapsOverlay, HelpOverlay, MatrixScreen,
-    PathsScreen, RunbookOverlay,
+    PathsScreen, RunbookOverlay, SnapshotPicker,
 };
 use super::scroll::Move;
 use super::theme::Theme;
@@ -87,6 +87,8 @@ pub struct App {
     pub gaps: GapsOverlay,
     /// What to do now for the domains lost (`R`, `:runbook`).
     pub runbook: RunbookOverlay,
+    /// The S3 snapshot picker (`:open s3://bucket/prefix/`).
+    pub snapshots: SnapshotPicker,
     pub input: InputMode,
     pub input_text: String,
     pub flash: Option<Flash>,
@@ -141,6 +143,7 @@ impl App {
             help: HelpOverlay::default(),
             gaps: GapsOverlay::default(),
             runbook: RunbookOverlay::default(),
+            snapshots: SnapshotPicker::default(),
             input: InputMode::Normal,
             input_text: String::new(),
             flash: None,
@@ -243,6 +246,13 @@ impl App {
                 .filter(|c| Move::of(*c).is_some())
                 .map(Action::Command);
         }
+        if self.snapshots.open {
+            // The picker: enter opens, esc closes, the global keys move (and q quits).
+            return match ev.code {
+                KeyCode::Enter => Some(Action::Command(Command::Open)),
+                _ => keymap::lookup(Scope::Global, &ev).map(Action::Command),
+            };
+        }
         keymap::lookup(self.scope(), &ev).map(Action::Command)
     }
 
@@ -310,7 +320,43 @@ impl App {
                 self.flash(text, error);
                 Vec::new()
             }
+            Action::SnapshotsListed { prefix, result } => {
+                match result {
+                    Ok(listed) if listed.is_empty() => self.flash(
+                        format!(
+                            "no blastmap snapshot in {prefix}: `blastmap scan --out {prefix}` writes one"
+                        ),
+                        true,
+                    ),
+                    Ok(listed) => self.snapshots.show(prefix, listed),
+                    Err(e) => self.flash(e, true),
+                }
+                Vec::new()
+            }
         }
+    }
+
+    /// While the snapshot picker shows: move, open the one under the cursor, or close.
+    fn on_picker_command(&mut self, c: Command) -> Vec<Effect> {
+        if let Some(m) = Move::of(c) {
+            self.snapshots.apply(m);
+            return Vec::new();
+        }
+        match c {
+            Command::Back => self.snapshots.open = false,
+            Command::Open => {
+                let Some(item) = self.snapshots.selected() else {
+                    return Vec::new();
+                };
+                let path = std::path::PathBuf::from(&item.url);
+                self.snapshots.open = false;
+                self.flash(format!("opening {}…", path.display()), false);
+                let generation = self.next_load();
+                return vec![Effect::LoadSnapshot { path, generation }];
+            }
+            _ => {}
+        }
+        Vec::new()
     }
 
     fn on_command(&mut self, c: Command) -> Vec<Effect> {
@@ -325,6 +371,9 @@ impl App {
         if self.help.open {
             self.help.apply(Move::of(c));
             return Vec::new();
+        }
+        if self.snapshots.open {
+            return self.on_picker_command(c);
         }
         if self.gaps.open && c == Command::Back {
             self.gaps.open = false;

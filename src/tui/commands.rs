@@ -358,12 +358,23 @@ fn clear(app: &mut App, _: &Args) -> Vec<Effect> {
 fn open(app: &mut App, args: &Args) -> Vec<Effect> {
     if args.rest.is_empty() {
         app.flash(
-            "usage: :open FILE (a snapshot written by blastmap scan)",
+            "usage: :open FILE or :open s3://BUCKET/PREFIX/ (a snapshot written by blastmap scan)",
             true,
         );
         return Vec::new();
     }
     let path = expand_home(args.rest);
+    // A prefix lists its snapshots to pick from; a snapshot object opens.
+    let prefix = crate::store::is_s3(&path)
+        && crate::discover::snapshots::S3Location::parse(args.rest.trim())
+            .is_ok_and(|l| l.object.is_none());
+    if prefix {
+        app.flash(
+            format!("listing the snapshots in {}…", path.display()),
+            false,
+        );
+        return vec![Effect::ListSnapshots { prefix: path }];
+    }
     app.flash(format!("opening {}… (esc stops)", path.display()), false);
     let generation = app.next_load();
     app.opening = Some((generation, path.clone()));

@@ -43,7 +43,6 @@ pub use app::App;
 pub use engine::{Engine, Loaded, Origin};
 
 use crate::discover::{self, ScanConfig};
-use crate::model::Estate;
 use crate::report::{Report, markdown};
 use crate::sim::LostDomains;
 use crate::snapshot;
@@ -51,7 +50,8 @@ use crate::snapshot;
 /// What the TUI opens on.
 pub enum Start {
     Demo,
-    Snapshot(PathBuf),
+    /// A snapshot file or S3 location, with `--at` for an S3 prefix.
+    Snapshot(PathBuf, Option<String>),
     /// A live scan; `r` scans again.
     Live(ScanConfig),
 }
@@ -248,9 +248,9 @@ async fn run_loop(start: Start) -> Result<(), TuiError> {
             app.loading = Some("loading the demo estate…".to_string());
             spawn_blocking_action(&actions, move || load(None, 0));
         }
-        Start::Snapshot(path) => {
+        Start::Snapshot(path, at) => {
             app.loading = Some(format!("loading {}…", path.display()));
-            spawn_blocking_action(&actions, move || load(Some(path), 0));
+            spawn_blocking_action(&actions, move || load_at(Some(path), at.as_deref(), 0));
         }
         Start::Live(config) => start_scan(config, 0, &actions),
     }
@@ -409,20 +409,29 @@ fn local_time() -> String {
     }
 }
 
-/// Loads the demo estate (`None`) or a snapshot, as load number `generation`.
+/// Loads the demo estate (`None`) or a snapshot (a file or S3), as load number `generation`.
 pub fn load(path: Option<PathBuf>, generation: u64) -> Option<Action> {
+    load_at(path, None, generation)
+}
+
+fn load_at(path: Option<PathBuf>, at: Option<&str>, generation: u64) -> Option<Action> {
     let result = match path {
         None => crate::demo::estate()
             .map(|e| Loaded::new(e, Origin::Demo))
             .map_err(|e| e.to_string()),
-        Some(p) => match not_a_snapshot_file(&p) {
+        Some(p) => match (!crate::store::is_s3(&p))
+            .then(|| not_a_snapshot_file(&p))
+            .flatten()
+        {
             Some(why) => Err(why),
             None => {
                 #[cfg(debug_assertions)]
                 slow_load_for_tests();
-                snapshot::load(&p)
-                    .map(|e: Estate| Loaded::new(e, Origin::Snapshot(p)))
-                    .map_err(|e| e.to_string())
+                crate::store::load(&p, at)
+                    .map(|read| {
+                        Loaded::new(read.estate, Origin::Snapshot(PathBuf::from(read.origin)))
+                    })
+                    .map_err(|e| format!("{e:#}"))
             }
         },
     };
@@ -496,6 +505,10 @@ pub fn perform(effect: Effect, engine: Option<Arc<Engine>>) -> Option<Action> {
             })
         }
         Effect::LoadSnapshot { path, generation } => load(Some(path), generation),
+        Effect::ListSnapshots { prefix } => Some(Action::SnapshotsListed {
+            prefix: prefix.display().to_string(),
+            result: crate::store::list(&prefix).map_err(|e| format!("{e:#}")),
+        }),
         Effect::Export { path, lost } => {
             let engine = engine?;
             let verdict = engine.what_if(&lost);

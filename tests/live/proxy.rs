@@ -274,6 +274,8 @@ pub enum Protocol {
     RestJson,
     /// REST with XML bodies (Route 53, CloudFront).
     RestXml,
+    /// S3's REST with XML bodies: its errors have `<Error>` at the root.
+    S3,
     /// Smithy RPC v2 with CBOR bodies (AWS Health).
     Cbor,
 }
@@ -285,6 +287,7 @@ impl Protocol {
             Protocol::Json => "application/x-amz-json-1.1",
             Protocol::RestJson => "application/json",
             Protocol::Cbor => "application/cbor",
+            Protocol::S3 => "application/xml",
         }
     }
 
@@ -340,7 +343,9 @@ impl Request {
             };
             (op.to_string(), protocol)
         } else {
-            let protocol = if matches!(service.as_str(), "route53" | "cloudfront") {
+            let protocol = if service == "s3" {
+                Protocol::S3
+            } else if matches!(service.as_str(), "route53" | "cloudfront") {
                 Protocol::RestXml
             } else {
                 Protocol::RestJson
@@ -385,6 +390,11 @@ fn rest_operation(service: &str, method: &str, path: &str) -> String {
         }
         ("backup", "GET", ["resources"]) => "ListProtectedResources",
         ("arc-zonal-shift", "GET", ["managedresources"]) => "ListManagedResources",
+        // Path-style S3 (the client of a custom endpoint): `/bucket` and `/bucket/key`.
+        // A listing is named by its IAM action, as the policy names it.
+        ("s3", "GET", [_]) => "ListBucket",
+        ("s3", "GET", [_, _, ..]) => "GetObject",
+        ("s3", "PUT", [_, _, ..]) => "PutObject",
         _ => return format!("{method} {path}"),
     };
     op.to_string()
@@ -510,6 +520,13 @@ fn fault_answer(fault: Fault, protocol: Protocol) -> Vec<u8> {
         Protocol::RestJson => (
             format!("{{\"message\":\"{message}\"}}"),
             vec![content_type, format!("x-amzn-ErrorType: {code}")],
+        ),
+        Protocol::S3 => (
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code>\
+                 <Message>{message}</Message><RequestId>test-proxy</RequestId></Error>"
+            ),
+            vec![content_type],
         ),
     };
     respond(&format!("HTTP/1.1 {status}"), &headers, body.as_bytes())

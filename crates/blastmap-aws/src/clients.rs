@@ -1,18 +1,28 @@
-//! SDK clients for one account in one Region, each carrying the read-only guard, and
-//! retrying in a partition of its own when the guard names the account.
+//! SDK clients for one account in one Region, each carrying the read-only guard and
+//! the call log, and retrying in a partition of its own when the guard names the
+//! account.
 
 use aws_types::SdkConfig;
 use aws_types::region::Region;
 
+use super::log::CallLog;
 use super::readonly::ReadOnly;
 
 macro_rules! guarded_client {
     ($(#[$doc:meta] $name:ident => $sdk:ident;)+) => {$(
         #[$doc]
-        pub fn $name(config: &SdkConfig, region: &str, guard: &ReadOnly) -> $sdk::Client {
+        /// `account` names the account in the call log (its id, or the profile or role
+        /// while the id is not known).
+        pub fn $name(
+            config: &SdkConfig,
+            account: &str,
+            region: &str,
+            guard: &ReadOnly,
+        ) -> $sdk::Client {
             let builder = $sdk::config::Builder::from(config)
                 .region(Region::new(region.to_string()))
-                .interceptor(guard.clone());
+                .interceptor(guard.clone())
+                .interceptor(CallLog::new(account, region));
             let builder = match guard.retry_partition(stringify!($name), region) {
                 Some(partition) => builder.retry_partition(partition),
                 None => builder,

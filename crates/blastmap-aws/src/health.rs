@@ -154,14 +154,14 @@ pub async fn read_event(
     let tally = Arc::new(Tally::default());
     let caller = Scheduler::new(4, tally.clone()).unit("health");
     let guard = ReadOnly::new(tally);
-    let client = clients::health(&config, region, &guard);
+    let client = clients::health(&config, "health", region, &guard);
     // Whose AZ names the account's own view uses: the credentials' account.
     let (details, identity) = tokio::join!(
         caller.call(
             "DescribeEventDetails",
             client.describe_event_details().event_arns(arn).send()
         ),
-        sts::identify(&caller, &guard, &config, region),
+        sts::identify(&caller, &guard, &config, "health", region),
     );
     let details = details.map_err(|f| failed(arn, &f))?;
     if let Some(event) = details.successful_set().iter().find_map(|d| d.event()) {

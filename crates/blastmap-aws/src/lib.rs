@@ -27,12 +27,14 @@ mod error;
 mod globalaccelerator;
 pub mod health;
 mod lambda;
+pub mod log;
 pub mod org;
 mod rds;
 pub mod readonly;
 mod region;
 mod route53;
 pub mod schedule;
+pub mod snapshots;
 pub mod sts;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -522,7 +524,7 @@ async fn scan_organization(
 ) -> Result<(), DiscoverError> {
     let who = lister.source.describe();
     let org_region = org::home_region(&plan.home).to_string();
-    let client = clients::organizations(&lister.base, &org_region, &ctx.guard);
+    let client = clients::organizations(&lister.base, "organization", &org_region, &ctx.guard);
     let (found_tx, mut found) = unbounded_channel();
     let listing = tokio::spawn(org::list(
         ctx.scheduler.unit(schedule::ORGANIZATIONS),
@@ -536,7 +538,15 @@ async fn scan_organization(
         Some(url) => format!("AWS STS at {url}"),
         None => format!("AWS STS in {}", plan.home),
     };
-    let own = match sts::identify(&ctx.sts, &ctx.guard, &lister.base, &plan.home).await {
+    let own = match sts::identify(
+        &ctx.sts,
+        &ctx.guard,
+        &lister.base,
+        "organization",
+        &plan.home,
+    )
+    .await
+    {
         Ok(id) => id,
         Err(failure) => {
             return Err(identity_problem(&lister, &failure, sts_target));
@@ -846,7 +856,7 @@ async fn read_account(ctx: Arc<ScanContext>, plan: Arc<Plan>, target: Target) ->
     let identity = match (&source, known_id) {
         // The organization's lister, in its own account: already identified.
         (Source::Profile(_), Some(id)) => Ok((id, base)),
-        (Source::Profile(_), None) => sts::identify(&ctx.sts, &ctx.guard, &base, &home)
+        (Source::Profile(_), None) => sts::identify(&ctx.sts, &ctx.guard, &base, &label, &home)
             .await
             .map(|id| (id, base)),
         (Source::Role(arn), known) => {
@@ -914,7 +924,7 @@ async fn read_account(ctx: Arc<ScanContext>, plan: Arc<Plan>, target: Target) ->
     let guard = ctx.guard.for_account(&id);
     let regions = if plan.all_regions {
         let ec2 = ctx.scheduler.unit(Service::Ec2.name());
-        match sts::enabled_regions(&ec2, &guard, &config, &home).await {
+        match sts::enabled_regions(&ec2, &guard, &config, &id, &home).await {
             Ok(regions) => regions,
             Err(f) => {
                 ctx.note(format!(

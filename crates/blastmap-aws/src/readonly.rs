@@ -4,6 +4,10 @@
 //! an estate ever leaves the process. It also counts the calls it lets through,
 //! their attempts and how many AWS throttled, and names the account a client reads
 //! so that each (account, Region, service) retries and rate-limits on its own.
+//!
+//! The one exception is the client that writes the snapshot the user asked to keep
+//! in S3 (`--out s3://…`): its guard also lets `PutObject` through, and no other
+//! client ever gets that guard.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -22,6 +26,9 @@ use thiserror::Error;
 
 /// Operations outside the read-only prefixes that a scan still needs.
 const ALSO_ALLOWED: &[&str] = &["AssumeRole"];
+
+/// What the snapshot writer may do besides reading: store the snapshot object.
+const SNAPSHOT_WRITES: &[&str] = &["PutObject"];
 
 /// Whether `operation` (an API operation name such as `DescribeInstances`) only reads.
 pub fn is_read_only(operation: &str) -> bool {
@@ -73,6 +80,8 @@ pub struct ReadOnly {
     tally: Arc<Tally>,
     /// The account the client reads, when the scan knows it.
     account: Option<Arc<str>>,
+    /// Writes let through as well: none, except in the snapshot writer's client.
+    writes: &'static [&'static str],
 }
 
 impl ReadOnly {
@@ -80,6 +89,16 @@ impl ReadOnly {
         ReadOnly {
             tally,
             account: None,
+            writes: &[],
+        }
+    }
+
+    /// The guard of the S3 client that stores a snapshot: reads, and `PutObject`.
+    pub fn snapshot_writer(tally: Arc<Tally>) -> ReadOnly {
+        ReadOnly {
+            tally,
+            account: None,
+            writes: SNAPSHOT_WRITES,
         }
     }
 
@@ -93,6 +112,7 @@ impl ReadOnly {
         ReadOnly {
             tally: self.tally.clone(),
             account: Some(account.into()),
+            writes: self.writes,
         }
     }
 
@@ -144,7 +164,7 @@ impl Intercept for ReadOnly {
         let Some(meta) = cfg.load::<Metadata>() else {
             return Err(ReadOnlyViolation::Unnamed.into());
         };
-        if !is_read_only(meta.name()) {
+        if !is_read_only(meta.name()) && !self.writes.contains(&meta.name()) {
             return Err(ReadOnlyViolation::Refused {
                 service: meta.service().to_string(),
                 operation: meta.name().to_string(),
@@ -225,6 +245,10 @@ mod tests {
         ] {
             assert!(!is_read_only(op), "{op}");
         }
+        assert!(
+            !is_read_only("PutObject"),
+            "only the snapshot writer may put"
+        );
     }
 
     #[test]

@@ -224,37 +224,49 @@ pub async fn read(
     let unit = |service: Service| ctx.scheduler.unit(service.name());
     let guard = &ctx.guard.for_account(&account_id);
     let (ec2, elbv2, autoscaling, rds, ecs, eks, lambda, elasticache, dynamodb, backup, arc) = tokio::join!(
-        ec2::read(unit(Service::Ec2), clients::ec2(&config, &region, guard)),
+        ec2::read(
+            unit(Service::Ec2),
+            clients::ec2(&config, &account_id, &region, guard)
+        ),
         elbv2::read(
             unit(Service::Elbv2),
-            clients::elbv2(&config, &region, guard)
+            clients::elbv2(&config, &account_id, &region, guard)
         ),
         autoscaling::read(
             unit(Service::Autoscaling),
-            clients::autoscaling(&config, &region, guard)
+            clients::autoscaling(&config, &account_id, &region, guard)
         ),
-        rds::read(unit(Service::Rds), clients::rds(&config, &region, guard)),
-        ecs::read(unit(Service::Ecs), clients::ecs(&config, &region, guard)),
-        eks::read(unit(Service::Eks), clients::eks(&config, &region, guard)),
+        rds::read(
+            unit(Service::Rds),
+            clients::rds(&config, &account_id, &region, guard)
+        ),
+        ecs::read(
+            unit(Service::Ecs),
+            clients::ecs(&config, &account_id, &region, guard)
+        ),
+        eks::read(
+            unit(Service::Eks),
+            clients::eks(&config, &account_id, &region, guard)
+        ),
         lambda::read(
             unit(Service::Lambda),
-            clients::lambda(&config, &region, guard)
+            clients::lambda(&config, &account_id, &region, guard)
         ),
         elasticache::read(
             unit(Service::Elasticache),
-            clients::elasticache(&config, &region, guard)
+            clients::elasticache(&config, &account_id, &region, guard)
         ),
         dynamodb::read(
             unit(Service::Dynamodb),
-            clients::dynamodb(&config, &region, guard)
+            clients::dynamodb(&config, &account_id, &region, guard)
         ),
         backup::read(
             unit(Service::Backup),
-            clients::backup(&config, &region, guard)
+            clients::backup(&config, &account_id, &region, guard)
         ),
         arczonalshift::read(
             unit(Service::ArcZonalShift),
-            clients::arczonalshift(&config, &region, guard)
+            clients::arczonalshift(&config, &account_id, &region, guard)
         ),
     );
     let place = Placement::new(&ec2.data.zones, &ec2.data.subnets);
@@ -342,7 +354,12 @@ pub async fn read_global(
     let guard = &ctx.guard.for_account(&account_id);
     let accelerators = async {
         if with_accelerator {
-            let client = clients::globalaccelerator(&config, globalaccelerator::API_REGION, guard);
+            let client = clients::globalaccelerator(
+                &config,
+                &account_id,
+                globalaccelerator::API_REGION,
+                guard,
+            );
             Some(globalaccelerator::read(unit(Service::GlobalAccelerator), client).await)
         } else {
             None
@@ -351,11 +368,11 @@ pub async fn read_global(
     let (route53, cloudfront, accelerators) = tokio::join!(
         route53::read(
             unit(Service::Route53),
-            clients::route53(&config, signing, guard)
+            clients::route53(&config, &account_id, signing, guard)
         ),
         cloudfront::read(
             unit(Service::Cloudfront),
-            clients::cloudfront(&config, signing, guard)
+            clients::cloudfront(&config, &account_id, signing, guard)
         ),
         accelerators,
     );

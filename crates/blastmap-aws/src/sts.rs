@@ -147,9 +147,10 @@ pub async fn identify(
     caller: &Caller,
     guard: &ReadOnly,
     config: &SdkConfig,
+    label: &str,
     region: &str,
 ) -> Result<String, CallFailure> {
-    let client = clients::sts(config, region, guard);
+    let client = clients::sts(config, label, region, guard);
     let out = caller
         .call("GetCallerIdentity", client.get_caller_identity().send())
         .await?;
@@ -166,7 +167,11 @@ pub async fn assume(
     region: &str,
     role_arn: &str,
 ) -> Result<SdkConfig, CallFailure> {
-    let client = clients::sts(base, region, guard);
+    let account = Source::Role(role_arn.to_string())
+        .role_account()
+        .unwrap_or("?")
+        .to_string();
+    let client = clients::sts(base, &account, region, guard);
     let out = caller
         .call(
             "AssumeRole",
@@ -202,9 +207,10 @@ pub async fn enabled_regions(
     caller: &Caller,
     guard: &ReadOnly,
     config: &SdkConfig,
+    account: &str,
     region: &str,
 ) -> Result<Vec<String>, CallFailure> {
-    let client = clients::ec2(config, region, guard);
+    let client = clients::ec2(config, account, region, guard);
     let out = caller
         .call("DescribeRegions", client.describe_regions().send())
         .await?;

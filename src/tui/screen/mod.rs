@@ -10,6 +10,7 @@ pub mod help;
 pub mod matrix;
 pub mod paths;
 pub mod runbook;
+pub mod snapshots;
 
 pub use backups::{BackupSort, BackupsScreen};
 pub use domains::DomainsScreen;
@@ -19,6 +20,7 @@ pub use help::HelpOverlay;
 pub use matrix::MatrixScreen;
 pub use paths::{PathSort, PathsScreen};
 pub use runbook::RunbookOverlay;
+pub use snapshots::SnapshotPicker;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {

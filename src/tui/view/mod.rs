@@ -13,6 +13,7 @@ pub mod help;
 pub mod matrix;
 pub mod paths;
 pub mod runbook;
+pub mod snapshots;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -85,6 +86,9 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
     if app.runbook.open {
         runbook::render(app, frame, regions.area);
+    }
+    if app.snapshots.open {
+        snapshots::render(app, frame, regions.area);
     }
 }
 
