@@ -1894,3 +1894,32 @@ fn open_on_an_s3_prefix_lists_its_snapshots_newest_first_to_pick_from() {
         h.screen()
     );
 }
+
+#[test]
+fn health_replays_a_saved_event_by_its_accounts_az_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("event.json");
+    std::fs::write(
+        &file,
+        r#"{"successfulSet": [{"event": {"arn": "arn:aws:health:us-east-1::event/EC2/AWS_EC2_OPERATIONAL_ISSUE/X",
+            "service": "EC2", "eventTypeCode": "AWS_EC2_OPERATIONAL_ISSUE", "region": "us-east-1",
+            "availabilityZone": "us-east-1a"}}], "entities": [{"awsAccountId": "111111111111"}]}"#,
+    )
+    .unwrap();
+    let mut h = Harness::demo(80, 24);
+    h.command(&format!("health {}", file.display()));
+    let engine = h.app.engine.clone().unwrap();
+    let az4 = Domain::Az(engine.estate.az_by_id("use1-az4").unwrap());
+    assert_eq!(h.app.lost_domains(), vec![az4]);
+    let flash = &h.app.flash.as_ref().unwrap().text;
+    assert!(
+        flash.contains("use1-az4 (us-east-1a in shop-prod)"),
+        "{flash}"
+    );
+    assert!(flash.contains("3 down, 5 degraded"), "{flash}");
+    // A file that is not an event changes nothing and says why.
+    h.command("clear");
+    h.command(&format!("health {}", dir.path().display()));
+    assert!(h.app.lost_domains().is_empty());
+    assert!(h.app.flash.as_ref().unwrap().error);
+}

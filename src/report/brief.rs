@@ -309,21 +309,12 @@ fn cut(text: &str, max: usize) -> String {
 }
 
 /// Text from the estate (names, tags: anyone who can tag can write them) made
-/// inert in Markdown: control characters become spaces, and what Markdown or HTML
+/// inert in Markdown: control characters become visible stand-ins, and what Markdown or HTML
 /// would read as markup is escaped.
 pub fn md(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            c if c.is_control() => out.push(' '),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '!' | '&' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    out
+    // The one Markdown escaping of the reports: HTML, Markdown syntax, and terminal
+    // controls and bidi overrides as visible stand-ins.
+    super::markdown::cell(text)
 }
 
 #[cfg(test)]
@@ -334,9 +325,10 @@ mod tests {
     fn estate_text_cannot_inject_markup_or_terminal_codes() {
         assert_eq!(
             md("<img src=x onerror=alert(1)>"),
-            "\\<img src=x onerror=alert(1)\\>"
+            "&lt;img src=x onerror=alert(1)&gt;"
         );
-        assert_eq!(md("a\x1b[31mb\nc"), "a [31mb c");
+        assert_eq!(md("a\x1b[31mb\nc"), "a\u{241b}\\[31mb c");
+        assert_eq!(md("a\u{202e}b"), "a\u{fffd}b");
         assert_eq!(
             md("[x](http://e) *y* `z`"),
             "\\[x\\](http://e) \\*y\\* \\`z\\`"

@@ -93,6 +93,13 @@ pub const COMMANDS: &[LineCommand] = &[
         |app, _| app.open_runbook(),
     ),
     cmd(
+        "health",
+        &[],
+        ":health FILE",
+        "lose what a saved AWS Health event took",
+        health,
+    ),
+    cmd(
         "brief",
         &[],
         ":brief [FILE]",
@@ -321,6 +328,57 @@ fn lose(app: &mut App, args: &Args) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// `:health FILE`: the event file read like the CLI's `--health-event FILE`; a FIFO or a
+/// device is refused before it could hold the screen up.
+fn health(app: &mut App, args: &Args) -> Vec<Effect> {
+    if args.rest.trim().is_empty() {
+        app.flash(
+            "usage: :health FILE (saved with aws health describe-event-details)",
+            true,
+        );
+        return Vec::new();
+    }
+    let Some(engine) = app.engine.clone() else {
+        app.flash("no estate is loaded yet", true);
+        return Vec::new();
+    };
+    let path = expand_home(args.rest.trim());
+    let read = match crate::tui::not_a_snapshot_file(&path) {
+        Some(why) => Err(why),
+        None => blastmap_core::health::load(&path).and_then(|event| {
+            blastmap_core::health::replay(&engine.estate, &event).map(|r| (event, r))
+        }),
+    };
+    let (event, replay) = match read {
+        Ok(read) => read,
+        Err(e) => {
+            app.flash(e, true);
+            return Vec::new();
+        }
+    };
+    // Each AZ with the affected account's name for it, so the flash says the mapping.
+    let e = &engine.estate;
+    let name_in = |az| {
+        let name = event.az_name.as_deref()?.to_ascii_lowercase();
+        let account = (0..e.accounts().len()).find(|&i| {
+            let a = &e.accounts()[i];
+            (event.accounts.is_empty() || event.accounts.contains(&a.id))
+                && a.az_names.get(&az) == Some(&name)
+        })?;
+        Some((crate::model::AccountIdx(account as u32), name))
+    };
+    let named = (replay.domains.into_iter())
+        .map(|domain| NamedDomain {
+            domain,
+            az_name: match domain {
+                Domain::Az(az) => name_in(az),
+                Domain::Region(_) => None,
+            },
+        })
+        .collect();
+    app.lose(named)
 }
 
 fn brief(app: &mut App, args: &Args) -> Vec<Effect> {

@@ -459,11 +459,15 @@ fn fault_answer(fault: Fault, protocol: Protocol) -> Vec<u8> {
             "UnauthorizedOperation",
             "You are not authorized to perform this operation.",
         ),
-        Fault::AccessDenied if matches!(protocol, Protocol::Query | Protocol::RestXml) => (
-            "403 Forbidden",
-            "AccessDenied",
-            "User is not authorized to perform this action",
-        ),
+        Fault::AccessDenied
+            if matches!(protocol, Protocol::Query | Protocol::RestXml | Protocol::S3) =>
+        {
+            (
+                "403 Forbidden",
+                "AccessDenied",
+                "User is not authorized to perform this action",
+            )
+        }
         Fault::AccessDenied => (
             "403 Forbidden",
             "AccessDeniedException",
@@ -474,7 +478,9 @@ fn fault_answer(fault: Fault, protocol: Protocol) -> Vec<u8> {
             "RequestLimitExceeded",
             "Request limit exceeded.",
         ),
-        Fault::Throttling if matches!(protocol, Protocol::Query | Protocol::RestXml) => {
+        Fault::Throttling
+            if matches!(protocol, Protocol::Query | Protocol::RestXml | Protocol::S3) =>
+        {
             ("400 Bad Request", "Throttling", "Rate exceeded")
         }
         Fault::Throttling => ("400 Bad Request", "ThrottlingException", "Rate exceeded"),

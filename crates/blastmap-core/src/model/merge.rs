@@ -25,27 +25,36 @@ pub struct Merged {
 /// kept once, from the first input that has it.
 pub fn merge(inputs: Vec<(String, Estate)>) -> Result<Merged, ModelError> {
     let mut notes = Vec::new();
-    // Which input each account is taken from.
+    // Which input each account is taken from, and every input that holds it.
     let mut owner: HashMap<String, usize> = HashMap::new();
+    let mut holders: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut held_at: HashMap<String, usize> = HashMap::new();
     for (i, (_, estate)) in inputs.iter().enumerate() {
         for id in account_ids(estate) {
             match owner.get(id) {
                 Some(&j) => {
                     let keep = if newer(&inputs[j].1, estate) { j } else { i };
-                    notes.push(format!(
-                        "account {} is in {} and {}: the newer capture, {}, is kept",
-                        printable(id),
-                        inputs[j].0,
-                        inputs[i].0,
-                        inputs[keep].0
-                    ));
                     owner.insert(id.to_string(), keep);
+                    holders[held_at[id]].1.push(i);
                 }
                 None => {
                     owner.insert(id.to_string(), i);
+                    held_at.insert(id.to_string(), holders.len());
+                    holders.push((id.to_string(), vec![i]));
                 }
             }
         }
+    }
+    // One note per account found in several inputs, naming them all.
+    for (id, list) in holders.iter().filter(|(_, l)| l.len() > 1) {
+        let names: Vec<&str> = list.iter().map(|&i| inputs[i].0.as_str()).collect();
+        let (last, rest) = names.split_last().expect("two or more");
+        notes.push(format!(
+            "account {} is in {} and {last}: the newer capture, {}, is kept",
+            printable(id),
+            rest.join(", "),
+            inputs[owner[id]].0
+        ));
     }
     let oldest = inputs
         .iter()
@@ -302,8 +311,9 @@ mod tests {
         assert_eq!(ids, ["vpc-new"]);
         assert_eq!(m.notes.len(), 1, "{:?}", m.notes);
         assert!(
-            m.notes[0]
-                .contains("account 1 is in old.json and new.json: the newer capture, new.json"),
+            m.notes[0].contains(
+                "account 1 is in old.json, new.json and older.json: the newer capture, new.json"
+            ),
             "{:?}",
             m.notes
         );
