@@ -11,28 +11,16 @@ use crate::sim::topology::{Compiler, linked};
 use crate::sim::{LostDomains, Status, Unit as CapacityUnit};
 use crate::text::count;
 
-use super::recovery::{Actor, Recovery, count_in, subnet_egress};
+use super::recovery::{Actor, Recovery, attached_actors, count_in, members_of, subnet_egress};
 
 /// The groups attached to a target group, with their member instances.
 pub(crate) fn attached(estate: &Estate, tg: ResIdx) -> Vec<(ResIdx, Vec<ResIdx>)> {
-    estate
-        .edges_from(tg)
-        .filter(|(e, to)| {
-            e.kind == EdgeKind::RoutesTo && estate.resource(*to).kind() == Kind::AutoScalingGroup
-        })
-        .map(|(_, asg)| (asg, members(estate, asg)))
-        .collect()
+    attached_actors(estate, tg, Kind::AutoScalingGroup, Kind::Instance)
 }
 
 /// A group's member instances.
 pub(crate) fn members(estate: &Estate, asg: ResIdx) -> Vec<ResIdx> {
-    estate
-        .edges_to(asg)
-        .filter(|(e, from)| {
-            e.kind == EdgeKind::MemberOf && estate.resource(*from).kind() == Kind::Instance
-        })
-        .map(|(_, from)| from)
-        .collect()
+    members_of(estate, asg, Kind::Instance)
 }
 
 /// Compiles a group's recovery, measured in the chain's capacity unit.

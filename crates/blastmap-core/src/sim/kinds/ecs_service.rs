@@ -8,13 +8,13 @@
 //! tasks, and so to the service, that own them.
 //! (AmazonECS/latest/developerguide/ecs_services.html, task-placement-strategies.html)
 
-use crate::model::{AzIdx, EdgeKind, Estate, Facts, Kind, LaunchType, RegionIdx, ResIdx};
+use crate::model::{AzIdx, Estate, Facts, Kind, LaunchType, RegionIdx, ResIdx};
 use crate::sim::detail::{HopDetail, HopSubject};
 use crate::sim::topology::Compiler;
 use crate::sim::{LostDomains, Status};
 use crate::text::count;
 
-use super::recovery::{Actor, Recovery, count_in, subnet_egress};
+use super::recovery::{Actor, Recovery, attached_actors, count_in, members_of, subnet_egress};
 use super::target_group::TargetEntry;
 
 /// A task as a target; `registered_serves` is its registration's health (true for a
@@ -41,24 +41,12 @@ pub(crate) fn target(c: &Compiler, task: ResIdx, registered_serves: bool) -> Tar
 
 /// The services attached to a target group (`loadBalancers`), with their tasks.
 pub(crate) fn attached(estate: &Estate, tg: ResIdx) -> Vec<(ResIdx, Vec<ResIdx>)> {
-    estate
-        .edges_from(tg)
-        .filter(|(e, to)| {
-            e.kind == EdgeKind::RoutesTo && estate.resource(*to).kind() == Kind::EcsService
-        })
-        .map(|(_, svc)| (svc, tasks(estate, svc)))
-        .collect()
+    attached_actors(estate, tg, Kind::EcsService, Kind::EcsTask)
 }
 
 /// A service's tasks.
 pub(crate) fn tasks(estate: &Estate, svc: ResIdx) -> Vec<ResIdx> {
-    estate
-        .edges_to(svc)
-        .filter(|(e, from)| {
-            e.kind == EdgeKind::MemberOf && estate.resource(*from).kind() == Kind::EcsTask
-        })
-        .map(|(_, t)| t)
-        .collect()
+    members_of(estate, svc, Kind::EcsTask)
 }
 
 /// Compiles a service's recovery: its running tasks per AZ, and (EC2 launch type)

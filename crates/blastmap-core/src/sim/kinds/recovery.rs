@@ -112,6 +112,30 @@ impl Recovery {
     }
 }
 
+/// The recovery actors of `actor` kind (Auto Scaling groups, ECS services) a target
+/// group routes to, each with its members of `member` kind.
+pub(crate) fn attached_actors(
+    estate: &Estate,
+    tg: ResIdx,
+    actor: Kind,
+    member: Kind,
+) -> Vec<(ResIdx, Vec<ResIdx>)> {
+    estate
+        .edges_from(tg)
+        .filter(|(e, to)| e.kind == EdgeKind::RoutesTo && estate.resource(*to).kind() == actor)
+        .map(|(_, a)| (a, members_of(estate, a, member)))
+        .collect()
+}
+
+/// An actor's members of `member` kind (a group's instances, a service's tasks).
+pub(crate) fn members_of(estate: &Estate, actor: ResIdx, member: Kind) -> Vec<ResIdx> {
+    estate
+        .edges_to(actor)
+        .filter(|(e, from)| e.kind == EdgeKind::MemberOf && estate.resource(*from).kind() == member)
+        .map(|(_, from)| from)
+        .collect()
+}
+
 /// Per AZ of `res`'s subnets, where that subnet's NAT egress lives.
 pub(crate) fn subnet_egress(
     estate: &Estate,
