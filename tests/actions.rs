@@ -1,27 +1,11 @@
 //! From a verdict to action (`../shared/domain.md` §10): `blastmap runbook` and
 //! `blastmap export --format fis`, on the demo estate, as a user runs them.
 
-use std::process::{Command, Output};
-
 use serde_json::Value;
 
-fn blastmap(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_blastmap"))
-        .args(args)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("the binary runs")
-}
+mod common;
 
-fn stdout(args: &[&str]) -> String {
-    let o = blastmap(args);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
+use common::{blastmap, stdout_of as stdout};
 
 #[test]
 fn the_runbook_shifts_what_the_survivors_carry_and_warns_about_the_rest() {

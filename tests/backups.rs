@@ -1,27 +1,11 @@
 //! `blastmap backups` and the Region-loss answer about data (`../shared/domain.md`
 //! §11), on the demo estate, as a user runs them.
 
-use std::process::{Command, Output};
-
 use serde_json::Value;
 
-fn blastmap(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_blastmap"))
-        .args(args)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("the binary runs")
-}
+mod common;
 
-fn stdout(args: &[&str]) -> String {
-    let o = blastmap(args);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
+use common::stdout_of as stdout;
 
 #[test]
 fn backups_lists_the_data_with_no_copy_outside_its_region_first() {

@@ -7,13 +7,9 @@ use blastmap::model::{EstateBuilder, Facts};
 use blastmap::snapshot;
 use serde_json::Value;
 
-fn blastmap(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_blastmap"))
-        .args(args)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("the binary runs")
-}
+mod common;
+
+use common::blastmap;
 
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
