@@ -295,18 +295,11 @@ async fn organization_event(
     Ok(event)
 }
 
-/// Text from an event as it is printed: control characters escaped, at most 256
-/// characters (an AWS answer is outside text).
+/// Text from an event as it is printed: at most 256 characters, every character a
+/// terminal would act on shown as a stand-in (an AWS answer is outside text).
 fn clean(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars().take(256) {
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    let head: String = text.chars().take(256).collect();
+    blastmap_core::text::printable(&head).into_owned()
 }
 
 fn of_event(arn: &str, e: &Event, accounts: Vec<String>, organization: bool) -> HealthEvent {
